@@ -1,0 +1,23 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { HubConfigModule, type HubConfig, LoggingModule, MetricsModule, RedisModule } from '@txng/common';
+import { PersistenceModule } from '@txng/persistence';
+import { QueuesModule } from '@txng/queues';
+import { WorkersModule } from '@txng/workers';
+
+@Module({})
+export class WorkerAppModule {
+  static forRoot(config: HubConfig): DynamicModule {
+    return {
+      module: WorkerAppModule,
+      imports: [
+        HubConfigModule.forRoot(config),
+        LoggingModule.forRoot(config, 'worker'),
+        MetricsModule,
+        RedisModule,
+        PersistenceModule,
+        QueuesModule,
+        WorkersModule,
+      ],
+    };
+  }
+}

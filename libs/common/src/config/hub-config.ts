@@ -1,0 +1,30 @@
+/** The validated configuration every process runs with (hub-interface.md, "Processes and configuration"). */
+export interface PortalEndpoint {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface HubConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Key prefix for every Redis key the hub writes (BullMQ queues included). */
+  redisPrefix: string;
+  logLevel: string;
+  portal: PortalEndpoint;
+  /** Where sources in `testing` sync; null means they run the pipeline but sync nowhere. */
+  portalSandbox: PortalEndpoint | null;
+  /** Bootstrap admin token; null only in development. */
+  adminToken: string | null;
+  /** Source of the key that encrypts stored credentials; a fixed development key when unset in development. */
+  secretKey: string;
+  /** True when secretKey is the development fallback, so the process can warn about it. */
+  secretKeyIsDevelopmentDefault: boolean;
+}
+
+/** Injection token for HubConfig. */
+export const HUB_CONFIG = Symbol('HUB_CONFIG');

@@ -1,0 +1,81 @@
+import { createServer } from 'node:net';
+import { createTestEnv, type TestEnv } from '../support/test-env';
+import { startBuilt } from '../support/processes';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function hubEnv(env: TestEnv, port: number): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    PORT: String(port),
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.config.redisUrl,
+    REDIS_PREFIX: env.redisPrefix,
+    LOG_LEVEL: 'warn',
+  };
+}
+
+describe('hub processes as built (dist/)', () => {
+  let env: TestEnv;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+  });
+  afterAll(async () => {
+    await env.dispose();
+  });
+
+  it.each([
+    ['PORT', { PORT: 'abc' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://root@127.0.0.1/hub' }],
+    ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
+    ['HUB_SECRET_KEY', { NODE_ENV: 'production', HUB_ADMIN_TOKEN: 'a-long-enough-admin-token' }],
+  ])('stops at once with a message naming %s', async (variable, bad) => {
+    const proc = startBuilt('gateway', [], { ...hubEnv(env, 1), ...bad });
+    const code = await proc.exited(5000);
+    expect(code).toBe(78);
+    expect(proc.output()).toContain(`${variable}:`);
+  });
+
+  it('stops with a message naming DATABASE_URL when PostgreSQL cannot be reached', async () => {
+    const proc = startBuilt('gateway', [], {
+      ...hubEnv(env, 1),
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/hub',
+    });
+    expect(await proc.exited(10_000)).toBe(1);
+    expect(proc.output()).toContain('DATABASE_URL=postgres://postgres@127.0.0.1:1/hub');
+  });
+
+  it('starts gateway + workers in one process, is ready, and exits cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const proc = startBuilt('gateway', ['--with-workers'], hubEnv(env, port));
+    try {
+      await proc.waitFor(/listening on/);
+      const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      expect(ready.status).toBe(200);
+    } finally {
+      expect(await proc.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('runs a worker process that exits cleanly on SIGTERM', async () => {
+    const proc = startBuilt('worker', [], hubEnv(env, 1));
+    await proc.waitFor(/worker running/);
+    expect(await proc.stop('SIGTERM')).toBe(0);
+  });
+
+  it('migrates from the command line', async () => {
+    const proc = startBuilt('cli', ['migrate'], hubEnv(env, 1));
+    expect(await proc.exited()).toBe(0);
+    expect(proc.output()).toMatch(/schema is up to date|applied/);
+  });
+});

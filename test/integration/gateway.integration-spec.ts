@@ -1,0 +1,81 @@
+import request from 'supertest';
+import { startGateway, type GatewayHarness } from '../support/gateway-harness';
+
+describe('gateway foundation (real PostgreSQL and Redis)', () => {
+  let hub: GatewayHarness;
+
+  beforeAll(async () => {
+    hub = await startGateway();
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  it('is ready when PostgreSQL and Redis answer', async () => {
+    const res = await request(hub.url).get('/health/ready').expect(200);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.details).toEqual({ postgres: { status: 'up' }, redis: { status: 'up' } });
+  });
+
+  it('answers liveness without touching dependencies', async () => {
+    await request(hub.url).get('/health/live').expect(200, { status: 'ok' });
+  });
+
+  it('exposes Prometheus metrics with queue depths and HTTP latency', async () => {
+    await request(hub.url).get('/health/live');
+    const res = await request(hub.url).get('/metrics').expect(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.text).toContain('txng_queue_jobs{queue="ingest",state="waiting"');
+    expect(res.text).toMatch(
+      /txng_http_request_duration_seconds_count\{[^}]*method="GET",route="\/health\/live",status="200"/,
+    );
+  });
+
+  it('describes its API as OpenAPI at /docs', async () => {
+    const res = await request(hub.url).get('/docs/openapi.json').expect(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
+    await request(hub.url).get('/docs').expect(200);
+  });
+
+  it('answers unknown routes with the coded error body', async () => {
+    const res = await request(hub.url).get('/v1/nothing-here').expect(404);
+    expect(res.body).toEqual({
+      error: 'not_found',
+      message: expect.stringContaining('/v1/nothing-here'),
+      details: [],
+    });
+  });
+
+  it('answers a malformed JSON body with a 400 coded error', async () => {
+    const res = await request(hub.url)
+      .post('/health/live')
+      .set('Content-Type', 'application/json')
+      .send('{"broken":')
+      .expect(400);
+    expect(res.body.error).toBe('bad_request');
+    expect(typeof res.body.message).toBe('string');
+  });
+});
+
+describe('gateway readiness without Redis', () => {
+  let hub: GatewayHarness;
+
+  beforeAll(async () => {
+    // Nothing listens on port 1: Redis is unreachable while PostgreSQL is fine.
+    hub = await startGateway({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  it('reports 503 and names Redis as the failing dependency', async () => {
+    const res = await request(hub.url).get('/health/ready').expect(503);
+    expect(res.body.details.postgres.status).toBe('up');
+    expect(res.body.details.redis.status).toBe('down');
+  });
+
+  it('stays live', async () => {
+    await request(hub.url).get('/health/live').expect(200);
+  });
+});

@@ -1,0 +1,82 @@
+import { Client } from 'pg';
+import { DatabaseStartupError, MIGRATIONS, migrateDatabase, revertLastMigration } from '@txng/persistence';
+import { createTestEnv, dropDatabase, runId, type TestEnv } from '../support/test-env';
+
+async function tables(databaseUrl: string): Promise<string[]> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const res = await client.query<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+    );
+    return res.rows.map((r) => r.tablename);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('migrations (real PostgreSQL)', () => {
+  let env: TestEnv;
+
+  beforeEach(async () => {
+    env = await createTestEnv();
+  });
+  afterEach(async () => {
+    await env.dispose();
+  });
+
+  it('applies every migration once, then reports nothing to do', async () => {
+    const first = await migrateDatabase(env.databaseUrl);
+    expect(first.applied).toEqual(MIGRATIONS.map((m) => m.name));
+    expect(await tables(env.databaseUrl)).toEqual(
+      expect.arrayContaining(['api_token', 'audit_log', 'schema_migrations']),
+    );
+    const second = await migrateDatabase(env.databaseUrl);
+    expect(second.applied).toEqual([]);
+  });
+
+  it('lets several processes migrate at once without applying anything twice', async () => {
+    const reports = await Promise.all([1, 2, 3].map(() => migrateDatabase(env.databaseUrl)));
+    const applied = reports.flatMap((r) => r.applied);
+    expect(applied.sort()).toEqual(MIGRATIONS.map((m) => m.name).sort());
+  });
+
+  it('refuses a schema newer than this build', async () => {
+    await migrateDatabase(env.databaseUrl);
+    const client = new Client({ connectionString: env.databaseUrl });
+    await client.connect();
+    await client.query(
+      "INSERT INTO schema_migrations (timestamp, name) VALUES (9999999999999, 'FromTheFuture9999999999999')",
+    );
+    await client.end();
+    await expect(migrateDatabase(env.databaseUrl)).rejects.toThrow(DatabaseStartupError);
+    await expect(migrateDatabase(env.databaseUrl)).rejects.toThrow(/FromTheFuture9999999999999/);
+  });
+
+  it('reverts the latest migration with its down step', async () => {
+    await migrateDatabase(env.databaseUrl);
+    const reverted = await revertLastMigration(env.databaseUrl);
+    expect(reverted).toBe(MIGRATIONS[MIGRATIONS.length - 1].name);
+    const remaining = await migrateDatabase(env.databaseUrl);
+    expect(remaining.applied).toEqual([MIGRATIONS[MIGRATIONS.length - 1].name]);
+  });
+
+  it('creates the database named by DATABASE_URL when it does not exist', async () => {
+    const url = new URL(env.databaseUrl);
+    const name = `txng_t_${runId()}_created`;
+    url.pathname = `/${name}`;
+    try {
+      const report = await migrateDatabase(url.toString());
+      expect(report.createdDatabase).toBe(true);
+      expect(await tables(url.toString())).toContain('api_token');
+    } finally {
+      await dropDatabase(name);
+    }
+  });
+
+  it('names DATABASE_URL when PostgreSQL cannot be reached', async () => {
+    await expect(migrateDatabase('postgres://postgres@127.0.0.1:1/none')).rejects.toThrow(
+      /DATABASE_URL=postgres:\/\/postgres@127\.0\.0\.1:1\/none/,
+    );
+  });
+});

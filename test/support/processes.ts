@@ -1,0 +1,62 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const DIST = join(__dirname, '..', '..', 'dist', 'apps');
+
+export interface RunningProcess {
+  child: ChildProcess;
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  exited(timeoutMs?: number): Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts a built hub process (`npm run build` first), capturing stdout and stderr together. */
+export function startBuilt(
+  app: 'gateway' | 'worker' | 'cli',
+  args: string[],
+  env: Record<string, string>,
+): RunningProcess {
+  const script = join(DIST, app, 'main.js');
+  if (!existsSync(script))
+    throw new Error(`${script} is missing: run \`npm run build\` before the e2e tests`);
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+  const exited = (timeoutMs = 15_000): Promise<number | null> =>
+    Promise.race([
+      exit,
+      new Promise<never>((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`process did not exit within ${timeoutMs} ms; output:\n${out}`)),
+          timeoutMs,
+        ).unref(),
+      ),
+    ]);
+
+  return {
+    child,
+    output: () => out,
+    exited,
+    waitFor: async (pattern, timeoutMs = 30_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(out)) {
+        if (child.exitCode !== null)
+          throw new Error(`process exited (${child.exitCode}) before ${pattern}; output:\n${out}`);
+        if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms; output:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null) child.kill(signal);
+      return exited();
+    },
+  };
+}
