@@ -1,0 +1,88 @@
+import { AI_TABLE } from './ai-table';
+import { type CarrierResult, toCarrierData } from './carrier-data';
+
+export const DEFAULT_DL_BASE = 'https://id.gs1.org';
+
+/** Short names GS1 Digital Link 1.0 allowed for some AIs; still seen in the wild. */
+const SHORT_NAMES: Record<string, string> = {
+  gtin: '01', itip: '8006', cpid: '8010', gln: '414', party: '417', gsrnp: '8017', gsrn: '8018',
+  gcn: '255', sscc: '00', gdti: '253', ginc: '401', gsin: '402', grai: '8003', giai: '8004',
+  cpv: '22', lot: '10', ser: '21',
+};
+const PRIMARY_KEYS = new Set(['00', '01', '253', '255', '401', '402', '414', '417', '8003', '8004', '8006', '8010', '8017', '8018']);
+
+/**
+ * Percent-encodes a value for a Digital Link path or query: everything but unreserved characters
+ * and `'`, so `!`, `(`, `)`, `*` are encoded too (GS1 Digital Link 1.2 table 7-1).
+ */
+export function encodeDlValue(value: string): string {
+  return encodeURIComponent(value).replace(/[!()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function decode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Splits a Digital Link URI into AI pairs (path first, then numeric query parameters). */
+export function digitalLinkToPairs(uri: string): { pairs: Array<[string, string]> } | { error: string } {
+  const m = /^https?:\/\/[^/?#]+(\/[^?#]*)?(\?[^#]*)?(#.*)?$/i.exec(uri.trim());
+  if (!m) return { error: `"${uri}" is not an http(s) URI` };
+  const segments = (m[1] ?? '').split('/').filter((s) => s !== '');
+  const codes = segments.map((s) => SHORT_NAMES[s] ?? s);
+  // Anything before the primary key is the resolver's own path prefix.
+  let start = -1;
+  for (let i = 0; i + 1 < codes.length; i++) {
+    if (PRIMARY_KEYS.has(codes[i]) && (codes.length - i) % 2 === 0) {
+      start = i;
+      break;
+    }
+  }
+  if (start < 0) return { error: `"${uri}" has no GS1 primary key (e.g. /01/{gtin}) in its path` };
+  const pairs: Array<[string, string]> = [];
+  for (let i = start; i < codes.length; i += 2) {
+    const value = decode(segments[i + 1]);
+    if (value === undefined) return { error: `bad percent-encoding in "${segments[i + 1]}"` };
+    pairs.push([codes[i], value]);
+  }
+  for (const param of (m[2] ?? '').slice(1).split('&')) {
+    if (param === '') continue;
+    const eq = param.indexOf('=');
+    const key = eq < 0 ? param : param.slice(0, eq);
+    const ai = SHORT_NAMES[key] ?? key;
+    // Non-AI query parameters (tracking, linkType) are not part of the identification.
+    if (!AI_TABLE.has(ai)) continue;
+    const value = decode(eq < 0 ? '' : param.slice(eq + 1).replace(/\+/g, '%20'));
+    if (value === undefined) return { error: `bad percent-encoding in query parameter ${key}` };
+    pairs.push([ai, value]);
+  }
+  return { pairs };
+}
+
+/** Parses a GS1 Digital Link URI on any domain. GTIN-8/12/13 in the path are padded to 14. */
+export function parseDigitalLink(uri: string): CarrierResult {
+  const split = digitalLinkToPairs(uri);
+  if ('error' in split) return { ok: false, error: split.error };
+  const pairs = split.pairs.map(([ai, v]): [string, string] => [ai, ai === '01' && /^(\d{8}|\d{12,13})$/.test(v) ? v.padStart(14, '0') : v]);
+  return toCarrierData(pairs);
+}
+
+/**
+ * Builds a Digital Link URI from AI values: the primary key and its qualifiers (in GS1's order)
+ * in the path, every other AI as a query parameter in the order given.
+ */
+export function buildDigitalLink(ais: Record<string, string>, base = DEFAULT_DL_BASE): string | undefined {
+  const primary = Object.keys(ais).find((ai) => PRIMARY_KEYS.has(ai));
+  if (primary === undefined) return undefined;
+  const qualifiers = AI_TABLE.get(primary)?.qualifiers ?? [];
+  let path = `/${primary}/${encodeDlValue(ais[primary])}`;
+  for (const q of qualifiers) if (ais[q] !== undefined) path += `/${q}/${encodeDlValue(ais[q])}`;
+  const query = Object.entries(ais)
+    .filter(([ai]) => ai !== primary && !qualifiers.includes(ai))
+    .map(([ai, v]) => `${ai}=${encodeDlValue(v)}`)
+    .join('&');
+  return base.replace(/\/+$/, '') + path + (query ? `?${query}` : '');
+}

@@ -1,0 +1,99 @@
+import { toGtin14 } from '../gs1/gtin';
+import { recordKey } from '../records/record-keys';
+import { type RecordKind } from '../records/record.types';
+import { resolveProvinceCode } from '../text/provinces';
+import { normalizeText } from '../text/vietnamese-text';
+import { toRec20Unit } from '../units/units';
+
+export interface NormalizeOptions {
+  /** Offset for events that leave `eventTimeZoneOffset` out; Vietnam is +07:00. */
+  defaultOffset?: string;
+}
+
+export interface NormalizedRecord {
+  kind: RecordKind;
+  /** Undefined when the fields the key is built from are missing (validation reports them). */
+  key: string | undefined;
+  data: unknown;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Display text whose inner spacing carries no meaning: collapsed as well as trimmed. */
+const DISPLAY_FIELDS = new Set(['name', 'address', 'brand', 'category']);
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+
+/** NFC + trim every string, at any depth; display fields also collapse inner whitespace. */
+function deepText(value: unknown, field = ''): unknown {
+  if (typeof value === 'string') return DISPLAY_FIELDS.has(field) ? normalizeText(value) : value.normalize('NFC').trim();
+  if (Array.isArray(value)) return value.map((v) => deepText(v));
+  if (isObj(value)) {
+    const out: Obj = {};
+    for (const [k, v] of Object.entries(value)) out[k.normalize('NFC')] = deepText(v, k);
+    return out;
+  }
+  return value;
+}
+
+/** `{value, uom}`: numeric strings become numbers, free-text units become Rec 20 codes when known. */
+function quantity(q: unknown, valueField = 'value'): unknown {
+  if (!isObj(q)) return q;
+  const out = { ...q };
+  const v = out[valueField];
+  if (typeof v === 'string' && NUMERIC.test(v)) out[valueField] = Number(v);
+  if (typeof out.uom === 'string') out.uom = toRec20Unit(out.uom) ?? out.uom;
+  return out;
+}
+
+function gtin(r: Obj): void {
+  if (typeof r.gtin === 'string') r.gtin = toGtin14(r.gtin) ?? r.gtin;
+}
+
+function province(r: Obj): void {
+  if (typeof r.provinceCode !== 'string') return;
+  const resolved = resolveProvinceCode(r.provinceCode);
+  if (resolved.status === 'legacy') {
+    r.provinceCode = resolved.provinceCode;
+    r.legacyProvinceCode = resolved.legacyProvinceCode;
+  }
+}
+
+/**
+ * The national-model form of a record: NFC text, GTIN-14, Rec 20 units where the free text is
+ * known (unknown ones stay as written so validation reports UOM_UNKNOWN), current province codes
+ * (keeping `legacyProvinceCode`), a default event offset, and the key. Pure and idempotent.
+ */
+export function normalizeRecord(kind: RecordKind, data: unknown, options: NormalizeOptions = {}): NormalizedRecord {
+  const r = deepText(data);
+  if (!isObj(r)) return { kind, key: undefined, data: r };
+  switch (kind) {
+    case 'organization':
+    case 'location':
+      province(r);
+      break;
+    case 'product':
+      gtin(r);
+      if (r.netContent !== undefined) r.netContent = quantity(r.netContent);
+      break;
+    case 'lot':
+      gtin(r);
+      if (r.quantity !== undefined) r.quantity = quantity(r.quantity);
+      break;
+    case 'event':
+      if (r.eventTimeZoneOffset === undefined || r.eventTimeZoneOffset === '' || r.eventTimeZoneOffset === null) {
+        r.eventTimeZoneOffset = options.defaultOffset ?? '+07:00';
+      }
+      for (const k of ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList']) {
+        if (Array.isArray(r[k])) r[k] = (r[k] as unknown[]).map((q) => quantity(q, 'quantity'));
+      }
+      break;
+  }
+  let key: string | undefined;
+  try {
+    key = recordKey(kind, r);
+  } catch {
+    key = undefined;
+  }
+  return { kind, key, data: r };
+}

@@ -1,0 +1,45 @@
+export type FindingCode =
+  | 'GTIN_FORMAT'
+  | 'GLN_FORMAT'
+  | 'SSCC_FORMAT'
+  | 'GTIN_RESTRICTED'
+  | 'LOT_FORMAT'
+  | 'SERIAL_FORMAT'
+  | 'TAX_CODE_FORMAT'
+  | 'PROVINCE_UNKNOWN'
+  | 'DATE_ORDER'
+  | 'EVENT_TIME_FUTURE'
+  | 'EVENT_SHAPE'
+  | 'UOM_UNKNOWN'
+  | 'QUANTITY_RANGE'
+  | 'REQUIRED_FIELD'
+  | 'PORTAL_MINIMUM';
+
+/** One reason a record cannot go to the portal as it is. `path` is a JSON Pointer into the record. */
+export interface Finding {
+  code: FindingCode;
+  message: string;
+  path: string;
+}
+
+export interface ValidationPolicy {
+  /** The source's policy asks for at least one product image URL before publishing. */
+  requireProductImage?: boolean;
+}
+
+export interface ValidationOptions {
+  /** The hub's clock; events more than 5 minutes after it are EVENT_TIME_FUTURE. */
+  now?: Date;
+  policy?: ValidationPolicy;
+}
+
+/** Renders a value for a message: strings quoted, objects as JSON, cut to a readable length. */
+export function show(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
