@@ -1,0 +1,53 @@
+import { type RecordKind, summaryDigest } from '@txng/national-model';
+
+export interface StoredRecord {
+  kind: RecordKind;
+  key: string;
+  version: number;
+  portalId: string;
+  contentHash: string;
+  /** The province of the batch that brought the version held. */
+  provinceCode: string;
+  data: unknown;
+}
+
+/** What the portal holds: the latest version of each kind + key. In memory; lost on restart. */
+export class RecordStore {
+  private readonly records = new Map<string, StoredRecord>();
+  private nextPortalId = 1;
+
+  get(kind: string, key: string): StoredRecord | undefined {
+    return this.records.get(id(kind, key));
+  }
+
+  /** Stores a version; a key keeps the portalId its first version got. */
+  put(record: Omit<StoredRecord, 'portalId'>): StoredRecord {
+    const existing = this.records.get(id(record.kind, record.key));
+    const portalId = existing?.portalId ?? `P-${String(this.nextPortalId++).padStart(6, '0')}`;
+    const stored = { ...record, portalId };
+    this.records.set(id(record.kind, record.key), stored);
+    return stored;
+  }
+
+  summary(provinceCode: string): { counts: Record<RecordKind, number>; digest: string } {
+    const counts: Record<RecordKind, number> = { product: 0, location: 0, organization: 0, lot: 0, event: 0 };
+    const held: StoredRecord[] = [];
+    for (const r of this.records.values()) {
+      if (r.provinceCode !== provinceCode) continue;
+      counts[r.kind] += 1;
+      held.push(r);
+    }
+    return { counts, digest: summaryDigest(held) };
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  clear(): void {
+    this.records.clear();
+    this.nextPortalId = 1;
+  }
+}
+
+const id = (kind: string, key: string): string => `${kind}\u0000${key}`;

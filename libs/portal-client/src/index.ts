@@ -1,0 +1,8 @@
+// Public API of @txng/portal-client: the hub's side of the National Portal Sync API v1.
+export * from './portal-client';
+export * from './portal-client.errors';
+export * from './portal-client.options';
+export * from './portal-api.types';
+export { type Clock, systemClock } from './clock';
+export { CircuitBreaker, CircuitBreakerRegistry, type BreakerState } from './circuit-breaker';
+export { batchIdempotencyKey, chunkBatch, type BatchChunk } from './batch-chunker';
