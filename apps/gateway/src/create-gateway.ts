@@ -5,6 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { type HubConfig } from '@txng/common';
 import { Logger } from 'nestjs-pino';
 import { GatewayModule, type GatewayOptions } from './gateway.module';
+import { RAW_BODY_ROUTES } from './webhooks/raw-body';
+import express, { type NextFunction, type Request, type Response } from 'express';
 
 /**
  * Builds the gateway application without listening, so that main.ts and the integration tests run
@@ -14,9 +16,15 @@ export async function createGateway(config: HubConfig, options: GatewayOptions):
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config, options), {
     bufferLogs: true,
     abortOnError: false,
+    // Webhook and preview bodies are read raw (signatures are over the exact bytes, and their
+    // limit is per source); every other route gets JSON up to 2 MiB.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: '2mb' });
+  const json = express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    RAW_BODY_ROUTES.test(req.path) ? next() : json(req, res, next),
+  );
   app.disable('x-powered-by');
 
   const document = SwaggerModule.createDocument(

@@ -1,5 +1,7 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ValidationPipe } from '@nestjs/common';
+import { ConnectorsModule } from '@txng/connectors';
 import { TerminusModule } from '@nestjs/terminus';
 import {
   AllExceptionsFilter,
@@ -12,7 +14,16 @@ import {
 import { PersistenceModule } from '@txng/persistence';
 import { QueuesModule } from '@txng/queues';
 import { WorkersModule } from '@txng/workers';
+import { AuditController } from './admin/audit.controller';
+import { ConflictsController } from './admin/conflicts.controller';
+import { ProvincesController } from './admin/provinces.controller';
+import { QueuesController } from './admin/queues.controller';
+import { RecordsController } from './admin/records.controller';
+import { SourcesController } from './admin/sources.controller';
+import { TokensController } from './admin/tokens.controller';
+import { TokenAuthGuard } from './auth/token-auth.guard';
 import { HealthController } from './health/health.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 
@@ -34,10 +45,29 @@ export class GatewayModule implements NestModule {
         PersistenceModule,
         QueuesModule,
         TerminusModule.forRoot({ errorLogStyle: 'pretty', gracefulShutdownTimeoutMs: 0 }),
+        ConnectorsModule,
         ...(options.withWorkers ? [WorkersModule] : []),
       ],
-      controllers: [HealthController, MetricsController],
-      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+      controllers: [
+        HealthController,
+        MetricsController,
+        WebhooksController,
+        TokensController,
+        AuditController,
+        SourcesController,
+        ProvincesController,
+        QueuesController,
+        RecordsController,
+        ConflictsController,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_GUARD, useClass: TokenAuthGuard },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+        },
+      ],
     };
   }
 

@@ -10,3 +10,4 @@ export * from './redis/redis.module';
 export * from './metrics/metrics.module';
 export * from './process/run-main';
 export * from './process/shutdown';
+export * from './crypto/secret-box';

@@ -22,4 +22,11 @@ export * from './normalize/record-normalizer';
 export * from './hashing/canonical-json';
 export * from './hashing/content-hash';
 export * from './hashing/summary-digest';
-export { computeEventHash, eventHashId, eventHashesFromJsonDocument, eventHashesFromXmlDocument, eventsOfJsonDocument, type EventHashResult } from './event-hash/event-hash';
+export {
+  computeEventHash,
+  eventHashId,
+  eventHashesFromJsonDocument,
+  eventHashesFromXmlDocument,
+  eventsOfJsonDocument,
+  type EventHashResult,
+} from './event-hash/event-hash';

@@ -1,1 +1,2 @@
 export * from './workers.module';
+export * from './ingest';

@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
+import { ConnectorsModule } from '@txng/connectors';
+import { IngestWorkersModule } from './ingest/ingest-workers.module';
+import { PollWorkersModule } from './poll/poll-workers.module';
+import { ReceiptSweeperService } from './receipts/receipt-sweeper.service';
 
 /**
  * Every BullMQ processor of the hub. It lives in a library, not in apps/worker, so that one process
  * can carry both roles (`npm start`) without one app importing another (docs/adr/0001).
  */
 @Module({
-  providers: [],
+  imports: [ConnectorsModule, IngestWorkersModule, PollWorkersModule],
+  providers: [ReceiptSweeperService],
 })
 export class WorkersModule {}

@@ -20,7 +20,16 @@ export interface AiDefinition {
 
 const defs: AiDefinition[] = [
   { ai: '00', title: 'SSCC', format: 'N', length: 18, fixed: true, checkDigit: true, primaryKey: true },
-  { ai: '01', title: 'GTIN', format: 'N', length: 14, fixed: true, checkDigit: true, primaryKey: true, qualifiers: ['22', '10', '21'] },
+  {
+    ai: '01',
+    title: 'GTIN',
+    format: 'N',
+    length: 14,
+    fixed: true,
+    checkDigit: true,
+    primaryKey: true,
+    qualifiers: ['22', '10', '21'],
+  },
   { ai: '02', title: 'CONTENT', format: 'N', length: 14, fixed: true, checkDigit: true },
   { ai: '10', title: 'BATCH/LOT', format: 'X', length: 20, fixed: false },
   { ai: '11', title: 'PROD DATE', format: 'N', length: 6, fixed: true, date: true },
@@ -42,7 +51,16 @@ const defs: AiDefinition[] = [
   { ai: '411', title: 'BILL TO', format: 'N', length: 13, fixed: true, checkDigit: true },
   { ai: '412', title: 'PURCHASE FROM', format: 'N', length: 13, fixed: true, checkDigit: true },
   { ai: '413', title: 'SHIP FOR LOC', format: 'N', length: 13, fixed: true, checkDigit: true },
-  { ai: '414', title: 'LOC No.', format: 'N', length: 13, fixed: true, checkDigit: true, primaryKey: true, qualifiers: ['254'] },
+  {
+    ai: '414',
+    title: 'LOC No.',
+    format: 'N',
+    length: 13,
+    fixed: true,
+    checkDigit: true,
+    primaryKey: true,
+    qualifiers: ['254'],
+  },
   { ai: '415', title: 'PAY TO', format: 'N', length: 13, fixed: true, checkDigit: true },
   { ai: '416', title: 'PROD/SERV LOC', format: 'N', length: 13, fixed: true, checkDigit: true },
   { ai: '417', title: 'PARTY', format: 'N', length: 13, fixed: true, checkDigit: true, primaryKey: true },
@@ -67,8 +85,28 @@ export const AI_TABLE: ReadonlyMap<string, AiDefinition> = new Map(defs.map((d) 
  * Specifications figure 7.8.5-2): these never take an FNC1 separator after them.
  */
 const PREDEFINED_LENGTH_PREFIXES = new Set([
-  '00', '01', '02', '03', '04', '11', '12', '13', '14', '15', '16', '17', '18', '19', '20',
-  '31', '32', '33', '34', '35', '36', '41',
+  '00',
+  '01',
+  '02',
+  '03',
+  '04',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '16',
+  '17',
+  '18',
+  '19',
+  '20',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '41',
 ]);
 
 export function isPredefinedLength(ai: string): boolean {

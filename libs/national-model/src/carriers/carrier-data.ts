@@ -31,7 +31,8 @@ export function checkAiValue(ai: string, value: string): string | undefined {
   if (def.fixed ? value.length !== def.length : value.length < 1 || value.length > def.length) {
     return `AI (${ai}) ${def.title} must be ${def.fixed ? 'exactly' : '1 to'} ${def.length} characters, got "${value}"`;
   }
-  if (def.format === 'N' && !/^\d+$/.test(value)) return `AI (${ai}) ${def.title} must be digits, got "${value}"`;
+  if (def.format === 'N' && !/^\d+$/.test(value))
+    return `AI (${ai}) ${def.title} must be digits, got "${value}"`;
   if (def.format === 'X' && !/^[!"%-?A-Z_a-z]+$/.test(value)) {
     return `AI (${ai}) ${def.title} has characters outside GS1 character set 82: "${value}"`;
   }
@@ -42,7 +43,8 @@ export function checkAiValue(ai: string, value: string): string | undefined {
       return `AI (${ai}) ${def.title} "${value}" has a wrong check digit`;
     }
   }
-  if (def.date && gs1DateToIso(value) === undefined) return `AI (${ai}) ${def.title} "${value}" is not a real YYMMDD date`;
+  if (def.date && gs1DateToIso(value) === undefined)
+    return `AI (${ai}) ${def.title} "${value}" is not a real YYMMDD date`;
   return undefined;
 }
 

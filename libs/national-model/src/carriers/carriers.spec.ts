@@ -31,7 +31,9 @@ describe('GS1 element strings (TCVN 13275:2020)', () => {
 
   it('reads AI 254, 37, 400 and 410-417', () => {
     const gln = withCheckDigit('893504900000');
-    const d = data(parseElementString(`(414)${gln}(254)KHO-2(37)24(400)PO 15(410)${gln}`.replace('PO 15', 'PO-15')));
+    const d = data(
+      parseElementString(`(414)${gln}(254)KHO-2(37)24(400)PO 15(410)${gln}`.replace('PO 15', 'PO-15')),
+    );
     expect(d.gln).toBe(gln);
     expect(d.glnExtension).toBe('KHO-2');
     expect(d.count).toBe(24);
@@ -52,13 +54,20 @@ describe('GS1 element strings (TCVN 13275:2020)', () => {
   });
 
   it('converts lb to kg for AI 320n', () => {
-    expect(data(parseElementString('(01)08935049500018(3202)000100')).netWeight).toEqual({ value: 0.453592, uom: 'KGM' });
+    expect(data(parseElementString('(01)08935049500018(3202)000100')).netWeight).toEqual({
+      value: 0.453592,
+      uom: 'KGM',
+    });
   });
 });
 
 describe('GS1 Digital Link', () => {
   it('parses any domain, short GTINs, percent-encoding and query AIs', () => {
-    const d = data(parseDigitalLink('https://qr.tinh.gov.vn/truyxuat/01/8935049500018/10/L%2F01/21/A%2BB?17=261231&linkType=gs1:pip'));
+    const d = data(
+      parseDigitalLink(
+        'https://qr.tinh.gov.vn/truyxuat/01/8935049500018/10/L%2F01/21/A%2BB?17=261231&linkType=gs1:pip',
+      ),
+    );
     expect(d.gtin14).toBe('08935049500018');
     expect(d.lot).toBe('L/01');
     expect(d.serial).toBe('A+B');
@@ -72,22 +81,39 @@ describe('GS1 Digital Link', () => {
   });
 
   it('converts EPC URNs', () => {
-    expect(epcUrnToDigitalLink('urn:epc:id:sgtin:8935049.050001.SN%2F1')).toBe('https://id.gs1.org/01/08935049500018/21/SN%2F1');
-    expect(epcUrnToDigitalLink('urn:epc:class:lgtin:8935049.050001.L01')).toBe('https://id.gs1.org/01/08935049500018/10/L01');
-    expect(epcUrnToDigitalLink('urn:epc:id:sgln:8935049.00000.0')).toBe(`https://id.gs1.org/414/${withCheckDigit('893504900000')}`);
-    expect(epcUrnToDigitalLink('urn:epc:id:sgln:8935049.00000.KHO1')).toBe(`https://id.gs1.org/414/${withCheckDigit('893504900000')}/254/KHO1`);
-    expect(epcUrnToDigitalLink('urn:epc:id:sscc:0614141.1234567890')).toBe('https://id.gs1.org/00/106141412345678908');
+    expect(epcUrnToDigitalLink('urn:epc:id:sgtin:8935049.050001.SN%2F1')).toBe(
+      'https://id.gs1.org/01/08935049500018/21/SN%2F1',
+    );
+    expect(epcUrnToDigitalLink('urn:epc:class:lgtin:8935049.050001.L01')).toBe(
+      'https://id.gs1.org/01/08935049500018/10/L01',
+    );
+    expect(epcUrnToDigitalLink('urn:epc:id:sgln:8935049.00000.0')).toBe(
+      `https://id.gs1.org/414/${withCheckDigit('893504900000')}`,
+    );
+    expect(epcUrnToDigitalLink('urn:epc:id:sgln:8935049.00000.KHO1')).toBe(
+      `https://id.gs1.org/414/${withCheckDigit('893504900000')}/254/KHO1`,
+    );
+    expect(epcUrnToDigitalLink('urn:epc:id:sscc:0614141.1234567890')).toBe(
+      'https://id.gs1.org/00/106141412345678908',
+    );
     expect(epcUrnToDigitalLink('urn:epc:id:sgtin:123.456')).toBeUndefined();
   });
 });
 
 const set82 = fc.stringMatching(/^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$/);
 const gtin14 = fc.stringMatching(/^[0-9]\d{12}$/).map(withCheckDigit);
-const yymmdd = fc.date({ min: new Date('2000-01-01'), max: new Date('2049-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(2, 10).replace(/-/g, ''));
+const yymmdd = fc
+  .date({ min: new Date('2000-01-01'), max: new Date('2049-12-31'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(2, 10).replace(/-/g, ''));
 
 describe('round-trips (property)', () => {
   const record = fc.record({ gtin: gtin14, lot: set82, serial: set82, expiry: yymmdd });
-  const toAis = (r: { gtin: string; lot: string; serial: string; expiry: string }) => ({ '01': r.gtin, '10': r.lot, '21': r.serial, '17': r.expiry });
+  const toAis = (r: { gtin: string; lot: string; serial: string; expiry: string }) => ({
+    '01': r.gtin,
+    '10': r.lot,
+    '21': r.serial,
+    '17': r.expiry,
+  });
 
   it('element string ⇄ parsed record ⇄ Digital Link', () => {
     fc.assert(
@@ -107,10 +133,13 @@ describe('round-trips (property)', () => {
 
   it('bracketed form round-trips for values without parentheses', () => {
     fc.assert(
-      fc.property(record.filter((r) => !/[()]/.test(r.lot + r.serial)), (r) => {
-        const ais = toAis(r);
-        expect(data(parseElementString(buildBracketedElementString(ais))).ais).toEqual(ais);
-      }),
+      fc.property(
+        record.filter((r) => !/[()]/.test(r.lot + r.serial)),
+        (r) => {
+          const ais = toAis(r);
+          expect(data(parseElementString(buildBracketedElementString(ais))).ais).toEqual(ais);
+        },
+      ),
     );
   });
 });

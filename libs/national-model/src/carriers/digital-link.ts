@@ -5,18 +5,50 @@ export const DEFAULT_DL_BASE = 'https://id.gs1.org';
 
 /** Short names GS1 Digital Link 1.0 allowed for some AIs; still seen in the wild. */
 const SHORT_NAMES: Record<string, string> = {
-  gtin: '01', itip: '8006', cpid: '8010', gln: '414', party: '417', gsrnp: '8017', gsrn: '8018',
-  gcn: '255', sscc: '00', gdti: '253', ginc: '401', gsin: '402', grai: '8003', giai: '8004',
-  cpv: '22', lot: '10', ser: '21',
+  gtin: '01',
+  itip: '8006',
+  cpid: '8010',
+  gln: '414',
+  party: '417',
+  gsrnp: '8017',
+  gsrn: '8018',
+  gcn: '255',
+  sscc: '00',
+  gdti: '253',
+  ginc: '401',
+  gsin: '402',
+  grai: '8003',
+  giai: '8004',
+  cpv: '22',
+  lot: '10',
+  ser: '21',
 };
-const PRIMARY_KEYS = new Set(['00', '01', '253', '255', '401', '402', '414', '417', '8003', '8004', '8006', '8010', '8017', '8018']);
+const PRIMARY_KEYS = new Set([
+  '00',
+  '01',
+  '253',
+  '255',
+  '401',
+  '402',
+  '414',
+  '417',
+  '8003',
+  '8004',
+  '8006',
+  '8010',
+  '8017',
+  '8018',
+]);
 
 /**
  * Percent-encodes a value for a Digital Link path or query: everything but unreserved characters
  * and `'`, so `!`, `(`, `)`, `*` are encoded too (GS1 Digital Link 1.2 table 7-1).
  */
 export function encodeDlValue(value: string): string {
-  return encodeURIComponent(value).replace(/[!()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function decode(value: string): string | undefined {
@@ -66,7 +98,10 @@ export function digitalLinkToPairs(uri: string): { pairs: Array<[string, string]
 export function parseDigitalLink(uri: string): CarrierResult {
   const split = digitalLinkToPairs(uri);
   if ('error' in split) return { ok: false, error: split.error };
-  const pairs = split.pairs.map(([ai, v]): [string, string] => [ai, ai === '01' && /^(\d{8}|\d{12,13})$/.test(v) ? v.padStart(14, '0') : v]);
+  const pairs = split.pairs.map(([ai, v]): [string, string] => [
+    ai,
+    ai === '01' && /^(\d{8}|\d{12,13})$/.test(v) ? v.padStart(14, '0') : v,
+  ]);
   return toCarrierData(pairs);
 }
 

@@ -23,7 +23,8 @@ function parseBracketed(text: string): CarrierResult {
   for (let m = re.exec(text); m; m = re.exec(text)) {
     if (AI_TABLE.has(m[1])) starts.push({ ai: m[1], at: m.index, end: m.index + m[0].length });
   }
-  if (starts.length === 0 || starts[0].at !== 0) return { ok: false, error: `"${text}" does not start with a known (AI)` };
+  if (starts.length === 0 || starts[0].at !== 0)
+    return { ok: false, error: `"${text}" does not start with a known (AI)` };
   for (let i = 0; i < starts.length; i++) {
     const valueEnd = i + 1 < starts.length ? starts[i + 1].at : text.length;
     pairs.push([starts[i].ai, text.slice(starts[i].end, valueEnd)]);
@@ -36,7 +37,11 @@ function parseRaw(text: string): CarrierResult {
   let pos = 0;
   while (pos < text.length) {
     const def = matchAi(text.slice(pos));
-    if (!def) return { ok: false, error: `unknown or unsupported AI at position ${pos}: "${text.slice(pos, pos + 4)}"` };
+    if (!def)
+      return {
+        ok: false,
+        error: `unknown or unsupported AI at position ${pos}: "${text.slice(pos, pos + 4)}"`,
+      };
     pos += def.ai.length;
     let value: string;
     if (def.fixed) {
@@ -57,7 +62,9 @@ function parseRaw(text: string): CarrierResult {
 
 /** Bracketed human-readable form: `(01)08935049500018(10)L01`. */
 export function buildBracketedElementString(ais: Record<string, string>): string {
-  return Object.entries(ais).map(([ai, v]) => `(${ai})${v}`).join('');
+  return Object.entries(ais)
+    .map(([ai, v]) => `(${ai})${v}`)
+    .join('');
 }
 
 /**
@@ -66,7 +73,10 @@ export function buildBracketedElementString(ais: Record<string, string>): string
  */
 export function buildRawElementString(ais: Record<string, string>, symbologyId = ''): string {
   const entries = Object.entries(ais);
-  const ordered = [...entries.filter(([ai]) => isPredefinedLength(ai)), ...entries.filter(([ai]) => !isPredefinedLength(ai))];
+  const ordered = [
+    ...entries.filter(([ai]) => isPredefinedLength(ai)),
+    ...entries.filter(([ai]) => !isPredefinedLength(ai)),
+  ];
   let out = symbologyId;
   ordered.forEach(([ai, value], i) => {
     out += ai + value;

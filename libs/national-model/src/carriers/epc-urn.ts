@@ -13,12 +13,14 @@ function unescapeEpc(part: string): string {
 
 /** Company prefix + reference with the indicator/extension digit moved to the front. */
 function keyWithIndicator(prefix: string, ref: string, totalDataDigits: number): string | undefined {
-  if (!/^\d{6,12}$/.test(prefix) || !/^\d+$/.test(ref) || prefix.length + ref.length !== totalDataDigits) return undefined;
+  if (!/^\d{6,12}$/.test(prefix) || !/^\d+$/.test(ref) || prefix.length + ref.length !== totalDataDigits)
+    return undefined;
   return withCheckDigit(ref[0] + prefix + ref.slice(1));
 }
 
 function keyNoIndicator(prefix: string, ref: string, totalDataDigits: number): string | undefined {
-  if (!/^\d{6,12}$/.test(prefix) || !/^\d*$/.test(ref) || prefix.length + ref.length !== totalDataDigits) return undefined;
+  if (!/^\d{6,12}$/.test(prefix) || !/^\d*$/.test(ref) || prefix.length + ref.length !== totalDataDigits)
+    return undefined;
   return withCheckDigit(prefix + ref);
 }
 
@@ -123,7 +125,9 @@ export function epcUrnToDigitalLink(urn: string): string | undefined {
     }
     case 'itip': {
       const g = keyWithIndicator(p, parts[1] ?? '', 13);
-      return g && parts.length >= 5 ? `${DL}/8006/${g}${parts[2]}${parts[3]}/21/${encodeDlValue(rest(4))}` : undefined;
+      return g && parts.length >= 5
+        ? `${DL}/8006/${g}${parts[2]}${parts[3]}/21/${encodeDlValue(rest(4))}`
+        : undefined;
     }
     default:
       return undefined;

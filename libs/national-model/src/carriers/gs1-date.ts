@@ -4,7 +4,10 @@
  * behind is in the next one. DD = 00 means the last day of the month. Returns undefined for an
  * impossible date.
  */
-export function gs1DateToIso(yymmdd: string, referenceYear = new Date().getUTCFullYear()): string | undefined {
+export function gs1DateToIso(
+  yymmdd: string,
+  referenceYear = new Date().getUTCFullYear(),
+): string | undefined {
   if (!/^\d{6}$/.test(yymmdd)) return undefined;
   const yy = Number(yymmdd.slice(0, 2));
   const mm = Number(yymmdd.slice(2, 4));

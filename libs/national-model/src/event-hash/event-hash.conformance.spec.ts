@@ -22,7 +22,10 @@ describe('Event Hash ID conformance with the reference test vectors', () => {
   for (const doc of documents) {
     const skip = SKIPPED[doc.file];
     (skip ? it.skip : it)(`${doc.file}${skip ? ` — skipped: ${skip}` : ''}`, () => {
-      const results = doc.syntax === 'xml' ? eventHashesFromXmlDocument(doc.text) : eventHashesFromJsonDocument(JSON.parse(doc.text));
+      const results =
+        doc.syntax === 'xml'
+          ? eventHashesFromXmlDocument(doc.text)
+          : eventHashesFromJsonDocument(JSON.parse(doc.text));
       const hashes = results.map((r) => r.hashId);
       if (JSON.stringify(hashes) !== JSON.stringify(doc.expectedHashes) && doc.expectedPreHashes.length > 0) {
         // Where a hash differs the pre-hash strings show why. Some .prehashes files are stale or

@@ -27,17 +27,35 @@ describe('Event Hash ID', () => {
 
   it('ignores field order, list order, eventID, recordTime and identifier syntax', () => {
     const base = computeEventHash(event).hashId;
-    const reordered = { readPoint: event.readPoint, bizStep: 'commissioning', action: 'ADD', epcList: [...event.epcList].reverse(), eventTimeZoneOffset: '+07:00', eventTime: '2025-07-01T01:00:00Z', type: 'ObjectEvent' };
-    expect(computeEventHash({ ...reordered, eventID: 'urn:uuid:1', recordTime: '2025-07-02T00:00:00Z' }).hashId).toBe(base);
-    expect(computeEventHash({ ...event, epcList: ['urn:epc:id:sgtin:8935049.050001.1', 'https://qr.example.vn/01/8935049500018/21/2?x=1'] }).hashId).toBe(base);
+    const reordered = {
+      readPoint: event.readPoint,
+      bizStep: 'commissioning',
+      action: 'ADD',
+      epcList: [...event.epcList].reverse(),
+      eventTimeZoneOffset: '+07:00',
+      eventTime: '2025-07-01T01:00:00Z',
+      type: 'ObjectEvent',
+    };
+    expect(
+      computeEventHash({ ...reordered, eventID: 'urn:uuid:1', recordTime: '2025-07-02T00:00:00Z' }).hashId,
+    ).toBe(base);
+    expect(
+      computeEventHash({
+        ...event,
+        epcList: ['urn:epc:id:sgtin:8935049.050001.1', 'https://qr.example.vn/01/8935049500018/21/2?x=1'],
+      }).hashId,
+    ).toBe(base);
     expect(computeEventHash({ ...event, action: 'OBSERVE' }).hashId).not.toBe(base);
   });
 
   it('hashes the GS1 EPCIS 2.0 example the same with its EPC URNs written as Digital Link', () => {
-    const doc = load('Example_9.6.1-ObjectEvent.jsonld') as { epcisBody: { eventList: Array<{ epcList: string[] }> } };
+    const doc = load('Example_9.6.1-ObjectEvent.jsonld') as {
+      epcisBody: { eventList: Array<{ epcList: string[] }> };
+    };
     const urn = eventHashesFromJsonDocument(doc);
     const converted = structuredClone(doc);
-    for (const e of converted.epcisBody.eventList) e.epcList = e.epcList.map((id) => epcUrnToDigitalLink(id)!);
+    for (const e of converted.epcisBody.eventList)
+      e.epcList = e.epcList.map((id) => epcUrnToDigitalLink(id)!);
     expect(converted.epcisBody.eventList[0].epcList[0]).toBe('https://id.gs1.org/01/10614141073464/21/2017');
     expect(urn).toHaveLength(2);
     expect(eventHashesFromJsonDocument(converted).map((r) => r.hashId)).toEqual(urn.map((r) => r.hashId));
@@ -49,7 +67,9 @@ describe('Event Hash ID', () => {
   it('GS1 example events pass validation shape checks', () => {
     const doc = load('Example_9.6.1-ObjectEventWithDigitalLink.jsonld');
     for (const e of eventsOfJsonDocument(doc)) {
-      expect(validateRecord('event', e, { now: new Date() }).filter((f) => f.code === 'EVENT_SHAPE')).toEqual([]);
+      expect(validateRecord('event', e, { now: new Date() }).filter((f) => f.code === 'EVENT_SHAPE')).toEqual(
+        [],
+      );
     }
   });
 

@@ -33,7 +33,8 @@ export function namespacesFromContext(context: unknown, ignoreFields: unknown = 
   }
   const base: JsonLdNamespaces = { prefixes, ignored: new Set() };
   const ignored = new Set<string>();
-  if (Array.isArray(ignoreFields)) for (const f of ignoreFields) if (typeof f === 'string') ignored.add(expandKey(f, base));
+  if (Array.isArray(ignoreFields))
+    for (const f of ignoreFields) if (typeof f === 'string') ignored.add(expandKey(f, base));
   return { prefixes, ignored };
 }
 
@@ -46,7 +47,9 @@ function vocabPrefixes(ns: JsonLdNamespaces): Map<string, string> {
 }
 
 function finish(eventType: string, fields: HashNode[], vocab: ReadonlyMap<string, string>): EventHashResult {
-  const expanded = fields.filter((f) => !IGNORED_FIELDS.has(f.name)).map((f) => expandVocabulary(f, '', vocab));
+  const expanded = fields
+    .filter((f) => !IGNORED_FIELDS.has(f.name))
+    .map((f) => expandVocabulary(f, '', vocab));
   const preHash = preHashString(eventType, expanded);
   const hex = createHash('sha256').update(preHash, 'utf8').digest('hex');
   return { hashId: `ni:///sha-256;${hex}?ver=CBV2.0`, preHash };
@@ -57,10 +60,18 @@ function finish(eventType: string, fields: HashNode[], vocab: ReadonlyMap<string
  * `@context` when the event came inside a document (it defines the extension prefixes); the
  * event's own `@context`, if any, is used too.
  */
-export function computeEventHash(event: Record<string, unknown>, context?: unknown, ignoreFields?: unknown): EventHashResult {
+export function computeEventHash(
+  event: Record<string, unknown>,
+  context?: unknown,
+  ignoreFields?: unknown,
+): EventHashResult {
   const asList = (v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[]) : [v]);
   const ns = namespacesFromContext([...asList(context), ...asList(event['@context'])], ignoreFields);
-  return finish(typeof event.type === 'string' ? event.type : '', jsonEventToNodes(event, ns), vocabPrefixes(ns));
+  return finish(
+    typeof event.type === 'string' ? event.type : '',
+    jsonEventToNodes(event, ns),
+    vocabPrefixes(ns),
+  );
 }
 
 /** Just the `ni:///sha-256;…?ver=CBV2.0` identifier. */
@@ -73,7 +84,8 @@ export function eventsOfJsonDocument(doc: unknown): Array<Record<string, unknown
   if (!isRecord(doc) || !isRecord(doc.epcisBody)) return [];
   const body = doc.epcisBody;
   let list: unknown = body.eventList;
-  if (list === undefined && isRecord(body.queryResults) && isRecord(body.queryResults.resultsBody)) list = body.queryResults.resultsBody.eventList;
+  if (list === undefined && isRecord(body.queryResults) && isRecord(body.queryResults.resultsBody))
+    list = body.queryResults.resultsBody.eventList;
   if (list === undefined && body.event !== undefined) list = [body.event];
   return Array.isArray(list) ? list.filter(isRecord) : [];
 }
@@ -100,11 +112,19 @@ function documentIgnoreFields(value: unknown): unknown {
 /** Event hashes of every event of an EPCIS 2.0 JSON-LD document, in document order. */
 export function eventHashesFromJsonDocument(doc: unknown): EventHashResult[] {
   if (!isRecord(doc)) return [];
-  return eventsOfJsonDocument(doc).map((e) => computeEventHash(e, doc['@context'], documentIgnoreFields(doc) ?? []));
+  return eventsOfJsonDocument(doc).map((e) =>
+    computeEventHash(e, doc['@context'], documentIgnoreFields(doc) ?? []),
+  );
 }
 
 /** Event hashes of every event of an EPCIS 1.2/2.0 XML document, in document order. */
 export function eventHashesFromXmlDocument(xml: string): EventHashResult[] {
   const doc = xmlEventsToNodes(xml);
-  return doc.events.map((ev) => finish(ev.eventType, ev.fields.filter((f) => !doc.ignored.has(f.name)), STANDARD_VOCAB_PREFIXES));
+  return doc.events.map((ev) =>
+    finish(
+      ev.eventType,
+      ev.fields.filter((f) => !doc.ignored.has(f.name)),
+      STANDARD_VOCAB_PREFIXES,
+    ),
+  );
 }

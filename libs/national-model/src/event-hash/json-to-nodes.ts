@@ -2,11 +2,28 @@ import { type HashNode, node } from './hash-node';
 import { pythonNumberString } from './value-canon';
 
 /** Fields that never take part in the hash (CBV 2.0 §8.9.2). */
-export const IGNORED_FIELDS = new Set(['recordTime', 'eventID', 'errorDeclaration', 'rdfs:comment', 'comment', '@context', '#text']);
+export const IGNORED_FIELDS = new Set([
+  'recordTime',
+  'eventID',
+  'errorDeclaration',
+  'rdfs:comment',
+  'comment',
+  '@context',
+  '#text',
+]);
 
 const EPC_LISTS = new Set(['epcList', 'inputEPCList', 'outputEPCList', 'childEPCs']);
-const QUANTITY_LISTS = new Set(['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList']);
-const TYPED_LISTS: Record<string, string> = { bizTransactionList: 'bizTransaction', sourceList: 'source', destinationList: 'destination' };
+const QUANTITY_LISTS = new Set([
+  'quantityList',
+  'childQuantityList',
+  'inputQuantityList',
+  'outputQuantityList',
+]);
+const TYPED_LISTS: Record<string, string> = {
+  bizTransactionList: 'bizTransaction',
+  sourceList: 'source',
+  destinationList: 'destination',
+};
 
 export interface JsonLdNamespaces {
   /** prefix → namespace URI, from the document's @context. */
@@ -64,11 +81,29 @@ export function jsonEventToNodes(event: Record<string, unknown>, ns: JsonLdNames
     if (ns.ignored.has(name)) continue;
     const items = Array.isArray(value) ? value : [value];
     if (EPC_LISTS.has(key)) {
-      out.push(node(key, '', items.flatMap((v) => toNodes('epc', v, ns))));
+      out.push(
+        node(
+          key,
+          '',
+          items.flatMap((v) => toNodes('epc', v, ns)),
+        ),
+      );
     } else if (QUANTITY_LISTS.has(key)) {
-      out.push(node(key, '', items.flatMap((v) => toNodes('quantityElement', v, ns))));
+      out.push(
+        node(
+          key,
+          '',
+          items.flatMap((v) => toNodes('quantityElement', v, ns)),
+        ),
+      );
     } else if (key === 'sensorElementList') {
-      out.push(node(key, '', items.flatMap((v) => toNodes('sensorElement', v, ns))));
+      out.push(
+        node(
+          key,
+          '',
+          items.flatMap((v) => toNodes('sensorElement', v, ns)),
+        ),
+      );
     } else if (TYPED_LISTS[key]) {
       const el = TYPED_LISTS[key];
       const children = items.filter(isRecord).map((item) => {

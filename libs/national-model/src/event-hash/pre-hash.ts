@@ -3,7 +3,16 @@ import { canonicalTimestamp, canonicalValue } from './value-canon';
 
 type Order = ReadonlyArray<readonly [string, Order | null]>;
 
-const QUANTITY: Order = [['quantityElement', [['epcClass', null], ['quantity', null], ['uom', null]]]];
+const QUANTITY: Order = [
+  [
+    'quantityElement',
+    [
+      ['epcClass', null],
+      ['quantity', null],
+      ['uom', null],
+    ],
+  ],
+];
 const EPCS: Order = [['epc', null]];
 
 /**
@@ -28,7 +37,13 @@ const PROP_ORDER: Order = [
   ['transformationID', null],
   ['bizStep', null],
   ['disposition', null],
-  ['persistentDisposition', [['set', null], ['unset', null]]],
+  [
+    'persistentDisposition',
+    [
+      ['set', null],
+      ['unset', null],
+    ],
+  ],
   ['readPoint', [['id', null]]],
   ['bizLocation', [['id', null]]],
   [
@@ -37,14 +52,45 @@ const PROP_ORDER: Order = [
       [
         'sensorElement',
         [
-          ['sensorMetadata', ['time', 'startTime', 'endTime', 'deviceID', 'deviceMetadata', 'rawData', 'dataProcessingMethod', 'bizRules'].map((n) => [n, null] as const)],
+          [
+            'sensorMetadata',
+            [
+              'time',
+              'startTime',
+              'endTime',
+              'deviceID',
+              'deviceMetadata',
+              'rawData',
+              'dataProcessingMethod',
+              'bizRules',
+            ].map((n) => [n, null] as const),
+          ],
           [
             'sensorReport',
             [
-              'type', 'exception', 'deviceID', 'deviceMetadata', 'rawData', 'dataProcessingMethod', 'time',
-              'microorganism', 'chemicalSubstance', 'value', 'component', 'stringValue', 'booleanValue',
-              'hexBinaryValue', 'uriValue', 'minValue', 'maxValue', 'meanValue', 'sDev', 'percRank',
-              'percValue', 'uom', 'coordinateReferenceSystem',
+              'type',
+              'exception',
+              'deviceID',
+              'deviceMetadata',
+              'rawData',
+              'dataProcessingMethod',
+              'time',
+              'microorganism',
+              'chemicalSubstance',
+              'value',
+              'component',
+              'stringValue',
+              'booleanValue',
+              'hexBinaryValue',
+              'uriValue',
+              'minValue',
+              'maxValue',
+              'meanValue',
+              'sDev',
+              'percRank',
+              'percValue',
+              'uom',
+              'coordinateReferenceSystem',
             ].map((n) => [n, null] as const),
           ],
         ],
@@ -54,7 +100,11 @@ const PROP_ORDER: Order = [
 ];
 
 /** Lists whose elements hash as `type=…` then `{element}=…` (see PROP_ORDER). */
-const TYPED_LISTS: Record<string, string> = { bizTransactionList: 'bizTransaction', sourceList: 'source', destinationList: 'destination' };
+const TYPED_LISTS: Record<string, string> = {
+  bizTransactionList: 'bizTransaction',
+  sourceList: 'source',
+  destinationList: 'destination',
+};
 
 function isTimeField(name: string): boolean {
   const lower = name.toLowerCase();
@@ -115,7 +165,9 @@ function renderGenericNode(n: HashNode): string {
     const parts = n.children.map((el) => {
       const types = el.children.filter((c) => c.name === 'type');
       const rest = el.children.filter((c) => c.name !== 'type');
-      const typeText = types.map((t) => (t.value.trim() ? `type=${canonicalValue(t.value.trim())}` : '')).join('');
+      const typeText = types
+        .map((t) => (t.value.trim() ? `type=${canonicalValue(t.value.trim())}` : ''))
+        .join('');
       const value = el.value.trim() ? `${el.name}=${canonicalValue(el.value.trim())}` : '';
       return typeText + value + renderGeneric(rest);
     });

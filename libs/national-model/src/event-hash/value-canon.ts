@@ -61,7 +61,15 @@ export function canonicalTimestamp(text: string): string {
   if (!m) return text;
   // Rounded to the millisecond: the reference vectors hash 11:04:03.1415Z as 11:04:03.142Z.
   const ms = Math.round(Number(`0.${m[7] ?? '0'}`) * 1000);
-  let t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
+  let t = Date.UTC(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6]),
+    ms,
+  );
   const zone = m[8];
   if (zone && zone !== 'Z' && zone !== 'z') {
     const z = zone.replace(':', '');

@@ -33,7 +33,11 @@ const BARE_WORD = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
  * `gs1:Temperature`); the hash uses the full web-vocabulary URI, as JSON-LD expansion gives it.
  * `vocabPrefixes` maps the document's own prefixes that point into GS1 vocabularies.
  */
-export function expandVocabulary(n: HashNode, parent: string, vocabPrefixes: ReadonlyMap<string, string>): HashNode {
+export function expandVocabulary(
+  n: HashNode,
+  parent: string,
+  vocabPrefixes: ReadonlyMap<string, string>,
+): HashNode {
   let value = n.value.trim();
   const base = vocabularyBase(n.name, parent);
   if (base && BARE_WORD.test(value)) value = base + value;

@@ -87,7 +87,8 @@ function findEventList(elements: XmlElement[]): XmlElement | undefined {
 function findIgnoredFields(elements: XmlElement[], out: Set<string>): Set<string> {
   for (const el of elements) {
     if (el.name === 'EventList') continue;
-    if (el.name === 'ignoreFields' || el.name.endsWith('}ignoreFields')) for (const c of el.children) out.add(c.name);
+    if (el.name === 'ignoreFields' || el.name.endsWith('}ignoreFields'))
+      for (const c of el.children) out.add(c.name);
     else findIgnoredFields(el.children, out);
   }
   return out;
@@ -105,5 +106,8 @@ export function xmlEventsToNodes(xml: string): { events: XmlEvent[]; ignored: Se
   const eventList = findEventList(root);
   const ignored = findIgnoredFields(root, new Set());
   if (!eventList) return { events: [], ignored };
-  return { events: eventList.children.map((ev) => ({ eventType: ev.name, fields: toNode(ev).children })), ignored };
+  return {
+    events: eventList.children.map((ev) => ({ eventType: ev.name, fields: toNode(ev).children })),
+    ignored,
+  };
 }

@@ -17,11 +17,16 @@ describe('GS1 check digit', () => {
 
   it('detects every single-digit error (property)', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^\d{12}$/), fc.integer({ min: 0, max: 11 }), fc.integer({ min: 1, max: 9 }), (data, pos, delta) => {
-        const good = withCheckDigit(data);
-        const changed = good.slice(0, pos) + String((Number(good[pos]) + delta) % 10) + good.slice(pos + 1);
-        expect(hasValidCheckDigit(changed)).toBe(false);
-      }),
+      fc.property(
+        fc.stringMatching(/^\d{12}$/),
+        fc.integer({ min: 0, max: 11 }),
+        fc.integer({ min: 1, max: 9 }),
+        (data, pos, delta) => {
+          const good = withCheckDigit(data);
+          const changed = good.slice(0, pos) + String((Number(good[pos]) + delta) % 10) + good.slice(pos + 1);
+          expect(hasValidCheckDigit(changed)).toBe(false);
+        },
+      ),
     );
   });
 });
@@ -74,7 +79,14 @@ describe('GTIN', () => {
   });
 
   it('gives the registry look-up candidates, longest first', () => {
-    expect(companyPrefixCandidates('8935049500018')).toEqual(['893504950001', '89350495000', '8935049500', '893504950', '89350495', '8935049']);
+    expect(companyPrefixCandidates('8935049500018')).toEqual([
+      '893504950001',
+      '89350495000',
+      '8935049500',
+      '893504950',
+      '89350495',
+      '8935049',
+    ]);
     expect(companyPrefixCandidates('bad')).toEqual([]);
   });
 });

@@ -5,7 +5,9 @@ import { summaryDigest } from './summary-digest';
 
 describe('canonical JSON and content hash', () => {
   it('follows RFC 8785 (sorted keys, ECMAScript numbers)', () => {
-    expect(canonicalJson({ b: 1.0, a: [1e21, 'Cần Thơ'], c: undefined })).toBe('{"a":[1e+21,"Cần Thơ"],"b":1}');
+    expect(canonicalJson({ b: 1.0, a: [1e21, 'Cần Thơ'], c: undefined })).toBe(
+      '{"a":[1e+21,"Cần Thơ"],"b":1}',
+    );
   });
 
   it('hashes equal records equally whatever the key order', () => {
@@ -22,7 +24,9 @@ describe('summary digest', () => {
       { kind: 'product', key: 'gtin:08935049500018', version: 2 },
       { kind: 'event', key: 'ni:///sha-256;ab?ver=CBV2.0', version: 1 },
     ];
-    const expected = createHash('sha256').update('event\tni:///sha-256;ab?ver=CBV2.0\t1\nproduct\tgtin:08935049500018\t2\n').digest('hex');
+    const expected = createHash('sha256')
+      .update('event\tni:///sha-256;ab?ver=CBV2.0\t1\nproduct\tgtin:08935049500018\t2\n')
+      .digest('hex');
     expect(summaryDigest(entries)).toBe(`sha256:${expected}`);
     expect(summaryDigest([...entries].reverse())).toBe(`sha256:${expected}`);
     expect(summaryDigest([])).toBe(`sha256:${createHash('sha256').digest('hex')}`);

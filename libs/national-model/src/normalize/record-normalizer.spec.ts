@@ -4,9 +4,19 @@ import { normalizeRecord } from './record-normalizer';
 
 describe('normalizeRecord', () => {
   it('normalises text, GTIN, unit and key of a product', () => {
-    const n = normalizeRecord('product', { gtin: ' 8935049500018 ', name: '  Gạo   ST25 '.normalize('NFD'), ownerTaxCode: '0301234567', netContent: { value: '5', uom: 'Kg' } });
+    const n = normalizeRecord('product', {
+      gtin: ' 8935049500018 ',
+      name: '  Gạo   ST25 '.normalize('NFD'),
+      ownerTaxCode: '0301234567',
+      netContent: { value: '5', uom: 'Kg' },
+    });
     expect(n.key).toBe('gtin:08935049500018');
-    expect(n.data).toEqual({ gtin: '08935049500018', name: 'Gạo ST25', ownerTaxCode: '0301234567', netContent: { value: 5, uom: 'KGM' } });
+    expect(n.data).toEqual({
+      gtin: '08935049500018',
+      name: 'Gạo ST25',
+      ownerTaxCode: '0301234567',
+      netContent: { value: 5, uom: 'KGM' },
+    });
   });
 
   it('leaves an unknown unit as written', () => {
@@ -16,43 +26,87 @@ describe('normalizeRecord', () => {
   });
 
   it('maps a legacy province code and keeps it', () => {
-    const n = normalizeRecord('organization', { taxCode: '2200123456', name: 'HTX Sóc Trăng', provinceCode: '94' });
+    const n = normalizeRecord('organization', {
+      taxCode: '2200123456',
+      name: 'HTX Sóc Trăng',
+      provinceCode: '94',
+    });
     expect(n.data).toMatchObject({ provinceCode: '92', legacyProvinceCode: '94' });
     expect(n.key).toBe('org:2200123456');
   });
 
   it('defaults the event offset and keys the event by its hash', () => {
-    const n = normalizeRecord('event', { type: 'ObjectEvent', eventTime: '2025-07-01T08:00:00+07:00', action: 'OBSERVE', epcList: ['urn:epc:id:sgtin:8935049.050001.1'] });
+    const n = normalizeRecord('event', {
+      type: 'ObjectEvent',
+      eventTime: '2025-07-01T08:00:00+07:00',
+      action: 'OBSERVE',
+      epcList: ['urn:epc:id:sgtin:8935049.050001.1'],
+    });
     expect((n.data as { eventTimeZoneOffset: string }).eventTimeZoneOffset).toBe('+07:00');
-    const dl = normalizeRecord('event', { ...(n.data as object), epcList: ['https://id.gs1.org/01/08935049500018/21/1'] });
+    const dl = normalizeRecord('event', {
+      ...(n.data as object),
+      epcList: ['https://id.gs1.org/01/08935049500018/21/1'],
+    });
     expect(dl.key).toBe(n.key); // same event however the identifier is written
   });
 
   it('gives NFC and NFD spellings the same content hash', () => {
-    const a = normalizeRecord('location', { gln: '8935049000006', name: 'Cần Thơ', type: 'farm', provinceCode: '92' });
-    const b = normalizeRecord('location', { gln: '8935049000006', name: 'Cần Thơ'.normalize('NFD'), type: 'farm', provinceCode: '92' });
+    const a = normalizeRecord('location', {
+      gln: '8935049000006',
+      name: 'Cần Thơ',
+      type: 'farm',
+      provinceCode: '92',
+    });
+    const b = normalizeRecord('location', {
+      gln: '8935049000006',
+      name: 'Cần Thơ'.normalize('NFD'),
+      type: 'farm',
+      provinceCode: '92',
+    });
     expect(contentHash(a.data)).toBe(contentHash(b.data));
   });
 
   it('is idempotent (property)', () => {
-    const text = fc.oneof(fc.string(), fc.constantFrom('Cần Thơ'.normalize('NFD'), ' kg ', 'Kilogam', 'tạ', '94', '02', '8935049500018', '  a  b '));
+    const text = fc.oneof(
+      fc.string(),
+      fc.constantFrom(
+        'Cần Thơ'.normalize('NFD'),
+        ' kg ',
+        'Kilogam',
+        'tạ',
+        '94',
+        '02',
+        '8935049500018',
+        '  a  b ',
+      ),
+    );
     const value = fc.oneof(text, fc.double(), fc.integer(), fc.constant(null), fc.boolean());
     const record = fc.record(
       {
-        gtin: text, name: text, provinceCode: text, taxCode: text, type: fc.constantFrom('ObjectEvent', 'farm'),
-        netContent: fc.record({ value, uom: text }), quantity: fc.record({ value, uom: text }),
-        eventTimeZoneOffset: fc.option(text), quantityList: fc.array(fc.record({ epcClass: text, quantity: value, uom: text })),
+        gtin: text,
+        name: text,
+        provinceCode: text,
+        taxCode: text,
+        type: fc.constantFrom('ObjectEvent', 'farm'),
+        netContent: fc.record({ value, uom: text }),
+        quantity: fc.record({ value, uom: text }),
+        eventTimeZoneOffset: fc.option(text),
+        quantityList: fc.array(fc.record({ epcClass: text, quantity: value, uom: text })),
         extra: fc.dictionary(text, value),
       },
       { requiredKeys: [] },
     );
     fc.assert(
-      fc.property(fc.constantFrom('organization', 'location', 'product', 'lot', 'event' as const), fc.oneof(record, fc.anything()), (kind, data) => {
-        const once = normalizeRecord(kind, data);
-        const twice = normalizeRecord(kind, once.data);
-        expect(twice.data).toEqual(once.data);
-        expect(twice.key).toBe(once.key);
-      }),
+      fc.property(
+        fc.constantFrom('organization', 'location', 'product', 'lot', 'event' as const),
+        fc.oneof(record, fc.anything()),
+        (kind, data) => {
+          const once = normalizeRecord(kind, data);
+          const twice = normalizeRecord(kind, once.data);
+          expect(twice.data).toEqual(once.data);
+          expect(twice.key).toBe(once.key);
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -26,7 +26,8 @@ const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 
 /** NFC + trim every string, at any depth; display fields also collapse inner whitespace. */
 function deepText(value: unknown, field = ''): unknown {
-  if (typeof value === 'string') return DISPLAY_FIELDS.has(field) ? normalizeText(value) : value.normalize('NFC').trim();
+  if (typeof value === 'string')
+    return DISPLAY_FIELDS.has(field) ? normalizeText(value) : value.normalize('NFC').trim();
   if (Array.isArray(value)) return value.map((v) => deepText(v));
   if (isObj(value)) {
     const out: Obj = {};
@@ -64,7 +65,11 @@ function province(r: Obj): void {
  * known (unknown ones stay as written so validation reports UOM_UNKNOWN), current province codes
  * (keeping `legacyProvinceCode`), a default event offset, and the key. Pure and idempotent.
  */
-export function normalizeRecord(kind: RecordKind, data: unknown, options: NormalizeOptions = {}): NormalizedRecord {
+export function normalizeRecord(
+  kind: RecordKind,
+  data: unknown,
+  options: NormalizeOptions = {},
+): NormalizedRecord {
   const r = deepText(data);
   if (!isObj(r)) return { kind, key: undefined, data: r };
   switch (kind) {
@@ -81,7 +86,11 @@ export function normalizeRecord(kind: RecordKind, data: unknown, options: Normal
       if (r.quantity !== undefined) r.quantity = quantity(r.quantity);
       break;
     case 'event':
-      if (r.eventTimeZoneOffset === undefined || r.eventTimeZoneOffset === '' || r.eventTimeZoneOffset === null) {
+      if (
+        r.eventTimeZoneOffset === undefined ||
+        r.eventTimeZoneOffset === '' ||
+        r.eventTimeZoneOffset === null
+      ) {
         r.eventTimeZoneOffset = options.defaultOffset ?? '+07:00';
       }
       for (const k of ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList']) {

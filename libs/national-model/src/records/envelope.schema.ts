@@ -32,7 +32,10 @@ export interface SchemaError {
 function describe(e: ErrorObject): SchemaError {
   if (e.keyword === 'additionalProperties') {
     const extra = String((e.params as { additionalProperty?: string }).additionalProperty);
-    return { path: `${e.instancePath}/${extra}`, message: `unknown member "${extra}"; allowed: organizations, locations, products, lots, events` };
+    return {
+      path: `${e.instancePath}/${extra}`,
+      message: `unknown member "${extra}"; allowed: organizations, locations, products, lots, events`,
+    };
   }
   return { path: e.instancePath || '/', message: e.message ?? e.keyword };
 }

@@ -22,7 +22,16 @@ export interface OrganizationRecord {
   website?: string;
 }
 
-export const LOCATION_TYPES = ['farm', 'growing-area', 'aquaculture-area', 'factory', 'warehouse', 'retail', 'port', 'other'] as const;
+export const LOCATION_TYPES = [
+  'farm',
+  'growing-area',
+  'aquaculture-area',
+  'factory',
+  'warehouse',
+  'retail',
+  'port',
+  'other',
+] as const;
 export type LocationType = (typeof LOCATION_TYPES)[number];
 
 export interface LocationRecord {
@@ -65,7 +74,8 @@ export interface LotRecord {
   producerTaxCode?: string;
 }
 
-export type EpcisEventType = 'ObjectEvent' | 'AggregationEvent' | 'TransformationEvent' | 'TransactionEvent' | 'AssociationEvent';
+export type EpcisEventType =
+  'ObjectEvent' | 'AggregationEvent' | 'TransformationEvent' | 'TransactionEvent' | 'AssociationEvent';
 export type EpcisAction = 'ADD' | 'OBSERVE' | 'DELETE';
 
 export interface EpcisQuantityElement {

@@ -9,7 +9,13 @@ describe('keys and claimants', () => {
     expect(productKey('8935049500018')).toBe('gtin:08935049500018');
     expect(lotKey('8935049500018', 'L01/2025')).toBe('lot:08935049500018/L01%2F2025');
     expect(recordKey('lot', { gtin: '08935049500018' })).toBeUndefined();
-    expect(recordKey('event', { type: 'ObjectEvent', eventTime: '2025-07-01T08:00:00+07:00', eventTimeZoneOffset: '+07:00' })).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
+    expect(
+      recordKey('event', {
+        type: 'ObjectEvent',
+        eventTime: '2025-07-01T08:00:00+07:00',
+        eventTimeZoneOffset: '+07:00',
+      }),
+    ).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
   });
 
   it('names the claimant per kind', () => {

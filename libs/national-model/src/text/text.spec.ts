@@ -1,4 +1,10 @@
-import { findProvinceByName, isCurrentProvinceCode, legacyProvinces, provinceName, resolveProvinceCode } from './provinces';
+import {
+  findProvinceByName,
+  isCurrentProvinceCode,
+  legacyProvinces,
+  provinceName,
+  resolveProvinceCode,
+} from './provinces';
 import { matchKey, normalizeText } from './vietnamese-text';
 
 describe('Vietnamese text', () => {
@@ -29,7 +35,11 @@ describe('provinces (2025)', () => {
   });
 
   it('maps a pre-merger code to the province that absorbed it, keeping it', () => {
-    expect(resolveProvinceCode('94')).toEqual({ status: 'legacy', provinceCode: '92', legacyProvinceCode: '94' });
+    expect(resolveProvinceCode('94')).toEqual({
+      status: 'legacy',
+      provinceCode: '92',
+      legacyProvinceCode: '94',
+    });
     expect(resolveProvinceCode('92')).toEqual({ status: 'current', provinceCode: '92' });
     expect(resolveProvinceCode('99')).toEqual({ status: 'unknown' });
     for (const old of legacyProvinces()) expect(isCurrentProvinceCode(old.mergedInto)).toBe(true);

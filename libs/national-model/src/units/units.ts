@@ -2,16 +2,52 @@ import { matchKey } from '../text/vietnamese-text';
 
 /** The UN/ECE Recommendation 20 codes traceability records use, with an English name. */
 export const REC20_UNITS: Readonly<Record<string, string>> = {
-  KGM: 'kilogram', GRM: 'gram', MGM: 'milligram', TNE: 'tonne (metric ton)', DTN: 'decitonne (100 kg)',
-  LTR: 'litre', MLT: 'millilitre', CLT: 'centilitre', DLT: 'decilitre', MTQ: 'cubic metre',
-  MTR: 'metre', CMT: 'centimetre', MMT: 'millimetre', MTK: 'square metre', HAR: 'hectare',
-  H87: 'piece', C62: 'one (unit)', EA: 'each', NAR: 'number of articles', PR: 'pair', DZN: 'dozen',
-  SET: 'set', BX: 'box', CT: 'carton', BG: 'bag', SA: 'sack', PK: 'pack', PA: 'packet',
-  BO: 'bottle', CA: 'can', TU: 'tube', JR: 'jar', TN: 'tin', CR: 'crate', BE: 'bundle',
-  XBX: 'box (package code)', XCT: 'carton (package code)', XBG: 'bag (package code)',
-  XPK: 'package (package code)', XBO: 'bottle (package code)', XCA: 'can (package code)',
-  XPX: 'pallet (package code)', TRAY: 'tray',
-  CEL: 'degree Celsius', P1: 'percent', KWH: 'kilowatt hour',
+  KGM: 'kilogram',
+  GRM: 'gram',
+  MGM: 'milligram',
+  TNE: 'tonne (metric ton)',
+  DTN: 'decitonne (100 kg)',
+  LTR: 'litre',
+  MLT: 'millilitre',
+  CLT: 'centilitre',
+  DLT: 'decilitre',
+  MTQ: 'cubic metre',
+  MTR: 'metre',
+  CMT: 'centimetre',
+  MMT: 'millimetre',
+  MTK: 'square metre',
+  HAR: 'hectare',
+  H87: 'piece',
+  C62: 'one (unit)',
+  EA: 'each',
+  NAR: 'number of articles',
+  PR: 'pair',
+  DZN: 'dozen',
+  SET: 'set',
+  BX: 'box',
+  CT: 'carton',
+  BG: 'bag',
+  SA: 'sack',
+  PK: 'pack',
+  PA: 'packet',
+  BO: 'bottle',
+  CA: 'can',
+  TU: 'tube',
+  JR: 'jar',
+  TN: 'tin',
+  CR: 'crate',
+  BE: 'bundle',
+  XBX: 'box (package code)',
+  XCT: 'carton (package code)',
+  XBG: 'bag (package code)',
+  XPK: 'package (package code)',
+  XBO: 'bottle (package code)',
+  XCA: 'can (package code)',
+  XPX: 'pallet (package code)',
+  TRAY: 'tray',
+  CEL: 'degree Celsius',
+  P1: 'percent',
+  KWH: 'kilowatt hour',
 };
 
 /**
@@ -27,7 +63,22 @@ const FREE_TEXT: Record<string, string> = {};
 const add = (code: string, ...names: string[]) => {
   for (const n of names) FREE_TEXT[matchKey(n)] = code;
 };
-add('KGM', 'kg', 'kgs', 'kilogam', 'ki-lô-gam', 'kilô-gam', 'kilogram', 'kilograms', 'kí', 'ký', 'kí lô', 'ký lô', 'kilo', 'cân tây');
+add(
+  'KGM',
+  'kg',
+  'kgs',
+  'kilogam',
+  'ki-lô-gam',
+  'kilô-gam',
+  'kilogram',
+  'kilograms',
+  'kí',
+  'ký',
+  'kí lô',
+  'ký lô',
+  'kilo',
+  'cân tây',
+);
 add('GRM', 'g', 'gr', 'gam', 'gram', 'grams', 'gờ-ram');
 add('MGM', 'mg', 'miligam', 'milligram');
 add('TNE', 't', 'tấn', 'tonne', 'ton', 'mt');
@@ -38,7 +89,23 @@ add('MTQ', 'm3', 'm³', 'khối', 'mét khối');
 add('MTK', 'm2', 'm²', 'mét vuông');
 add('HAR', 'ha', 'héc-ta', 'hecta');
 add('MTR', 'm', 'mét');
-add('H87', 'cái', 'chiếc', 'con', 'quả', 'trái', 'củ', 'cây', 'bó', 'piece', 'pcs', 'pc', 'đơn vị', 'sản phẩm', 'sp');
+add(
+  'H87',
+  'cái',
+  'chiếc',
+  'con',
+  'quả',
+  'trái',
+  'củ',
+  'cây',
+  'bó',
+  'piece',
+  'pcs',
+  'pc',
+  'đơn vị',
+  'sản phẩm',
+  'sp',
+);
 // Not "tá" (a dozen): its match key "ta" is also "tạ" (100 kg), a costly mix-up.
 add('DZN', 'dozen', 'chục');
 add('PR', 'đôi', 'cặp', 'pair');
@@ -72,6 +139,11 @@ export function toRec20Unit(unit: string): string | undefined {
   if (isRec20Unit(trimmed)) return trimmed;
   const upper = trimmed.toUpperCase();
   // Lower-case "kgm", "ltr" are Rec 20 codes typed carelessly; "t", "l" and "g" are not codes.
-  if (upper.length >= 2 && isRec20Unit(upper) && !['CA', 'BO', 'PR', 'PA', 'EA', 'BE', 'TN', 'TU', 'JR', 'SA'].includes(upper)) return upper;
+  if (
+    upper.length >= 2 &&
+    isRec20Unit(upper) &&
+    !['CA', 'BO', 'PR', 'PA', 'EA', 'BE', 'TN', 'TU', 'JR', 'SA'].includes(upper)
+  )
+    return upper;
   return FREE_TEXT[matchKey(trimmed)];
 }

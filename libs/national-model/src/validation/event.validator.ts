@@ -2,11 +2,28 @@ import { digitalLinkToPairs } from '../carriers/digital-link';
 import { epcUrnToDigitalLink } from '../carriers/epc-urn';
 import { CBV_BIZ_STEPS, CBV_DISPOSITIONS, isAbsoluteUri } from './cbv-vocabulary';
 import {
-  FindingList, type Obj, checkGln, checkGlnExtension, checkGtin, checkLot, checkSerial, checkSscc, checkUom, isBlank, isObj, isPositiveFinite,
+  FindingList,
+  type Obj,
+  checkGln,
+  checkGlnExtension,
+  checkGtin,
+  checkLot,
+  checkSerial,
+  checkSscc,
+  checkUom,
+  isBlank,
+  isObj,
+  isPositiveFinite,
 } from './field-checks';
 import { type ValidationOptions, show } from './finding';
 
-const EVENT_TYPES = ['ObjectEvent', 'AggregationEvent', 'TransformationEvent', 'TransactionEvent', 'AssociationEvent'];
+const EVENT_TYPES = [
+  'ObjectEvent',
+  'AggregationEvent',
+  'TransformationEvent',
+  'TransactionEvent',
+  'AssociationEvent',
+];
 const ACTIONS = ['ADD', 'OBSERVE', 'DELETE'];
 export const TIME_ZONE_OFFSET = /^[+-]((0\d|1[0-3]):[0-5]\d|14:00)$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -25,14 +42,19 @@ function checkIdentifier(f: FindingList, value: unknown, ...path: Array<string |
     const dl = epcUrnToDigitalLink(value);
     if (dl === undefined) {
       if (!value.startsWith('urn:epc:id:bic:') && !value.startsWith('urn:epc:id:imovn:')) {
-        f.add('EVENT_SHAPE', `EPC URN ${show(value)} is malformed (company prefix + reference must have the scheme's digit count); prefer a GS1 Digital Link URI`, ...path);
+        f.add(
+          'EVENT_SHAPE',
+          `EPC URN ${show(value)} is malformed (company prefix + reference must have the scheme's digit count); prefer a GS1 Digital Link URI`,
+          ...path,
+        );
       }
       return;
     }
     uri = dl;
   }
   if (!/^https?:\/\//i.test(uri)) {
-    if (!isAbsoluteUri(uri)) f.add('EVENT_SHAPE', `identifier ${show(value)} is not an absolute URI`, ...path);
+    if (!isAbsoluteUri(uri))
+      f.add('EVENT_SHAPE', `identifier ${show(value)} is not an absolute URI`, ...path);
     return;
   }
   const split = digitalLinkToPairs(uri);
@@ -65,17 +87,36 @@ function checkQuantityList(f: FindingList, r: Obj, field: string): void {
     return;
   }
   v.forEach((q, i) => {
-    if (!isObj(q)) return f.add('EVENT_SHAPE', `${field}[${i}] must be an object {epcClass, quantity, uom}`, field, i);
-    if (isBlank(q.epcClass)) f.add('EVENT_SHAPE', `${field}[${i}].epcClass is required`, field, i, 'epcClass');
+    if (!isObj(q))
+      return f.add('EVENT_SHAPE', `${field}[${i}] must be an object {epcClass, quantity, uom}`, field, i);
+    if (isBlank(q.epcClass))
+      f.add('EVENT_SHAPE', `${field}[${i}].epcClass is required`, field, i, 'epcClass');
     else checkIdentifier(f, q.epcClass, field, i, 'epcClass');
-    if (q.quantity !== undefined && !isPositiveFinite(q.quantity)) f.add('QUANTITY_RANGE', `quantity ${show(q.quantity)} must be a positive finite number`, field, i, 'quantity');
+    if (q.quantity !== undefined && !isPositiveFinite(q.quantity))
+      f.add(
+        'QUANTITY_RANGE',
+        `quantity ${show(q.quantity)} must be a positive finite number`,
+        field,
+        i,
+        'quantity',
+      );
     if (q.uom !== undefined) checkUom(f, q.uom, field, i, 'uom');
   });
 }
 
-function checkVocabulary(f: FindingList, value: unknown, words: ReadonlySet<string>, what: string, ...path: Array<string | number>): void {
+function checkVocabulary(
+  f: FindingList,
+  value: unknown,
+  words: ReadonlySet<string>,
+  what: string,
+  ...path: Array<string | number>
+): void {
   if (typeof value === 'string' && (words.has(value) || isAbsoluteUri(value))) return;
-  f.add('EVENT_SHAPE', `${what} ${show(value)} is neither a CBV 2.0 word (e.g. ${[...words].slice(0, 3).join(', ')}) nor an absolute URI`, ...path);
+  f.add(
+    'EVENT_SHAPE',
+    `${what} ${show(value)} is neither a CBV 2.0 word (e.g. ${[...words].slice(0, 3).join(', ')}) nor an absolute URI`,
+    ...path,
+  );
 }
 
 function requireOneOf(f: FindingList, r: Obj, fields: string[], why: string): void {
@@ -92,17 +133,34 @@ export function validateEvent(r: Obj, f: FindingList, options: ValidationOptions
   }
   if (f.required(r, 'eventTime', 'RFC 3339 time with offset')) {
     const t = typeof r.eventTime === 'string' && DATE_TIME.test(r.eventTime) ? Date.parse(r.eventTime) : NaN;
-    if (Number.isNaN(t)) f.add('EVENT_SHAPE', `eventTime ${show(r.eventTime)} must be an RFC 3339 time with offset, e.g. 2025-07-01T08:30:00+07:00`, 'eventTime');
+    if (Number.isNaN(t))
+      f.add(
+        'EVENT_SHAPE',
+        `eventTime ${show(r.eventTime)} must be an RFC 3339 time with offset, e.g. 2025-07-01T08:30:00+07:00`,
+        'eventTime',
+      );
     else if (t - (options.now ?? new Date()).getTime() > FUTURE_TOLERANCE_MS) {
-      f.add('EVENT_TIME_FUTURE', `eventTime ${String(r.eventTime)} is more than 5 minutes ahead of the hub's clock (${(options.now ?? new Date()).toISOString()}); check the source's clock and time zone`, 'eventTime');
+      f.add(
+        'EVENT_TIME_FUTURE',
+        `eventTime ${String(r.eventTime)} is more than 5 minutes ahead of the hub's clock (${(options.now ?? new Date()).toISOString()}); check the source's clock and time zone`,
+        'eventTime',
+      );
     }
   }
-  if (f.required(r, 'eventTimeZoneOffset', 'e.g. +07:00') && (typeof r.eventTimeZoneOffset !== 'string' || !TIME_ZONE_OFFSET.test(r.eventTimeZoneOffset))) {
-    f.add('EVENT_SHAPE', `eventTimeZoneOffset ${show(r.eventTimeZoneOffset)} must look like +07:00 (from -13:59 to +14:00)`, 'eventTimeZoneOffset');
+  if (
+    f.required(r, 'eventTimeZoneOffset', 'e.g. +07:00') &&
+    (typeof r.eventTimeZoneOffset !== 'string' || !TIME_ZONE_OFFSET.test(r.eventTimeZoneOffset))
+  ) {
+    f.add(
+      'EVENT_SHAPE',
+      `eventTimeZoneOffset ${show(r.eventTimeZoneOffset)} must look like +07:00 (from -13:59 to +14:00)`,
+      'eventTimeZoneOffset',
+    );
   }
   const action = r.action;
   if (type === 'TransformationEvent') {
-    if (action !== undefined) f.add('EVENT_SHAPE', `a TransformationEvent has no action (got ${show(action)}); remove it`, 'action');
+    if (action !== undefined)
+      f.add('EVENT_SHAPE', `a TransformationEvent has no action (got ${show(action)}); remove it`, 'action');
     if (isBlank(r.transformationID)) {
       requireOneOf(f, r, ['inputEPCList', 'inputQuantityList'], 'needs inputs');
       requireOneOf(f, r, ['outputEPCList', 'outputQuantityList'], 'needs outputs');
@@ -111,36 +169,49 @@ export function validateEvent(r: Obj, f: FindingList, options: ValidationOptions
     if (f.required(r, 'action', ACTIONS.join('|')) && !ACTIONS.includes(String(action))) {
       f.add('EVENT_SHAPE', `action ${show(action)} must be ADD, OBSERVE or DELETE`, 'action');
     }
-    if (type === 'ObjectEvent') requireOneOf(f, r, ['epcList', 'quantityList'], 'needs the objects it is about');
+    if (type === 'ObjectEvent')
+      requireOneOf(f, r, ['epcList', 'quantityList'], 'needs the objects it is about');
     if (type === 'TransactionEvent') {
       requireOneOf(f, r, ['bizTransactionList'], 'needs the business transaction');
       requireOneOf(f, r, ['epcList', 'quantityList', 'parentID'], 'needs the objects it is about');
     }
     if (type === 'AggregationEvent' || type === 'AssociationEvent') {
       if (action !== 'OBSERVE' || type === 'AssociationEvent') {
-        if (isBlank(r.parentID)) f.add('EVENT_SHAPE', `${String(type)} with action ${show(action)} needs parentID`, 'parentID');
+        if (isBlank(r.parentID))
+          f.add('EVENT_SHAPE', `${String(type)} with action ${show(action)} needs parentID`, 'parentID');
       }
-      if (action !== 'DELETE') requireOneOf(f, r, ['childEPCs', 'childQuantityList'], `with action ${show(action)} needs children`);
+      if (action !== 'DELETE')
+        requireOneOf(f, r, ['childEPCs', 'childQuantityList'], `with action ${show(action)} needs children`);
     }
   }
   if (!isBlank(r.parentID)) checkIdentifier(f, r.parentID, 'parentID');
   for (const k of ['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList']) checkIdList(f, r, k);
-  for (const k of ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList']) checkQuantityList(f, r, k);
+  for (const k of ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList'])
+    checkQuantityList(f, r, k);
   if (r.bizStep !== undefined) checkVocabulary(f, r.bizStep, CBV_BIZ_STEPS, 'bizStep', 'bizStep');
-  if (r.disposition !== undefined) checkVocabulary(f, r.disposition, CBV_DISPOSITIONS, 'disposition', 'disposition');
+  if (r.disposition !== undefined)
+    checkVocabulary(f, r.disposition, CBV_DISPOSITIONS, 'disposition', 'disposition');
   if (isObj(r.persistentDisposition)) {
     for (const k of ['set', 'unset']) {
       const list = r.persistentDisposition[k];
-      if (Array.isArray(list)) list.forEach((d, i) => checkVocabulary(f, d, CBV_DISPOSITIONS, 'persistent disposition', 'persistentDisposition', k, i));
+      if (Array.isArray(list))
+        list.forEach((d, i) =>
+          checkVocabulary(f, d, CBV_DISPOSITIONS, 'persistent disposition', 'persistentDisposition', k, i),
+        );
     }
   }
   for (const k of ['readPoint', 'bizLocation']) {
     const v = r[k];
     if (v === undefined) continue;
-    if (!isObj(v) || isBlank(v.id)) f.add('EVENT_SHAPE', `${k} must be an object with an id, got ${show(v)}`, k);
+    if (!isObj(v) || isBlank(v.id))
+      f.add('EVENT_SHAPE', `${k} must be an object with an id, got ${show(v)}`, k);
     else checkIdentifier(f, v.id, k, 'id');
   }
-  for (const [list, el] of [['sourceList', 'source'], ['destinationList', 'destination'], ['bizTransactionList', 'bizTransaction']] as const) {
+  for (const [list, el] of [
+    ['sourceList', 'source'],
+    ['destinationList', 'destination'],
+    ['bizTransactionList', 'bizTransaction'],
+  ] as const) {
     const v = r[list];
     if (v === undefined) continue;
     if (!Array.isArray(v)) {
@@ -148,7 +219,8 @@ export function validateEvent(r: Obj, f: FindingList, options: ValidationOptions
       continue;
     }
     v.forEach((item, i) => {
-      if (!isObj(item) || isBlank(item[el])) f.add('EVENT_SHAPE', `${list}[${i}] must be an object with ${el}`, list, i);
+      if (!isObj(item) || isBlank(item[el]))
+        f.add('EVENT_SHAPE', `${list}[${i}] must be an object with ${el}`, list, i);
       else if (el !== 'bizTransaction') checkIdentifier(f, item[el], list, i, el);
     });
   }

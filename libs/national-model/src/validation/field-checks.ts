@@ -12,7 +12,12 @@ export function isObj(value: unknown): value is Obj {
 }
 
 export function isBlank(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
+  return (
+    value === undefined ||
+    value === null ||
+    (typeof value === 'string' && value.trim() === '') ||
+    (Array.isArray(value) && value.length === 0)
+  );
 }
 
 /** Collects findings for one record; `at` builds JSON Pointers under the record's base path. */
@@ -38,11 +43,19 @@ export class FindingList {
 
 export function checkGtin(f: FindingList, value: unknown, ...path: Array<string | number>): void {
   if (typeof value !== 'string' || !isValidGtin(value.trim())) {
-    f.add('GTIN_FORMAT', `GTIN ${show(value)} must be 8, 12, 13 or 14 digits with a valid GS1 check digit`, ...path);
+    f.add(
+      'GTIN_FORMAT',
+      `GTIN ${show(value)} must be 8, 12, 13 or 14 digits with a valid GS1 check digit`,
+      ...path,
+    );
     return;
   }
   if (isRestrictedGtin(value.trim())) {
-    f.add('GTIN_RESTRICTED', `GTIN ${show(value)} is a restricted-circulation number (in-store or company-internal) and cannot be published; use the GTIN assigned under your GS1 company prefix`, ...path);
+    f.add(
+      'GTIN_RESTRICTED',
+      `GTIN ${show(value)} is a restricted-circulation number (in-store or company-internal) and cannot be published; use the GTIN assigned under your GS1 company prefix`,
+      ...path,
+    );
   }
 }
 
@@ -60,19 +73,31 @@ export function checkSscc(f: FindingList, value: unknown, ...path: Array<string 
 
 export function checkLot(f: FindingList, value: unknown, ...path: Array<string | number>): void {
   if (typeof value !== 'string' || !isValidLotOrSerial(value)) {
-    f.add('LOT_FORMAT', `lot ${show(value)} must be 1-20 characters of GS1 character set 82 (A-Z a-z 0-9 and ! " % & ' ( ) * + , - . / : ; < = > ? _; no spaces or Vietnamese letters)`, ...path);
+    f.add(
+      'LOT_FORMAT',
+      `lot ${show(value)} must be 1-20 characters of GS1 character set 82 (A-Z a-z 0-9 and ! " % & ' ( ) * + , - . / : ; < = > ? _; no spaces or Vietnamese letters)`,
+      ...path,
+    );
   }
 }
 
 export function checkSerial(f: FindingList, value: unknown, ...path: Array<string | number>): void {
   if (typeof value !== 'string' || !isValidLotOrSerial(value)) {
-    f.add('SERIAL_FORMAT', `serial ${show(value)} must be 1-20 characters of GS1 character set 82 (no spaces or Vietnamese letters)`, ...path);
+    f.add(
+      'SERIAL_FORMAT',
+      `serial ${show(value)} must be 1-20 characters of GS1 character set 82 (no spaces or Vietnamese letters)`,
+      ...path,
+    );
   }
 }
 
 export function checkGlnExtension(f: FindingList, value: unknown, ...path: Array<string | number>): void {
   if (typeof value !== 'string' || value.length < 1 || value.length > 20 || !isCset82(value)) {
-    f.add('GLN_FORMAT', `GLN extension (AI 254) ${show(value)} must be 1-20 characters of GS1 character set 82`, ...path);
+    f.add(
+      'GLN_FORMAT',
+      `GLN extension (AI 254) ${show(value)} must be 1-20 characters of GS1 character set 82`,
+      ...path,
+    );
   }
 }
 
@@ -80,13 +105,21 @@ const TAX_CODE = /^\d{10}(-\d{3})?$/;
 
 export function checkTaxCode(f: FindingList, value: unknown, ...path: Array<string | number>): void {
   if (typeof value !== 'string' || !TAX_CODE.test(value)) {
-    f.add('TAX_CODE_FORMAT', `tax code ${show(value)} must be 10 digits, or 10 digits + "-" + 3 digits for a branch (e.g. 0301234567 or 0301234567-001), written as a string`, ...path);
+    f.add(
+      'TAX_CODE_FORMAT',
+      `tax code ${show(value)} must be 10 digits, or 10 digits + "-" + 3 digits for a branch (e.g. 0301234567 or 0301234567-001), written as a string`,
+      ...path,
+    );
   }
 }
 
 export function checkProvince(f: FindingList, value: unknown, ...path: Array<string | number>): void {
   if (typeof value !== 'string' || resolveProvinceCode(value).status === 'unknown') {
-    f.add('PROVINCE_UNKNOWN', `province code ${show(value)} is neither one of the 34 two-digit codes in force since 2025-07-01 nor a pre-merger code (send it as a string, e.g. "92")`, ...path);
+    f.add(
+      'PROVINCE_UNKNOWN',
+      `province code ${show(value)} is neither one of the 34 two-digit codes in force since 2025-07-01 nor a pre-merger code (send it as a string, e.g. "92")`,
+      ...path,
+    );
   }
 }
 
@@ -95,18 +128,33 @@ export function isPositiveFinite(value: unknown): boolean {
 }
 
 /** `{value, uom}`: QUANTITY_RANGE for the number, UOM_UNKNOWN for the unit. */
-export function checkQuantity(f: FindingList, q: unknown, what: string, ...path: Array<string | number>): void {
+export function checkQuantity(
+  f: FindingList,
+  q: unknown,
+  what: string,
+  ...path: Array<string | number>
+): void {
   if (!isObj(q)) {
     f.add('QUANTITY_RANGE', `${what} must be an object {value, uom}, got ${show(q)}`, ...path);
     return;
   }
-  if (!isPositiveFinite(q.value)) f.add('QUANTITY_RANGE', `${what} value ${show(q.value)} must be a positive finite number`, ...path, 'value');
+  if (!isPositiveFinite(q.value))
+    f.add(
+      'QUANTITY_RANGE',
+      `${what} value ${show(q.value)} must be a positive finite number`,
+      ...path,
+      'value',
+    );
   checkUom(f, q.uom, ...path, 'uom');
 }
 
 export function checkUom(f: FindingList, uom: unknown, ...path: Array<string | number>): void {
   if (typeof uom !== 'string' || !isRec20Unit(uom)) {
-    f.add('UOM_UNKNOWN', `unit ${show(uom)} is not a UN/ECE Rec 20 code (e.g. KGM, GRM, LTR, MLT, H87) and no mapping for it is known; map it in the source mapping`, ...path);
+    f.add(
+      'UOM_UNKNOWN',
+      `unit ${show(uom)} is not a UN/ECE Rec 20 code (e.g. KGM, GRM, LTR, MLT, H87) and no mapping for it is known; map it in the source mapping`,
+      ...path,
+    );
   }
 }
 
@@ -118,5 +166,9 @@ export function isIsoDate(value: unknown): value is string {
   const m = ISO_DATE.exec(value);
   if (!m) return false;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+  return (
+    d.getUTCFullYear() === Number(m[1]) &&
+    d.getUTCMonth() === Number(m[2]) - 1 &&
+    d.getUTCDate() === Number(m[3])
+  );
 }

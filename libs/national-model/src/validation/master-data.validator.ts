@@ -1,19 +1,37 @@
 import { LOCATION_TYPES } from '../records/record.types';
 import {
-  FindingList, type Obj, checkGln, checkGlnExtension, checkGtin, checkLot, checkProvince, checkQuantity, checkTaxCode, isBlank, isIsoDate, isObj,
+  FindingList,
+  type Obj,
+  checkGln,
+  checkGlnExtension,
+  checkGtin,
+  checkLot,
+  checkProvince,
+  checkQuantity,
+  checkTaxCode,
+  isBlank,
+  isIsoDate,
+  isObj,
 } from './field-checks';
 import { type ValidationOptions, show } from './finding';
 
 export function validateOrganization(r: Obj, f: FindingList): void {
   if (f.required(r, 'taxCode', 'mã số thuế')) checkTaxCode(f, r.taxCode, 'taxCode');
   f.required(r, 'name', 'organization name');
-  if (f.required(r, 'provinceCode', 'two-digit province code')) checkProvince(f, r.provinceCode, 'provinceCode');
+  if (f.required(r, 'provinceCode', 'two-digit province code'))
+    checkProvince(f, r.provinceCode, 'provinceCode');
   if (!isBlank(r.gln)) checkGln(f, r.gln, 'gln');
   if (r.gs1CompanyPrefixes !== undefined) {
-    if (!Array.isArray(r.gs1CompanyPrefixes)) f.add('GTIN_FORMAT', `gs1CompanyPrefixes must be an array of 6-12 digit strings, got ${show(r.gs1CompanyPrefixes)}`, 'gs1CompanyPrefixes');
+    if (!Array.isArray(r.gs1CompanyPrefixes))
+      f.add(
+        'GTIN_FORMAT',
+        `gs1CompanyPrefixes must be an array of 6-12 digit strings, got ${show(r.gs1CompanyPrefixes)}`,
+        'gs1CompanyPrefixes',
+      );
     else
       r.gs1CompanyPrefixes.forEach((p, i) => {
-        if (typeof p !== 'string' || !/^\d{6,12}$/.test(p)) f.add('GTIN_FORMAT', `GS1 company prefix ${show(p)} must be 6-12 digits`, 'gs1CompanyPrefixes', i);
+        if (typeof p !== 'string' || !/^\d{6,12}$/.test(p))
+          f.add('GTIN_FORMAT', `GS1 company prefix ${show(p)} must be 6-12 digits`, 'gs1CompanyPrefixes', i);
       });
   }
 }
@@ -21,10 +39,18 @@ export function validateOrganization(r: Obj, f: FindingList): void {
 export function validateLocation(r: Obj, f: FindingList): void {
   if (f.required(r, 'gln', 'GLN, the location trace code')) checkGln(f, r.gln, 'gln');
   f.required(r, 'name', 'location name');
-  if (f.required(r, 'type', LOCATION_TYPES.join('|')) && !(LOCATION_TYPES as readonly unknown[]).includes(r.type)) {
-    f.add('REQUIRED_FIELD', `location type ${show(r.type)} must be one of ${LOCATION_TYPES.join(', ')}`, 'type');
+  if (
+    f.required(r, 'type', LOCATION_TYPES.join('|')) &&
+    !(LOCATION_TYPES as readonly unknown[]).includes(r.type)
+  ) {
+    f.add(
+      'REQUIRED_FIELD',
+      `location type ${show(r.type)} must be one of ${LOCATION_TYPES.join(', ')}`,
+      'type',
+    );
   }
-  if (f.required(r, 'provinceCode', 'two-digit province code')) checkProvince(f, r.provinceCode, 'provinceCode');
+  if (f.required(r, 'provinceCode', 'two-digit province code'))
+    checkProvince(f, r.provinceCode, 'provinceCode');
   if (!isBlank(r.extension)) checkGlnExtension(f, r.extension, 'extension');
   if (!isBlank(r.ownerTaxCode)) checkTaxCode(f, r.ownerTaxCode, 'ownerTaxCode');
 }
@@ -37,12 +63,21 @@ export function validateProduct(r: Obj, f: FindingList, options: ValidationOptio
   const hasNet = f.required(r, 'netContent', 'net content {value, uom}');
   if (hasNet) checkQuantity(f, r.netContent, 'netContent', 'netContent');
   const needsImage = options.policy?.requireProductImage === true;
-  const hasImage = Array.isArray(r.imageUrls) && r.imageUrls.some((u) => typeof u === 'string' && /^https?:\/\/\S+$/.test(u));
-  const missing = [!hasName && 'name', !hasOwner && 'owner tax code', !hasNet && 'net content', needsImage && !hasImage && 'an image URL'].filter(
-    (m): m is string => typeof m === 'string',
-  );
+  const hasImage =
+    Array.isArray(r.imageUrls) &&
+    r.imageUrls.some((u) => typeof u === 'string' && /^https?:\/\/\S+$/.test(u));
+  const missing = [
+    !hasName && 'name',
+    !hasOwner && 'owner tax code',
+    !hasNet && 'net content',
+    needsImage && !hasImage && 'an image URL',
+  ].filter((m): m is string => typeof m === 'string');
   if (missing.length > 0) {
-    f.add('PORTAL_MINIMUM', `the portal cannot publish this product without ${missing.join(', ')} (Circular 02/2024 Art. 6.5)`, ...(needsImage && !hasImage && missing.length === 1 ? ['imageUrls'] : []));
+    f.add(
+      'PORTAL_MINIMUM',
+      `the portal cannot publish this product without ${missing.join(', ')} (Circular 02/2024 Art. 6.5)`,
+      ...(needsImage && !hasImage && missing.length === 1 ? ['imageUrls'] : []),
+    );
   }
 }
 
@@ -50,12 +85,14 @@ export function validateLot(r: Obj, f: FindingList): void {
   if (f.required(r, 'gtin', 'GTIN of the product')) checkGtin(f, r.gtin, 'gtin');
   if (f.required(r, 'lot', 'lot/batch number')) checkLot(f, r.lot, 'lot');
   for (const field of ['productionDate', 'expiryDate', 'bestBeforeDate']) {
-    if (!isBlank(r[field]) && !isIsoDate(r[field])) f.add('DATE_ORDER', `${field} ${show(r[field])} is not a real date written YYYY-MM-DD`, field);
+    if (!isBlank(r[field]) && !isIsoDate(r[field]))
+      f.add('DATE_ORDER', `${field} ${show(r[field])} is not a real date written YYYY-MM-DD`, field);
   }
   if (isIsoDate(r.productionDate)) {
     for (const field of ['expiryDate', 'bestBeforeDate']) {
       const d = r[field];
-      if (isIsoDate(d) && d < r.productionDate) f.add('DATE_ORDER', `${field} ${d} is before productionDate ${r.productionDate}`, field);
+      if (isIsoDate(d) && d < r.productionDate)
+        f.add('DATE_ORDER', `${field} ${d} is before productionDate ${r.productionDate}`, field);
     }
   }
   if (r.quantity !== undefined) checkQuantity(f, r.quantity, 'quantity', 'quantity');

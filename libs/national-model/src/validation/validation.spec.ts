@@ -3,9 +3,17 @@ import { type RecordKind } from '../records/record.types';
 import { validateEnvelope, validateRecord } from './record.validator';
 
 const now = new Date('2025-08-01T00:00:00Z');
-const codes = (kind: RecordKind, data: unknown, policy = {}) => validateRecord(kind, data, { now, policy }).map((f) => f.code).sort();
+const codes = (kind: RecordKind, data: unknown, policy = {}) =>
+  validateRecord(kind, data, { now, policy })
+    .map((f) => f.code)
+    .sort();
 
-const product = { gtin: '8935049500018', name: 'Gạo ST25', ownerTaxCode: '0301234567', netContent: { value: 5, uom: 'KGM' } };
+const product = {
+  gtin: '8935049500018',
+  name: 'Gạo ST25',
+  ownerTaxCode: '0301234567',
+  netContent: { value: 5, uom: 'KGM' },
+};
 const event = {
   type: 'ObjectEvent',
   eventTime: '2025-07-31T08:00:00+07:00',
@@ -20,13 +28,34 @@ const event = {
 describe('validateRecord', () => {
   it('accepts well-formed records', () => {
     expect(codes('product', product)).toEqual([]);
-    expect(codes('organization', { taxCode: '0301234567-001', name: 'HTX Rau sạch', provinceCode: '92' })).toEqual([]);
-    expect(codes('lot', { gtin: '08935049500018', lot: 'L01', productionDate: '2025-07-01', expiryDate: '2026-07-01', quantity: { value: 100, uom: 'KGM' } })).toEqual([]);
-    expect(codes('location', { gln: '8935049000006', name: 'Vùng trồng A', type: 'growing-area', provinceCode: '94' })).toEqual([]);
+    expect(
+      codes('organization', { taxCode: '0301234567-001', name: 'HTX Rau sạch', provinceCode: '92' }),
+    ).toEqual([]);
+    expect(
+      codes('lot', {
+        gtin: '08935049500018',
+        lot: 'L01',
+        productionDate: '2025-07-01',
+        expiryDate: '2026-07-01',
+        quantity: { value: 100, uom: 'KGM' },
+      }),
+    ).toEqual([]);
+    expect(
+      codes('location', {
+        gln: '8935049000006',
+        name: 'Vùng trồng A',
+        type: 'growing-area',
+        provinceCode: '94',
+      }),
+    ).toEqual([]);
   });
 
   it('reports tax code, province, GTIN and restricted GTIN with the offending value', () => {
-    const findings = validateRecord('organization', { taxCode: '301234567', name: 'X', provinceCode: '99' }, { now });
+    const findings = validateRecord(
+      'organization',
+      { taxCode: '301234567', name: 'X', provinceCode: '99' },
+      { now },
+    );
     expect(findings.map((f) => f.code)).toEqual(['TAX_CODE_FORMAT', 'PROVINCE_UNKNOWN']);
     expect(findings[0].message).toContain('"301234567"');
     expect(findings[0].path).toBe('/taxCode');
@@ -35,22 +64,49 @@ describe('validateRecord', () => {
   });
 
   it('reports every missing field and the portal minimum, image only when the policy asks', () => {
-    expect(codes('product', { gtin: '8935049500018' })).toEqual(['PORTAL_MINIMUM', 'REQUIRED_FIELD', 'REQUIRED_FIELD', 'REQUIRED_FIELD']);
+    expect(codes('product', { gtin: '8935049500018' })).toEqual([
+      'PORTAL_MINIMUM',
+      'REQUIRED_FIELD',
+      'REQUIRED_FIELD',
+      'REQUIRED_FIELD',
+    ]);
     expect(codes('product', product, { requireProductImage: true })).toEqual(['PORTAL_MINIMUM']);
-    expect(codes('product', { ...product, imageUrls: ['https://cdn.example.vn/st25.jpg'] }, { requireProductImage: true })).toEqual([]);
+    expect(
+      codes(
+        'product',
+        { ...product, imageUrls: ['https://cdn.example.vn/st25.jpg'] },
+        { requireProductImage: true },
+      ),
+    ).toEqual([]);
   });
 
   it('reports units, quantities, lots and date order', () => {
-    expect(codes('product', { ...product, netContent: { value: -1, uom: 'tạ' } })).toEqual(['QUANTITY_RANGE', 'UOM_UNKNOWN']);
-    expect(codes('lot', { gtin: '08935049500018', lot: 'LÔ 01', productionDate: '2025-07-01', expiryDate: '2025-06-30', bestBeforeDate: '2025-02-30' })).toEqual([
-      'DATE_ORDER', 'DATE_ORDER', 'LOT_FORMAT',
+    expect(codes('product', { ...product, netContent: { value: -1, uom: 'tạ' } })).toEqual([
+      'QUANTITY_RANGE',
+      'UOM_UNKNOWN',
     ]);
+    expect(
+      codes('lot', {
+        gtin: '08935049500018',
+        lot: 'LÔ 01',
+        productionDate: '2025-07-01',
+        expiryDate: '2025-06-30',
+        bestBeforeDate: '2025-02-30',
+      }),
+    ).toEqual(['DATE_ORDER', 'DATE_ORDER', 'LOT_FORMAT']);
   });
 
   it('accepts a commissioning event and checks identifiers inside it', () => {
     expect(codes('event', event)).toEqual([]);
-    expect(codes('event', { ...event, epcList: ['https://id.gs1.org/01/08935049500019/21/SN 1', 'urn:epc:id:sscc:0614141.1234567890'] })).toEqual(['GTIN_FORMAT', 'SERIAL_FORMAT']);
-    expect(codes('event', { ...event, readPoint: { id: 'https://id.gs1.org/414/8935049000007' } })).toEqual(['GLN_FORMAT']);
+    expect(
+      codes('event', {
+        ...event,
+        epcList: ['https://id.gs1.org/01/08935049500019/21/SN 1', 'urn:epc:id:sscc:0614141.1234567890'],
+      }),
+    ).toEqual(['GTIN_FORMAT', 'SERIAL_FORMAT']);
+    expect(codes('event', { ...event, readPoint: { id: 'https://id.gs1.org/414/8935049000007' } })).toEqual([
+      'GLN_FORMAT',
+    ]);
   });
 
   it('checks event shape, offset, vocabulary and clock', () => {
@@ -58,26 +114,63 @@ describe('validateRecord', () => {
     expect(codes('event', { ...event, eventTimeZoneOffset: '+7:00' })).toEqual(['EVENT_SHAPE']);
     expect(codes('event', { ...event, bizStep: 'thu hoạch' })).toEqual(['EVENT_SHAPE']);
     expect(codes('event', { ...event, bizStep: 'https://example.vn/voc/harvesting' })).toEqual([]);
-    expect(codes('event', { ...event, eventTime: '2025-08-01T07:06:00+07:00' })).toEqual(['EVENT_TIME_FUTURE']);
-    expect(codes('event', { ...event, eventTime: '2025-08-01T07:04:00+07:00' })).toEqual([]);
-    expect(codes('event', { ...event, type: 'AggregationEvent', epcList: undefined })).toEqual(['EVENT_SHAPE', 'EVENT_SHAPE']);
-    expect(codes('event', { type: 'TransformationEvent', eventTime: event.eventTime, eventTimeZoneOffset: '+07:00', inputEPCList: event.epcList, outputQuantityList: [{ epcClass: 'https://id.gs1.org/01/08935049500018/10/L1', quantity: 0, uom: 'bao' }] })).toEqual([
-      'QUANTITY_RANGE', 'UOM_UNKNOWN',
+    expect(codes('event', { ...event, eventTime: '2025-08-01T07:06:00+07:00' })).toEqual([
+      'EVENT_TIME_FUTURE',
     ]);
+    expect(codes('event', { ...event, eventTime: '2025-08-01T07:04:00+07:00' })).toEqual([]);
+    expect(codes('event', { ...event, type: 'AggregationEvent', epcList: undefined })).toEqual([
+      'EVENT_SHAPE',
+      'EVENT_SHAPE',
+    ]);
+    expect(
+      codes('event', {
+        type: 'TransformationEvent',
+        eventTime: event.eventTime,
+        eventTimeZoneOffset: '+07:00',
+        inputEPCList: event.epcList,
+        outputQuantityList: [
+          { epcClass: 'https://id.gs1.org/01/08935049500018/10/L1', quantity: 0, uom: 'bao' },
+        ],
+      }),
+    ).toEqual(['QUANTITY_RANGE', 'UOM_UNKNOWN']);
   });
 
   it('never throws, whatever the input (property)', () => {
     const kinds = fc.constantFrom<RecordKind>('organization', 'location', 'product', 'lot', 'event');
     fc.assert(
-      fc.property(kinds, fc.anything({ withNullPrototype: true, withBoxedValues: true, withMap: true, withSet: true }), (kind, data) => {
-        expect(Array.isArray(validateRecord(kind, data, { now }))).toBe(true);
-      }),
+      fc.property(
+        kinds,
+        fc.anything({ withNullPrototype: true, withBoxedValues: true, withMap: true, withSet: true }),
+        (kind, data) => {
+          expect(Array.isArray(validateRecord(kind, data, { now }))).toBe(true);
+        },
+      ),
       { numRuns: 500 },
     );
     fc.assert(
-      fc.property(kinds, fc.dictionary(fc.constantFrom('gtin', 'lot', 'type', 'action', 'epcList', 'quantityList', 'netContent', 'eventTime', 'provinceCode', 'readPoint'), fc.anything()), (kind, data) => {
-        expect(() => validateRecord(kind, { ...data, type: kind === 'event' ? 'ObjectEvent' : data.type }, { now })).not.toThrow();
-      }),
+      fc.property(
+        kinds,
+        fc.dictionary(
+          fc.constantFrom(
+            'gtin',
+            'lot',
+            'type',
+            'action',
+            'epcList',
+            'quantityList',
+            'netContent',
+            'eventTime',
+            'provinceCode',
+            'readPoint',
+          ),
+          fc.anything(),
+        ),
+        (kind, data) => {
+          expect(() =>
+            validateRecord(kind, { ...data, type: kind === 'event' ? 'ObjectEvent' : data.type }, { now }),
+          ).not.toThrow();
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -85,7 +178,13 @@ describe('validateRecord', () => {
 
 describe('validateEnvelope', () => {
   it('gives every finding with its path in the envelope', () => {
-    const findings = validateEnvelope({ products: [product, { ...product, gtin: '123' }], events: ['x'] }, { now });
-    expect(findings.map((f) => `${f.code} ${f.path}`)).toEqual(['GTIN_FORMAT /products/1/gtin', 'REQUIRED_FIELD /events/0']);
+    const findings = validateEnvelope(
+      { products: [product, { ...product, gtin: '123' }], events: ['x'] },
+      { now },
+    );
+    expect(findings.map((f) => `${f.code} ${f.path}`)).toEqual([
+      'GTIN_FORMAT /products/1/gtin',
+      'REQUIRED_FIELD /events/0',
+    ]);
   });
 });

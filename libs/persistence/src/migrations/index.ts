@@ -1,7 +1,9 @@
 import { Foundation1764230400000 } from './1764230400000-foundation';
+import { SourcesAndReceipts1764234000000 } from './1764234000000-sources-and-receipts';
+import { Records1764237600000 } from './1764237600000-records';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
  * so the process knows exactly which schema versions it understands.
  */
-export const MIGRATIONS = [Foundation1764230400000];
+export const MIGRATIONS = [Foundation1764230400000, SourcesAndReceipts1764234000000, Records1764237600000];

@@ -1,0 +1,59 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SourcesService } from '@txng/connectors';
+import { currentProvinces } from '@txng/national-model';
+import { RequireRole } from '../auth/roles.decorator';
+
+type RolloutStage = 'no-system' | 'draft' | 'testing' | 'syncing';
+
+/** The furthest any of a province's sources has come in the Center's connection process. */
+function rolloutStage(stages: string[]): RolloutStage {
+  if (stages.includes('active')) return 'syncing';
+  if (stages.includes('testing')) return 'testing';
+  if (stages.length > 0) return 'draft';
+  return 'no-system';
+}
+
+@ApiTags('admin: provinces')
+@ApiBearerAuth()
+@RequireRole('viewer')
+@Controller('v1/admin/provinces')
+export class ProvincesController {
+  constructor(private readonly sources: SourcesService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every province with its sources and stage: the national roll-out.' })
+  async list() {
+    const sources = await this.sources.list();
+    const items = currentProvinces().map((province) => {
+      const own = sources.filter((s) => s.provinceCode === province.code);
+      // A paused source still counts at the stage it was paused from.
+      const stages = own.map((s) => (s.stage === 'paused' ? 'paused' : s.stage));
+      return {
+        code: province.code,
+        name: province.name,
+        stage: rolloutStage(stages),
+        sources: own.map((s) => ({
+          key: s.key,
+          name: s.name,
+          kind: s.kind,
+          format: s.format,
+          stage: s.stage,
+          status: s.status,
+        })),
+      };
+    });
+    const count = (stage: RolloutStage): number => items.filter((i) => i.stage === stage).length;
+    return {
+      items,
+      nextCursor: null,
+      summary: {
+        provinces: items.length,
+        noSystem: count('no-system'),
+        draft: count('draft'),
+        testing: count('testing'),
+        syncing: count('syncing'),
+      },
+    };
+  }
+}

@@ -1,0 +1,91 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AppError, ErrorCode, notFound } from '@txng/common';
+import { RECORD_KINDS } from '@txng/national-model';
+import {
+  RECORD_LIST_STATUSES,
+  type RecordDetail,
+  type RecordListStatus,
+  RecordsRead,
+  type RecordView,
+} from '@txng/pipeline';
+import { type DataSource } from 'typeorm';
+import { RequireRole } from '../auth/roles.decorator';
+
+const badRequest = (message: string): AppError =>
+  new AppError(ErrorCode.BadRequest, message, { status: 400 });
+
+/** Parses `limit`: default 50, at most 500. Shared by the conflicts list. */
+export function pageSize(limit: string | undefined): number {
+  const size = limit === undefined ? 50 : Number(limit);
+  if (!Number.isInteger(size) || size < 1 || size > 500)
+    throw badRequest('limit must be a whole number from 1 to 500.');
+  return size;
+}
+
+@ApiTags('admin: records')
+@ApiBearerAuth()
+@RequireRole('viewer')
+@Controller('v1/admin/records')
+export class RecordsController {
+  private readonly read: RecordsRead;
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    this.read = new RecordsRead(dataSource);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'Every record version (or, with status=duplicate, every duplicate arrival), newest first, with its provenance.',
+  })
+  @ApiQuery({ name: 'sourceKey', required: false })
+  @ApiQuery({ name: 'kind', required: false, enum: [...RECORD_KINDS, 'receipt'] })
+  @ApiQuery({ name: 'status', required: false, enum: RECORD_LIST_STATUSES })
+  @ApiQuery({ name: 'key', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  async list(
+    @Query('sourceKey') sourceKey?: string,
+    @Query('kind') kind?: string,
+    @Query('status') status?: string,
+    @Query('key') key?: string,
+    @Query('cursor') cursor?: string,
+    @Query('limit') limit?: string,
+  ): Promise<{ items: RecordView[]; nextCursor: string | null }> {
+    if (kind !== undefined && !isKind(kind))
+      throw badRequest(`kind must be one of ${[...RECORD_KINDS, 'receipt'].join(', ')}.`);
+    if (status !== undefined && !(RECORD_LIST_STATUSES as readonly string[]).includes(status)) {
+      throw badRequest(`status must be one of ${RECORD_LIST_STATUSES.join(', ')}.`);
+    }
+    if (cursor !== undefined && !/^\d{1,18}$/.test(cursor))
+      throw badRequest('cursor is not valid; pass the nextCursor of the previous page.');
+    return this.read.list({
+      sourceKey,
+      kind,
+      status: status as RecordListStatus | undefined,
+      key,
+      cursor,
+      limit: pageSize(limit),
+    });
+  }
+
+  // `*key`: keys hold '/' (lot keys) and ':'; clients may send them as they are or URL-encoded.
+  @Get(':kind/*key')
+  @ApiOperation({
+    summary:
+      'One record: its current state, every version with provenance and status history, its duplicates and conflicts.',
+  })
+  async get(@Param('kind') kind: string, @Param('key') key: string | string[]): Promise<RecordDetail> {
+    if (!isKind(kind)) throw badRequest(`kind must be one of ${[...RECORD_KINDS, 'receipt'].join(', ')}.`);
+    const fullKey = Array.isArray(key) ? key.join('/') : key;
+    const detail = await this.read.detail(kind, fullKey);
+    if (!detail) throw notFound(`Record ${kind} "${fullKey}"`);
+    return detail;
+  }
+}
+
+function isKind(kind: string): boolean {
+  return kind === 'receipt' || (RECORD_KINDS as readonly string[]).includes(kind);
+}

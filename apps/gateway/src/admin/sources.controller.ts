@@ -1,0 +1,150 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  PollRunner,
+  SourcesService,
+  type SourceView,
+  type SourceWithSecret,
+  type StageAction,
+  type TestConnectionResult,
+} from '@txng/connectors';
+import { AppError, ErrorCode } from '@txng/common';
+import { previewMapping } from '@txng/mapping';
+import { type Principal } from '@txng/persistence';
+import { type Request } from 'express';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { RequireRole } from '../auth/roles.decorator';
+import { readRawBody } from '../webhooks/raw-body';
+
+@ApiTags('admin: sources')
+@ApiBearerAuth()
+@Controller('v1/admin/sources')
+export class SourcesController {
+  constructor(
+    private readonly sources: SourcesService,
+    private readonly poller: PollRunner,
+  ) {}
+
+  @Post()
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Define a provincial source; a webhook source answers its secret once.' })
+  @ApiBody({ schema: { type: 'object' } })
+  async create(
+    @Body() body: unknown,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<SourceView & { webhookSecret?: string }> {
+    return flatten(await this.sources.create(body, who.actor));
+  }
+
+  @Get()
+  @RequireRole('viewer')
+  async list(): Promise<{ items: SourceView[]; nextCursor: null }> {
+    return { items: await this.sources.list(), nextCursor: null };
+  }
+
+  @Get(':key')
+  @RequireRole('viewer')
+  async get(@Param('key') key: string): Promise<SourceView> {
+    return this.sources.view(key);
+  }
+
+  @Patch(':key')
+  @RequireRole('admin')
+  @ApiBody({ schema: { type: 'object' } })
+  async patch(
+    @Param('key') key: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<SourceView> {
+    return this.sources.patch(key, body, who.actor);
+  }
+
+  @Delete(':key')
+  @RequireRole('admin')
+  @HttpCode(204)
+  async remove(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<void> {
+    await this.sources.remove(key, who.actor);
+  }
+
+  @Post(':key/preview')
+  @RequireRole('viewer')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "A sample payload in the source's format in; national records and every finding out. Stores nothing.",
+  })
+  async preview(@Param('key') key: string, @Req() req: Request) {
+    const source = await this.sources.get(key);
+    const mapping = await this.sources.mapping(key, source.mappingVersion);
+    const body = await readRawBody(req, source.maxBodyBytes);
+    return previewMapping({
+      format: source.format,
+      mapping: mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
+      body,
+      policy: { requireProductImage: source.policy.requireProductImage ?? false },
+    });
+  }
+
+  @Post(':key/test-connection')
+  @RequireRole('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Poll sources: one real fetch of the first page; nothing is stored.' })
+  async testConnection(@Param('key') key: string): Promise<TestConnectionResult> {
+    const source = await this.sources.get(key);
+    if (source.kind !== 'poll') {
+      throw new AppError(
+        ErrorCode.BadRequest,
+        `Source "${key}" is a webhook source; the province calls the hub, so there is nothing to test from here.`,
+        { status: 400 },
+      );
+    }
+    return this.poller.testConnection(source);
+  }
+
+  @Post(':key/start-testing')
+  @RequireRole('admin')
+  @HttpCode(200)
+  startTesting(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
+    return this.stage(key, 'start-testing', who);
+  }
+
+  @Post(':key/activate')
+  @RequireRole('admin')
+  @HttpCode(200)
+  activate(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
+    return this.stage(key, 'activate', who);
+  }
+
+  @Post(':key/pause')
+  @RequireRole('operator')
+  @HttpCode(200)
+  pause(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
+    return this.stage(key, 'pause', who);
+  }
+
+  @Post(':key/resume')
+  @RequireRole('operator')
+  @HttpCode(200)
+  resume(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
+    return this.stage(key, 'resume', who);
+  }
+
+  @Post(':key/rotate-secret')
+  @RequireRole('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A new webhook secret, shown once; the previous one stays valid for 24 hours.' })
+  async rotateSecret(
+    @Param('key') key: string,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<SourceView & { webhookSecret?: string }> {
+    return flatten(await this.sources.rotateSecret(key, who.actor));
+  }
+
+  private stage(key: string, action: StageAction, who: Principal): Promise<SourceView> {
+    return this.sources.transition(key, action, who.actor);
+  }
+}
+
+function flatten(result: SourceWithSecret): SourceView & { webhookSecret?: string } {
+  return result.webhookSecret ? { ...result.source, webhookSecret: result.webhookSecret } : result.source;
+}

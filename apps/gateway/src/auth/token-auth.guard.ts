@@ -1,0 +1,55 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AppError, ErrorCode } from '@txng/common';
+import { ApiTokensService, type Principal, type Role } from '@txng/persistence';
+import { type Request } from 'express';
+import { REQUIRED_ROLE } from './roles.decorator';
+
+const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+
+export interface AuthenticatedRequest extends Request {
+  principal?: Principal;
+}
+
+/** Bearer token → principal; 401 without a valid token, 403 when the role is not enough. */
+@Injectable()
+export class TokenAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: ApiTokensService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const required = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!required) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) {
+      throw new AppError(
+        ErrorCode.Unauthorized,
+        'Send an operator token as "Authorization: Bearer <token>".',
+        { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } },
+      );
+    }
+    const principal = await this.tokens.authenticate(match[1]);
+    if (!principal) {
+      throw new AppError(ErrorCode.Unauthorized, 'The token is unknown or revoked.', {
+        status: 401,
+        headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+      });
+    }
+    if (RANK[principal.role] < RANK[required]) {
+      throw new AppError(
+        ErrorCode.Forbidden,
+        `This needs the ${required} role; the token "${principal.name}" has ${principal.role}.`,
+        { status: 403 },
+      );
+    }
+    request.principal = principal;
+    return true;
+  }
+}

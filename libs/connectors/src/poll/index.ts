@@ -1,0 +1,5 @@
+export * from './poll-fetch.error';
+export * from './poll-fetcher';
+export * from './poll-page';
+export * from './poll-checkpoint';
+export * from './poll-runner';

@@ -1,0 +1,288 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type PollSettings, SourceEntity } from '@txng/persistence';
+import { type DataSource, type EntityManager, IsNull } from 'typeorm';
+import { ReceiptsService } from '../receipts/receipts.service';
+import { SourcesService } from '../sources/sources.service';
+import {
+  initialCheckpoint,
+  type PollCheckpoint,
+  requestFor,
+  startingCheckpoint,
+  step,
+} from './poll-checkpoint';
+import { PollFetchError } from './poll-fetch.error';
+import { type FetchedPage, PollFetcher, type PollSecrets } from './poll-fetcher';
+import { readPage } from './poll-page';
+
+/** One run never reads more pages than this; the next run carries on from the checkpoint. */
+export const MAX_PAGES_PER_RUN = 100;
+/** Failures in a row before a source is marked unhealthy and polled with backoff. */
+export const UNHEALTHY_AFTER_FAILURES = 3;
+export const MAX_BACKOFF_SECONDS = 3600;
+const POLLED_STAGES = new Set(['testing', 'active']);
+const SAMPLE_MAX_CHARS = 4000;
+
+export interface PollRunResult {
+  sourceKey: string;
+  outcome: 'completed' | 'failed' | 'skipped';
+  /** Why a run was skipped or failed, in words an operator can act on. */
+  reason?: string;
+  /** Whether a failure is worth retrying (the next scheduled run does). */
+  temporary?: boolean;
+  pagesFetched: number;
+  receiptIds: string[];
+  items: number;
+  checkpoint: PollCheckpoint | null;
+}
+
+export interface TestConnectionResult {
+  ok: boolean;
+  status: number | null;
+  items: number;
+  url?: string;
+  contentType?: string;
+  sample?: unknown;
+  error?: string;
+}
+
+class ConcurrentRunError extends Error {}
+
+/**
+ * Polls one source: walks its API page by page from the stored checkpoint, storing each page with
+ * items as a receipt and moving the checkpoint in the same transaction, then queueing the receipt.
+ * Keeps the source's health: three failures in a row mark it unhealthy and back off its polling.
+ */
+@Injectable()
+export class PollRunner {
+  private readonly logger = new Logger(PollRunner.name);
+  private readonly fetcher = new PollFetcher();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sources: SourcesService,
+    private readonly receipts: ReceiptsService,
+  ) {}
+
+  async run(sourceKey: string, now: Date = new Date()): Promise<PollRunResult> {
+    const source = await this.dataSource.manager.findOne(SourceEntity, {
+      where: { key: sourceKey, deletedAt: IsNull() },
+    });
+    const result: PollRunResult = {
+      sourceKey,
+      outcome: 'skipped',
+      pagesFetched: 0,
+      receiptIds: [],
+      items: 0,
+      checkpoint: null,
+    };
+    if (!source || source.kind !== 'poll' || !source.poll)
+      return { ...result, reason: 'no such poll source' };
+    if (!POLLED_STAGES.has(source.stage)) return { ...result, reason: `source is ${source.stage}` };
+    if (source.nextPollAfter && source.nextPollAfter > now) {
+      return { ...result, reason: `unhealthy source backs off until ${source.nextPollAfter.toISOString()}` };
+    }
+
+    const settings = source.poll;
+    const secrets = this.secrets(source);
+    let checkpoint = startingCheckpoint(settings, source.checkpoint);
+    // The checkpoint as stored: a transaction only moves it from exactly this value (see advance).
+    let stored: Record<string, unknown> | null = source.checkpoint;
+    let position: PollCheckpoint | null = { ...checkpoint, lastPageSha256: undefined };
+    let largest = 0;
+    try {
+      while (position && result.pagesFetched < MAX_PAGES_PER_RUN) {
+        const page = await this.fetcher.fetchPage(source.key, settings, secrets, requestFor(position));
+        result.pagesFetched += 1;
+        const content = readPage(source.format, settings, page.body, page.url);
+        const next = step(position, content, settings, largest);
+        largest = Math.max(largest, content.items.length);
+        const sha = createHash('sha256').update(page.body).digest('hex');
+        const unchanged = sha === checkpoint.lastPageSha256;
+        if (content.items.length > 0 && !unchanged) {
+          const moved: PollCheckpoint = { ...(next.checkpoint ?? checkpoint), lastPageSha256: sha };
+          const receiptId = await this.storePage(source, page, position, content.items.length, stored, moved);
+          result.receiptIds.push(receiptId);
+          result.items += content.items.length;
+          checkpoint = moved;
+          stored = { ...moved };
+          await this.receipts.enqueue(receiptId);
+        } else if (next.checkpoint && !sameCheckpoint(next.checkpoint, checkpoint)) {
+          // An empty page in a cursor walk, or a page read again unchanged: move on, store nothing.
+          const moved: PollCheckpoint = { ...next.checkpoint, lastPageSha256: checkpoint.lastPageSha256 };
+          await this.dataSource.transaction((tx) => this.advance(tx, source.key, stored, moved));
+          checkpoint = moved;
+          stored = { ...moved };
+        }
+        position = next.next;
+      }
+    } catch (error) {
+      if (error instanceof ConcurrentRunError) {
+        return {
+          ...result,
+          outcome: 'skipped',
+          reason: 'another run of this source moved its checkpoint',
+          checkpoint,
+        };
+      }
+      const reason = describeFailure(error);
+      const temporary = error instanceof PollFetchError ? error.temporary : true;
+      await this.recordFailure(source, reason, now);
+      this.logger.warn(
+        `poll of ${source.key} failed after ${result.receiptIds.length} stored page(s): ${reason}`,
+      );
+      return { ...result, outcome: 'failed', reason, temporary, checkpoint };
+    }
+    await this.dataSource.manager.update(
+      SourceEntity,
+      { key: source.key },
+      {
+        health: 'healthy',
+        consecutiveFailures: 0,
+        lastError: null,
+        lastPollAt: now,
+        nextPollAfter: null,
+      },
+    );
+    return { ...result, outcome: 'completed', checkpoint };
+  }
+
+  /** One real fetch of the source's first page; nothing is stored and the source is not changed. */
+  async testConnection(source: SourceEntity): Promise<TestConnectionResult> {
+    if (source.kind !== 'poll' || !source.poll)
+      return { ok: false, status: null, items: 0, error: 'Only poll sources can test a connection.' };
+    const settings: PollSettings = source.poll;
+    let page: FetchedPage | null = null;
+    try {
+      page = await this.fetcher.fetchPage(
+        source.key,
+        settings,
+        this.secrets(source),
+        requestFor(initialCheckpoint(settings)),
+      );
+      const content = readPage(source.format, settings, page.body, page.url);
+      const result: TestConnectionResult = {
+        ok: true,
+        status: page.status,
+        items: content.items.length,
+        url: page.url,
+        contentType: page.contentType,
+      };
+      if (content.items.length > 0) {
+        const sample = JSON.stringify(content.items[0]);
+        if (sample !== undefined && sample.length <= SAMPLE_MAX_CHARS) result.sample = content.items[0];
+      }
+      return result;
+    } catch (error) {
+      const status = error instanceof PollFetchError ? error.httpStatus : (page?.status ?? null);
+      return { ok: false, status, items: 0, url: page?.url, error: describeFailure(error) };
+    }
+  }
+
+  private secrets(source: SourceEntity): PollSecrets {
+    return this.sources.secretsOf(source).pollAuth ?? {};
+  }
+
+  /** The page's receipt and the checkpoint past it, in one transaction: both or neither. */
+  private async storePage(
+    source: SourceEntity,
+    page: FetchedPage,
+    position: PollCheckpoint,
+    items: number,
+    expected: Record<string, unknown> | null,
+    moved: PollCheckpoint,
+  ): Promise<string> {
+    return this.dataSource.transaction(async (tx) => {
+      await this.advance(tx, source.key, expected, moved);
+      const receipt = await this.receipts.store(
+        {
+          sourceKey: source.key,
+          origin: 'poll',
+          pollPage: { url: page.url, ...positionInfo(position), items },
+          contentType: page.contentType,
+          body: page.body,
+          recordCount: items,
+          mappingVersion: source.mappingVersion,
+        },
+        tx,
+      );
+      return receipt.receiptId;
+    });
+  }
+
+  /**
+   * Moves the checkpoint only from the value this run started from: two runs of one source (two
+   * workers, a manual run beside a scheduled one) cannot both store the same pages.
+   */
+  private async advance(
+    tx: EntityManager,
+    key: string,
+    expected: Record<string, unknown> | null,
+    moved: PollCheckpoint,
+  ): Promise<void> {
+    const result = await tx
+      .createQueryBuilder()
+      .update(SourceEntity)
+      .set({ checkpoint: withoutUndefined(moved) })
+      .where('key = :key', { key })
+      .andWhere('checkpoint IS NOT DISTINCT FROM CAST(:expected AS jsonb)', {
+        expected: expected === null ? null : JSON.stringify(expected),
+      })
+      .execute();
+    if (result.affected !== 1) throw new ConcurrentRunError();
+  }
+
+  private async recordFailure(source: SourceEntity, reason: string, now: Date): Promise<void> {
+    const interval = source.poll?.intervalSeconds ?? 60;
+    // Increment in SQL so that the count stays right if two processes fail the same source.
+    const rows: Array<{ consecutive_failures: number }> = await this.dataSource
+      .query(
+        `UPDATE source SET consecutive_failures = consecutive_failures + 1, last_error = $2 WHERE key = $1 RETURNING consecutive_failures`,
+        [source.key, reason.slice(0, 2000)],
+      )
+      .then((raw: unknown) =>
+        Array.isArray(raw) && Array.isArray(raw[0])
+          ? (raw[0] as Array<{ consecutive_failures: number }>)
+          : [],
+      );
+    const failures = rows[0]?.consecutive_failures ?? source.consecutiveFailures + 1;
+    if (failures >= UNHEALTHY_AFTER_FAILURES) {
+      await this.dataSource.manager.update(
+        SourceEntity,
+        { key: source.key },
+        {
+          health: 'unhealthy',
+          nextPollAfter: new Date(now.getTime() + backoffSeconds(interval, failures) * 1000),
+        },
+      );
+    }
+  }
+}
+
+/** How long an unhealthy source waits: the interval doubled per failure past the third, at most 1 h. */
+export function backoffSeconds(intervalSeconds: number, failures: number): number {
+  const exponent = Math.max(0, failures - UNHEALTHY_AFTER_FAILURES);
+  return Math.min(MAX_BACKOFF_SECONDS, intervalSeconds * 2 ** Math.min(exponent, 20));
+}
+
+function positionInfo(position: PollCheckpoint): Record<string, unknown> {
+  if (position.type === 'page') return { page: position.page };
+  if (position.type === 'cursor') return { cursor: position.cursor };
+  return { since: position.since };
+}
+
+function sameCheckpoint(a: PollCheckpoint, b: PollCheckpoint): boolean {
+  return JSON.stringify(positionInfo(a)) === JSON.stringify(positionInfo(b)) && a.type === b.type;
+}
+
+function withoutUndefined(checkpoint: PollCheckpoint): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(checkpoint)) as Record<string, unknown>;
+}
+
+/** A failure in words for lastError and logs. Poll errors are written to carry no secret. */
+function describeFailure(error: unknown): string {
+  if (error instanceof PollFetchError) return error.message;
+  // Anything else (database, Redis) is ours, not the province's; its message names no credential.
+  return `The poll run failed inside the hub: ${error instanceof Error ? error.message : String(error)}`;
+}

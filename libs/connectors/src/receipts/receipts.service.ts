@@ -1,0 +1,118 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ReceiptEntity, SourceEntity } from '@txng/persistence';
+import { jobId, QueueName } from '@txng/queues';
+import { type Queue } from 'bullmq';
+import { type DataSource, type EntityManager } from 'typeorm';
+
+export interface NewReceipt {
+  sourceKey: string;
+  origin: 'webhook' | 'poll';
+  webhookId?: string | null;
+  pollPage?: Record<string, unknown> | null;
+  contentType: string;
+  body: Buffer;
+  recordCount: number | null;
+  mappingVersion: number | null;
+}
+
+export interface StoredReceipt {
+  receiptId: string;
+  recordCount: number | null;
+  /** True when this webhook-id was already received: nothing new was stored. */
+  replay: boolean;
+}
+
+/**
+ * Receipts are the hub's promise: a body is durably in PostgreSQL before anyone is told "accepted".
+ * Queueing comes after and may fail (Redis down); the sweeper finds receipts never queued.
+ */
+@Injectable()
+export class ReceiptsService {
+  private readonly logger = new Logger(ReceiptsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.Ingest) private readonly ingest: Queue,
+  ) {}
+
+  /** Stores a receipt; for a webhook-id already seen, returns the first receipt instead. */
+  async store(input: NewReceipt, manager: EntityManager = this.dataSource.manager): Promise<StoredReceipt> {
+    const id = randomUUID();
+    const inserted: Array<{ id: string }> = await manager.query(
+      `INSERT INTO receipt (id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256,
+                            size_bytes, record_count, mapping_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (source_key, webhook_id) DO NOTHING
+       RETURNING id`,
+      [
+        id,
+        input.sourceKey,
+        input.origin,
+        input.webhookId ?? null,
+        input.pollPage ? JSON.stringify(input.pollPage) : null,
+        input.contentType,
+        input.body,
+        createHash('sha256').update(input.body).digest('hex'),
+        input.body.length,
+        input.recordCount,
+        input.mappingVersion,
+      ],
+    );
+    if (inserted.length === 0) {
+      const first = await this.findByWebhookId(input.sourceKey, input.webhookId ?? '', manager);
+      if (!first) throw new Error(`receipt for webhook-id ${input.webhookId} vanished`);
+      return { receiptId: first.id, recordCount: first.recordCount, replay: true };
+    }
+    await manager.update(SourceEntity, { key: input.sourceKey }, { lastReceiptAt: new Date() });
+    return { receiptId: id, recordCount: input.recordCount, replay: false };
+  }
+
+  async findByWebhookId(
+    sourceKey: string,
+    webhookId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ReceiptEntity | null> {
+    return manager.findOne(ReceiptEntity, {
+      where: { sourceKey, webhookId },
+      select: ['id', 'recordCount', 'sourceKey', 'webhookId', 'receivedAt'],
+    });
+  }
+
+  /**
+   * Puts a stored receipt on the ingest queue. The job id is derived from the receipt, so the
+   * sweeper and the intake racing each other still make one job. Never throws: a receipt that
+   * could not be queued now is queued by the sweeper later.
+   */
+  async enqueue(receiptId: string): Promise<boolean> {
+    try {
+      await this.ingest.add('process-receipt', { receiptId }, { jobId: jobId('receipt', receiptId) });
+      await this.dataSource.query(
+        `UPDATE receipt SET queued_at = now(), status = CASE WHEN status = 'stored' THEN 'queued' ELSE status END
+         WHERE id = $1 AND queued_at IS NULL`,
+        [receiptId],
+      );
+      return true;
+    } catch (error) {
+      this.logger.warn(
+        `receipt ${receiptId} stored but not queued (${(error as Error).message}); the sweeper will queue it`,
+      );
+      return false;
+    }
+  }
+
+  /** Queues receipts stored at least `minAgeMs` ago and never queued. Returns how many it queued. */
+  async sweep(minAgeMs = 5000, limit = 500): Promise<number> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM receipt WHERE queued_at IS NULL AND received_at < now() - make_interval(secs => $1)
+       ORDER BY received_at LIMIT $2`,
+      [minAgeMs / 1000, limit],
+    );
+    let queued = 0;
+    for (const { id } of rows) if (await this.enqueue(id)) queued += 1;
+    if (queued > 0) this.logger.log(`sweeper queued ${queued} receipt(s) that had not been queued`);
+    return queued;
+  }
+}

@@ -1,0 +1,58 @@
+import { provinceName } from '@txng/national-model';
+import { type MappingVersionEntity, type SourceEntity } from '@txng/persistence';
+
+/** A source as the operator API shows it: never a secret, always where to send webhooks. */
+export interface SourceView {
+  key: string;
+  provinceCode: string;
+  provinceName: string | null;
+  name: string;
+  kind: SourceEntity['kind'];
+  format: SourceEntity['format'];
+  stage: SourceEntity['stage'];
+  status: 'draft' | 'testing' | 'active' | 'paused' | 'unhealthy';
+  health: SourceEntity['health'];
+  mapping: { version: number; language: string; expression: string } | null;
+  poll: SourceEntity['poll'];
+  maxBodyBytes: number;
+  rateLimitPerMinute: number;
+  policy: SourceEntity['policy'];
+  webhookPath: string | null;
+  lastReceiptAt: string | null;
+  lastPollAt: string | null;
+  consecutiveFailures: number;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function toSourceView(source: SourceEntity, mapping: MappingVersionEntity | null): SourceView {
+  const running = source.stage === 'testing' || source.stage === 'active';
+  return {
+    key: source.key,
+    provinceCode: source.provinceCode,
+    provinceName: provinceName(source.provinceCode) ?? null,
+    name: source.name,
+    kind: source.kind,
+    format: source.format,
+    stage: source.stage,
+    status: running && source.health === 'unhealthy' ? 'unhealthy' : source.stage,
+    health: source.health,
+    mapping: mapping
+      ? { version: mapping.version, language: mapping.language, expression: mapping.expression }
+      : null,
+    poll: source.poll,
+    maxBodyBytes: source.maxBodyBytes,
+    rateLimitPerMinute: source.rateLimitPerMinute,
+    policy: source.policy,
+    webhookPath: source.kind === 'webhook' ? `/v1/webhooks/${source.key}` : null,
+    lastReceiptAt: iso(source.lastReceiptAt),
+    lastPollAt: iso(source.lastPollAt),
+    consecutiveFailures: source.consecutiveFailures,
+    lastError: source.lastError,
+    createdAt: source.createdAt.toISOString(),
+    updatedAt: source.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,375 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AppError, ErrorCode, notFound, SecretBox } from '@txng/common';
+import { compileMapping, MappingCompileError } from '@txng/mapping';
+import { isCurrentProvinceCode } from '@txng/national-model';
+import {
+  AuditService,
+  MappingVersionEntity,
+  type PollSettings,
+  SourceEntity,
+  type SourceStage,
+} from '@txng/persistence';
+import { type DataSource, type EntityManager, IsNull } from 'typeorm';
+import {
+  checkSourceDefinition,
+  checkSourcePatch,
+  type MappingInput,
+  type PollInput,
+  type SourceDefinition,
+} from './source-definition.schema';
+import { activeWebhookSecrets, newWebhookSecret, type SourceSecrets, splitPollAuth } from './source-secrets';
+import { type SourceView, toSourceView } from './source-view';
+
+export const SECRET_BOX = Symbol('SECRET_BOX');
+
+const DEFAULT_ROTATION_GRACE_SECONDS = 24 * 3600;
+const MAPPINGLESS_FORMATS = new Set(['epcis-json', 'epcis-xml']);
+
+/** Stage changes the Center's connection process allows (hub-interface.md, "Sources"). */
+const TRANSITIONS: Record<string, { from: SourceStage[]; to: (s: SourceEntity) => SourceStage }> = {
+  'start-testing': { from: ['draft'], to: () => 'testing' },
+  activate: { from: ['draft', 'testing'], to: () => 'active' },
+  pause: { from: ['testing', 'active'], to: () => 'paused' },
+  resume: { from: ['paused'], to: (s) => s.stageBeforePause ?? 'testing' },
+};
+export type StageAction = keyof typeof TRANSITIONS;
+
+export interface SourceWithSecret {
+  source: SourceView;
+  webhookSecret?: string;
+}
+
+const invalid = (message: string, details: unknown[] = []): AppError =>
+  new AppError(ErrorCode.ValidationFailed, message, { status: 400, details });
+
+/**
+ * Onboarding a provincial system: definitions, mapping versions, stages and secrets. Every change is
+ * audited in the same transaction as the change itself.
+ */
+@Injectable()
+export class SourcesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    @Inject(SECRET_BOX) private readonly box: SecretBox,
+  ) {}
+
+  async create(input: unknown, actor: string): Promise<SourceWithSecret> {
+    const problems = checkSourceDefinition(input);
+    if (problems.length > 0) throw invalid('The source definition is not valid.', problems);
+    const def = input as SourceDefinition;
+    this.checkSemantics(def);
+    if (def.mapping) compileOrRefuse(def.mapping);
+
+    const secrets: SourceSecrets = {};
+    let webhookSecret: string | undefined;
+    if (def.kind === 'webhook') {
+      webhookSecret = newWebhookSecret();
+      secrets.webhookSecrets = [
+        { secret: webhookSecret, createdAt: new Date().toISOString(), expiresAt: null },
+      ];
+    }
+    let poll: PollSettings | null = null;
+    if (def.poll) {
+      const split = this.splitPoll(def.poll);
+      poll = split.poll;
+      secrets.pollAuth = split.secret;
+    }
+
+    await this.dataSource.transaction(async (tx) => {
+      const exists = await tx.findOne(SourceEntity, { where: { key: def.key }, withDeleted: true });
+      if (exists) {
+        throw new AppError(
+          ErrorCode.Conflict,
+          `A source with key "${def.key}" already exists${exists.deletedAt ? ' (deleted; keys are never reused)' : ''}.`,
+          { status: 409 },
+        );
+      }
+      await tx.insert(SourceEntity, {
+        key: def.key,
+        provinceCode: def.provinceCode,
+        name: def.name.normalize('NFC').trim(),
+        kind: def.kind,
+        format: def.format,
+        stage: 'draft',
+        mappingVersion: def.mapping ? 1 : null,
+        poll,
+        secretsEnc: this.box.sealJson(secrets),
+        maxBodyBytes: def.maxBodyBytes ?? 10 * 1024 * 1024,
+        rateLimitPerMinute: def.rateLimitPerMinute ?? 600,
+        policy: def.policy ?? {},
+        health: 'healthy',
+        consecutiveFailures: 0,
+      });
+      if (def.mapping) await this.insertMappingVersion(tx, def.key, 1, def.mapping, actor);
+      await this.audit.record(
+        {
+          actor,
+          action: 'source.create',
+          target: def.key,
+          details: { kind: def.kind, format: def.format, provinceCode: def.provinceCode },
+        },
+        tx,
+      );
+    });
+    return { source: await this.view(def.key), webhookSecret };
+  }
+
+  async list(): Promise<SourceView[]> {
+    const sources = await this.dataSource
+      .getRepository(SourceEntity)
+      .find({ where: { deletedAt: IsNull() }, order: { provinceCode: 'ASC', key: 'ASC' } });
+    const mappings = await this.dataSource.getRepository(MappingVersionEntity).find();
+    const byKey = new Map(mappings.map((m) => [`${m.sourceKey}#${m.version}`, m]));
+    return sources.map((s) => toSourceView(s, byKey.get(`${s.key}#${s.mappingVersion}`) ?? null));
+  }
+
+  async view(key: string): Promise<SourceView> {
+    const source = await this.get(key);
+    return toSourceView(source, await this.mapping(key, source.mappingVersion));
+  }
+
+  /** A live (not deleted) source, or 404. */
+  async get(key: string, manager: EntityManager = this.dataSource.manager): Promise<SourceEntity> {
+    const source = await manager.findOne(SourceEntity, { where: { key, deletedAt: IsNull() } });
+    if (!source) throw notFound(`Source "${key}"`);
+    return source;
+  }
+
+  async mapping(key: string, version: number | null): Promise<MappingVersionEntity | null> {
+    if (version === null) return null;
+    return this.dataSource
+      .getRepository(MappingVersionEntity)
+      .findOne({ where: { sourceKey: key, version } });
+  }
+
+  async patch(key: string, input: unknown, actor: string): Promise<SourceView> {
+    const problems = checkSourcePatch(input);
+    if (problems.length > 0) throw invalid('The change is not valid.', problems);
+    const patch = input as Partial<SourceDefinition>;
+    for (const fixed of ['key', 'kind', 'provinceCode'] as const) {
+      if (patch[fixed] !== undefined) {
+        throw invalid(`"${fixed}" cannot change once a source exists; create a new source instead.`, [
+          { path: `/${fixed}`, message: 'is fixed' },
+        ]);
+      }
+    }
+    if (patch.mapping) compileOrRefuse(patch.mapping);
+
+    await this.dataSource.transaction(async (tx) => {
+      const source = await this.lockSource(tx, key);
+      const changes: Partial<SourceEntity> = { updatedAt: new Date() };
+      const changed: string[] = [];
+      const simple = {
+        name: patch.name?.normalize('NFC').trim(),
+        format: patch.format,
+        maxBodyBytes: patch.maxBodyBytes,
+        rateLimitPerMinute: patch.rateLimitPerMinute,
+        policy: patch.policy,
+      };
+      for (const [field, value] of Object.entries(simple)) {
+        if (value === undefined) continue;
+        Object.assign(changes, { [field]: value });
+        changed.push(field);
+      }
+      if (patch.poll !== undefined) {
+        if (source.kind !== 'poll') throw invalid('Only poll sources have poll settings.');
+        const split = this.splitPoll(patch.poll);
+        const secrets = this.secretsOf(source);
+        secrets.pollAuth = split.secret;
+        changes.poll = split.poll;
+        changes.secretsEnc = this.box.sealJson(secrets);
+        changed.push('poll');
+      }
+      if (patch.mapping !== undefined) {
+        const version = (source.mappingVersion ?? 0) + 1;
+        await this.insertMappingVersion(tx, key, version, patch.mapping, actor);
+        changes.mappingVersion = version;
+        changed.push(`mapping (version ${version})`);
+      }
+      const format = changes.format ?? source.format;
+      if (!MAPPINGLESS_FORMATS.has(format) && (changes.mappingVersion ?? source.mappingVersion) === null) {
+        throw invalid(`A source of format "${format}" needs a mapping.`);
+      }
+      await tx.update(SourceEntity, { key }, changes);
+      await this.audit.record({ actor, action: 'source.update', target: key, details: { changed } }, tx);
+    });
+    return this.view(key);
+  }
+
+  /** Soft delete: the key stays reserved and every receipt and record it brought is kept. */
+  async remove(key: string, actor: string): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      await this.lockSource(tx, key);
+      await tx.update(SourceEntity, { key }, { deletedAt: new Date(), updatedAt: new Date() });
+      await this.audit.record({ actor, action: 'source.delete', target: key }, tx);
+    });
+  }
+
+  async transition(key: string, action: StageAction, actor: string): Promise<SourceView> {
+    const rule = TRANSITIONS[action];
+    await this.dataSource.transaction(async (tx) => {
+      const source = await this.lockSource(tx, key);
+      if (!rule.from.includes(source.stage)) {
+        throw new AppError(
+          ErrorCode.Conflict,
+          `Cannot ${action} source "${key}" while it is ${source.stage} (allowed from: ${rule.from.join(', ')}).`,
+          { status: 409 },
+        );
+      }
+      if (
+        action !== 'pause' &&
+        source.stage !== 'paused' &&
+        !MAPPINGLESS_FORMATS.has(source.format) &&
+        source.mappingVersion === null
+      ) {
+        throw new AppError(
+          ErrorCode.Conflict,
+          `Source "${key}" has no mapping yet; add one before it receives data.`,
+          { status: 409 },
+        );
+      }
+      const to = rule.to(source);
+      await tx.update(
+        SourceEntity,
+        { key },
+        {
+          stage: to,
+          stageBeforePause: action === 'pause' ? (source.stage as 'testing' | 'active') : null,
+          // A source an operator resumes gets a clean slate: it is polled again straight away.
+          ...(action === 'resume'
+            ? { health: 'healthy' as const, consecutiveFailures: 0, nextPollAfter: null }
+            : {}),
+          updatedAt: new Date(),
+        },
+      );
+      await this.audit.record(
+        { actor, action: `source.${action}`, target: key, details: { from: source.stage, to } },
+        tx,
+      );
+    });
+    return this.view(key);
+  }
+
+  /** A new webhook secret; the old ones stay valid for the grace period so a province can switch. */
+  async rotateSecret(
+    key: string,
+    actor: string,
+    graceSeconds = DEFAULT_ROTATION_GRACE_SECONDS,
+  ): Promise<SourceWithSecret> {
+    const webhookSecret = newWebhookSecret();
+    await this.dataSource.transaction(async (tx) => {
+      const source = await this.lockSource(tx, key);
+      if (source.kind !== 'webhook') throw invalid('Only webhook sources have a signing secret.');
+      const now = new Date();
+      const secrets = this.secretsOf(source);
+      const graceEnd = new Date(now.getTime() + graceSeconds * 1000).toISOString();
+      const kept = (secrets.webhookSecrets ?? [])
+        .filter((s) => s.expiresAt === null || new Date(s.expiresAt) > now)
+        .map((s) => ({
+          ...s,
+          expiresAt: s.expiresAt === null || s.expiresAt > graceEnd ? graceEnd : s.expiresAt,
+        }));
+      secrets.webhookSecrets = [
+        ...kept,
+        { secret: webhookSecret, createdAt: now.toISOString(), expiresAt: null },
+      ];
+      await tx.update(SourceEntity, { key }, { secretsEnc: this.box.sealJson(secrets), updatedAt: now });
+      await this.audit.record(
+        { actor, action: 'source.rotate-secret', target: key, details: { previousValidUntil: graceEnd } },
+        tx,
+      );
+    });
+    return { source: await this.view(key), webhookSecret };
+  }
+
+  secretsOf(source: SourceEntity): SourceSecrets {
+    return source.secretsEnc ? this.box.openJson<SourceSecrets>(source.secretsEnc) : {};
+  }
+
+  webhookSecrets(source: SourceEntity, now = new Date()): string[] {
+    return activeWebhookSecrets(this.secretsOf(source), now);
+  }
+
+  private async lockSource(tx: EntityManager, key: string): Promise<SourceEntity> {
+    const source = await tx.findOne(SourceEntity, {
+      where: { key, deletedAt: IsNull() },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!source) throw notFound(`Source "${key}"`);
+    return source;
+  }
+
+  private async insertMappingVersion(
+    tx: EntityManager,
+    key: string,
+    version: number,
+    mapping: MappingInput,
+    actor: string,
+  ): Promise<void> {
+    await tx.insert(MappingVersionEntity, {
+      sourceKey: key,
+      version,
+      language: mapping.language,
+      expression: mapping.expression,
+      createdBy: actor,
+    });
+  }
+
+  private splitPoll(poll: PollInput): { poll: PollSettings; secret: SourceSecrets['pollAuth'] } {
+    const { visible, secret } = splitPollAuth(poll.auth);
+    return {
+      poll: {
+        ...poll,
+        auth: visible as PollSettings['auth'],
+        pagination: poll.pagination,
+      },
+      secret,
+    };
+  }
+
+  private checkSemantics(def: SourceDefinition): void {
+    if (!isCurrentProvinceCode(def.provinceCode)) {
+      throw invalid(
+        `provinceCode "${def.provinceCode}" is not one of the 34 provinces in force since 2025-07-01.`,
+        [{ path: '/provinceCode', message: 'unknown province' }],
+      );
+    }
+    if (def.kind === 'poll' && !def.poll)
+      throw invalid('A poll source needs a "poll" object.', [
+        { path: '/poll', message: 'is required for kind poll' },
+      ]);
+    if (def.kind === 'webhook' && def.poll)
+      throw invalid('A webhook source takes no "poll" object.', [
+        { path: '/poll', message: 'only for kind poll' },
+      ]);
+    if (!def.mapping && !MAPPINGLESS_FORMATS.has(def.format)) {
+      throw invalid(
+        `A source of format "${def.format}" needs a mapping (only epcis-json and epcis-xml map themselves).`,
+        [{ path: '/mapping', message: 'is required' }],
+      );
+    }
+  }
+}
+
+function compileOrRefuse(mapping: MappingInput): void {
+  try {
+    compileMapping(mapping);
+  } catch (error) {
+    if (error instanceof MappingCompileError) {
+      throw new AppError('mapping_invalid', `The mapping does not compile: ${error.message}`, {
+        status: 400,
+        details: [
+          {
+            path: '/mapping/expression',
+            message: error.message,
+            position: error.position ?? null,
+            token: error.token ?? null,
+          },
+        ],
+      });
+    }
+    throw error;
+  }
+}

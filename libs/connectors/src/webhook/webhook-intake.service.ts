@@ -1,0 +1,136 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppError, ErrorCode } from '@txng/common';
+import { mapPayload, type ParsedPayload, parsePayload, PayloadParseError } from '@txng/mapping';
+import { type Envelope } from '@txng/national-model';
+import { type SourceEntity } from '@txng/persistence';
+import { SourceRateLimiter } from '../rate-limit/source-rate-limiter';
+import { ReceiptsService } from '../receipts/receipts.service';
+import { SourcesService } from '../sources/sources.service';
+import { checkContentType } from './content-type';
+import { type SignatureHeaders, verifyWebhookSignature } from './webhook-signature';
+
+export interface IntakeRequest {
+  sourceKey: string;
+  contentType: string | undefined;
+  headers: SignatureHeaders;
+  /** Reads the raw body, refusing (413) past `limit` bytes. */
+  readBody(limit: number): Promise<Buffer>;
+}
+
+export interface IntakeResult {
+  receiptId: string;
+  records: number;
+  replay: boolean;
+}
+
+/**
+ * `POST /v1/webhooks/{sourceKey}`: every check of the contract, in an order that keeps the work an
+ * unauthenticated caller can cause small, then the durable receipt, then the queue.
+ */
+@Injectable()
+export class WebhookIntakeService {
+  private readonly logger = new Logger(WebhookIntakeService.name);
+
+  constructor(
+    private readonly sources: SourcesService,
+    private readonly receipts: ReceiptsService,
+    private readonly rateLimiter: SourceRateLimiter,
+  ) {}
+
+  async receive(request: IntakeRequest): Promise<IntakeResult> {
+    const source = await this.sources.get(request.sourceKey);
+    if (source.kind !== 'webhook') {
+      throw new AppError(
+        ErrorCode.NotFound,
+        `Source "${source.key}" is polled by the hub; it takes no webhooks.`,
+        { status: 404 },
+      );
+    }
+    if (source.stage !== 'testing' && source.stage !== 'active') {
+      const why =
+        source.stage === 'paused' ? 'is paused by the Center' : 'is not yet activated (still a draft)';
+      throw new AppError(
+        'source_not_receiving',
+        `Source "${source.key}" ${why}; nothing was stored. Contact the National Barcode Center.`,
+        { status: 409 },
+      );
+    }
+    const contentType = checkContentType(request.contentType, source.format);
+    if (!contentType.ok)
+      throw new AppError(ErrorCode.UnsupportedMediaType, contentType.reason, { status: 415 });
+
+    const body = await request.readBody(source.maxBodyBytes);
+    const signature = verifyWebhookSignature(body, request.headers, this.sources.webhookSecrets(source));
+    if (!signature.ok) throw new AppError('signature_invalid', signature.reason, { status: 401 });
+
+    const webhookId = request.headers['webhook-id']!;
+    if (webhookId.length > 255)
+      throw new AppError(ErrorCode.BadRequest, 'webhook-id is longer than 255 characters.', { status: 400 });
+    const seen = await this.receipts.findByWebhookId(source.key, webhookId);
+    if (seen) return { receiptId: seen.id, records: seen.recordCount ?? 0, replay: true };
+
+    const rate = await this.rateLimiter.take(source.key, source.rateLimitPerMinute);
+    if (!rate.allowed) {
+      throw new AppError(
+        ErrorCode.RateLimited,
+        `Source "${source.key}" may send ${source.rateLimitPerMinute} webhooks a minute; retry after ${rate.retryAfterSeconds} s.`,
+        {
+          status: 429,
+          headers: { 'Retry-After': String(rate.retryAfterSeconds) },
+        },
+      );
+    }
+
+    const records = await this.countRecords(source, body);
+    const stored = await this.receipts.store({
+      sourceKey: source.key,
+      origin: 'webhook',
+      webhookId,
+      contentType: contentType.mediaType,
+      body,
+      recordCount: records,
+      mappingVersion: source.mappingVersion,
+    });
+    if (!stored.replay) await this.receipts.enqueue(stored.receiptId);
+    return { receiptId: stored.receiptId, records: stored.recordCount ?? 0, replay: stored.replay };
+  }
+
+  /**
+   * Parses (a malformed body is refused with 400 and nothing is stored) and maps the body to count
+   * the records it holds. A mapping that fails does not refuse the body: it is the hub's side that
+   * must be fixed, so the receipt is kept and its records are quarantined by the pipeline.
+   */
+  private async countRecords(source: SourceEntity, body: Buffer): Promise<number> {
+    let parsed: ParsedPayload;
+    try {
+      parsed = parsePayload(source.format, body);
+    } catch (error) {
+      if (error instanceof PayloadParseError) {
+        throw new AppError('malformed_body', `The body is not valid ${source.format}: ${error.message}`, {
+          status: 400,
+          details: [{ where: error.where ?? null }],
+        });
+      }
+      throw error;
+    }
+    try {
+      const mapping = await this.sources.mapping(source.key, source.mappingVersion);
+      const envelope = await mapPayload(
+        source.format,
+        mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
+        parsed,
+      );
+      return countEnvelopeRecords(envelope);
+    } catch (error) {
+      this.logger.warn(
+        `source ${source.key}: mapping failed at intake (${(error as Error).message}); the receipt is kept`,
+      );
+      return 0;
+    }
+  }
+}
+
+function countEnvelopeRecords(envelope: Envelope): number {
+  const lists: unknown[] = Object.values(envelope);
+  return lists.reduce<number>((n, list) => n + (Array.isArray(list) ? list.length : 0), 0);
+}

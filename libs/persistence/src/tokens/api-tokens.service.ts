@@ -1,0 +1,65 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { HUB_CONFIG, type HubConfig } from '@txng/common';
+import { type DataSource, IsNull } from 'typeorm';
+import { ApiTokenEntity, type Role } from '../entities/api-token.entity';
+
+export interface Principal {
+  /** `token:<id>` or `bootstrap-admin`: what the audit log records as the actor. */
+  actor: string;
+  name: string;
+  role: Role;
+}
+
+const hash = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/**
+ * Operator tokens. A token is 32 random bytes shown once; only its SHA-256 is stored (a slow hash
+ * adds nothing for high-entropy secrets and would cost every request).
+ */
+@Injectable()
+export class ApiTokensService {
+  private readonly bootstrapHash: Buffer | null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(HUB_CONFIG) config: HubConfig,
+  ) {
+    this.bootstrapHash = config.adminToken ? Buffer.from(hash(config.adminToken), 'hex') : null;
+  }
+
+  async create(name: string, role: Role, createdBy: string): Promise<{ id: string; token: string }> {
+    const id = randomUUID();
+    const token = `txng_${randomBytes(32).toString('base64url')}`;
+    await this.dataSource
+      .getRepository(ApiTokenEntity)
+      .insert({ id, name, role, tokenHash: hash(token), createdBy });
+    return { id, token };
+  }
+
+  async list(): Promise<ApiTokenEntity[]> {
+    return this.dataSource.getRepository(ApiTokenEntity).find({ order: { createdAt: 'DESC' } });
+  }
+
+  /** True when a live token was revoked now. */
+  async revoke(id: string): Promise<boolean> {
+    const result = await this.dataSource
+      .getRepository(ApiTokenEntity)
+      .update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async authenticate(token: string): Promise<Principal | null> {
+    const digest = hash(token);
+    if (this.bootstrapHash && timingSafeEqual(this.bootstrapHash, Buffer.from(digest, 'hex'))) {
+      return { actor: 'bootstrap-admin', name: 'HUB_ADMIN_TOKEN', role: 'admin' };
+    }
+    const repo = this.dataSource.getRepository(ApiTokenEntity);
+    const row = await repo.findOne({ where: { tokenHash: digest, revokedAt: IsNull() } });
+    if (!row) return null;
+    // Best effort; a failed timestamp update must not refuse a valid token.
+    void repo.update({ id: row.id }, { lastUsedAt: new Date() }).catch(() => undefined);
+    return { actor: `token:${row.id}`, name: row.name, role: row.role };
+  }
+}

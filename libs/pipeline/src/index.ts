@@ -1,0 +1,12 @@
+// Public API of @txng/pipeline: the rules that turn a receipt's records into versions, duplicates,
+// quarantined records and conflicts, written against a small store port (docs/pipeline.md).
+export * from './pipeline.types';
+export * from './pipeline-store.port';
+export * from './pipeline.service';
+export { toCandidate, receiptFailureCandidate, unkeyedKey } from './rules/classify-record';
+export { decideRecord, type Decision } from './rules/decide-record';
+export { planBatch, refOf } from './rules/plan-batch';
+export { PgPipelineStore } from './store/pg-pipeline-store';
+export * from './read/record-view';
+export * from './read/records-read';
+export * from './read/conflicts-read';

@@ -1,0 +1,64 @@
+import { type PreviewRecord } from '@txng/mapping';
+import { claimantOf, contentHash } from '@txng/national-model';
+import { type Candidate, type PipelineFinding, type Provenance } from '../pipeline.types';
+
+/** A quarantined record without a usable key gets one that says where it came from. */
+export const unkeyedKey = (receiptId: string, index: number): string => `unkeyed:${receiptId}:${index}`;
+
+/**
+ * A mapped, normalised, validated record → what the pipeline judges. Any finding quarantines it;
+ * the claimant is the owner tax code where the kind has one, else the source (national-model.md).
+ */
+export function toCandidate(record: PreviewRecord, index: number, provenance: Provenance): Candidate {
+  const data = record.data;
+  const fields = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+  const quarantined = record.findings.length > 0 || record.key === null;
+  const findings: PipelineFinding[] = record.findings.map((f) => ({
+    code: f.code,
+    message: f.message,
+    path: f.path,
+  }));
+  if (record.key === null && findings.length === 0) {
+    findings.push({ code: 'REQUIRED_FIELD', message: `the ${record.kind} has no key`, path: '' });
+  }
+  return {
+    index,
+    kind: record.kind,
+    key: record.key ?? unkeyedKey(provenance.receiptId, index),
+    data,
+    contentHash: contentHash(data),
+    findings,
+    claimant: claimantOf(record.kind, data) ?? `source:${provenance.sourceKey}`,
+    eventId:
+      record.kind === 'event' && typeof fields.eventID === 'string' && fields.eventID !== ''
+        ? fields.eventID
+        : null,
+    provinceCode:
+      typeof fields.provinceCode === 'string' ? fields.provinceCode : provenance.sourceProvinceCode,
+    quarantined,
+  };
+}
+
+/**
+ * A body that could not be parsed or mapped holds no records to name: it becomes one quarantined
+ * `receipt` record carrying the finding, so operators see it and a replay after a fix finds it.
+ */
+export function receiptFailureCandidate(finding: PipelineFinding, provenance: Provenance): Candidate {
+  const data = {
+    receiptId: provenance.receiptId,
+    sourceKey: provenance.sourceKey,
+    mappingVersion: provenance.mappingVersion,
+  };
+  return {
+    index: 0,
+    kind: 'receipt',
+    key: `receipt:${provenance.receiptId}`,
+    data,
+    contentHash: contentHash(data),
+    findings: [finding],
+    claimant: `source:${provenance.sourceKey}`,
+    eventId: null,
+    provinceCode: provenance.sourceProvinceCode,
+    quarantined: true,
+  };
+}

@@ -1,0 +1,281 @@
+import { type RecordKind } from '@txng/national-model';
+import { type DataSource, type EntityManager } from 'typeorm';
+import { type KeyToLock, type PipelineStore, type PipelineTx } from '../pipeline-store.port';
+import {
+  type BatchPlan,
+  type EventIdClaim,
+  type HeldRecord,
+  type OutcomeCounts,
+  type Provenance,
+} from '../pipeline.types';
+import { refOf } from '../rules/plan-batch';
+
+/** PostgreSQL error codes worth retrying the whole transaction for. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const MAX_ATTEMPTS = 5;
+
+/** Byte-wise order, the same as `COLLATE "C"` for the ASCII keys the model makes. */
+const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The pipeline's store on PostgreSQL. Every statement takes a whole batch (a JSON array expanded
+ * with jsonb_to_recordset), so a receipt of N records costs a fixed number of round trips, not N.
+ */
+export class PgPipelineStore implements PipelineStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async transaction<T>(fn: (tx: PipelineTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction((manager) => fn(new PgPipelineTx(manager)));
+      } catch (error) {
+        const code =
+          (error as { driverError?: { code?: string }; code?: string }).driverError?.code ??
+          (error as { code?: string }).code;
+        if (attempt >= MAX_ATTEMPTS || code === undefined || !RETRYABLE.has(code)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
+      }
+    }
+  }
+
+  async finishReceipt(
+    receiptId: string,
+    result: { status: 'processed' | 'failed'; recordCount: number; error: string | null },
+  ): Promise<OutcomeCounts> {
+    await this.dataSource.query(
+      `UPDATE receipt SET status = $2, record_count = $3, error = $4, processed_at = now(),
+              counts = (SELECT coalesce(jsonb_object_agg(outcome, n), '{}'::jsonb)
+                          FROM (SELECT outcome, count(*)::int AS n FROM receipt_record WHERE receipt_id = $1 GROUP BY outcome) s)
+        WHERE id = $1`,
+      [receiptId, result.status, result.recordCount, result.error],
+    );
+    const rows: Array<{ counts: Partial<OutcomeCounts> | null }> = await this.dataSource.query(
+      `SELECT counts FROM receipt WHERE id = $1`,
+      [receiptId],
+    );
+    const counts = rows[0]?.counts ?? {};
+    return { new: 0, version: 0, duplicate: 0, quarantined: 0, conflict: 0, ...counts };
+  }
+}
+
+class PgPipelineTx implements PipelineTx {
+  constructor(private readonly m: EntityManager) {}
+
+  async lockReceipt(receiptId: string): Promise<Set<number>> {
+    await this.m.query(`SELECT id FROM receipt WHERE id = $1 FOR UPDATE`, [receiptId]);
+    const done: Array<{ item_index: number }> = await this.m.query(
+      `SELECT item_index FROM receipt_record WHERE receipt_id = $1`,
+      [receiptId],
+    );
+    return new Set(done.map((r) => r.item_index));
+  }
+
+  async lockRecords(keys: KeyToLock[]): Promise<Map<string, HeldRecord>> {
+    const held = new Map<string, HeldRecord>();
+    if (keys.length === 0) return held;
+    const sorted = [...keys].sort((a, b) => byteOrder(a.kind, b.kind) || byteOrder(a.key, b.key));
+    const json = JSON.stringify(
+      sorted.map((k) => ({
+        kind: k.kind,
+        key: k.key,
+        province_code: k.provinceCode,
+        source_key: k.sourceKey,
+      })),
+    );
+    // Insert-if-missing in sorted order, then lock in the same order: two transactions wanting the
+    // same keys queue up on the first one they share instead of each holding what the other needs.
+    await this.m.query(
+      `INSERT INTO record (kind, key, province_code, source_key)
+       SELECT kind, key, province_code, source_key
+         FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text, province_code text, source_key text)
+        ORDER BY kind COLLATE "C", key COLLATE "C"
+       ON CONFLICT (kind, key) DO NOTHING`,
+      [json],
+    );
+    const rows: Array<{
+      kind: RecordKind;
+      key: string;
+      latest_version: number;
+      latest_version_id: string | null;
+      latest_content_hash: string | null;
+      claimant: string | null;
+    }> = await this.m.query(
+      `SELECT kind, key, latest_version, latest_version_id::text AS latest_version_id, latest_content_hash, claimant
+           FROM record
+          WHERE (kind, key) IN (SELECT kind, key FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text))
+          ORDER BY kind COLLATE "C", key COLLATE "C"
+          FOR UPDATE`,
+      [json],
+    );
+    for (const r of rows) {
+      held.set(refOf(r.kind, r.key), {
+        kind: r.kind,
+        key: r.key,
+        latestVersion: r.latest_version,
+        latestVersionId: r.latest_version_id,
+        latestContentHash: r.latest_content_hash,
+        claimant: r.claimant,
+        heldConflicts: new Map(),
+      });
+    }
+    const conflicts: Array<{ kind: string; key: string; content_hash: string; id: string }> =
+      await this.m.query(
+        `SELECT kind, key, content_hash, id::text AS id FROM record_version
+        WHERE status = 'conflict' AND (kind, key) IN (SELECT kind, key FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text))
+        ORDER BY id`,
+        [json],
+      );
+    for (const c of conflicts) held.get(refOf(c.kind, c.key))?.heldConflicts.set(c.content_hash, c.id);
+    return held;
+  }
+
+  async claimEventIds(
+    claims: Array<{ eventId: string; eventKey: string }>,
+  ): Promise<Map<string, EventIdClaim>> {
+    const owners = new Map<string, EventIdClaim>();
+    if (claims.length === 0) return owners;
+    const first = new Map<string, string>();
+    for (const c of claims) if (!first.has(c.eventId)) first.set(c.eventId, c.eventKey);
+    const sorted = [...first]
+      .sort((a, b) => byteOrder(a[0], b[0]))
+      .map(([event_id, event_key]) => ({ event_id, event_key }));
+    await this.m.query(
+      `INSERT INTO event_identifier (event_id, event_key)
+       SELECT event_id, event_key FROM jsonb_to_recordset($1::jsonb) AS x(event_id text, event_key text)
+        ORDER BY event_id COLLATE "C"
+       ON CONFLICT (event_id) DO NOTHING`,
+      [JSON.stringify(sorted)],
+    );
+    const rows: Array<{ event_id: string; event_key: string; version_id: string | null }> =
+      await this.m.query(
+        `SELECT e.event_id, e.event_key, r.latest_version_id::text AS version_id
+         FROM event_identifier e LEFT JOIN record r ON r.kind = 'event' AND r.key = e.event_key
+        WHERE e.event_id = ANY($1::text[])`,
+        [sorted.map((s) => s.event_id)],
+      );
+    for (const r of rows) owners.set(r.event_id, { eventKey: r.event_key, versionId: r.version_id });
+    return owners;
+  }
+
+  async allocateVersionIds(count: number): Promise<string[]> {
+    if (count === 0) return [];
+    const rows: Array<{ id: string }> = await this.m.query(
+      `SELECT nextval(pg_get_serial_sequence('record_version', 'id'))::text AS id FROM generate_series(1, $1)`,
+      [count],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async write(p: Provenance, plan: BatchPlan): Promise<void> {
+    if (plan.versions.length > 0) {
+      await this.m.query(
+        `INSERT INTO record_version (id, kind, key, version, content_hash, data, status, findings, claimant, event_id,
+                                     source_key, receipt_id, item_index, mapping_version, webhook_id, poll_page)
+         SELECT id, kind, key, version, content_hash, data, status, findings, claimant, event_id,
+                $2, $3::uuid, item_index, $4::int, $5, $6::jsonb
+           FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, kind text, key text, version int, content_hash text, data jsonb,
+                status text, findings jsonb, claimant text, event_id text, item_index int)`,
+        [
+          JSON.stringify(
+            plan.versions.map((v) => ({
+              id: v.id,
+              kind: v.candidate.kind,
+              key: v.candidate.key,
+              version: v.version,
+              content_hash: v.candidate.contentHash,
+              data: v.candidate.data ?? null,
+              status: v.status,
+              findings: v.findings,
+              claimant: v.candidate.claimant,
+              event_id: v.candidate.eventId,
+              item_index: v.candidate.index,
+            })),
+          ),
+          p.sourceKey,
+          p.receiptId,
+          p.mappingVersion,
+          p.webhookId,
+          p.pollPage === null ? null : JSON.stringify(p.pollPage),
+        ],
+      );
+      const history = plan.versions.flatMap((v) =>
+        v.history.map((h) => ({ record_version_id: v.id, status: h.status, reason: h.reason })),
+      );
+      await this.m.query(
+        `INSERT INTO record_status_history (record_version_id, status, reason)
+         SELECT record_version_id, status, reason
+           FROM jsonb_to_recordset($1::jsonb) AS x(record_version_id bigint, status text, reason text)`,
+        [JSON.stringify(history)],
+      );
+    }
+    if (plan.conflicts.length > 0) {
+      await this.m.query(
+        `INSERT INTO conflict (code, kind, key, existing_version_id, incoming_version_id)
+         SELECT code, kind, key, existing_version_id, incoming_version_id
+           FROM jsonb_to_recordset($1::jsonb) AS x(code text, kind text, key text, existing_version_id bigint, incoming_version_id bigint)`,
+        [
+          JSON.stringify(
+            plan.conflicts.map((c) => ({
+              code: c.code,
+              kind: c.kind,
+              key: c.key,
+              existing_version_id: c.existingVersionId,
+              incoming_version_id: c.incomingVersionId,
+            })),
+          ),
+        ],
+      );
+    }
+    if (plan.links.length > 0) {
+      await this.m.query(
+        `INSERT INTO receipt_record (receipt_id, item_index, kind, key, outcome, record_version_id)
+         SELECT $2::uuid, item_index, kind, key, outcome, record_version_id
+           FROM jsonb_to_recordset($1::jsonb) AS x(item_index int, kind text, key text, outcome text, record_version_id bigint)
+          ORDER BY item_index`,
+        [
+          JSON.stringify(
+            plan.links.map((l) => ({
+              item_index: l.index,
+              kind: l.kind,
+              key: l.key,
+              outcome: l.outcome,
+              record_version_id: l.recordVersionId,
+            })),
+          ),
+          p.receiptId,
+        ],
+      );
+    }
+    if (plan.records.length > 0) {
+      await this.m.query(
+        `UPDATE record r SET
+            latest_version = CASE WHEN x.versioned THEN x.latest_version ELSE r.latest_version END,
+            latest_version_id = CASE WHEN x.versioned THEN x.latest_version_id ELSE r.latest_version_id END,
+            latest_content_hash = CASE WHEN x.versioned THEN x.latest_content_hash ELSE r.latest_content_hash END,
+            claimant = CASE WHEN x.versioned OR r.claimant IS NULL THEN x.claimant ELSE r.claimant END,
+            province_code = CASE WHEN x.versioned OR r.province_code IS NULL THEN x.province_code ELSE r.province_code END,
+            source_key = CASE WHEN x.versioned OR r.latest_version = 0 THEN x.source_key ELSE r.source_key END,
+            status = CASE WHEN x.versioned THEN 'ready' WHEN r.latest_version = 0 THEN 'conflict' ELSE r.status END,
+            updated_at = now()
+           FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text, latest_version int, latest_version_id bigint,
+                latest_content_hash text, claimant text, province_code text, source_key text, versioned boolean)
+          WHERE r.kind = x.kind AND r.key = x.key`,
+        [
+          JSON.stringify(
+            plan.records.map((u) => ({
+              kind: u.kind,
+              key: u.key,
+              latest_version: u.latestVersion,
+              latest_version_id: u.latestVersionId,
+              latest_content_hash: u.latestContentHash,
+              claimant: u.claimant,
+              province_code: u.provinceCode,
+              source_key: u.sourceKey,
+              versioned: u.versioned,
+            })),
+          ),
+        ],
+      );
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from './ingest.processor';
+export * from './ingest-workers.module';

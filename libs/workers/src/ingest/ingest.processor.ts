@@ -1,0 +1,133 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { SourcesService } from '@txng/connectors';
+import {
+  MappingError,
+  PayloadParseError,
+  type PreviewRecord,
+  envelopeToRecords,
+  mapPayload,
+  parsePayload,
+} from '@txng/mapping';
+import {
+  type Candidate,
+  type OutcomeCounts,
+  PipelineService,
+  type Provenance,
+  receiptFailureCandidate,
+  toCandidate,
+} from '@txng/pipeline';
+import { ReceiptEntity, SourceEntity } from '@txng/persistence';
+import { type JobPayload, QUEUE_CONCURRENCY, QueueName } from '@txng/queues';
+import { type Job, UnrecoverableError } from 'bullmq';
+import { type DataSource } from 'typeorm';
+
+type ProcessReceiptJob = Job<JobPayload<'ingest', 'process-receipt'>>;
+
+export interface IngestResult {
+  receiptId: string;
+  status: 'processed' | 'failed';
+  records: number;
+  /** What the receipt's records became, over every run (a rerun changes nothing). */
+  counts: OutcomeCounts;
+}
+
+/**
+ * One receipt per job: parse, map, normalise, validate, then the pipeline rules. A body that cannot
+ * be parsed or mapped is not lost: it becomes one quarantined `receipt` record with the finding and
+ * the receipt is marked failed with the reason (docs/pipeline.md). Missing receipts, sources or
+ * mapping versions are permanent (UnrecoverableError); anything else (database, Redis) retries.
+ */
+@Processor(QueueName.Ingest, { concurrency: QUEUE_CONCURRENCY[QueueName.Ingest] })
+export class IngestProcessor extends WorkerHost {
+  private readonly logger = new Logger(IngestProcessor.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sources: SourcesService,
+    private readonly pipeline: PipelineService,
+  ) {
+    super();
+  }
+
+  async process(job: ProcessReceiptJob): Promise<IngestResult> {
+    if (job.name !== 'process-receipt')
+      throw new UnrecoverableError(`The ingest queue has no job "${job.name}".`);
+    const { receiptId } = job.data;
+    const receipt = await this.dataSource.getRepository(ReceiptEntity).findOne({ where: { id: receiptId } });
+    if (!receipt) throw new UnrecoverableError(`Receipt ${receiptId} does not exist; nothing to process.`);
+    // A deleted source's receipts are still processed: they were acknowledged.
+    const source = await this.dataSource
+      .getRepository(SourceEntity)
+      .findOne({ where: { key: receipt.sourceKey } });
+    if (!source)
+      throw new UnrecoverableError(
+        `Receipt ${receiptId} names source "${receipt.sourceKey}", which does not exist.`,
+      );
+    const mappingVersion = receipt.mappingVersion ?? source.mappingVersion;
+    const mapping = mappingVersion === null ? null : await this.sources.mapping(source.key, mappingVersion);
+    if (mappingVersion !== null && !mapping) {
+      throw new UnrecoverableError(
+        `Mapping version ${mappingVersion} of source "${source.key}" does not exist; restore it and replay receipt ${receiptId}.`,
+      );
+    }
+    await this.dataSource.query(
+      `UPDATE receipt SET status = 'processing' WHERE id = $1 AND status IN ('stored', 'queued')`,
+      [receiptId],
+    );
+
+    const provenance: Provenance = {
+      receiptId,
+      sourceKey: source.key,
+      sourceProvinceCode: source.provinceCode,
+      mappingVersion,
+      webhookId: receipt.webhookId,
+      pollPage: receipt.pollPage,
+    };
+    const { candidates, error } = await this.candidates(
+      receipt,
+      source,
+      mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
+      provenance,
+    );
+    await this.pipeline.apply(provenance, candidates);
+    const status = error === null ? 'processed' : 'failed';
+    const records = error === null ? candidates.length : 0;
+    const counts = await this.pipeline.finish(receiptId, { status, recordCount: records, error });
+    if (error !== null) this.logger.warn(`receipt ${receiptId} of ${source.key} could not be read: ${error}`);
+    return { receiptId, status, records, counts };
+  }
+
+  /** The receipt's records as candidates, or one `receipt` candidate carrying the parse or mapping failure. */
+  private async candidates(
+    receipt: ReceiptEntity,
+    source: SourceEntity,
+    mapping: { language: 'jsonata'; expression: string } | undefined,
+    provenance: Provenance,
+  ): Promise<{ candidates: Candidate[]; error: string | null }> {
+    let records: PreviewRecord[];
+    try {
+      const parsed = parsePayload(source.format, receipt.body);
+      const envelope = await mapPayload(source.format, mapping, parsed);
+      records = envelopeToRecords(envelope, { now: new Date(), policy: source.policy });
+    } catch (error) {
+      if (error instanceof PayloadParseError || error instanceof MappingError) {
+        const finding = {
+          code: error.code,
+          message: error.message,
+          path:
+            error instanceof PayloadParseError && error.where && 'path' in error.where
+              ? error.where.path
+              : '',
+        };
+        return {
+          candidates: [receiptFailureCandidate(finding, provenance)],
+          error: `${error.code}: ${error.message}`,
+        };
+      }
+      throw error;
+    }
+    return { candidates: records.map((r, i) => toCandidate(r, i, provenance)), error: null };
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ConnectorsModule } from '@txng/connectors';
+import { PollProcessor } from './poll.processor';
+import { PollSchedulerService } from './poll-scheduler.service';
+
+/** Polling of provincial APIs: the schedules per source and the processor that runs each poll. */
+@Module({
+  imports: [ConnectorsModule],
+  providers: [PollProcessor, PollSchedulerService],
+  exports: [PollSchedulerService],
+})
+export class PollWorkersModule {}

@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createTestEnv, type TestEnv } from '../support/test-env';
+import { startBuilt } from '../support/processes';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('npm run source (built CLI) against a real database', () => {
+  let env: TestEnv;
+  let cliEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    cliEnv = {
+      NODE_ENV: 'test',
+      DATABASE_URL: env.databaseUrl,
+      REDIS_URL: env.config.redisUrl,
+      REDIS_PREFIX: env.redisPrefix,
+      HUB_SECRET_KEY: env.config.secretKey,
+      LOG_LEVEL: 'warn',
+    };
+  });
+  afterAll(async () => {
+    await env.dispose();
+  });
+
+  const run = async (args: string[], extra: Record<string, string> = {}) => {
+    const proc = startBuilt('cli', ['source', ...args], { ...cliEnv, ...extra });
+    const code = await proc.exited(30_000);
+    return { code, output: proc.output() };
+  };
+
+  it('creates a webhook source from its YAML file, printing the secret once, then updates it in place', async () => {
+    const file = join(ROOT, 'config/sources/can-tho-nong-san.yaml');
+    const first = await run(['apply', file]);
+    expect(first.code).toBe(0);
+    expect(first.output).toMatch(/created source can-tho-nong-san/);
+    expect(first.output).toMatch(/whsec_/);
+    const second = await run(['apply', file]);
+    expect(second.code).toBe(0);
+    expect(second.output).toMatch(/updated source can-tho-nong-san .*mapping version 1\)/);
+    expect(second.output).not.toMatch(/whsec_/);
+  });
+
+  it('substitutes ${VAR} credentials from the environment and refuses when one is missing', async () => {
+    const file = join(ROOT, 'config/sources/tay-ninh-long-an.yaml');
+    const missing = await run(['apply', file]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.output).toContain('TAY_NINH_API_KEY');
+    const ok = await run(['apply', file], { TAY_NINH_API_KEY: 'k-tay-ninh-e2e-secret' });
+    expect(ok.code).toBe(0);
+    const db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    const row = await db.query(
+      "SELECT secrets_enc, poll::text AS poll FROM source WHERE key = 'tay-ninh-long-an'",
+    );
+    await db.end();
+    expect(row.rows[0].poll).not.toContain('k-tay-ninh-e2e-secret');
+    expect(row.rows[0].secrets_enc).not.toContain('k-tay-ninh-e2e-secret');
+  });
+
+  it('previews a golden sample, printing records and findings (exit 3 when there are findings)', async () => {
+    const result = await run([
+      'preview',
+      'can-tho-nong-san',
+      join(ROOT, 'test/fixtures/provinces/can-tho-nong-san/sample-1.json'),
+    ]);
+    expect({ code: result.code, output: result.code === 3 ? '' : result.output.slice(-600) }).toEqual({
+      code: 3,
+      output: '',
+    });
+    const printed = JSON.parse(result.output.slice(result.output.indexOf('{')));
+    expect(printed.records.length).toBeGreaterThan(0);
+    const codes = printed.records.flatMap((r: { findings: Array<{ code: string }> }) =>
+      r.findings.map((f) => f.code),
+    );
+    expect(codes).toContain('GTIN_FORMAT');
+  });
+});

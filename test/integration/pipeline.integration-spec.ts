@@ -1,0 +1,375 @@
+import request from 'supertest';
+import { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { redisConnectionOptions } from '@txng/queues';
+import { admin } from '../support/admin-client';
+import { startGateway, type GatewayHarness } from '../support/gateway-harness';
+import { waitForQueuesToDrain } from '../support/wait-for-queues';
+import { signWebhook } from '../support/webhook-signer';
+
+/** The body is already a national-model envelope: the mapping passes it through. */
+const passThrough = (key: string, provinceCode: string) => ({
+  key,
+  provinceCode,
+  name: `Nguồn kiểm thử ${key}`,
+  kind: 'webhook',
+  format: 'json',
+  rateLimitPerMinute: 100000,
+  mapping: { language: 'jsonata', expression: '$' },
+});
+
+/** A GTIN-13 with its GS1 check digit. */
+function gtin13(body12: string): string {
+  const sum = [...body12].reverse().reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
+  return body12 + String((10 - (sum % 10)) % 10);
+}
+
+const OWNER_A = '0301234567';
+const OWNER_B = '0309876543';
+const product = (gtin: string, name: string, owner = OWNER_A) => ({
+  gtin,
+  name,
+  ownerTaxCode: owner,
+  netContent: { value: 5, uom: 'KGM' },
+});
+const event = (extra: Record<string, unknown> = {}) => ({
+  type: 'ObjectEvent',
+  eventTime: '2025-07-31T08:00:00+07:00',
+  eventTimeZoneOffset: '+07:00',
+  action: 'OBSERVE',
+  bizStep: 'shipping',
+  epcList: ['https://id.gs1.org/01/08935049500018/21/SN001'],
+  readPoint: { id: 'https://id.gs1.org/414/8935049000006' },
+  ...extra,
+});
+
+describe('pipeline: dedup, versions, conflicts, quarantine (real PostgreSQL and Redis)', () => {
+  let hub: GatewayHarness;
+  let ingest: Queue;
+  let db: Client;
+  const secrets: Record<string, string> = {};
+
+  async function send(source: string, envelope: unknown, webhookId?: string): Promise<string> {
+    const body = JSON.stringify(envelope);
+    const res = await request(hub.url)
+      .post(`/v1/webhooks/${source}`)
+      .set({ 'Content-Type': 'application/json', ...signWebhook(secrets[source], body, { id: webhookId }) })
+      .send(body)
+      .expect(202);
+    return res.body.receiptId as string;
+  }
+  const drain = () => waitForQueuesToDrain([ingest], { timeoutMs: 30_000 });
+  const detail = (kind: string, key: string) =>
+    admin(hub.url).get(`/v1/admin/records/${kind}/${encodeURIComponent(key)}`);
+  const receiptCounts = async (id: string) =>
+    (
+      await db.query<{ status: string; counts: unknown; error: string | null }>(
+        'SELECT status, counts, error FROM receipt WHERE id = $1',
+        [id],
+      )
+    ).rows[0];
+
+  beforeAll(async () => {
+    hub = await startGateway({ withWorkers: true });
+    for (const [key, province] of [
+      ['pl-a', '92'],
+      ['pl-b', '79'],
+      ['pl-c', '01'],
+      ['pl-e', '92'],
+    ]) {
+      const created = await admin(hub.url).post('/v1/admin/sources', passThrough(key, province)).expect(201);
+      secrets[key] = created.body.webhookSecret;
+      await admin(hub.url).post(`/v1/admin/sources/${key}/activate`).expect(200);
+    }
+    const failing = {
+      ...passThrough('pl-bad-map', '92'),
+      mapping: { language: 'jsonata', expression: '$error("the province changed its format")' },
+    };
+    secrets['pl-bad-map'] = (
+      await admin(hub.url).post('/v1/admin/sources', failing).expect(201)
+    ).body.webhookSecret;
+    await admin(hub.url).post('/v1/admin/sources/pl-bad-map/activate').expect(200);
+    ingest = new Queue('ingest', {
+      connection: redisConnectionOptions(hub.env.config.redisUrl),
+      prefix: `${hub.env.redisPrefix}:bull`,
+    });
+    db = new Client({ connectionString: hub.env.databaseUrl });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await ingest?.close();
+    await hub?.close();
+  });
+
+  it('quarantines each validation code with its finding, and the rest of the receipt goes on', async () => {
+    const cases: Array<[string, string, unknown]> = [
+      ['GTIN_FORMAT', 'products', product('8935049500019', 'GTIN sai')],
+      ['GTIN_RESTRICTED', 'products', product('2000000000015', 'GTIN nội bộ')],
+      [
+        'UOM_UNKNOWN',
+        'products',
+        { ...product(gtin13('893504950901'), 'Đơn vị lạ'), netContent: { value: 5, uom: 'tạ' } },
+      ],
+      [
+        'QUANTITY_RANGE',
+        'products',
+        { ...product(gtin13('893504950902'), 'Âm'), netContent: { value: -1, uom: 'KGM' } },
+      ],
+      ['REQUIRED_FIELD', 'products', { gtin: gtin13('893504950903') }],
+      ['PORTAL_MINIMUM', 'products', { gtin: gtin13('893504950904') }],
+      [
+        'GLN_FORMAT',
+        'locations',
+        { gln: '8935049000007', name: 'Vùng trồng', type: 'farm', provinceCode: '92' },
+      ],
+      ['TAX_CODE_FORMAT', 'organizations', { taxCode: '301234567', name: 'HTX', provinceCode: '92' }],
+      ['PROVINCE_UNKNOWN', 'organizations', { taxCode: '0301234568', name: 'HTX', provinceCode: '99' }],
+      ['LOT_FORMAT', 'lots', { gtin: '08935049500018', lot: 'LÔ 01' }],
+      [
+        'DATE_ORDER',
+        'lots',
+        { gtin: '08935049500018', lot: 'L02', productionDate: '2025-07-01', expiryDate: '2025-06-30' },
+      ],
+      ['SERIAL_FORMAT', 'events', event({ epcList: ['https://id.gs1.org/01/08935049500018/21/SN 1'] })],
+      ['SSCC_FORMAT', 'events', event({ epcList: ['https://id.gs1.org/00/089350490000000001'] })],
+      ['EVENT_TIME_FUTURE', 'events', event({ eventTime: '2099-01-01T00:00:00+07:00' })],
+      ['EVENT_SHAPE', 'events', event({ eventTimeZoneOffset: '+7:00' })],
+    ];
+    const envelope: Record<string, unknown[]> = { products: [product(gtin13('893504950900'), 'Hợp lệ')] };
+    for (const [, field, record] of cases) (envelope[field] ??= []).push(record);
+    const receiptId = await send('pl-e', envelope);
+    await drain();
+
+    const res = await admin(hub.url)
+      .get('/v1/admin/records?sourceKey=pl-e&status=quarantined&limit=500')
+      .expect(200);
+    expect(res.body.items).toHaveLength(cases.length);
+    const codes = new Set(
+      res.body.items.flatMap((i: { findings: Array<{ code: string }> }) => i.findings.map((f) => f.code)),
+    );
+    for (const [code] of cases) expect(codes).toContain(code);
+    for (const item of res.body.items) {
+      expect(item).toMatchObject({
+        status: 'quarantined',
+        version: null,
+        source: 'pl-e',
+        receiptId,
+        webhookId: expect.any(String),
+        mappingVersion: 1,
+      });
+      expect(item.findings[0]).toEqual({
+        code: expect.any(String),
+        message: expect.any(String),
+        path: expect.any(String),
+      });
+      expect(item.data).toBeDefined();
+    }
+    const ready = await admin(hub.url).get('/v1/admin/records?sourceKey=pl-e&status=ready').expect(200);
+    expect(ready.body.items.map((i: { key: string }) => i.key)).toEqual([`gtin:0${gtin13('893504950900')}`]);
+    expect(await receiptCounts(receiptId)).toMatchObject({
+      status: 'processed',
+      counts: { new: 1, quarantined: cases.length },
+    });
+  });
+
+  it('treats a webhook retry with a new webhook-id and the same content as a duplicate: counted, linked, not a version', async () => {
+    const p = product(gtin13('893504950010'), 'Gạo ST25 túi 5kg');
+    const first = await send('pl-a', { products: [p] });
+    await drain();
+    const retry = await send('pl-a', { products: [p] });
+    await drain();
+    expect(retry).not.toBe(first);
+    const key = `gtin:0${p.gtin}`;
+    const res = await detail('product', key).expect(200);
+    expect(res.body).toMatchObject({
+      kind: 'product',
+      key,
+      version: 1,
+      status: 'ready',
+      receiptId: first,
+      claimant: OWNER_A,
+    });
+    expect(res.body.versions).toHaveLength(1);
+    expect(res.body.versions[0].history.map((h: { status: string }) => h.status)).toEqual([
+      'received',
+      'ready',
+    ]);
+    expect(res.body.duplicates).toEqual([
+      expect.objectContaining({ receiptId: retry, duplicateOf: res.body.versions[0].id, version: 1 }),
+    ]);
+    const dups = await admin(hub.url)
+      .get(`/v1/admin/records?status=duplicate&key=${encodeURIComponent(key)}`)
+      .expect(200);
+    expect(dups.body.items).toEqual([
+      expect.objectContaining({ key, status: 'duplicate', version: 1, receiptId: retry }),
+    ]);
+    expect(await receiptCounts(retry)).toMatchObject({ status: 'processed', counts: { duplicate: 1 } });
+  });
+
+  it('makes version 2 of an update from the same claimant, and a conflict KEY_CLAIMED of another claimant with both sides', async () => {
+    const gtin = gtin13('893504950020');
+    const key = `gtin:0${gtin}`;
+    await send('pl-a', { products: [product(gtin, 'Cà phê rang xay')] });
+    await drain();
+    const update = await send('pl-a', {
+      products: [{ ...product(gtin, 'Cà phê rang xay 500g'), brand: 'Buôn Ma' }],
+    });
+    await drain();
+    let res = await detail('product', key).expect(200);
+    expect(res.body).toMatchObject({
+      version: 2,
+      status: 'ready',
+      receiptId: update,
+      data: { name: 'Cà phê rang xay 500g' },
+    });
+    expect(res.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+
+    const claim = await send('pl-b', { products: [product(gtin, 'Cà phê giả', OWNER_B)] });
+    await drain();
+    res = await detail('product', key).expect(200);
+    expect(res.body).toMatchObject({ version: 2, status: 'ready', claimant: OWNER_A });
+    const incoming = res.body.versions.find((v: { status: string }) => v.status === 'conflict');
+    expect(incoming).toMatchObject({
+      version: null,
+      source: 'pl-b',
+      receiptId: claim,
+      findings: [expect.objectContaining({ code: 'KEY_CLAIMED', path: '/ownerTaxCode' })],
+    });
+    const conflicts = await admin(hub.url).get('/v1/admin/conflicts?status=open').expect(200);
+    const conflict = conflicts.body.items.find((c: { key: string }) => c.key === key);
+    expect(conflict).toMatchObject({
+      code: 'KEY_CLAIMED',
+      kind: 'product',
+      key,
+      status: 'open',
+      existing: { version: 2, data: { ownerTaxCode: OWNER_A }, source: 'pl-a' },
+      incoming: { status: 'conflict', data: { ownerTaxCode: OWNER_B }, source: 'pl-b' },
+    });
+    // The same conflicting content again is a duplicate of the held arrival, not a second conflict.
+    await send('pl-b', { products: [product(gtin, 'Cà phê giả', OWNER_B)] });
+    await drain();
+    const again = await admin(hub.url)
+      .get(`/v1/admin/conflicts?status=open&key=${encodeURIComponent(key)}`)
+      .expect(200);
+    expect(again.body.items).toHaveLength(1);
+  });
+
+  it('keeps an event that arrives twice (two provinces) as one event', async () => {
+    const e = event({ eventTime: '2025-07-30T10:00:00+07:00' });
+    const first = await send('pl-a', { events: [e] });
+    await send('pl-b', { events: [e] });
+    await drain();
+    const list = await admin(hub.url).get('/v1/admin/records?kind=event&status=ready').expect(200);
+    const mine = list.body.items.filter((i: { receiptId: string }) => i.receiptId === first);
+    expect(mine).toHaveLength(1);
+    expect(mine[0].key).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
+    const res = await detail('event', mine[0].key).expect(200);
+    expect(res.body.versions).toHaveLength(1);
+    expect(res.body.duplicates).toHaveLength(1);
+    // The key holds '/' and ':': it works unencoded too.
+    await admin(hub.url)
+      .get(`/v1/admin/records/event/${mine[0].key.replace('?', '%3F')}`)
+      .expect(200);
+  });
+
+  it('raises EVENT_ID_REUSED when a source-given eventID comes back with another event hash', async () => {
+    const eventID = 'urn:uuid:6d0a7c4e-9c4b-4a53-9f62-2f4b9b1d1a01';
+    await send('pl-a', { events: [event({ eventID, eventTime: '2025-07-29T10:00:00+07:00' })] });
+    await drain();
+    await send('pl-a', { events: [event({ eventID, eventTime: '2025-07-29T11:00:00+07:00' })] });
+    await drain();
+    const conflicts = await admin(hub.url).get('/v1/admin/conflicts?status=open').expect(200);
+    const reused = conflicts.body.items.filter((c: { code: string }) => c.code === 'EVENT_ID_REUSED');
+    expect(reused).toHaveLength(1);
+    expect(reused[0].existing).toMatchObject({
+      version: 1,
+      data: { eventID, eventTime: '2025-07-29T10:00:00+07:00' },
+    });
+    expect(reused[0].incoming).toMatchObject({
+      status: 'conflict',
+      data: { eventID, eventTime: '2025-07-29T11:00:00+07:00' },
+    });
+  });
+
+  it('processes a 500-record receipt, pages through it, and processing the same receipt again creates nothing twice', async () => {
+    const products = Array.from({ length: 500 }, (_, i) =>
+      product(gtin13(`8935050${String(i).padStart(5, '0')}`), `Sản phẩm ${i}`),
+    );
+    const receiptId = await send('pl-c', { products });
+    await drain();
+    expect(await receiptCounts(receiptId)).toMatchObject({ status: 'processed', counts: { new: 500 } });
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: request.Response = await admin(hub.url)
+        .get(`/v1/admin/records?sourceKey=pl-c&limit=200${cursor ? `&cursor=${cursor}` : ''}`)
+        .expect(200);
+      for (const item of res.body.items) seen.add(item.key);
+      cursor = res.body.nextCursor;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen.size).toBe(500);
+
+    const before = await db.query(
+      `SELECT (SELECT count(*) FROM record_version)::int AS v, (SELECT count(*) FROM receipt_record)::int AS l, (SELECT count(*) FROM record_status_history)::int AS h`,
+    );
+    await ingest.add('process-receipt', { receiptId }, { jobId: `again.${receiptId}` });
+    await drain();
+    const after = await db.query(
+      `SELECT (SELECT count(*) FROM record_version)::int AS v, (SELECT count(*) FROM receipt_record)::int AS l, (SELECT count(*) FROM record_status_history)::int AS h`,
+    );
+    expect(after.rows[0]).toEqual(before.rows[0]);
+    expect((await ingest.getJob(`again.${receiptId}`))?.returnvalue).toMatchObject({
+      status: 'processed',
+      counts: { new: 500 },
+    });
+  });
+
+  it('quarantines a body whose mapping fails as one receipt record with MAPPING_FAILED, and marks the receipt failed', async () => {
+    const receiptId = await send('pl-bad-map', { products: [product(gtin13('893504950030'), 'X')] });
+    await drain();
+    expect(await receiptCounts(receiptId)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('MAPPING_FAILED'),
+      counts: { quarantined: 1 },
+    });
+    const res = await admin(hub.url)
+      .get('/v1/admin/records?sourceKey=pl-bad-map&status=quarantined')
+      .expect(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        kind: 'receipt',
+        key: `receipt:${receiptId}`,
+        receiptId,
+        findings: [expect.objectContaining({ code: 'MAPPING_FAILED' })],
+      }),
+    ]);
+  });
+
+  it('quarantines a stored body that no longer parses as MALFORMED_PAYLOAD (it was accepted, so it is kept)', async () => {
+    const receiptId = '7f1c2a5e-3d4b-4c6a-8e9f-0a1b2c3d4e5f';
+    await db.query(
+      `INSERT INTO receipt (id, source_key, origin, content_type, body, body_sha256, size_bytes, mapping_version)
+       VALUES ($1, 'pl-a', 'poll', 'application/json', $2, 'x', 9, 1)`,
+      [receiptId, Buffer.from('{"broken')],
+    );
+    await ingest.add('process-receipt', { receiptId }, { jobId: `receipt.${receiptId}` });
+    await drain();
+    expect(await receiptCounts(receiptId)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('MALFORMED_PAYLOAD'),
+      counts: { quarantined: 1 },
+    });
+    const res = await detail('receipt', `receipt:${receiptId}`).expect(200);
+    expect(res.body.findings[0].code).toBe('MALFORMED_PAYLOAD');
+  });
+
+  it('answers 400 for unknown filters and 404 for an unknown record', async () => {
+    await admin(hub.url).get('/v1/admin/records?status=nope').expect(400);
+    await admin(hub.url).get('/v1/admin/records?limit=501').expect(400);
+    await detail('product', 'gtin:00000000000000').expect(404);
+  });
+});

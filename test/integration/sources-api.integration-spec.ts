@@ -1,0 +1,253 @@
+import { Client } from 'pg';
+import request from 'supertest';
+import { admin, ADMIN_TOKEN, JSON_SOURCE } from '../support/admin-client';
+import { startGateway, type GatewayHarness } from '../support/gateway-harness';
+import { signWebhook } from '../support/webhook-signer';
+
+const POLL_SOURCE = {
+  key: 'tay-ninh-poll-test',
+  provinceCode: '80',
+  name: 'Hệ thống TXNG Tây Ninh',
+  kind: 'poll',
+  format: 'json',
+  mapping: { language: 'jsonata', expression: '{ "products": data.{ "gtin": gtin, "name": name } }' },
+  poll: {
+    url: 'http://127.0.0.1:9/api/records',
+    intervalSeconds: 60,
+    itemsPath: 'data',
+    auth: { type: 'basic', username: 'hub', password: 'p@ss-Tây-Ninh-123' },
+    pagination: { type: 'cursor', param: 'cursor', nextCursorPath: 'next' },
+  },
+};
+
+describe('operator API: tokens, roles, sources, provinces, audit (real PostgreSQL)', () => {
+  let hub: GatewayHarness;
+  let db: Client;
+
+  beforeAll(async () => {
+    hub = await startGateway();
+    db = new Client({ connectionString: hub.env.databaseUrl });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await hub?.close();
+  });
+
+  describe('tokens and roles', () => {
+    it('answers 401 without a token and with an unknown one', async () => {
+      await request(hub.url).get('/v1/admin/sources').expect(401);
+      const res = await request(hub.url)
+        .get('/v1/admin/sources')
+        .set('Authorization', 'Bearer nope')
+        .expect(401);
+      expect(res.body.error).toBe('unauthorized');
+    });
+
+    it('creates a token shown once, stored only as a hash, honoured by role, and revoked at once', async () => {
+      const created = await admin(hub.url)
+        .post('/v1/admin/tokens', { name: 'Người xem', role: 'viewer' })
+        .expect(201);
+      const { id, token } = created.body;
+      expect(token).toMatch(/^txng_/);
+      const stored = await db.query('SELECT token_hash FROM api_token WHERE id = $1', [id]);
+      expect(stored.rows[0].token_hash).not.toContain(token);
+      const list = await admin(hub.url).get('/v1/admin/tokens').expect(200);
+      expect(JSON.stringify(list.body)).not.toContain(token);
+
+      const viewer = admin(hub.url, token);
+      await viewer.get('/v1/admin/sources').expect(200);
+      const forbidden = await viewer.post('/v1/admin/sources', JSON_SOURCE).expect(403);
+      expect(forbidden.body.error).toBe('forbidden');
+      await viewer.post('/v1/admin/tokens', { name: 'x', role: 'admin' }).expect(403);
+
+      await admin(hub.url).delete(`/v1/admin/tokens/${id}`).expect(204);
+      await viewer.get('/v1/admin/sources').expect(401);
+    });
+
+    it('lets an operator pause but not create sources', async () => {
+      const { body } = await admin(hub.url)
+        .post('/v1/admin/tokens', { name: 'Vận hành', role: 'operator' })
+        .expect(201);
+      const operator = admin(hub.url, body.token);
+      await operator.post('/v1/admin/sources', { ...JSON_SOURCE, key: 'op-made' }).expect(403);
+      await admin(hub.url)
+        .post('/v1/admin/sources', { ...JSON_SOURCE, key: 'op-paused' })
+        .expect(201);
+      await admin(hub.url).post('/v1/admin/sources/op-paused/activate').expect(200);
+      await operator.post('/v1/admin/sources/op-paused/pause').expect(200);
+    });
+
+    it('refuses a token body with an unknown role', async () => {
+      const res = await admin(hub.url).post('/v1/admin/tokens', { name: 'x', role: 'root' }).expect(400);
+      expect(res.body.error).toBe('bad_request');
+      expect(res.body.details.join(' ')).toMatch(/role/);
+    });
+  });
+
+  describe('sources', () => {
+    it('creates a webhook source in draft, showing its secret once', async () => {
+      const res = await admin(hub.url).post('/v1/admin/sources', JSON_SOURCE).expect(201);
+      expect(res.body).toMatchObject({
+        key: JSON_SOURCE.key,
+        stage: 'draft',
+        provinceName: 'Thành phố Cần Thơ',
+        webhookPath: `/v1/webhooks/${JSON_SOURCE.key}`,
+        mapping: { version: 1 },
+      });
+      expect(res.body.webhookSecret).toMatch(/^whsec_/);
+      const again = await admin(hub.url).get(`/v1/admin/sources/${JSON_SOURCE.key}`).expect(200);
+      expect(again.body.webhookSecret).toBeUndefined();
+      expect(JSON.stringify(again.body)).not.toContain(res.body.webhookSecret);
+      // At rest the secret is sealed (AES-256-GCM), never in clear.
+      const row = await db.query('SELECT secrets_enc FROM source WHERE key = $1', [JSON_SOURCE.key]);
+      expect(row.rows[0].secrets_enc).toMatch(/^v1\./);
+      expect(row.rows[0].secrets_enc).not.toContain(res.body.webhookSecret.slice(6, 20));
+    });
+
+    it('keeps poll credentials sealed and never returns them', async () => {
+      const res = await admin(hub.url).post('/v1/admin/sources', POLL_SOURCE).expect(201);
+      expect(JSON.stringify(res.body)).not.toContain('p@ss-Tây-Ninh-123');
+      expect(res.body.poll.auth).toEqual({ type: 'basic', username: 'hub' });
+      const row = await db.query('SELECT secrets_enc, poll::text AS poll FROM source WHERE key = $1', [
+        POLL_SOURCE.key,
+      ]);
+      expect(row.rows[0].secrets_enc).not.toContain('p@ss');
+      expect(row.rows[0].poll).not.toContain('p@ss');
+    });
+
+    it('refuses a malformed definition with every problem listed', async () => {
+      const res = await admin(hub.url)
+        .post('/v1/admin/sources', { key: 'Bad Key!', provinceCode: 92, kind: 'fax' })
+        .expect(400);
+      expect(res.body.error).toBe('validation_failed');
+      const paths = res.body.details.map((d: { path: string }) => d.path);
+      expect(paths).toEqual(expect.arrayContaining(['/key', '/provinceCode', '/kind']));
+    });
+
+    it('refuses a province code that is not in force, naming it', async () => {
+      const res = await admin(hub.url)
+        .post('/v1/admin/sources', { ...JSON_SOURCE, key: 'old-province', provinceCode: '84' })
+        .expect(400);
+      expect(res.body.message).toMatch(/84/);
+    });
+
+    it('refuses a mapping that does not compile, with the JSONata position', async () => {
+      const res = await admin(hub.url)
+        .post('/v1/admin/sources', {
+          ...JSON_SOURCE,
+          key: 'broken-mapping',
+          mapping: { language: 'jsonata', expression: '{ "products": [ }' },
+        })
+        .expect(400);
+      expect(res.body.error).toBe('mapping_invalid');
+      expect(res.body.details[0].position).toEqual(expect.any(Number));
+    });
+
+    it('refuses a second source with the same key', async () => {
+      await admin(hub.url).post('/v1/admin/sources', JSON_SOURCE).expect(409);
+    });
+
+    it('makes a new mapping version on change, keeping the old one', async () => {
+      const expression =
+        '{ "products": products.{ "gtin": gtin, "name": name & " (v2)", "ownerTaxCode": owner, "netContent": { "value": kg, "uom": "KGM" } } }';
+      const res = await admin(hub.url)
+        .patch(`/v1/admin/sources/${JSON_SOURCE.key}`, { mapping: { language: 'jsonata', expression } })
+        .expect(200);
+      expect(res.body.mapping.version).toBe(2);
+      const versions = await db.query(
+        'SELECT version FROM mapping_version WHERE source_key = $1 ORDER BY version',
+        [JSON_SOURCE.key],
+      );
+      expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 2]);
+      await admin(hub.url).patch(`/v1/admin/sources/${JSON_SOURCE.key}`, { provinceCode: '01' }).expect(400);
+    });
+
+    it('previews a sample: national records and findings, storing nothing', async () => {
+      const sample = {
+        products: [
+          { gtin: '8935049500018', name: 'Gạo ST25', owner: '0301234567', kg: 5 },
+          { gtin: '8935049500019', name: 'Sai mã', owner: '0301234567', kg: 5 },
+        ],
+      };
+      const before = await db.query('SELECT count(*)::int AS n FROM receipt');
+      const res = await admin(hub.url)
+        .post(`/v1/admin/sources/${JSON_SOURCE.key}/preview`, sample)
+        .expect(200);
+      expect(res.body.records).toHaveLength(2);
+      expect(res.body.records[0]).toMatchObject({
+        kind: 'product',
+        key: 'gtin:08935049500018',
+        data: { gtin: '08935049500018' },
+      });
+      expect(res.body.records[1].findings.map((f: { code: string }) => f.code)).toContain('GTIN_FORMAT');
+      const after = await db.query('SELECT count(*)::int AS n FROM receipt');
+      expect(after.rows[0].n).toBe(before.rows[0].n);
+    });
+
+    it('moves through the connection stages and refuses moves the process does not allow', async () => {
+      const base = `/v1/admin/sources/${JSON_SOURCE.key}`;
+      await admin(hub.url).post(`${base}/resume`).expect(409);
+      expect((await admin(hub.url).post(`${base}/start-testing`).expect(200)).body.stage).toBe('testing');
+      expect((await admin(hub.url).post(`${base}/pause`).expect(200)).body.stage).toBe('paused');
+      expect((await admin(hub.url).post(`${base}/resume`).expect(200)).body.stage).toBe('testing');
+      expect((await admin(hub.url).post(`${base}/activate`).expect(200)).body.stage).toBe('active');
+      await admin(hub.url).post(`${base}/start-testing`).expect(409);
+    });
+
+    it('refuses webhooks for a draft source with 409', async () => {
+      const created = await admin(hub.url)
+        .post('/v1/admin/sources', { ...JSON_SOURCE, key: 'still-draft' })
+        .expect(201);
+      const payload = JSON.stringify({ products: [] });
+      await request(hub.url)
+        .post('/v1/webhooks/still-draft')
+        .set({ 'Content-Type': 'application/json', ...signWebhook(created.body.webhookSecret, payload) })
+        .send(payload)
+        .expect(409);
+    });
+
+    it('shows the national roll-out by province', async () => {
+      const res = await admin(hub.url).get('/v1/admin/provinces').expect(200);
+      expect(res.body.items).toHaveLength(34);
+      const canTho = res.body.items.find((p: { code: string }) => p.code === '92');
+      expect(canTho.stage).toBe('syncing');
+      const tayNinh = res.body.items.find((p: { code: string }) => p.code === '80');
+      expect(tayNinh.stage).toBe('draft');
+      expect(res.body.summary.syncing).toBeGreaterThanOrEqual(1);
+      expect(
+        res.body.summary.noSystem +
+          res.body.summary.draft +
+          res.body.summary.testing +
+          res.body.summary.syncing,
+      ).toBe(34);
+    });
+
+    it('deletes softly: gone from the API, receipts and key kept', async () => {
+      await admin(hub.url).delete(`/v1/admin/sources/still-draft`).expect(204);
+      await admin(hub.url).get(`/v1/admin/sources/still-draft`).expect(404);
+      await admin(hub.url)
+        .post('/v1/admin/sources', { ...JSON_SOURCE, key: 'still-draft' })
+        .expect(409);
+    });
+  });
+
+  it('writes every change to the audit log with who and when', async () => {
+    const res = await admin(hub.url).get('/v1/admin/audit?limit=200').expect(200);
+    const actions = res.body.items.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'token.create',
+        'token.revoke',
+        'source.create',
+        'source.update',
+        'source.activate',
+        'source.pause',
+        'source.resume',
+        'source.delete',
+      ]),
+    );
+    expect(res.body.items[0]).toMatchObject({ actor: expect.any(String), at: expect.any(String) });
+    expect(JSON.stringify(res.body)).not.toContain(ADMIN_TOKEN);
+  });
+});

@@ -1,0 +1,28 @@
+import request from 'supertest';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** supertest against a hub with the bootstrap admin token (or another) already set. */
+export function admin(url: string, token = ADMIN_TOKEN) {
+  const auth = { Authorization: `Bearer ${token}` };
+  return {
+    get: (path: string) => request(url).get(path).set(auth),
+    post: (path: string, body?: object) => request(url).post(path).set(auth).send(body),
+    patch: (path: string, body: object) => request(url).patch(path).set(auth).send(body),
+    delete: (path: string) => request(url).delete(path).set(auth),
+  };
+}
+
+/** A JSON webhook source whose mapping takes `{products:[{gtin,name,owner,kg}]}`. */
+export const JSON_SOURCE = {
+  key: 'can-tho-test',
+  provinceCode: '92',
+  name: 'Hệ thống TXNG nông sản Cần Thơ (kiểm thử)',
+  kind: 'webhook',
+  format: 'json',
+  mapping: {
+    language: 'jsonata',
+    expression:
+      '{ "products": products.{ "gtin": gtin, "name": name, "ownerTaxCode": owner, "netContent": { "value": kg, "uom": "KGM" } } }',
+  },
+};
