@@ -31,5 +31,6 @@ export {
   type PreviewRequest,
   type PreviewResult,
   previewMapping,
+  readRecords,
   toPreviewFinding,
 } from './preview/preview-mapping';

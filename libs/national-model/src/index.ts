@@ -1,6 +1,7 @@
 // Public API of @txng/national-model: pure functions, no I/O.
 export * from './records/record.types';
 export * from './records/record-keys';
+export * from './records/epcis-fields';
 export * from './records/envelope.schema';
 export * from './gs1/check-digit';
 export * from './gs1/gtin';
@@ -12,6 +13,7 @@ export * from './carriers/carrier-data';
 export * from './carriers/element-string';
 export * from './carriers/digital-link';
 export * from './carriers/epc-urn';
+export * from './xml/xml-tree';
 export * from './text/vietnamese-text';
 export * from './text/provinces';
 export * from './units/units';

@@ -1,17 +1,11 @@
+import { isEpcisEventType } from '@txng/national-model';
 import { PayloadParseError } from '../errors/payload-parse.error';
 import { parseJsonText } from './json.parser';
 import { decodeUtf8 } from './utf8-text';
 
 type Json = Record<string, unknown>;
-const EVENT_TYPES = new Set([
-  'ObjectEvent',
-  'AggregationEvent',
-  'TransformationEvent',
-  'TransactionEvent',
-  'AssociationEvent',
-]);
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isEvent = (v: unknown): v is Json => isObj(v) && typeof v.type === 'string' && EVENT_TYPES.has(v.type);
+const isEvent = (v: unknown): v is Json => isObj(v) && isEpcisEventType(v.type);
 
 /** The object entries of a JSON-LD `@context` (string entries name remote contexts and define no prefix here). */
 function contextObjects(context: unknown): Json[] {

@@ -1,17 +1,16 @@
+import {
+  EPC_LIST_FIELDS,
+  QUANTITY_LIST_FIELDS,
+  type XmlElement,
+  isEpcisEventType,
+  readXmlTree,
+} from '@txng/national-model';
 import { PayloadParseError } from '../errors/payload-parse.error';
 import { decodeUtf8 } from './utf8-text';
-import { type XmlElement, readXmlTree } from './xml-tree';
 import { parseXmlText } from './xml.parser';
 
 type Json = Record<string, unknown>;
 
-const EVENT_TYPES = new Set([
-  'ObjectEvent',
-  'AggregationEvent',
-  'TransformationEvent',
-  'TransactionEvent',
-  'AssociationEvent',
-]);
 /** 1.x put newer fields inside `extension` / `baseExtension`; 2.0 JSON has them flat. */
 const WRAPPERS = new Set(['extension', 'baseExtension']);
 const TEXT_FIELDS = new Set([
@@ -22,13 +21,6 @@ const TEXT_FIELDS = new Set([
   'action',
   'parentID',
   'transformationID',
-]);
-const EPC_LISTS = new Set(['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList']);
-const QUANTITY_LISTS = new Set([
-  'quantityList',
-  'childQuantityList',
-  'inputQuantityList',
-  'outputQuantityList',
 ]);
 const SENSOR_NUMBERS = new Set([
   'value',
@@ -109,8 +101,8 @@ class EventConverter {
     else if (name === 'bizStep') ev.bizStep = cbvBareWord(el.text, 'bizstep');
     else if (name === 'disposition') ev.disposition = cbvBareWord(el.text, 'disp');
     else if (name === 'certificationInfo') this.put(ev, name, el.text);
-    else if (EPC_LISTS.has(name)) ev[name] = kids.filter((k) => k.local === 'epc').map((k) => k.text);
-    else if (QUANTITY_LISTS.has(name)) {
+    else if (EPC_LIST_FIELDS.has(name)) ev[name] = kids.filter((k) => k.local === 'epc').map((k) => k.text);
+    else if (QUANTITY_LIST_FIELDS.has(name)) {
       ev[name] = kids
         .filter((k) => k.local === 'quantityElement')
         .map((q) => {
@@ -207,7 +199,7 @@ export function epcisXmlEvents(text: string): Json[] {
     );
   }
   return unwrap(eventList.children)
-    .filter((el) => EVENT_TYPES.has(el.local))
+    .filter((el) => isEpcisEventType(el.local))
     .map((el) => new EventConverter().event(el));
 }
 

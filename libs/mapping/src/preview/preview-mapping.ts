@@ -62,20 +62,26 @@ export function toPreviewFinding(error: unknown): PreviewFinding {
 }
 
 /**
+ * A body → the national-model records its source's mapping makes, normalised and each with its
+ * validation findings. Throws PayloadParseError or MappingError when the body or the mapping fails
+ * as a whole: the one path from bytes to records that preview, intake and the workers share.
+ */
+export async function readRecords(request: PreviewRequest): Promise<PreviewRecord[]> {
+  const parsed = parsePayload(request.format, request.body);
+  const envelope = await mapPayload(request.format, request.mapping, parsed, {
+    timeoutMs: request.timeoutMs,
+  });
+  return envelopeToRecords(envelope, { now: request.now, policy: request.policy });
+}
+
+/**
  * What `POST /v1/admin/sources/{key}/preview` answers: the records a sample body makes, each with
  * its findings, and the findings about the body or mapping as a whole. Stores nothing and never
  * throws: every failure comes back as a finding.
  */
 export async function previewMapping(request: PreviewRequest): Promise<PreviewResult> {
   try {
-    const parsed = parsePayload(request.format, request.body);
-    const envelope = await mapPayload(request.format, request.mapping, parsed, {
-      timeoutMs: request.timeoutMs,
-    });
-    return {
-      records: envelopeToRecords(envelope, { now: request.now, policy: request.policy }),
-      findings: [],
-    };
+    return { records: await readRecords(request), findings: [] };
   } catch (error) {
     return { records: [], findings: [toPreviewFinding(error)] };
   }

@@ -4,7 +4,7 @@ import { type CarrierResult, toCarrierData } from './carrier-data';
 export const DEFAULT_DL_BASE = 'https://id.gs1.org';
 
 /** Short names GS1 Digital Link 1.0 allowed for some AIs; still seen in the wild. */
-const SHORT_NAMES: Record<string, string> = {
+export const DL_SHORT_NAMES: Record<string, string> = {
   gtin: '01',
   itip: '8006',
   cpid: '8010',
@@ -23,7 +23,8 @@ const SHORT_NAMES: Record<string, string> = {
   lot: '10',
   ser: '21',
 };
-const PRIMARY_KEYS = new Set([
+/** AIs that can start a Digital Link path (its primary identification keys). */
+export const DL_PRIMARY_KEYS: ReadonlySet<string> = new Set([
   '00',
   '01',
   '253',
@@ -64,11 +65,11 @@ export function digitalLinkToPairs(uri: string): { pairs: Array<[string, string]
   const m = /^https?:\/\/[^/?#]+(\/[^?#]*)?(\?[^#]*)?(#.*)?$/i.exec(uri.trim());
   if (!m) return { error: `"${uri}" is not an http(s) URI` };
   const segments = (m[1] ?? '').split('/').filter((s) => s !== '');
-  const codes = segments.map((s) => SHORT_NAMES[s] ?? s);
+  const codes = segments.map((s) => DL_SHORT_NAMES[s] ?? s);
   // Anything before the primary key is the resolver's own path prefix.
   let start = -1;
   for (let i = 0; i + 1 < codes.length; i++) {
-    if (PRIMARY_KEYS.has(codes[i]) && (codes.length - i) % 2 === 0) {
+    if (DL_PRIMARY_KEYS.has(codes[i]) && (codes.length - i) % 2 === 0) {
       start = i;
       break;
     }
@@ -84,7 +85,7 @@ export function digitalLinkToPairs(uri: string): { pairs: Array<[string, string]
     if (param === '') continue;
     const eq = param.indexOf('=');
     const key = eq < 0 ? param : param.slice(0, eq);
-    const ai = SHORT_NAMES[key] ?? key;
+    const ai = DL_SHORT_NAMES[key] ?? key;
     // Non-AI query parameters (tracking, linkType) are not part of the identification.
     if (!AI_TABLE.has(ai)) continue;
     const value = decode(eq < 0 ? '' : param.slice(eq + 1).replace(/\+/g, '%20'));
@@ -110,7 +111,7 @@ export function parseDigitalLink(uri: string): CarrierResult {
  * in the path, every other AI as a query parameter in the order given.
  */
 export function buildDigitalLink(ais: Record<string, string>, base = DEFAULT_DL_BASE): string | undefined {
-  const primary = Object.keys(ais).find((ai) => PRIMARY_KEYS.has(ai));
+  const primary = Object.keys(ais).find((ai) => DL_PRIMARY_KEYS.has(ai));
   if (primary === undefined) return undefined;
   const qualifiers = AI_TABLE.get(primary)?.qualifiers ?? [];
   let path = `/${primary}/${encodeDlValue(ais[primary])}`;

@@ -1,40 +1,6 @@
+import { DL_PRIMARY_KEYS, DL_SHORT_NAMES } from '../carriers/digital-link';
 import { epcUrnToDigitalLink } from '../carriers/epc-urn';
 
-const SHORT_NAMES: Record<string, string> = {
-  gtin: '01',
-  itip: '8006',
-  cpid: '8010',
-  gln: '414',
-  party: '417',
-  gsrnp: '8017',
-  gsrn: '8018',
-  gcn: '255',
-  sscc: '00',
-  gdti: '253',
-  ginc: '401',
-  gsin: '402',
-  grai: '8003',
-  giai: '8004',
-  cpv: '22',
-  lot: '10',
-  ser: '21',
-};
-const KEYS = new Set([
-  '01',
-  '8006',
-  '8010',
-  '414',
-  '417',
-  '8017',
-  '8018',
-  '255',
-  '00',
-  '253',
-  '401',
-  '402',
-  '8003',
-  '8004',
-]);
 // Characters the reference normaliser accepts in a canonical value (a subset of set 82).
 const V = `["'\\-.0-9;-?A-Z_a-z]`;
 const CANONICAL = [
@@ -65,8 +31,8 @@ export function normaliseGs1Identifier(text: string): string | undefined {
   const segments = m[1]
     .split('/')
     .filter((s) => s !== '')
-    .map((s) => SHORT_NAMES[s] ?? s);
-  const start = segments.findIndex((s, i) => KEYS.has(s) && /^\d{4}/.test(segments[i + 1] ?? ''));
+    .map((s) => DL_SHORT_NAMES[s] ?? s);
+  const start = segments.findIndex((s, i) => DL_PRIMARY_KEYS.has(s) && /^\d{4}/.test(segments[i + 1] ?? ''));
   if (start < 0) return undefined;
   const pairs: Array<[string, string]> = [];
   for (let i = start; i + 1 < segments.length; i += 2) pairs.push([segments[i], segments[i + 1]]);

@@ -1,3 +1,4 @@
+import { EPC_LIST_FIELDS, QUANTITY_LIST_FIELDS } from '../records/epcis-fields';
 import { type HashNode, node } from './hash-node';
 import { pythonNumberString } from './value-canon';
 
@@ -12,13 +13,6 @@ export const IGNORED_FIELDS = new Set([
   '#text',
 ]);
 
-const EPC_LISTS = new Set(['epcList', 'inputEPCList', 'outputEPCList', 'childEPCs']);
-const QUANTITY_LISTS = new Set([
-  'quantityList',
-  'childQuantityList',
-  'inputQuantityList',
-  'outputQuantityList',
-]);
 const TYPED_LISTS: Record<string, string> = {
   bizTransactionList: 'bizTransaction',
   sourceList: 'source',
@@ -80,7 +74,7 @@ export function jsonEventToNodes(event: Record<string, unknown>, ns: JsonLdNames
     const name = expandKey(key, ns);
     if (ns.ignored.has(name)) continue;
     const items = Array.isArray(value) ? value : [value];
-    if (EPC_LISTS.has(key)) {
+    if (EPC_LIST_FIELDS.has(key)) {
       out.push(
         node(
           key,
@@ -88,7 +82,7 @@ export function jsonEventToNodes(event: Record<string, unknown>, ns: JsonLdNames
           items.flatMap((v) => toNodes('epc', v, ns)),
         ),
       );
-    } else if (QUANTITY_LISTS.has(key)) {
+    } else if (QUANTITY_LIST_FIELDS.has(key)) {
       out.push(
         node(
           key,

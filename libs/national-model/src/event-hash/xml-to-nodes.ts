@@ -1,19 +1,5 @@
-import { XMLParser } from 'fast-xml-parser';
+import { readXmlTree, type XmlElement as TreeElement } from '../xml/xml-tree';
 import { type HashNode, node } from './hash-node';
-
-type OrderedXml = Array<Record<string, unknown>>;
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  processEntities: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
 
 /** Namespaces of the EPCIS/CBV schemas themselves: their elements are the standard fields. */
 function isStandardNamespace(uri: string): boolean {
@@ -22,6 +8,7 @@ function isStandardNamespace(uri: string): boolean {
 
 const WRAPPERS = new Set(['extension', 'baseExtension']);
 
+/** An element as the hash sees it: standard fields by local name, extensions as `{namespace}local`. */
 interface XmlElement {
   name: string;
   text: string;
@@ -29,45 +16,25 @@ interface XmlElement {
   children: XmlElement[];
 }
 
-function readElements(items: OrderedXml, scope: ReadonlyMap<string, string>): XmlElement[] {
+const qualified = (el: { local: string; ns: string }): string =>
+  isStandardNamespace(el.ns) ? el.local : `{${el.ns}}${el.local}`;
+
+/** Qualifies names, drops xsi: attributes and flattens 1.x `extension` wrappers. */
+function toHashElements(elements: TreeElement[]): XmlElement[] {
   const out: XmlElement[] = [];
-  for (const item of items) {
-    const tag = Object.keys(item).find((k) => k !== ':@');
-    if (tag === undefined || tag === '#text' || tag.startsWith('?') || tag === '#comment') continue;
-    const rawAttrs = (item[':@'] ?? {}) as Record<string, unknown>;
-    const local = new Map(scope);
-    const attributes: Array<[string, string]> = [];
-    for (const [k, v] of Object.entries(rawAttrs)) {
-      if (k === 'xmlns') local.set('', String(v));
-      else if (k.startsWith('xmlns:')) local.set(k.slice(6), String(v));
+  for (const el of elements) {
+    const children = toHashElements(el.children);
+    const name = qualified(el);
+    if (WRAPPERS.has(name)) {
+      out.push(...children);
+      continue;
     }
-    for (const [k, v] of Object.entries(rawAttrs)) {
-      if (k === 'xmlns' || k.startsWith('xmlns:') || k.startsWith('xsi:')) continue;
-      attributes.push([qualify(k, local, false), String(v)]);
-    }
-    const content = (item[tag] ?? []) as OrderedXml;
-    const text = content
-      .filter((c) => '#text' in c)
-      .map((c) => String(c['#text']))
-      .join('')
-      .trim();
-    const children = readElements(content, local);
-    const name = qualify(tag, local, true);
-    if (WRAPPERS.has(name)) out.push(...children);
-    else out.push({ name, text, attributes, children });
+    const attributes = el.attributes
+      .filter((a) => a.prefix !== 'xsi')
+      .map((a): [string, string] => [qualified(a), a.value]);
+    out.push({ name, text: el.text, attributes, children });
   }
   return out;
-}
-
-/** `prefix:local` → `{namespace}local`, the standard EPCIS namespace → bare `local`. */
-function qualify(qname: string, scope: ReadonlyMap<string, string>, useDefault: boolean): string {
-  const colon = qname.indexOf(':');
-  const prefix = colon < 0 ? '' : qname.slice(0, colon);
-  const local = colon < 0 ? qname : qname.slice(colon + 1);
-  if (colon < 0 && !useDefault) return local;
-  const uri = scope.get(prefix);
-  if (uri === undefined || isStandardNamespace(uri)) return local;
-  return `{${uri}}${local}`;
 }
 
 function toNode(el: XmlElement): HashNode {
@@ -101,8 +68,7 @@ export interface XmlEvent {
 
 /** The events of an EPCIS 1.x/2.0 XML document (or query document), in document order. */
 export function xmlEventsToNodes(xml: string): { events: XmlEvent[]; ignored: Set<string> } {
-  const parsed = parser.parse(xml) as OrderedXml;
-  const root = readElements(parsed, new Map());
+  const root = toHashElements(readXmlTree(xml));
   const eventList = findEventList(root);
   const ignored = findIgnoredFields(root, new Set());
   if (!eventList) return { events: [], ignored };

@@ -16,14 +16,8 @@ import {
   isPositiveFinite,
 } from './field-checks';
 import { type ValidationOptions, show } from './finding';
+import { EPCIS_EVENT_TYPES, isEpcisEventType } from '../records/epcis-fields';
 
-const EVENT_TYPES = [
-  'ObjectEvent',
-  'AggregationEvent',
-  'TransformationEvent',
-  'TransactionEvent',
-  'AssociationEvent',
-];
 const ACTIONS = ['ADD', 'OBSERVE', 'DELETE'];
 export const TIME_ZONE_OFFSET = /^[+-]((0\d|1[0-3]):[0-5]\d|14:00)$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -128,8 +122,8 @@ function requireOneOf(f: FindingList, r: Obj, fields: string[], why: string): vo
 /** EPCIS 2.0 shape per type and action (EPCIS 2.0 §7.4), identifiers, vocabulary and time. */
 export function validateEvent(r: Obj, f: FindingList, options: ValidationOptions): void {
   const type = r.type;
-  if (f.required(r, 'type', EVENT_TYPES.join('|')) && !EVENT_TYPES.includes(String(type))) {
-    f.add('EVENT_SHAPE', `event type ${show(type)} must be one of ${EVENT_TYPES.join(', ')}`, 'type');
+  if (f.required(r, 'type', EPCIS_EVENT_TYPES.join('|')) && !isEpcisEventType(type)) {
+    f.add('EVENT_SHAPE', `event type ${show(type)} must be one of ${EPCIS_EVENT_TYPES.join(', ')}`, 'type');
   }
   if (f.required(r, 'eventTime', 'RFC 3339 time with offset')) {
     const t = typeof r.eventTime === 'string' && DATE_TIME.test(r.eventTime) ? Date.parse(r.eventTime) : NaN;
@@ -165,7 +159,7 @@ export function validateEvent(r: Obj, f: FindingList, options: ValidationOptions
       requireOneOf(f, r, ['inputEPCList', 'inputQuantityList'], 'needs inputs');
       requireOneOf(f, r, ['outputEPCList', 'outputQuantityList'], 'needs outputs');
     }
-  } else if (EVENT_TYPES.includes(String(type))) {
+  } else if (isEpcisEventType(type)) {
     if (f.required(r, 'action', ACTIONS.join('|')) && !ACTIONS.includes(String(action))) {
       f.add('EVENT_SHAPE', `action ${show(action)} must be ADD, OBSERVE or DELETE`, 'action');
     }

@@ -6,9 +6,8 @@ import {
   MappingError,
   PayloadParseError,
   type PreviewRecord,
-  envelopeToRecords,
-  mapPayload,
-  parsePayload,
+  readRecords,
+  toPreviewFinding,
 } from '@txng/mapping';
 import {
   type Candidate,
@@ -19,7 +18,7 @@ import {
   toCandidate,
 } from '@txng/pipeline';
 import { ReceiptEntity, SourceEntity } from '@txng/persistence';
-import { type JobPayload, QUEUE_CONCURRENCY, QueueName } from '@txng/queues';
+import { type JobPayload, QueueName, workerOptions } from '@txng/queues';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { type DataSource } from 'typeorm';
 
@@ -39,7 +38,7 @@ export interface IngestResult {
  * the receipt is marked failed with the reason (docs/pipeline.md). Missing receipts, sources or
  * mapping versions are permanent (UnrecoverableError); anything else (database, Redis) retries.
  */
-@Processor(QueueName.Ingest, { concurrency: QUEUE_CONCURRENCY[QueueName.Ingest] })
+@Processor(QueueName.Ingest, workerOptions(QueueName.Ingest))
 export class IngestProcessor extends WorkerHost {
   private readonly logger = new Logger(IngestProcessor.name);
 
@@ -108,19 +107,16 @@ export class IngestProcessor extends WorkerHost {
   ): Promise<{ candidates: Candidate[]; error: string | null }> {
     let records: PreviewRecord[];
     try {
-      const parsed = parsePayload(source.format, receipt.body);
-      const envelope = await mapPayload(source.format, mapping, parsed);
-      records = envelopeToRecords(envelope, { now: new Date(), policy: source.policy });
+      records = await readRecords({
+        format: source.format,
+        mapping,
+        body: receipt.body,
+        policy: source.policy,
+      });
     } catch (error) {
       if (error instanceof PayloadParseError || error instanceof MappingError) {
-        const finding = {
-          code: error.code,
-          message: error.message,
-          path:
-            error instanceof PayloadParseError && error.where && 'path' in error.where
-              ? error.where.path
-              : '',
-        };
+        const { code, message, path } = toPreviewFinding(error);
+        const finding = { code, message, path };
         return {
           candidates: [receiptFailureCandidate(finding, provenance)],
           error: `${error.code}: ${error.message}`,

@@ -1,6 +1,9 @@
 import { XMLParser } from 'fast-xml-parser';
 
-/** An element with namespaces resolved, for documents where namespaces carry meaning (EPCIS). */
+/**
+ * An element with namespaces resolved, for documents where namespaces carry meaning (EPCIS): the
+ * Event Hash ID of XML events and the hub's EPCIS XML → JSON conversion both read documents this way.
+ */
 export interface XmlElement {
   /** Local name. */
   local: string;
@@ -23,7 +26,6 @@ const orderedParser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   processEntities: true,
-  htmlEntities: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
 });
