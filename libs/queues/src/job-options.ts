@@ -1,4 +1,4 @@
-import { type DefaultJobOptions } from 'bullmq';
+import { type DefaultJobOptions, MetricsTime } from 'bullmq';
 import { QueueName } from './queue-names';
 
 const DAY = 24 * 3600;
@@ -33,3 +33,11 @@ export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
   [QueueName.Reconcile]: 1,
   [QueueName.Maintenance]: 1,
 };
+
+/**
+ * Options every processor of a queue runs with. BullMQ records per-minute completion counts only
+ * when a worker asks for them; the operator API's throughput and /metrics read those counts.
+ */
+export function workerOptions(queue: QueueName): { concurrency: number; metrics: { maxDataPoints: number } } {
+  return { concurrency: QUEUE_CONCURRENCY[queue], metrics: { maxDataPoints: MetricsTime.ONE_WEEK } };
+}

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { PollRunner } from '@txng/connectors/poll';
-import { type JobPayload, QUEUE_CONCURRENCY, QueueName } from '@txng/queues';
+import { type JobPayload, QueueName, workerOptions } from '@txng/queues';
 import { type Job, UnrecoverableError } from 'bullmq';
 
 type PollSourceJob = Job<JobPayload<'poll', 'poll-source'>>;
@@ -11,7 +11,7 @@ type PollSourceJob = Job<JobPayload<'poll', 'poll-source'>>;
  * lastError, backoff) and fails the job so queue counts show it; it is never retried, because the
  * next scheduled run is the retry.
  */
-@Processor(QueueName.Poll, { concurrency: QUEUE_CONCURRENCY[QueueName.Poll] })
+@Processor(QueueName.Poll, workerOptions(QueueName.Poll))
 export class PollProcessor extends WorkerHost {
   private readonly logger = new Logger(PollProcessor.name);
 
