@@ -32,7 +32,11 @@ export async function sourceCommand(
       const key = typeof definition.key === 'string' ? definition.key : '';
       const exists = await sources.get(key).then(
         () => true,
-        () => false,
+        (error: unknown) => {
+          // Only "no such source" means create; a database failure must not be taken for it.
+          if (error instanceof AppError && error.status === 404) return false;
+          throw error;
+        },
       );
       if (!exists) {
         const created = await sources.create(definition, actor);

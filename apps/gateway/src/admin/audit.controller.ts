@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AppError, ErrorCode } from '@txng/common';
+import { badRequest } from '@txng/common';
 import { AuditService } from '@txng/persistence';
 import { RequireRole } from '../auth/roles.decorator';
+import { pageSize } from './paging';
 
 @ApiTags('admin: audit')
 @ApiBearerAuth()
@@ -15,15 +16,8 @@ export class AuditController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false })
   async list(@Query('cursor') cursor?: string, @Query('limit') limit?: string) {
-    const size = limit === undefined ? 100 : Number(limit);
-    if (!Number.isInteger(size) || size < 1 || size > 500) {
-      throw new AppError(ErrorCode.BadRequest, 'limit must be a whole number from 1 to 500.', {
-        status: 400,
-      });
-    }
-    if (cursor !== undefined && !/^\d+$/.test(cursor))
-      throw new AppError(ErrorCode.BadRequest, 'cursor is not valid.', { status: 400 });
-    const page = await this.audit.list({ limit: size, before: cursor });
+    if (cursor !== undefined && !/^\d+$/.test(cursor)) throw badRequest('cursor is not valid.');
+    const page = await this.audit.list({ limit: pageSize(limit, 100), before: cursor });
     return {
       items: page.items.map((e) => ({
         id: e.id,

@@ -1,11 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AppError, ErrorCode } from '@txng/common';
+import { badRequest } from '@txng/common';
 import { ConflictsRead, type ConflictView, isConflictCursor } from '@txng/pipeline';
 import { type DataSource } from 'typeorm';
 import { RequireRole } from '../auth/roles.decorator';
-import { pageSize } from './records.controller';
+import { pageSize } from './paging';
 
 @ApiTags('admin: conflicts')
 @ApiBearerAuth()
@@ -35,14 +35,10 @@ export class ConflictsController {
     @Query('limit') limit?: string,
   ): Promise<{ items: ConflictView[]; nextCursor: string | null }> {
     if (status !== undefined && status !== 'open' && status !== 'resolved') {
-      throw new AppError(ErrorCode.BadRequest, 'status must be open or resolved.', { status: 400 });
+      throw badRequest('status must be open or resolved.');
     }
     if (cursor !== undefined && !isConflictCursor(cursor)) {
-      throw new AppError(
-        ErrorCode.BadRequest,
-        'cursor is not valid; pass the nextCursor of the previous page.',
-        { status: 400 },
-      );
+      throw badRequest('cursor is not valid; pass the nextCursor of the previous page.');
     }
     return this.read.list({ status, kind, key, cursor, limit: pageSize(limit) });
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AppError, ErrorCode, notFound } from '@txng/common';
+import { badRequest, notFound } from '@txng/common';
 import { RECORD_KINDS } from '@txng/national-model';
 import {
   RECORD_LIST_STATUSES,
@@ -12,17 +12,7 @@ import {
 } from '@txng/pipeline';
 import { type DataSource } from 'typeorm';
 import { RequireRole } from '../auth/roles.decorator';
-
-const badRequest = (message: string): AppError =>
-  new AppError(ErrorCode.BadRequest, message, { status: 400 });
-
-/** Parses `limit`: default 50, at most 500. Shared by the conflicts list. */
-export function pageSize(limit: string | undefined): number {
-  const size = limit === undefined ? 50 : Number(limit);
-  if (!Number.isInteger(size) || size < 1 || size > 500)
-    throw badRequest('limit must be a whole number from 1 to 500.');
-  return size;
-}
+import { pageSize } from './paging';
 
 @ApiTags('admin: records')
 @ApiBearerAuth()

@@ -8,7 +8,7 @@ import {
   type StageAction,
   type TestConnectionResult,
 } from '@txng/connectors';
-import { AppError, ErrorCode } from '@txng/common';
+import { badRequest } from '@txng/common';
 import { previewMapping } from '@txng/mapping';
 import { type Principal } from '@txng/persistence';
 import { type Request } from 'express';
@@ -92,10 +92,8 @@ export class SourcesController {
   async testConnection(@Param('key') key: string): Promise<TestConnectionResult> {
     const source = await this.sources.get(key);
     if (source.kind !== 'poll') {
-      throw new AppError(
-        ErrorCode.BadRequest,
+      throw badRequest(
         `Source "${key}" is a webhook source; the province calls the hub, so there is nothing to test from here.`,
-        { status: 400 },
       );
     }
     return this.poller.testConnection(source);

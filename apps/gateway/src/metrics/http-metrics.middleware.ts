@@ -9,16 +9,13 @@ export class HttpMetricsMiddleware implements NestMiddleware {
   private readonly duration: Histogram;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
-    const name = 'txng_http_request_duration_seconds';
-    this.duration =
-      (registry.getSingleMetric(name) as Histogram | undefined) ??
-      new Histogram({
-        name,
-        help: 'HTTP request latency',
-        labelNames: ['method', 'route', 'status'],
-        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-        registers: [registry],
-      });
+    this.duration = new Histogram({
+      name: 'txng_http_request_duration_seconds',
+      help: 'HTTP request latency',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    });
   }
 
   use(req: Request, res: Response, next: NextFunction): void {

@@ -49,3 +49,6 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export const notFound = (what: string): AppError =>
   new AppError(ErrorCode.NotFound, `${what} was not found.`, { status: 404 });
+
+export const badRequest = (message: string, details: unknown[] = []): AppError =>
+  new AppError(ErrorCode.BadRequest, message, { status: 400, details });

@@ -120,7 +120,14 @@ export class SourcesService {
     const sources = await this.dataSource
       .getRepository(SourceEntity)
       .find({ where: { deletedAt: IsNull() }, order: { provinceCode: 'ASC', key: 'ASC' } });
-    const mappings = await this.dataSource.getRepository(MappingVersionEntity).find();
+    // Only the versions in force: a source's history of mappings can be long and is not shown here.
+    const current = sources.flatMap((s) =>
+      s.mappingVersion === null ? [] : [{ sourceKey: s.key, version: s.mappingVersion }],
+    );
+    const mappings =
+      current.length === 0
+        ? []
+        : await this.dataSource.getRepository(MappingVersionEntity).find({ where: current });
     const byKey = new Map(mappings.map((m) => [`${m.sourceKey}#${m.version}`, m]));
     return sources.map((s) => toSourceView(s, byKey.get(`${s.key}#${s.mappingVersion}`) ?? null));
   }

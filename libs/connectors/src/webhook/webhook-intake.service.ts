@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppError, ErrorCode } from '@txng/common';
+import { AppError, badRequest, ErrorCode } from '@txng/common';
 import { mapPayload, type ParsedPayload, parsePayload, PayloadParseError } from '@txng/mapping';
 import { type Envelope } from '@txng/national-model';
 import { type SourceEntity } from '@txng/persistence';
@@ -64,8 +64,7 @@ export class WebhookIntakeService {
     if (!signature.ok) throw new AppError('signature_invalid', signature.reason, { status: 401 });
 
     const webhookId = request.headers['webhook-id']!;
-    if (webhookId.length > 255)
-      throw new AppError(ErrorCode.BadRequest, 'webhook-id is longer than 255 characters.', { status: 400 });
+    if (webhookId.length > 255) throw badRequest('webhook-id is longer than 255 characters.');
     const seen = await this.receipts.findByWebhookId(source.key, webhookId);
     if (seen) return { receiptId: seen.id, records: seen.recordCount ?? 0, replay: true };
 

@@ -16,12 +16,12 @@ export class AuditService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async record(event: AuditEvent, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.insert(AuditEntryEntity, {
-      actor: event.actor,
-      action: event.action,
-      target: event.target ?? null,
-      details: (event.details ?? {}) as AuditEntryEntity['details'] & object,
-    });
+    await manager.query('INSERT INTO audit_log (actor, action, target, details) VALUES ($1, $2, $3, $4)', [
+      event.actor,
+      event.action,
+      event.target ?? null,
+      JSON.stringify(event.details ?? {}),
+    ]);
   }
 
   /** Newest first, keyset-paged by id. */

@@ -58,8 +58,11 @@ export class ApiTokensService {
     const repo = this.dataSource.getRepository(ApiTokenEntity);
     const row = await repo.findOne({ where: { tokenHash: digest, revokedAt: IsNull() } });
     if (!row) return null;
-    // Best effort; a failed timestamp update must not refuse a valid token.
-    void repo.update({ id: row.id }, { lastUsedAt: new Date() }).catch(() => undefined);
+    // Best effort, and at most once a minute per token: a request is not worth a write each time,
+    // and a failed timestamp update must not refuse a valid token.
+    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+      void repo.update({ id: row.id }, { lastUsedAt: new Date() }).catch(() => undefined);
+    }
     return { actor: `token:${row.id}`, name: row.name, role: row.role };
   }
 }
