@@ -1,11 +1,10 @@
 import request from 'supertest';
 import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Queue } from 'bullmq';
-import { Client } from 'pg';
-import { redisConnectionOptions } from '@txng/queues';
+import { type Queue } from 'bullmq';
+import { type Client } from 'pg';
 import { WorkerAppModule } from '../../apps/worker/src/worker-app.module';
-import { admin } from '../support/admin-client';
+import { createActiveSource } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
 import { signWebhook } from '../support/webhook-signer';
@@ -65,14 +64,9 @@ describe('pipeline under concurrency (several worker contexts, one key)', () => 
 
   beforeAll(async () => {
     hub = await startGateway({ withWorkers: false });
-    secret = (await admin(hub.url).post('/v1/admin/sources', SOURCE).expect(201)).body.webhookSecret;
-    await admin(hub.url).post(`/v1/admin/sources/${SOURCE.key}/activate`).expect(200);
-    ingest = new Queue('ingest', {
-      connection: redisConnectionOptions(hub.env.config.redisUrl),
-      prefix: `${hub.env.redisPrefix}:bull`,
-    });
-    db = new Client({ connectionString: hub.env.databaseUrl });
-    await db.connect();
+    secret = await createActiveSource(hub.url, SOURCE);
+    ingest = hub.queue('ingest');
+    db = await hub.db();
     workers = await Promise.all(
       Array.from({ length: WORKER_CONTEXTS }, async () => {
         const ctx = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(hub.env.config), {
@@ -86,8 +80,6 @@ describe('pipeline under concurrency (several worker contexts, one key)', () => 
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.close()));
-    await db?.end();
-    await ingest?.close();
     await hub?.close();
   });
 

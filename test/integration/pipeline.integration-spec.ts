@@ -1,8 +1,7 @@
 import request from 'supertest';
-import { Queue } from 'bullmq';
-import { Client } from 'pg';
-import { redisConnectionOptions } from '@txng/queues';
-import { admin } from '../support/admin-client';
+import { type Queue } from 'bullmq';
+import { type Client } from 'pg';
+import { admin, createActiveSource } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
 import { signWebhook } from '../support/webhook-signer';
@@ -77,28 +76,17 @@ describe('pipeline: dedup, versions, conflicts, quarantine (real PostgreSQL and 
       ['pl-c', '01'],
       ['pl-e', '92'],
     ]) {
-      const created = await admin(hub.url).post('/v1/admin/sources', passThrough(key, province)).expect(201);
-      secrets[key] = created.body.webhookSecret;
-      await admin(hub.url).post(`/v1/admin/sources/${key}/activate`).expect(200);
+      secrets[key] = await createActiveSource(hub.url, passThrough(key, province));
     }
     const failing = {
       ...passThrough('pl-bad-map', '92'),
       mapping: { language: 'jsonata', expression: '$error("the province changed its format")' },
     };
-    secrets['pl-bad-map'] = (
-      await admin(hub.url).post('/v1/admin/sources', failing).expect(201)
-    ).body.webhookSecret;
-    await admin(hub.url).post('/v1/admin/sources/pl-bad-map/activate').expect(200);
-    ingest = new Queue('ingest', {
-      connection: redisConnectionOptions(hub.env.config.redisUrl),
-      prefix: `${hub.env.redisPrefix}:bull`,
-    });
-    db = new Client({ connectionString: hub.env.databaseUrl });
-    await db.connect();
+    secrets['pl-bad-map'] = await createActiveSource(hub.url, failing);
+    ingest = hub.queue('ingest');
+    db = await hub.db();
   });
   afterAll(async () => {
-    await db?.end();
-    await ingest?.close();
     await hub?.close();
   });
 

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { type Client } from 'pg';
 import request from 'supertest';
 import { admin, ADMIN_TOKEN, JSON_SOURCE } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
@@ -26,11 +26,9 @@ describe('operator API: tokens, roles, sources, provinces, audit (real PostgreSQ
 
   beforeAll(async () => {
     hub = await startGateway();
-    db = new Client({ connectionString: hub.env.databaseUrl });
-    await db.connect();
+    db = await hub.db();
   });
   afterAll(async () => {
-    await db?.end();
     await hub?.close();
   });
 

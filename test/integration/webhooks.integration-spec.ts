@@ -1,8 +1,7 @@
 import request from 'supertest';
-import { Queue } from 'bullmq';
-import { redisConnectionOptions } from '@txng/queues';
-import { Client } from 'pg';
-import { admin, JSON_SOURCE } from '../support/admin-client';
+import { type Queue } from 'bullmq';
+import { type Client } from 'pg';
+import { admin, createActiveSource, JSON_SOURCE } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { signWebhook } from '../support/webhook-signer';
 
@@ -30,21 +29,15 @@ describe('webhook ingest (real PostgreSQL and Redis)', () => {
 
   beforeAll(async () => {
     hub = await startGateway();
-    const created = await admin(hub.url)
-      .post('/v1/admin/sources', { ...JSON_SOURCE, maxBodyBytes: 4096, rateLimitPerMinute: 1000 })
-      .expect(201);
-    secret = created.body.webhookSecret;
-    await admin(hub.url).post(`/v1/admin/sources/${JSON_SOURCE.key}/activate`).expect(200);
-    ingest = new Queue('ingest', {
-      connection: redisConnectionOptions(hub.env.config.redisUrl),
-      prefix: `${hub.env.redisPrefix}:bull`,
+    secret = await createActiveSource(hub.url, {
+      ...JSON_SOURCE,
+      maxBodyBytes: 4096,
+      rateLimitPerMinute: 1000,
     });
-    db = new Client({ connectionString: hub.env.databaseUrl });
-    await db.connect();
+    ingest = hub.queue('ingest');
+    db = await hub.db();
   });
   afterAll(async () => {
-    await db?.end();
-    await ingest?.close();
     await hub?.close();
   });
 
@@ -182,11 +175,7 @@ describe('webhook rate limit', () => {
 
   beforeAll(async () => {
     hub = await startGateway();
-    const created = await admin(hub.url)
-      .post('/v1/admin/sources', { ...JSON_SOURCE, rateLimitPerMinute: 2 })
-      .expect(201);
-    secret = created.body.webhookSecret;
-    await admin(hub.url).post(`/v1/admin/sources/${JSON_SOURCE.key}/activate`).expect(200);
+    secret = await createActiveSource(hub.url, { ...JSON_SOURCE, rateLimitPerMinute: 2 });
   });
   afterAll(async () => {
     await hub?.close();

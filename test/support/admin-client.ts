@@ -26,3 +26,13 @@ export const JSON_SOURCE = {
       '{ "products": products.{ "gtin": gtin, "name": name, "ownerTaxCode": owner, "netContent": { "value": kg, "uom": "KGM" } } }',
   },
 };
+
+/** Creates a webhook source through the operator API, activates it, and returns its secret. */
+export async function createActiveSource(
+  url: string,
+  definition: { key: string; [field: string]: unknown },
+): Promise<string> {
+  const created = await admin(url).post('/v1/admin/sources', definition).expect(201);
+  await admin(url).post(`/v1/admin/sources/${definition.key}/activate`).expect(200);
+  return created.body.webhookSecret as string;
+}

@@ -1,6 +1,9 @@
 import { type INestApplication } from '@nestjs/common';
-import { createGateway } from '../../apps/gateway/src/create-gateway';
+import { Queue } from 'bullmq';
+import { Client } from 'pg';
 import { migrateDatabase } from '@txng/persistence';
+import { type QueueName, redisConnectionOptions } from '@txng/queues';
+import { createGateway } from '../../apps/gateway/src/create-gateway';
 import { createTestEnv, type TestEnv } from './test-env';
 
 export interface GatewayHarness {
@@ -8,6 +11,10 @@ export interface GatewayHarness {
   env: TestEnv;
   /** Base URL of the listening server (a random free port). */
   url: string;
+  /** A BullMQ handle on one of this hub's queues (its Redis prefix), closed with the harness. */
+  queue(name: QueueName): Queue;
+  /** A connected client on this hub's database, closed with the harness. */
+  db(): Promise<Client>;
   close(): Promise<void>;
 }
 
@@ -20,11 +27,32 @@ export async function startGateway(
   const app = await createGateway(env.config, { withWorkers: options.withWorkers ?? false });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
+  const queues = new Map<QueueName, Queue>();
+  const clients: Client[] = [];
   return {
     app,
     env,
     url: `http://127.0.0.1:${address.port}`,
+    queue: (name) => {
+      let queue = queues.get(name);
+      if (!queue) {
+        queue = new Queue(name, {
+          connection: redisConnectionOptions(env.config.redisUrl),
+          prefix: `${env.redisPrefix}:bull`,
+        });
+        queues.set(name, queue);
+      }
+      return queue;
+    },
+    db: async () => {
+      const client = new Client({ connectionString: env.databaseUrl });
+      await client.connect();
+      clients.push(client);
+      return client;
+    },
     close: async () => {
+      await Promise.all(clients.map((c) => c.end()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
       await app.close();
       await env.dispose();
     },
