@@ -12,6 +12,7 @@ import {
   RedisModule,
 } from '@txng/common';
 import { PersistenceModule } from '@txng/persistence';
+import { PortalModule } from '@txng/portal-client';
 import { QueuesModule } from '@txng/queues';
 import { WorkersModule } from '@txng/workers';
 import { AuditController } from './admin/audit.controller';
@@ -44,6 +45,7 @@ export class GatewayModule implements NestModule {
         RedisModule,
         PersistenceModule,
         QueuesModule,
+        PortalModule,
         TerminusModule.forRoot({ errorLogStyle: 'pretty', gracefulShutdownTimeoutMs: 0 }),
         ConnectorsModule,
         ...(options.withWorkers ? [WorkersModule] : []),

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { HubConfigModule, type HubConfig, LoggingModule, MetricsModule, RedisModule } from '@txng/common';
 import { PersistenceModule } from '@txng/persistence';
+import { PortalModule } from '@txng/portal-client';
 import { QueuesModule } from '@txng/queues';
 import { WorkersModule } from '@txng/workers';
 
@@ -16,6 +17,7 @@ export class WorkerAppModule {
         RedisModule,
         PersistenceModule,
         QueuesModule,
+        PortalModule,
         WorkersModule,
       ],
     };

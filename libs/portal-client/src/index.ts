@@ -6,3 +6,11 @@ export * from './portal-api.types';
 export { type Clock, systemClock } from './clock';
 export { CircuitBreaker, CircuitBreakerRegistry, type BreakerState } from './circuit-breaker';
 export { batchIdempotencyKey, chunkBatch, type BatchChunk } from './batch-chunker';
+export {
+  PortalModule,
+  PORTAL_CLIENTS,
+  PORTAL_CLIENT_OPTIONS,
+  createPortalClients,
+  type PortalClients,
+  type PortalTarget,
+} from './portal.module';
