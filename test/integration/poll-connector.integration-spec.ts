@@ -374,6 +374,29 @@ describe('poll connector (real PostgreSQL, Redis and a province API on loopback)
     });
   });
 
+  it("waits as long as a province's 429 Retry-After asks, before it is unhealthy", async () => {
+    api.records = FakeProvinceApi.makeRecords(2);
+    const key = await pollSource({
+      path: '/page/records',
+      itemsPath: 'result.items',
+      auth: { type: 'none' },
+      pagination: { type: 'page', param: 'page' },
+      intervalSeconds: 60,
+    });
+    api.fault = { status: 429, retryAfterSeconds: 600 };
+    const t0 = Date.now();
+    expect(await runner.run(key, new Date(t0))).toMatchObject({ outcome: 'failed', temporary: true });
+    const row = await sourceRow(key);
+    expect(row).toMatchObject({ health: 'healthy', consecutiveFailures: 1 });
+    expect(row.nextPollAfter?.getTime()).toBe(t0 + 600_000);
+
+    api.reset();
+    expect(await runner.run(key, new Date(t0 + 300_000))).toMatchObject({ outcome: 'skipped' });
+    expect(api.recordRequests).toHaveLength(0);
+    expect(await runner.run(key, new Date(t0 + 601_000))).toMatchObject({ outcome: 'completed', items: 2 });
+    expect((await sourceRow(key)).nextPollAfter).toBeNull();
+  });
+
   it('gives up on a province that does not answer within timeoutSeconds, as a temporary failure', async () => {
     api.records = FakeProvinceApi.makeRecords(2);
     const key = await pollSource({

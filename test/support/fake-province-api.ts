@@ -27,6 +27,8 @@ export interface FakeFault {
   status?: number;
   /** ... or never answer at all. */
   hang?: boolean;
+  /** Sent as `Retry-After` (seconds) with the status. */
+  retryAfterSeconds?: number;
   /** Only for requests this matches (default: every records request). */
   when?: (query: URLSearchParams, path: string) => boolean;
 }
@@ -128,7 +130,9 @@ export class FakeProvinceApi {
     if (!this.authorized(req, url)) return send(401, { error: 'unauthorized' });
     if (this.fault && (this.fault.when?.(url.searchParams, url.pathname) ?? true)) {
       if (this.fault.hang) return; // left open until the client gives up or the server closes
-      return send(this.fault.status ?? 500, { error: 'province system failure' });
+      const headers: Record<string, string> =
+        this.fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(this.fault.retryAfterSeconds) };
+      return send(this.fault.status ?? 500, { error: 'province system failure' }, headers);
     }
 
     const size = Number(url.searchParams.get('pageSize') ?? this.pageSize);

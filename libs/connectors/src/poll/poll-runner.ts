@@ -81,7 +81,7 @@ export class PollRunner {
       return { ...result, reason: 'no such poll source' };
     if (!POLLED_STAGES.has(source.stage)) return { ...result, reason: `source is ${source.stage}` };
     if (source.nextPollAfter && source.nextPollAfter > now) {
-      return { ...result, reason: `unhealthy source backs off until ${source.nextPollAfter.toISOString()}` };
+      return { ...result, reason: `source backs off until ${source.nextPollAfter.toISOString()}` };
     }
 
     const settings = source.poll;
@@ -128,7 +128,8 @@ export class PollRunner {
       }
       const reason = describeFailure(error);
       const temporary = error instanceof PollFetchError ? error.temporary : true;
-      await this.recordFailure(source, reason, now);
+      const retryAfterSeconds = error instanceof PollFetchError ? error.retryAfterSeconds : null;
+      await this.recordFailure(source, reason, now, retryAfterSeconds);
       this.logger.warn(
         `poll of ${source.key} failed after ${result.receiptIds.length} stored page(s): ${reason}`,
       );
@@ -233,7 +234,12 @@ export class PollRunner {
     if (result.affected !== 1) throw new ConcurrentRunError();
   }
 
-  private async recordFailure(source: SourceEntity, reason: string, now: Date): Promise<void> {
+  private async recordFailure(
+    source: SourceEntity,
+    reason: string,
+    now: Date,
+    retryAfterSeconds: number | null,
+  ): Promise<void> {
     const interval = source.poll?.intervalSeconds ?? 60;
     // Increment in SQL so that the count stays right if two processes fail the same source.
     const rows: Array<{ consecutive_failures: number }> = await this.dataSource
@@ -247,13 +253,22 @@ export class PollRunner {
           : [],
       );
     const failures = rows[0]?.consecutive_failures ?? source.consecutiveFailures + 1;
+    // The province's own Retry-After (429/503) wins over our schedule, healthy or not.
+    const askedUntil =
+      retryAfterSeconds !== null && retryAfterSeconds > 0
+        ? new Date(now.getTime() + Math.min(retryAfterSeconds, MAX_BACKOFF_SECONDS) * 1000)
+        : null;
+    if (failures < UNHEALTHY_AFTER_FAILURES && askedUntil) {
+      await this.dataSource.manager.update(SourceEntity, { key: source.key }, { nextPollAfter: askedUntil });
+    }
     if (failures >= UNHEALTHY_AFTER_FAILURES) {
+      const backoffUntil = new Date(now.getTime() + backoffSeconds(interval, failures) * 1000);
       await this.dataSource.manager.update(
         SourceEntity,
         { key: source.key },
         {
           health: 'unhealthy',
-          nextPollAfter: new Date(now.getTime() + backoffSeconds(interval, failures) * 1000),
+          nextPollAfter: askedUntil && askedUntil > backoffUntil ? askedUntil : backoffUntil,
         },
       );
     }
