@@ -2,6 +2,7 @@ import { type Client } from 'pg';
 import request from 'supertest';
 import { admin, ADMIN_TOKEN, JSON_SOURCE } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
+import { FakeProvinceApi } from '../support/fake-province-api';
 import { signWebhook } from '../support/webhook-signer';
 
 const POLL_SOURCE = {
@@ -112,6 +113,46 @@ describe('operator API: tokens, roles, sources, provinces, audit (real PostgreSQ
       ]);
       expect(row.rows[0].secrets_enc).not.toContain('p@ss');
       expect(row.rows[0].poll).not.toContain('p@ss');
+    });
+
+    it('tests a poll connection with one real fetch, storing nothing and naming no secret', async () => {
+      const api = await FakeProvinceApi.start();
+      try {
+        api.records = FakeProvinceApi.makeRecords(3);
+        api.auth = { type: 'basic', username: 'hub', password: 'p@ss-Cà-Mau-456' };
+        const key = 'ca-mau-poll-test';
+        await admin(hub.url)
+          .post('/v1/admin/sources', {
+            ...POLL_SOURCE,
+            key,
+            provinceCode: '96',
+            poll: {
+              ...POLL_SOURCE.poll,
+              url: `${api.url}/cursor/records`,
+              auth: { type: 'basic', username: 'hub', password: 'p@ss-Cà-Mau-456' },
+            },
+          })
+          .expect(201);
+        const ok = await admin(hub.url).post(`/v1/admin/sources/${key}/test-connection`, {}).expect(200);
+        expect(ok.body).toMatchObject({ ok: true, status: 200, items: 2 });
+        expect(ok.body.sample).toMatchObject({ id: 'r001' });
+        expect(api.recordRequests).toHaveLength(1);
+        const stored = await db.query('SELECT count(*)::int AS n FROM receipt WHERE source_key = $1', [key]);
+        expect(stored.rows[0].n).toBe(0);
+
+        api.auth = { type: 'basic', username: 'hub', password: 'another-password' };
+        const refused = await admin(hub.url).post(`/v1/admin/sources/${key}/test-connection`, {}).expect(200);
+        expect(refused.body).toMatchObject({ ok: false, status: 401 });
+        expect(JSON.stringify(refused.body)).not.toContain('p@ss');
+
+        await admin(hub.url)
+          .post('/v1/admin/sources', { ...JSON_SOURCE, key: 'ca-mau-webhook-test', provinceCode: '96' })
+          .expect(201);
+        const webhook = await admin(hub.url).post('/v1/admin/sources/ca-mau-webhook-test/test-connection', {});
+        expect(webhook.status).toBe(400);
+      } finally {
+        await api.close();
+      }
     });
 
     it('refuses a malformed definition with every problem listed', async () => {
