@@ -1,5 +1,17 @@
-import { type PipelineStore } from './pipeline-store.port';
-import { type Candidate, type OutcomeCounts, type Provenance } from './pipeline.types';
+import {
+  type KeyToLock,
+  type PipelineStore,
+  type PrefixRegistryPort,
+  type ReplaySelection,
+  type ReplayTarget,
+} from './pipeline-store.port';
+import {
+  type BatchPlan,
+  type Candidate,
+  type OutcomeCounts,
+  type PrefixVerdict,
+  type Provenance,
+} from './pipeline.types';
 import { planBatch, refOf } from './rules/plan-batch';
 
 /** Records per transaction: big receipts are cut so no transaction holds thousands of row locks. */
@@ -7,31 +19,93 @@ export const PIPELINE_BATCH_SIZE = 500;
 
 const zero = (): OutcomeCounts => ({ new: 0, version: 0, duplicate: 0, quarantined: 0, conflict: 0 });
 
+/** What one run decided: outcome counts, and how many records were held back (left unjudged). */
+export interface ApplyResult {
+  counts: OutcomeCounts;
+  held: number;
+  /** Why the first held record was held (for the receipt and the logs). */
+  heldReason: string | null;
+}
+
+/** Observes each batch (metrics); must not throw. */
+export interface PipelineObserver {
+  batch(plan: BatchPlan, seconds: number): void;
+}
+
 /**
  * Applies the pipeline rules to a receipt's candidates: per batch, one transaction that locks the
  * receipt, skips what an earlier run already judged, locks the batch's keys, decides, and writes.
  * Correctness under concurrency comes from the store's locks and unique constraints, not from here.
+ * The prefix registry is asked before the transaction (never while holding row locks).
  */
 export class PipelineService {
   constructor(
     private readonly store: PipelineStore,
     private readonly batchSize = PIPELINE_BATCH_SIZE,
+    private readonly prefixes: PrefixRegistryPort | null = null,
+    private readonly observer: PipelineObserver | null = null,
   ) {}
 
-  /** Returns what this run decided (zero everywhere when the receipt had been processed before). */
-  async apply(provenance: Provenance, candidates: readonly Candidate[]): Promise<OutcomeCounts> {
-    const counts = zero();
-    for (let start = 0; start < candidates.length; start += this.batchSize) {
+  /**
+   * Returns what this run decided (zero everywhere when the receipt had been processed before).
+   * With `replay`, items whose link points at a version of the selected status are released and
+   * judged again (docs/pipeline.md, "Replay").
+   */
+  async apply(
+    provenance: Provenance,
+    candidates: readonly Candidate[],
+    options: { replay?: ReplaySelection } = {},
+  ): Promise<ApplyResult> {
+    const result: ApplyResult = { counts: zero(), held: 0, heldReason: null };
+    const heldKeys = new Set<string>();
+    const readFailed = candidates.length === 1 && candidates[0]?.kind === 'receipt';
+    for (
+      let start = 0;
+      start < candidates.length || (start === 0 && options.replay);
+      start += this.batchSize
+    ) {
       const batch = candidates.slice(start, start + this.batchSize);
-      const done = await this.store.transaction(async (tx) => {
+      // The last batch of a replay reaches to the end of the index space: items the current mapping
+      // no longer makes are found (and noted) there.
+      const end =
+        start + this.batchSize >= candidates.length ? 2_147_483_647 : start + this.batchSize;
+      const verdicts = await this.verdicts(batch);
+      const started = process.hrtime.bigint();
+      const plan = await this.store.transaction(async (tx) => {
         const already = await tx.lockReceipt(provenance.receiptId);
+        let targets: ReplayTarget[] = [];
+        if (options.replay) {
+          const all = await tx.replayTargets(provenance.receiptId, options.replay, start, end);
+          const reason = (why: string) => `replay run ${options.replay!.runId}: ${why}; left as it was`;
+          // A target can be re-judged only if the current reading has a record in its place.
+          const skipped = all.filter((t) =>
+            t.kind === 'receipt' ? false : readFailed || t.index >= candidates.length,
+          );
+          targets = all.filter((t) => !skipped.includes(t));
+          for (const t of skipped) {
+            await tx.setStatus(
+              [t.versionId],
+              t.status,
+              reason(
+                readFailed
+                  ? 'the receipt no longer reads with the current mapping'
+                  : 'the current mapping makes no record at this index',
+              ),
+            );
+          }
+          await tx.releaseLinks(
+            provenance.receiptId,
+            targets.map((t) => t.index),
+          );
+          for (const t of targets) already.delete(t.index);
+        }
         const todo = batch.filter((c) => !already.has(c.index));
-        if (todo.length === 0) return [];
+        if (todo.length === 0) {
+          await this.supersede(tx, provenance, targets, null);
+          return null;
+        }
         const valid = todo.filter((c) => !c.quarantined && c.kind !== 'receipt');
-        const keys = new Map<
-          string,
-          { kind: string; key: string; provinceCode: string | null; sourceKey: string }
-        >();
+        const keys = new Map<string, KeyToLock>();
         for (const c of valid)
           keys.set(refOf(c.kind, c.key), {
             kind: c.kind,
@@ -45,14 +119,97 @@ export class PipelineService {
             .filter((c) => c.kind === 'event' && c.eventId !== null)
             .map((c) => ({ eventId: c.eventId!, eventKey: c.key })),
         );
+        const serials = await tx.claimSerials(
+          valid.flatMap((c) =>
+            c.kind === 'event' && c.serials
+              ? c.serials.sgtins.map((sgtin) => ({
+                  sgtin,
+                  eventKey: c.key,
+                  readPoint: c.serials!.readPoint,
+                  owner: c.serials!.owner,
+                }))
+              : [],
+          ),
+        );
+        const quarantined = await tx.findQuarantined(
+          todo
+            .filter((c) => c.quarantined || c.kind === 'receipt')
+            .map((c) => ({ kind: c.kind, key: c.key, contentHash: c.contentHash })),
+        );
         const ids = await tx.allocateVersionIds(todo.length);
-        const plan = planBatch(provenance, todo, held, eventIds, ids);
+        const plan = planBatch(
+          provenance,
+          todo,
+          held,
+          { eventIds, prefixes: verdicts, serials, quarantined },
+          ids,
+          heldKeys,
+        );
+        if (targets.length > 0) {
+          // Re-judged to a duplicate of the very version the item had made: the item's outcome stands.
+          const byIndex = new Map(targets.map((t) => [t.index, t]));
+          plan.links = plan.links.map((l) => {
+            const t = byIndex.get(l.index);
+            return t && l.outcome === 'duplicate' && l.recordVersionId === t.versionId
+              ? { ...l, outcome: t.outcome }
+              : l;
+          });
+        }
         await tx.write(provenance, plan);
-        return plan.links;
+        await this.supersede(tx, provenance, targets, plan);
+        return plan;
       });
-      for (const link of done) counts[link.outcome] += 1;
+      if (plan) {
+        this.observer?.batch(plan, Number(process.hrtime.bigint() - started) / 1e9);
+        for (const link of plan.links) result.counts[link.outcome] += 1;
+        result.held += plan.held.length;
+        result.heldReason ??= plan.held[0]?.reason ?? null;
+      }
+      if (candidates.length === 0) break;
     }
-    return counts;
+    return result;
+  }
+
+  /** Marks the released arrivals a replay replaced: unnumbered ones become `replayed`. */
+  private async supersede(
+    tx: Parameters<Parameters<PipelineStore['transaction']>[0]>[0],
+    provenance: Provenance,
+    targets: ReplayTarget[],
+    plan: BatchPlan | null,
+  ): Promise<void> {
+    if (targets.length === 0) return;
+    const run = provenance.replayRunId ?? 'unknown';
+    const now = new Map((plan?.links ?? []).map((l) => [l.index, l]));
+    const still = new Set((plan?.links ?? []).map((l) => l.recordVersionId));
+    const replaced = targets.filter((t) => t.version === null && !still.has(t.versionId));
+    const kept = targets.filter((t) => still.has(t.versionId));
+    for (const t of replaced) {
+      const link = now.get(t.index);
+      await tx.setStatus(
+        [t.versionId],
+        'replayed',
+        link
+          ? `replayed in run ${run}: item ${t.index} of receipt ${provenance.receiptId} is now ${link.outcome}${link.recordVersionId ? ` (record_version ${link.recordVersionId})` : ''}`
+          : `replayed in run ${run}: item ${t.index} of receipt ${provenance.receiptId} is judged again (held back for now)`,
+      );
+    }
+    for (const t of kept.filter((k) => k.version !== null)) {
+      await tx.setStatus(
+        [t.versionId],
+        t.status,
+        `replayed in run ${run}: the same content again; still ${t.status}`,
+      );
+    }
+  }
+
+  /** The registry's verdict for every product of the batch that needs one (cached or fresh). */
+  private async verdicts(batch: readonly Candidate[]): Promise<Map<string, PrefixVerdict> | undefined> {
+    if (this.prefixes === null) return undefined;
+    const items = batch.flatMap((c) =>
+      c.kind === 'product' && c.prefixDigits ? [{ digits: c.prefixDigits, owner: ownerOf(c.data) }] : [],
+    );
+    if (items.length === 0) return new Map();
+    return (await this.prefixes.verdicts(items)) ?? undefined;
   }
 
   /** Marks the receipt done; answers its outcome counts over every run. */
@@ -62,4 +219,9 @@ export class PipelineService {
   ): Promise<OutcomeCounts> {
     return this.store.finishReceipt(receiptId, result);
   }
+}
+
+function ownerOf(data: unknown): string | null {
+  const owner = (data as { ownerTaxCode?: unknown } | null)?.ownerTaxCode;
+  return typeof owner === 'string' ? owner : null;
 }

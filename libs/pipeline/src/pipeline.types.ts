@@ -1,4 +1,5 @@
 import { type RecordKind } from '@txng/national-model';
+import { type SerialClaim } from './rules/serials';
 
 /** A finding as stored and answered: validation codes, conflict codes, parse and mapping codes. */
 export interface PipelineFinding {
@@ -16,6 +17,8 @@ export interface Provenance {
   mappingVersion: number | null;
   webhookId: string | null;
   pollPage: Record<string, unknown> | null;
+  /** Set when a replay run (POST /v1/admin/replay) re-judges the receipt's items. */
+  replayRunId?: string | null;
 }
 
 /** `receipt` stands for a whole body that could not be parsed or mapped (no records to name). */
@@ -37,6 +40,10 @@ export interface Candidate {
   eventId: string | null;
   provinceCode: string | null;
   quarantined: boolean;
+  /** Products: the 12 digits looked up in the portal's prefix registry; null when not checked (GTIN-8). */
+  prefixDigits?: string | null;
+  /** Commissioning ObjectEvents with action ADD: the SGTINs they claim. */
+  serials?: SerialClaim | null;
 }
 
 /** What the hub holds for one (kind, key), read under its row lock. */
@@ -57,9 +64,38 @@ export interface EventIdClaim {
   versionId: string | null;
 }
 
+/** What the portal's GS1 company prefix registry says about a product's GTIN (cached or fresh). */
+export type PrefixVerdict =
+  | { status: 'registered'; prefix: string; ownerTaxCode: string; registryStatus: 'active' | 'revoked' }
+  | { status: 'not-registered' }
+  /** The registry could not be asked (unavailable, timing out, breaker open): the check is held back. */
+  | { status: 'unreachable'; reason: string };
+
+/** Who first commissioned an SGTIN: the event, its readPoint and owner, and its accepted version. */
+export interface SerialOwner {
+  sgtin: string;
+  eventKey: string;
+  readPoint: string | null;
+  owner: string;
+  versionId: string | null;
+}
+
+/** Everything a batch's decisions look up besides the held records (each read or claimed under the locks). */
+export interface BatchLookups {
+  /** Per eventID of the batch's events: who owns it (after this batch claimed free ones). */
+  eventIds: Map<string, EventIdClaim>;
+  /** Per prefixDigits of the batch's products (looked up before the transaction; absent = not asked). */
+  prefixes?: Map<string, PrefixVerdict>;
+  /** Per SGTIN commissioned by the batch's events (after this batch claimed free ones). */
+  serials?: Map<string, SerialOwner>;
+  /** quarantineRef(kind, key, contentHash) → { id, findings } of a live quarantined arrival with that content. */
+  quarantined?: Map<string, { id: string; findings: PipelineFinding[] }>;
+}
+
 export type Outcome = 'new' | 'version' | 'duplicate' | 'quarantined' | 'conflict';
 export type VersionStatus = 'ready' | 'quarantined' | 'conflict';
-export type ConflictCodeName = 'KEY_CLAIMED' | 'EVENT_ID_REUSED';
+export type ConflictCodeName =
+  'KEY_CLAIMED' | 'GTIN_PREFIX_OWNER' | 'SERIAL_RECOMMISSIONED' | 'EVENT_ID_REUSED';
 
 export interface VersionRow {
   id: string;
@@ -107,6 +143,10 @@ export interface BatchPlan {
   links: LinkRow[];
   conflicts: ConflictRow[];
   records: RecordUpdate[];
+  /** History rows for versions that already exist (a quarantined arrival received again). */
+  notes: Array<{ versionId: string; status: string; reason: string }>;
+  /** Candidates left unjudged (no link, nothing written): the prefix registry could not be asked. */
+  held: Array<{ index: number; kind: CandidateKind; key: string; reason: string }>;
 }
 
 export type OutcomeCounts = Record<Outcome, number>;

@@ -1,20 +1,64 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest } from '@txng/common';
-import { ConflictsRead, type ConflictView, isConflictCursor } from '@txng/pipeline';
+import { AuditService, type Principal } from '@txng/persistence';
+import {
+  CONFLICT_DECISIONS,
+  type ConflictDecision,
+  ConflictResolver,
+  ConflictsRead,
+  type ConflictView,
+  isConflictCursor,
+} from '@txng/pipeline';
+import { IsIn, IsString, Length } from 'class-validator';
 import { type DataSource } from 'typeorm';
+import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireRole } from '../auth/roles.decorator';
 import { pageSize } from './paging';
+
+/** Longest note kept with a resolution (it goes to the conflict row, the history and the audit log). */
+export const RESOLUTION_NOTE_MAX = 2000;
+
+export class ResolveConflictDto {
+  @ApiProperty({ enum: CONFLICT_DECISIONS })
+  @IsIn(CONFLICT_DECISIONS)
+  decision!: ConflictDecision;
+
+  @ApiProperty({ example: 'Confirmed with GS1 Vietnam: the prefix moved to the new owner.' })
+  @IsString()
+  @Length(1, RESOLUTION_NOTE_MAX)
+  note!: string;
+}
 
 @ApiTags('admin: conflicts')
 @ApiBearerAuth()
 @Controller('v1/admin/conflicts')
 export class ConflictsController {
   private readonly read: ConflictsRead;
+  private readonly resolver: ConflictResolver;
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  constructor(@InjectDataSource() dataSource: DataSource, audit: AuditService) {
     this.read = new ConflictsRead(dataSource);
+    this.resolver = new ConflictResolver(dataSource, (event, manager) => audit.record(event, manager));
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @RequireRole('operator')
+  @ApiOperation({
+    summary:
+      'Resolve an open conflict: keep-existing, accept-incoming or reject-both (docs/pipeline.md). Answers the resolved conflict; 409 if it is already resolved.',
+  })
+  async resolve(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ResolveConflictDto,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<ConflictView> {
+    const note = body.note.normalize('NFC').trim();
+    if (note === '')
+      throw badRequest('note must say why (it is kept with the decision and in the audit log).');
+    return this.resolver.resolve({ id, decision: body.decision, note, actor: who.actor });
   }
 
   @Get()

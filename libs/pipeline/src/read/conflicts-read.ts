@@ -32,7 +32,15 @@ export const isConflictCursor = (cursor: string): boolean => CURSOR.test(cursor)
 export class ConflictsRead {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(f: ConflictFilter): Promise<{ items: ConflictView[]; nextCursor: string | null }> {
+  /** One conflict by id, with both sides; null if unknown. */
+  async get(id: string): Promise<ConflictView | null> {
+    const page = await this.list({ id, limit: 1 });
+    return page.items[0] ?? null;
+  }
+
+  async list(
+    f: ConflictFilter & { id?: string },
+  ): Promise<{ items: ConflictView[]; nextCursor: string | null }> {
     const m = f.cursor ? CURSOR.exec(f.cursor) : null;
     const rows: Array<{
       id: string;
@@ -54,9 +62,18 @@ export class ConflictsRead {
                 (extract(epoch FROM c.created_at) * 1000000)::bigint::text AS us
            FROM conflict c
           WHERE ($1::text IS NULL OR c.status = $1) AND ($2::text IS NULL OR c.kind = $2) AND ($3::text IS NULL OR c.key = $3)
+            AND ($7::uuid IS NULL OR c.id = $7)
             AND ($4::bigint IS NULL OR ((extract(epoch FROM c.created_at) * 1000000)::bigint, c.id) > ($4::bigint, $5::uuid))
           ORDER BY (extract(epoch FROM c.created_at) * 1000000)::bigint, c.id LIMIT $6`,
-      [f.status ?? null, f.kind ?? null, f.key ?? null, m?.[1] ?? null, m?.[2] ?? null, f.limit + 1],
+      [
+        f.status ?? null,
+        f.kind ?? null,
+        f.key ?? null,
+        m?.[1] ?? null,
+        m?.[2] ?? null,
+        f.limit + 1,
+        f.id ?? null,
+      ],
     );
     const more = rows.length > f.limit;
     const page = more ? rows.slice(0, f.limit) : rows;

@@ -10,6 +10,7 @@ export const RECORD_LIST_STATUSES = [
   'synced',
   'rejected',
   'failed',
+  'replayed',
 ] as const;
 export type RecordListStatus = (typeof RECORD_LIST_STATUSES)[number];
 
@@ -142,7 +143,8 @@ export class RecordsRead {
         created_at: Date;
       }>,
     ];
-    if (records.length === 0 && versions.length === 0) return null;
+    // A record row without versions is a key whose arrivals are all held back (not judged yet).
+    if (versions.length === 0) return null;
     const record = records[0];
     const views = versions.map((v) => ({
       ...toRecordView(v),

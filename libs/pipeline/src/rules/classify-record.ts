@@ -1,6 +1,7 @@
 import { type PreviewRecord } from '@txng/mapping';
-import { claimantOf, contentHash } from '@txng/national-model';
+import { claimantOf, contentHash, isRestrictedGtin } from '@txng/national-model';
 import { type Candidate, type PipelineFinding, type Provenance } from '../pipeline.types';
+import { commissionedSerials } from './serials';
 
 /** A quarantined record without a usable key gets one that says where it came from. */
 export const unkeyedKey = (receiptId: string, index: number): string => `unkeyed:${receiptId}:${index}`;
@@ -21,6 +22,7 @@ export function toCandidate(record: PreviewRecord, index: number, provenance: Pr
   if (record.key === null && findings.length === 0) {
     findings.push({ code: 'REQUIRED_FIELD', message: `the ${record.kind} has no key`, path: '' });
   }
+  const claimant = claimantOf(record.kind, data) ?? `source:${provenance.sourceKey}`;
   return {
     index,
     kind: record.kind,
@@ -28,7 +30,7 @@ export function toCandidate(record: PreviewRecord, index: number, provenance: Pr
     data,
     contentHash: contentHash(data),
     findings,
-    claimant: claimantOf(record.kind, data) ?? `source:${provenance.sourceKey}`,
+    claimant,
     eventId:
       record.kind === 'event' && typeof fields.eventID === 'string' && fields.eventID !== ''
         ? fields.eventID
@@ -36,7 +38,24 @@ export function toCandidate(record: PreviewRecord, index: number, provenance: Pr
     provinceCode:
       typeof fields.provinceCode === 'string' ? fields.provinceCode : provenance.sourceProvinceCode,
     quarantined,
+    prefixDigits: record.kind === 'product' && !quarantined ? prefixDigitsOf(record.key!) : null,
+    serials: record.kind === 'event' && !quarantined ? commissionedSerials(data, claimant) : null,
   };
+}
+
+/**
+ * The digits to ask the portal's GS1 company prefix registry about for a product key `gtin:{gtin14}`:
+ * the GTIN-13 body without indicator and check digit (12 digits; the registry answers the longest
+ * registered prefix they start with). Null for GTIN-8 (`000000…`: GS1-8 prefixes are allocated
+ * per item by the GS1 office, not under a company prefix) and restricted-circulation GTINs (internal
+ * numbers, no company prefix; they are quarantined before this anyway).
+ */
+export function prefixDigitsOf(productKey: string): string | null {
+  const m = /^gtin:(\d{14})$/.exec(productKey);
+  if (!m) return null;
+  const gtin14 = m[1];
+  if (gtin14.startsWith('000000') || isRestrictedGtin(gtin14)) return null;
+  return gtin14.slice(1, 13);
 }
 
 /**
@@ -60,5 +79,7 @@ export function receiptFailureCandidate(finding: PipelineFinding, provenance: Pr
     eventId: null,
     provinceCode: provenance.sourceProvinceCode,
     quarantined: true,
+    prefixDigits: null,
+    serials: null,
   };
 }

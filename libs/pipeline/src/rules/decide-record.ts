@@ -5,17 +5,33 @@ import {
   type EventIdClaim,
   type HeldRecord,
   type PipelineFinding,
+  type PrefixVerdict,
+  type SerialOwner,
 } from '../pipeline.types';
+import { sgtinOf } from './serials';
 
 export type Decision =
   | { outcome: 'duplicate'; of: string }
   | { outcome: 'new' | 'version'; version: number }
+  | { outcome: 'held'; reason: string }
   | {
       outcome: 'conflict';
       code: ConflictCodeName;
       existingVersionId: string | null;
       finding: PipelineFinding;
     };
+
+/** What decideRecord looks up besides the held record (each read under the batch's locks). */
+export interface DecideContext {
+  /** The owner of the incoming event's eventID, if it has one. */
+  eventIdOwner?: EventIdClaim;
+  /** Whether products are checked against the prefix registry (false when the hub has none wired). */
+  prefixRequired?: boolean;
+  /** The prefix registry's verdict on an incoming product's GTIN (undefined while required: held). */
+  prefix?: PrefixVerdict;
+  /** The first commissioning of each SGTIN the incoming event commissions. */
+  serialOwners?: SerialOwner[];
+}
 
 /** Kinds whose key belongs to one claimant: another claimant's arrival is KEY_CLAIMED. */
 const CLAIMED_KINDS: ReadonlySet<RecordKind> = new Set<RecordKind>(['product', 'lot', 'location']);
@@ -28,12 +44,13 @@ const CLAIMANT_PATH: Partial<Record<RecordKind, string>> = {
 
 /**
  * The decision table of docs/pipeline.md for one valid record against what is held for its key.
- * Pure; the caller holds the key's row lock, so `held` cannot change underneath. Extension point:
- * GTIN_PREFIX_OWNER and SERIAL_RECOMMISSIONED go here, before "new version", once their lookups
- * (portal prefix registry, commissioned serials) are ports of their own.
+ * Pure; the caller holds the key's row lock, so `held` cannot change underneath. Content already
+ * held is a duplicate before anything else is asked (so the prefix registry being down never holds
+ * back a webhook retry); new content of a product is checked against the prefix registry before it
+ * can become a version.
  */
-export function decideRecord(held: HeldRecord, incoming: Candidate, eventIdOwner?: EventIdClaim): Decision {
-  if (incoming.kind === 'event') return decideEvent(held, incoming, eventIdOwner);
+export function decideRecord(held: HeldRecord, incoming: Candidate, context: DecideContext = {}): Decision {
+  if (incoming.kind === 'event') return decideEvent(held, incoming, context);
   if (
     held.latestVersion > 0 &&
     held.latestVersionId !== null &&
@@ -43,6 +60,10 @@ export function decideRecord(held: HeldRecord, incoming: Candidate, eventIdOwner
   }
   const heldConflict = held.heldConflicts.get(incoming.contentHash);
   if (heldConflict !== undefined) return { outcome: 'duplicate', of: heldConflict };
+  if (incoming.kind === 'product' && incoming.prefixDigits && context.prefixRequired) {
+    const prefix = prefixConflict(held, incoming, context.prefix);
+    if (prefix !== null) return prefix;
+  }
   if (held.latestVersion === 0) return { outcome: 'new', version: 1 };
   if (CLAIMED_KINDS.has(held.kind) && held.claimant !== incoming.claimant) {
     return {
@@ -59,8 +80,42 @@ export function decideRecord(held: HeldRecord, incoming: Candidate, eventIdOwner
   return { outcome: 'version', version: held.latestVersion + 1 };
 }
 
-/** Events are immutable (key = Event Hash ID): new or duplicate, unless their eventID names another event. */
-function decideEvent(held: HeldRecord, incoming: Candidate, eventIdOwner?: EventIdClaim): Decision {
+/** GTIN_PREFIX_OWNER, or `held` while the registry cannot be asked; null when the registry agrees or does not know the prefix. */
+function prefixConflict(
+  held: HeldRecord,
+  incoming: Candidate,
+  verdict: PrefixVerdict | undefined,
+): Decision | null {
+  if (verdict === undefined || verdict.status === 'unreachable') {
+    return {
+      outcome: 'held',
+      reason: `the GS1 prefix registry could not be asked about ${incoming.prefixDigits}${verdict ? `: ${verdict.reason}` : ''}`,
+    };
+  }
+  if (verdict.status === 'not-registered') return null;
+  const fields = incoming.data as Record<string, unknown>;
+  const owner = typeof fields?.ownerTaxCode === 'string' ? fields.ownerTaxCode : null;
+  let message: string | null = null;
+  if (verdict.registryStatus === 'revoked')
+    message = `GS1 company prefix ${verdict.prefix} of this GTIN is revoked in the portal's registry (it was registered to ${verdict.ownerTaxCode}). An operator must decide.`;
+  else if (owner !== null && owner !== verdict.ownerTaxCode)
+    message = `GS1 company prefix ${verdict.prefix} of this GTIN belongs to tax code ${verdict.ownerTaxCode} in the portal's registry; this record names owner ${owner}. An operator must decide.`;
+  if (message === null) return null;
+  return {
+    outcome: 'conflict',
+    code: 'GTIN_PREFIX_OWNER',
+    existingVersionId: held.latestVersionId,
+    finding: {
+      code: 'GTIN_PREFIX_OWNER',
+      message,
+      path: verdict.registryStatus === 'revoked' ? '/gtin' : '/ownerTaxCode',
+    },
+  };
+}
+
+/** Events are immutable (key = Event Hash ID): new or duplicate, unless their eventID or a serial they commission names another event. */
+function decideEvent(held: HeldRecord, incoming: Candidate, context: DecideContext): Decision {
+  const eventIdOwner = context.eventIdOwner;
   if (held.latestVersion > 0 && held.latestVersionId !== null)
     return { outcome: 'duplicate', of: held.latestVersionId };
   const heldConflict = held.heldConflicts.values().next();
@@ -76,6 +131,25 @@ function decideEvent(held: HeldRecord, incoming: Candidate, eventIdOwner?: Event
         path: '/eventID',
       },
     };
+  }
+  const claim = incoming.serials;
+  if (claim) {
+    for (const owner of context.serialOwners ?? []) {
+      if (owner.eventKey === incoming.key) continue;
+      if (owner.readPoint === claim.readPoint && owner.owner === claim.owner) continue;
+      const list = (incoming.data as { epcList?: unknown[] }).epcList ?? [];
+      const index = list.findIndex((epc) => sgtinOf(epc) === owner.sgtin);
+      return {
+        outcome: 'conflict',
+        code: 'SERIAL_RECOMMISSIONED',
+        existingVersionId: owner.versionId,
+        finding: {
+          code: 'SERIAL_RECOMMISSIONED',
+          message: `${owner.sgtin} was already commissioned by event ${owner.eventKey} (readPoint ${owner.readPoint ?? 'none'}, ${owner.owner}); this event commissions it again at ${claim.readPoint ?? 'no readPoint'} for ${claim.owner}. An operator must decide.`,
+          path: `/epcList/${Math.max(index, 0)}`,
+        },
+      };
+    }
   }
   return { outcome: 'new', version: 1 };
 }

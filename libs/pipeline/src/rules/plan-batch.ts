@@ -1,34 +1,50 @@
 import {
+  type BatchLookups,
   type BatchPlan,
   type Candidate,
-  type EventIdClaim,
   type HeldRecord,
   type LinkRow,
   type Provenance,
   type RecordUpdate,
+  type PipelineFinding,
   type VersionRow,
 } from '../pipeline.types';
 import { decideRecord } from './decide-record';
 
 export const refOf = (kind: string, key: string): string => `${kind}\u0000${key}`;
+/** Identifies a quarantined arrival's content: the same invalid record again is the same arrival. */
+export const quarantineRef = (kind: string, key: string, contentHash: string): string =>
+  `${kind}\u0000${key}\u0000${contentHash}`;
+
+const sameFindings = (a: readonly PipelineFinding[], b: readonly PipelineFinding[]): boolean =>
+  a.length === b.length &&
+  a.every((f, i) => f.code === b[i]?.code && f.message === b[i]?.message && f.path === b[i]?.path);
 
 /**
  * Judges a batch of candidates in receipt order against the held state (read under row locks) and
  * returns every row to write. Records of the same key inside one batch see each other: the state is
  * updated as the batch goes, exactly as if they had arrived one by one.
  *
+ * A product whose prefix check cannot be made is left unjudged (`plan.held`), and so is every later
+ * record of the same key (in this batch, or named in `heldKeys` by an earlier batch of the
+ * receipt), so a key's arrivals are still judged in receipt order when the job runs again.
+ *
  * @param held     per refOf(kind, key), for every key of the batch's valid candidates
- * @param eventIds per eventID of the batch's events: who owns it (after this batch claimed free ones)
+ * @param lookups  eventID owners, prefix verdicts, serial owners, live quarantined arrivals
  * @param ids      pre-allocated record_version ids, at least one per candidate
+ * @param heldKeys refOf of keys held back earlier in this run (updated in place)
  */
 export function planBatch(
   provenance: Provenance,
   candidates: readonly Candidate[],
   held: Map<string, HeldRecord>,
-  eventIds: Map<string, EventIdClaim>,
+  lookups: BatchLookups,
   ids: readonly string[],
+  heldKeys: Set<string> = new Set(),
 ): BatchPlan {
-  const plan: BatchPlan = { versions: [], links: [], conflicts: [], records: [] };
+  const plan: BatchPlan = { versions: [], links: [], conflicts: [], records: [], notes: [], held: [] };
+  const { eventIds } = lookups;
+  const quarantined = lookups.quarantined ?? new Map<string, { id: string; findings: PipelineFinding[] }>();
   const touched = new Map<string, HeldRecord>();
   const versioned = new Set<string>();
   let next = 0;
@@ -42,11 +58,24 @@ export function planBatch(
   };
   const received = {
     status: 'received',
-    reason: `received in receipt ${provenance.receiptId} from source ${provenance.sourceKey}`,
+    reason: provenance.replayRunId
+      ? `received in receipt ${provenance.receiptId} from source ${provenance.sourceKey}, replayed in run ${provenance.replayRunId}`
+      : `received in receipt ${provenance.receiptId} from source ${provenance.sourceKey}`,
   };
 
   for (const c of candidates) {
     if (c.quarantined || c.kind === 'receipt') {
+      const qref = quarantineRef(c.kind, c.key, c.contentHash);
+      const same = quarantined.get(qref);
+      if (same !== undefined && sameFindings(same.findings, c.findings)) {
+        plan.notes.push({
+          versionId: same.id,
+          status: 'quarantined',
+          reason: `${received.reason}: the same content with the same findings, kept as this one quarantined record`,
+        });
+        link(c, 'quarantined', same.id);
+        continue;
+      }
       const row: VersionRow = {
         id: allocate(),
         candidate: c,
@@ -56,15 +85,40 @@ export function planBatch(
         history: [received, { status: 'quarantined', reason: c.findings.map((f) => f.code).join(', ') }],
       };
       plan.versions.push(row);
+      quarantined.set(qref, { id: row.id, findings: c.findings });
       link(c, 'quarantined', row.id);
       continue;
     }
     const ref = refOf(c.kind, c.key);
+    if (heldKeys.has(ref)) {
+      plan.held.push({
+        index: c.index,
+        kind: c.kind,
+        key: c.key,
+        reason: 'an earlier arrival of this key is held back',
+      });
+      continue;
+    }
     const state = held.get(ref);
     if (!state) throw new Error(`planBatch: no held state for ${c.kind} ${c.key}`);
     const owner = c.eventId !== null ? eventIds.get(c.eventId) : undefined;
-    const decision = decideRecord(state, c, owner);
+    const serialOwners = c.serials
+      ? c.serials.sgtins.flatMap((s) => {
+          const o = lookups.serials?.get(s);
+          return o ? [o] : [];
+        })
+      : undefined;
+    const decision = decideRecord(state, c, {
+      eventIdOwner: owner,
+      prefixRequired: lookups.prefixes !== undefined,
+      prefix: c.prefixDigits ? lookups.prefixes?.get(c.prefixDigits) : undefined,
+      serialOwners,
+    });
     switch (decision.outcome) {
+      case 'held':
+        heldKeys.add(ref);
+        plan.held.push({ index: c.index, kind: c.kind, key: c.key, reason: decision.reason });
+        break;
       case 'duplicate':
         link(c, 'duplicate', decision.of);
         break;
@@ -93,6 +147,7 @@ export function planBatch(
         state.latestContentHash = c.contentHash;
         state.claimant = c.claimant;
         if (c.eventId !== null && owner?.eventKey === c.key) owner.versionId = id;
+        for (const o of serialOwners ?? []) if (o.eventKey === c.key) o.versionId = id;
         touched.set(ref, state);
         versioned.add(ref);
         link(c, decision.outcome, id);

@@ -1,14 +1,22 @@
 import { type RecordKind } from '@txng/national-model';
 import { type DataSource, type EntityManager } from 'typeorm';
-import { type KeyToLock, type PipelineStore, type PipelineTx } from '../pipeline-store.port';
+import {
+  type KeyToLock,
+  type PipelineStore,
+  type PipelineTx,
+  type ReplaySelection,
+  type ReplayTarget,
+} from '../pipeline-store.port';
 import {
   type BatchPlan,
   type EventIdClaim,
   type HeldRecord,
   type OutcomeCounts,
+  type PipelineFinding,
   type Provenance,
+  type SerialOwner,
 } from '../pipeline.types';
-import { refOf } from '../rules/plan-batch';
+import { quarantineRef, refOf } from '../rules/plan-batch';
 
 /** PostgreSQL error codes worth retrying the whole transaction for. */
 const RETRYABLE = new Set(['40P01', '40001']);
@@ -157,6 +165,131 @@ class PgPipelineTx implements PipelineTx {
     return owners;
   }
 
+  async claimSerials(
+    claims: Array<{ sgtin: string; eventKey: string; readPoint: string | null; owner: string }>,
+  ): Promise<Map<string, SerialOwner>> {
+    const owners = new Map<string, SerialOwner>();
+    if (claims.length === 0) return owners;
+    const first = new Map<string, (typeof claims)[number]>();
+    for (const c of claims) if (!first.has(c.sgtin)) first.set(c.sgtin, c);
+    const sorted = [...first.values()]
+      .sort((a, b) => byteOrder(a.sgtin, b.sgtin))
+      .map((c) => ({ sgtin: c.sgtin, event_key: c.eventKey, read_point: c.readPoint, owner: c.owner }));
+    // Same manner as eventIDs, and after them: insert-if-free in sorted order, then read the owners.
+    await this.m.query(
+      `INSERT INTO commissioned_serial (sgtin, event_key, read_point, owner)
+       SELECT sgtin, event_key, read_point, owner
+         FROM jsonb_to_recordset($1::jsonb) AS x(sgtin text, event_key text, read_point text, owner text)
+        ORDER BY sgtin COLLATE "C"
+       ON CONFLICT (sgtin) DO NOTHING`,
+      [JSON.stringify(sorted)],
+    );
+    const rows: Array<{
+      sgtin: string;
+      event_key: string;
+      read_point: string | null;
+      owner: string;
+      version_id: string | null;
+    }> = await this.m.query(
+      `SELECT s.sgtin, s.event_key, s.read_point, s.owner, r.latest_version_id::text AS version_id
+         FROM commissioned_serial s LEFT JOIN record r ON r.kind = 'event' AND r.key = s.event_key
+        WHERE s.sgtin = ANY($1::text[])`,
+      [sorted.map((c) => c.sgtin)],
+    );
+    for (const r of rows)
+      owners.set(r.sgtin, {
+        sgtin: r.sgtin,
+        eventKey: r.event_key,
+        readPoint: r.read_point,
+        owner: r.owner,
+        versionId: r.version_id,
+      });
+    return owners;
+  }
+
+  async findQuarantined(
+    refs: Array<{ kind: string; key: string; contentHash: string }>,
+  ): Promise<Map<string, { id: string; findings: PipelineFinding[] }>> {
+    const found = new Map<string, { id: string; findings: PipelineFinding[] }>();
+    if (refs.length === 0) return found;
+    const rows: Array<{
+      id: string;
+      kind: string;
+      key: string;
+      content_hash: string;
+      findings: PipelineFinding[];
+    }> = await this.m.query(
+      `SELECT v.id::text AS id, v.kind, v.key, v.content_hash, v.findings
+           FROM record_version v
+           JOIN jsonb_to_recordset($1::jsonb) AS x(kind text, key text, content_hash text)
+             ON v.kind = x.kind AND v.key = x.key AND v.content_hash = x.content_hash
+          WHERE v.status = 'quarantined'
+          ORDER BY v.id`,
+      [JSON.stringify(refs.map((r) => ({ kind: r.kind, key: r.key, content_hash: r.contentHash })))],
+    );
+    for (const r of rows) {
+      const ref = quarantineRef(r.kind, r.key, r.content_hash);
+      if (!found.has(ref)) found.set(ref, { id: r.id, findings: r.findings });
+    }
+    return found;
+  }
+
+  async replayTargets(
+    receiptId: string,
+    selection: ReplaySelection,
+    from: number,
+    to: number,
+  ): Promise<ReplayTarget[]> {
+    // A link to a `replayed` version belongs to an item whose twin (the same invalid record in
+    // another receipt) was replayed first: it is re-judged too.
+    const rows: Array<{
+      item_index: number;
+      kind: ReplayTarget['kind'];
+      outcome: ReplayTarget['outcome'];
+      version_id: string;
+      version: number | null;
+      status: string;
+    }> = await this.m.query(
+      `SELECT rr.item_index, rr.kind, rr.outcome, v.id::text AS version_id, v.version, v.status
+         FROM receipt_record rr JOIN record_version v ON v.id = rr.record_version_id
+        WHERE rr.receipt_id = $1 AND rr.item_index >= $2 AND rr.item_index < $3
+          AND (v.status = $4 OR v.status = 'replayed')
+          AND ($5::text IS NULL OR rr.kind = $5)
+          AND rr.replay_run IS DISTINCT FROM $6::uuid
+        ORDER BY rr.item_index`,
+      [receiptId, from, to, selection.status, selection.kind ?? null, selection.runId],
+    );
+    return rows.map((r) => ({
+      index: r.item_index,
+      kind: r.kind,
+      outcome: r.outcome,
+      versionId: r.version_id,
+      version: r.version,
+      status: r.status,
+    }));
+  }
+
+  async releaseLinks(receiptId: string, indexes: number[]): Promise<void> {
+    if (indexes.length === 0) return;
+    await this.m.query(`DELETE FROM receipt_record WHERE receipt_id = $1 AND item_index = ANY($2::int[])`, [
+      receiptId,
+      indexes,
+    ]);
+  }
+
+  async setStatus(versionIds: string[], status: string, reason: string): Promise<void> {
+    if (versionIds.length === 0) return;
+    await this.m.query(
+      `UPDATE record_version SET status = $2, updated_at = now() WHERE id = ANY($1::bigint[])`,
+      [versionIds, status],
+    );
+    await this.m.query(
+      `INSERT INTO record_status_history (record_version_id, status, reason)
+       SELECT id, $2, $3 FROM unnest($1::bigint[]) AS id`,
+      [versionIds, status, reason],
+    );
+  }
+
   async allocateVersionIds(count: number): Promise<string[]> {
     if (count === 0) return [];
     const rows: Array<{ id: string }> = await this.m.query(
@@ -226,10 +359,22 @@ class PgPipelineTx implements PipelineTx {
         ],
       );
     }
+    if (plan.notes.length > 0) {
+      await this.m.query(
+        `INSERT INTO record_status_history (record_version_id, status, reason)
+         SELECT record_version_id, status, reason
+           FROM jsonb_to_recordset($1::jsonb) AS x(record_version_id bigint, status text, reason text)`,
+        [
+          JSON.stringify(
+            plan.notes.map((n) => ({ record_version_id: n.versionId, status: n.status, reason: n.reason })),
+          ),
+        ],
+      );
+    }
     if (plan.links.length > 0) {
       await this.m.query(
-        `INSERT INTO receipt_record (receipt_id, item_index, kind, key, outcome, record_version_id)
-         SELECT $2::uuid, item_index, kind, key, outcome, record_version_id
+        `INSERT INTO receipt_record (receipt_id, item_index, kind, key, outcome, record_version_id, replay_run)
+         SELECT $2::uuid, item_index, kind, key, outcome, record_version_id, $3::uuid
            FROM jsonb_to_recordset($1::jsonb) AS x(item_index int, kind text, key text, outcome text, record_version_id bigint)
           ORDER BY item_index`,
         [
@@ -243,6 +388,7 @@ class PgPipelineTx implements PipelineTx {
             })),
           ),
           p.receiptId,
+          p.replayRunId ?? null,
         ],
       );
     }

@@ -1,2 +1,3 @@
 export * from './ingest.processor';
 export * from './ingest-workers.module';
+export * from './pipeline-settings';

@@ -19,8 +19,9 @@ import {
 } from '@txng/pipeline';
 import { ReceiptEntity, SourceEntity } from '@txng/persistence';
 import { type JobPayload, QueueName, workerOptions } from '@txng/queues';
-import { type Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { type DataSource } from 'typeorm';
+import { PipelineSettings } from './pipeline-settings';
 
 type ProcessReceiptJob = Job<JobPayload<'ingest', 'process-receipt'>>;
 
@@ -46,14 +47,15 @@ export class IngestProcessor extends WorkerHost {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sources: SourcesService,
     private readonly pipeline: PipelineService,
+    private readonly settings: PipelineSettings,
   ) {
     super();
   }
 
-  async process(job: ProcessReceiptJob): Promise<IngestResult> {
+  async process(job: ProcessReceiptJob, token?: string): Promise<IngestResult> {
     if (job.name !== 'process-receipt')
       throw new UnrecoverableError(`The ingest queue has no job "${job.name}".`);
-    const { receiptId } = job.data;
+    const { receiptId, replay } = job.data;
     const receipt = await this.dataSource.getRepository(ReceiptEntity).findOne({ where: { id: receiptId } });
     if (!receipt) throw new UnrecoverableError(`Receipt ${receiptId} does not exist; nothing to process.`);
     // A deleted source's receipts are still processed: they were acknowledged.
@@ -64,7 +66,8 @@ export class IngestProcessor extends WorkerHost {
       throw new UnrecoverableError(
         `Receipt ${receiptId} names source "${receipt.sourceKey}", which does not exist.`,
       );
-    const mappingVersion = receipt.mappingVersion ?? source.mappingVersion;
+    // A replay reads the receipt with the source's current mapping (the point of replaying after a fix).
+    const mappingVersion = replay ? source.mappingVersion : (receipt.mappingVersion ?? source.mappingVersion);
     const mapping = mappingVersion === null ? null : await this.sources.mapping(source.key, mappingVersion);
     if (mappingVersion !== null && !mapping) {
       throw new UnrecoverableError(
@@ -83,6 +86,7 @@ export class IngestProcessor extends WorkerHost {
       mappingVersion,
       webhookId: receipt.webhookId,
       pollPage: receipt.pollPage,
+      replayRunId: replay?.runId ?? null,
     };
     const { candidates, error } = await this.candidates(
       receipt,
@@ -90,12 +94,42 @@ export class IngestProcessor extends WorkerHost {
       mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
       provenance,
     );
-    await this.pipeline.apply(provenance, candidates);
+    const applied = await this.pipeline.apply(
+      provenance,
+      candidates,
+      replay ? { replay: { runId: replay.runId, status: replay.status, kind: replay.kind ?? null } } : {},
+    );
+    if (applied.held > 0) await this.holdBack(job, token, applied.held, applied.heldReason);
     const status = error === null ? 'processed' : 'failed';
     const records = error === null ? candidates.length : 0;
     const counts = await this.pipeline.finish(receiptId, { status, recordCount: records, error });
     if (error !== null) this.logger.warn(`receipt ${receiptId} of ${source.key} could not be read: ${error}`);
     return { receiptId, status, records, counts };
+  }
+
+  /**
+   * Some records could not be judged yet (the prefix registry is unreachable): they have no link,
+   * so the next run of this job judges exactly them. The job is put back in the delayed set with a
+   * growing delay, without spending an attempt, and runs again by itself; nothing is lost.
+   */
+  private async holdBack(
+    job: ProcessReceiptJob,
+    token: string | undefined,
+    held: number,
+    reason: string | null,
+  ): Promise<never> {
+    const holds = (job.data.holds ?? 0) + 1;
+    const delay = this.settings.holdDelay(holds);
+    await this.dataSource.query(`UPDATE receipt SET error = $2 WHERE id = $1`, [
+      job.data.receiptId,
+      `${held} record(s) held back, retry ${holds} in ${Math.round(delay / 1000)} s: ${reason ?? 'unknown reason'}`,
+    ]);
+    this.logger.warn(
+      `receipt ${job.data.receiptId}: ${held} record(s) held back (${reason}); again in ${delay} ms`,
+    );
+    await job.updateData({ ...job.data, holds });
+    await job.moveToDelayed(Date.now() + delay, token);
+    throw new DelayedError();
   }
 
   /** The receipt's records as candidates, or one `receipt` candidate carrying the parse or mapping failure. */

@@ -1,0 +1,236 @@
+import request from 'supertest';
+import { type Queue } from 'bullmq';
+import { type Client } from 'pg';
+import { admin, createActiveSource } from '../support/admin-client';
+import { startGateway, type GatewayHarness } from '../support/gateway-harness';
+import { waitForQueuesToDrain } from '../support/wait-for-queues';
+import { signWebhook } from '../support/webhook-signer';
+
+/** A GTIN-13 with its GS1 check digit. */
+function gtin13(body12: string): string {
+  const sum = [...body12].reverse().reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
+  return body12 + String((10 - (sum % 10)) % 10);
+}
+
+/** The province sends `{products:[{gtin,name,owner,kg}]}`; version 1 of the mapping gets the unit wrong. */
+const mappingWithUnit = (uom: string) => ({
+  language: 'jsonata',
+  expression: `{ "products": products.{ "gtin": gtin, "name": name, "ownerTaxCode": owner, "netContent": { "value": kg, "uom": "${uom}" } } }`,
+});
+const source = (key: string, mapping: object) => ({
+  key,
+  provinceCode: '92',
+  name: `Nguồn kiểm thử ${key}`,
+  kind: 'webhook',
+  format: 'json',
+  rateLimitPerMinute: 100000,
+  mapping,
+});
+const OWNER = '0301234567';
+
+describe('replay: quarantined, rejected and failed records go through again (real PostgreSQL and Redis)', () => {
+  let hub: GatewayHarness;
+  let ingest: Queue;
+  let db: Client;
+  let viewerToken: string;
+  const secrets: Record<string, string> = {};
+
+  async function send(key: string, body: unknown): Promise<string> {
+    const raw = JSON.stringify(body);
+    const res = await request(hub.url)
+      .post(`/v1/webhooks/${key}`)
+      .set({ 'Content-Type': 'application/json', ...signWebhook(secrets[key], raw) })
+      .send(raw)
+      .expect(202);
+    return res.body.receiptId as string;
+  }
+  const drain = () => waitForQueuesToDrain([ingest], { timeoutMs: 30_000 });
+  const list = async (query: string) =>
+    (await admin(hub.url).get(`/v1/admin/records?${query}&limit=500`).expect(200)).body.items as Array<{
+      id: string;
+      key: string;
+      status: string;
+      version: number | null;
+      mappingVersion: number | null;
+      receiptId: string;
+    }>;
+  const counts = async (receiptId: string) =>
+    (
+      await db.query<{ status: string; counts: Record<string, number>; error: string | null }>(
+        'SELECT status, counts, error FROM receipt WHERE id = $1',
+        [receiptId],
+      )
+    ).rows[0];
+  const replay = (body: object, token?: string) => admin(hub.url, token).post('/v1/admin/replay', body);
+
+  beforeAll(async () => {
+    hub = await startGateway({ withWorkers: true });
+    secrets['rp-unit'] = await createActiveSource(hub.url, source('rp-unit', mappingWithUnit('tạ')));
+    secrets['rp-map'] = await createActiveSource(
+      hub.url,
+      source('rp-map', { language: 'jsonata', expression: '$error("the province changed its format")' }),
+    );
+    secrets['rp-b'] = await createActiveSource(hub.url, source('rp-b', mappingWithUnit('KGM')));
+    viewerToken = (
+      await admin(hub.url).post('/v1/admin/tokens', { name: 'viewer', role: 'viewer' }).expect(201)
+    ).body.token;
+    ingest = hub.queue('ingest');
+    db = await hub.db();
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  it('stores the same invalid record once, replays it to the same outcome without a fix, and to ready after a mapping fix', async () => {
+    const body = {
+      products: [
+        { gtin: gtin13('893504980001'), name: 'Gạo 1', owner: OWNER, kg: 5 },
+        { gtin: gtin13('893504980002'), name: 'Gạo 2', owner: OWNER, kg: 10 },
+      ],
+    };
+    const first = await send('rp-unit', body);
+    const second = await send('rp-unit', body); // a retry under a new webhook-id
+    await drain();
+    let quarantined = await list('sourceKey=rp-unit&status=quarantined');
+    expect(quarantined).toHaveLength(2);
+    expect(quarantined.every((q) => q.receiptId === first)).toBe(true);
+    expect(await counts(second)).toMatchObject({ status: 'processed', counts: { quarantined: 2 } });
+    const ids = quarantined.map((q) => q.id).sort();
+
+    // No fix: the same outcome, the same two records, nothing piles up.
+    const again = await replay({ status: 'quarantined', sourceKey: 'rp-unit' }).expect(200);
+    expect(again.body).toEqual({ runId: expect.any(String), replayed: 2, receipts: 2 });
+    await drain();
+    quarantined = await list('sourceKey=rp-unit&status=quarantined');
+    expect(quarantined.map((q) => q.id).sort()).toEqual(ids);
+    expect(await list('sourceKey=rp-unit&status=replayed')).toHaveLength(0);
+
+    // Fix the mapping (version 2), replay: both become ready under the new mapping version.
+    await admin(hub.url)
+      .patch('/v1/admin/sources/rp-unit', { mapping: mappingWithUnit('KGM') })
+      .expect(200);
+    const fixed = await replay({ status: 'quarantined', sourceKey: 'rp-unit', kind: 'product' }).expect(200);
+    expect(fixed.body).toMatchObject({ replayed: 2, receipts: 2 });
+    await drain();
+    const ready = await list('sourceKey=rp-unit&status=ready');
+    expect(ready.map((r) => [r.version, r.mappingVersion])).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
+    expect(await list('sourceKey=rp-unit&status=quarantined')).toHaveLength(0);
+    const replayed = await list('sourceKey=rp-unit&status=replayed');
+    expect(replayed.map((r) => r.id).sort()).toEqual(ids);
+    // Each receipt's items are judged once: the first made the versions, the retry duplicates them.
+    const outcomes = [(await counts(first)).counts, (await counts(second)).counts];
+    expect(outcomes).toContainEqual({ new: 2 });
+    expect(outcomes).toContainEqual({ duplicate: 2 });
+    const detail = await admin(hub.url)
+      .get(`/v1/admin/records/product/${encodeURIComponent(ready[0].key)}`)
+      .expect(200);
+    expect(detail.body.versions.map((v: { status: string }) => v.status)).toEqual(['replayed', 'ready']);
+    // Nothing is left to replay.
+    expect((await replay({ status: 'quarantined', sourceKey: 'rp-unit' }).expect(200)).body).toMatchObject({
+      replayed: 0,
+      receipts: 0,
+    });
+    const audit = await admin(hub.url).get('/v1/admin/audit').expect(200);
+    expect(audit.body.items).toContainEqual(
+      expect.objectContaining({
+        action: 'records.replay',
+        target: fixed.body.runId,
+        details: expect.objectContaining({
+          status: 'quarantined',
+          sourceKey: 'rp-unit',
+          replayed: 2,
+          receipts: 2,
+        }),
+      }),
+    );
+  });
+
+  it('replays a receipt whose mapping failed: after the fix its records are read and judged', async () => {
+    const receiptId = await send('rp-map', {
+      products: [
+        {
+          gtin: gtin13('893504980010'),
+          name: 'Cà phê',
+          ownerTaxCode: OWNER,
+          netContent: { value: 1, uom: 'KGM' },
+        },
+      ],
+    });
+    await drain();
+    expect(await counts(receiptId)).toMatchObject({ status: 'failed', counts: { quarantined: 1 } });
+    await admin(hub.url)
+      .patch('/v1/admin/sources/rp-map', { mapping: { language: 'jsonata', expression: '$' } })
+      .expect(200);
+    expect((await replay({ status: 'quarantined', sourceKey: 'rp-map' }).expect(200)).body).toMatchObject({
+      replayed: 1,
+      receipts: 1,
+    });
+    await drain();
+    expect(await counts(receiptId)).toMatchObject({ status: 'processed', error: null, counts: { new: 1 } });
+    expect(await list('sourceKey=rp-map&status=ready')).toEqual([
+      expect.objectContaining({ key: `gtin:0${gtin13('893504980010')}`, version: 1, mappingVersion: 2 }),
+    ]);
+    expect(await list('sourceKey=rp-map&status=replayed')).toEqual([
+      expect.objectContaining({ key: `receipt:${receiptId}` }),
+    ]);
+  });
+
+  it('replays rejected-in-conflict records: judged again against the current holder', async () => {
+    const gtin = gtin13('893504980020');
+    await send('rp-b', { products: [{ gtin, name: 'Trà', owner: OWNER, kg: 1 }] });
+    await drain();
+    await send('rp-unit', { products: [{ gtin, name: 'Trà (khác)', owner: '0309876543', kg: 1 }] });
+    await drain();
+    const open = await admin(hub.url).get(`/v1/admin/conflicts?status=open&key=gtin:0${gtin}`).expect(200);
+    await admin(hub.url)
+      .post(`/v1/admin/conflicts/${open.body.items[0].id}/resolve`, {
+        decision: 'keep-existing',
+        note: 'not theirs',
+      })
+      .expect(200);
+    const rejected = await list('sourceKey=rp-unit&status=rejected');
+    expect(rejected).toHaveLength(1);
+    expect((await replay({ status: 'rejected', sourceKey: 'rp-unit' }).expect(200)).body).toMatchObject({
+      replayed: 1,
+      receipts: 1,
+    });
+    await drain();
+    expect(await list('sourceKey=rp-unit&status=rejected')).toHaveLength(0);
+    expect(await list('sourceKey=rp-unit&status=replayed')).toContainEqual(
+      expect.objectContaining({ id: rejected[0].id }),
+    );
+    const again = await admin(hub.url).get(`/v1/admin/conflicts?status=open&key=gtin:0${gtin}`).expect(200);
+    expect(again.body.items).toHaveLength(1);
+    expect(again.body.items[0].code).toBe('KEY_CLAIMED');
+  });
+
+  it('puts failed versions back to ready (sync sends them again)', async () => {
+    const gtin = gtin13('893504980030');
+    await send('rp-b', { products: [{ gtin, name: 'Tiêu', owner: OWNER, kg: 2 }] });
+    await drain();
+    // What sync does when it gives up on a version.
+    await db.query(`UPDATE record_version SET status = 'failed' WHERE kind = 'product' AND key = $1`, [
+      `gtin:0${gtin}`,
+    ]);
+    const res = await replay({ status: 'failed', sourceKey: 'rp-b' }).expect(200);
+    expect(res.body).toEqual({ runId: expect.any(String), replayed: 1, receipts: 0 });
+    const detail = await admin(hub.url).get(`/v1/admin/records/product/gtin:0${gtin}`).expect(200);
+    expect(detail.body.versions[0]).toMatchObject({ version: 1, status: 'ready' });
+    expect(detail.body.versions[0].history.at(-1)).toMatchObject({
+      status: 'ready',
+      reason: expect.stringContaining(res.body.runId),
+    });
+  });
+
+  it('answers 403 to a viewer, 400 to a bad body, 404 to an unknown source', async () => {
+    await replay({ status: 'quarantined' }, viewerToken).expect(403);
+    await replay({ status: 'ready' }).expect(400);
+    await replay({}).expect(400);
+    await replay({ status: 'quarantined', kind: 'widget' }).expect(400);
+    await replay({ status: 'quarantined', extra: 1 }).expect(400);
+    await replay({ status: 'quarantined', sourceKey: 'no-such-source' }).expect(404);
+  });
+});
