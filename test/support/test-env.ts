@@ -46,6 +46,8 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     HUB_ADMIN_TOKEN: 'test-admin-token-0123456789',
     HUB_SECRET_KEY: 'test-secret-key-0123456789abcdefghijklmnop',
+    // Most specs run without a portal; the prefix-registry specs turn the check on.
+    PREFIX_REGISTRY_CHECK: 'off',
     ...overrides,
   });
   return {

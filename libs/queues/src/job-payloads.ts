@@ -2,10 +2,29 @@ import { type QueueName } from './queue-names';
 
 /** Job names and their payloads, per queue. Processors and producers both type against this map. */
 export interface JobPayloads {
-  ingest: { 'process-receipt': { receiptId: string } };
+  ingest: {
+    'process-receipt': {
+      receiptId: string;
+      /** A replay run (POST /v1/admin/replay): re-judge the items of this status with the current mapping. */
+      replay?: { runId: string; status: 'quarantined' | 'rejected'; kind?: string | null };
+      /** How many times the job was put back because records were held back (prefix registry down). */
+      holds?: number;
+    };
+  };
   poll: { 'poll-source': { sourceKey: string } };
-  sync: { 'sync-province': { provinceCode: string; target: 'production' | 'sandbox' } };
-  reconcile: { 'reconcile-province': { provinceCode: string } };
+  sync: {
+    'sync-province': { provinceCode: string; target: 'production' | 'sandbox' };
+    /** Every tick (the linger): a sync-province job for each province and target with work. */
+    'sync-tick': Record<string, never>;
+  };
+  reconcile: {
+    'reconcile-province': {
+      provinceCode: string;
+      target?: 'production' | 'sandbox';
+      trigger?: 'schedule' | 'sync';
+    };
+    'reconcile-tick': Record<string, never>;
+  };
   maintenance: { 'sweep-receipts': Record<string, never> };
 }
 

@@ -1,2 +1,4 @@
 export * from './workers.module';
 export * from './ingest';
+export * from './sync';
+export * from './reconcile';

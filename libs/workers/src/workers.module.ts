@@ -3,13 +3,14 @@ import { ConnectorsModule } from '@txng/connectors';
 import { IngestWorkersModule } from './ingest/ingest-workers.module';
 import { PollWorkersModule } from './poll/poll-workers.module';
 import { ReceiptSweeperService } from './receipts/receipt-sweeper.service';
+import { SyncWorkersModule } from './sync/sync-workers.module';
 
 /**
  * Every BullMQ processor of the hub. It lives in a library, not in apps/worker, so that one process
  * can carry both roles (`npm start`) without one app importing another (docs/adr/0001).
  */
 @Module({
-  imports: [ConnectorsModule, IngestWorkersModule, PollWorkersModule],
+  imports: [ConnectorsModule, IngestWorkersModule, PollWorkersModule, SyncWorkersModule],
   providers: [ReceiptSweeperService],
 })
 export class WorkersModule {}

@@ -30,6 +30,8 @@ interface Deps {
   records: RecordStore;
   registry: PrefixRegistry;
   now: () => number;
+  /** Fault injection: a refusal to answer for this key regardless of its content. */
+  injectedRejection?: (key: string) => RejectCode | undefined;
 }
 
 const reject = (key: string, code: RejectCode, message: string, currentVersion?: number): RecordResult => ({
@@ -50,6 +52,8 @@ export function processBatch(batch: BatchIn, batchId: string, deps: Deps): Batch
 
 function processRecord(provinceCode: string, record: BatchRecordIn, deps: Deps): RecordResult {
   const { kind, key, data } = record;
+  const injected = deps.injectedRejection?.(key);
+  if (injected) return reject(key, injected, `${injected} (injected by the simulator's rejectKeys fault)`);
   if (!isCurrentProvinceCode(provinceCode)) {
     return reject(
       key,

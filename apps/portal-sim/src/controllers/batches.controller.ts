@@ -56,6 +56,7 @@ export class BatchesController {
       records: this.sim.records,
       registry: this.sim.registry,
       now: () => this.sim.now(),
+      injectedRejection: (k) => this.sim.faults.rejectionOf(k),
     });
     this.sim.idempotency.save(key, bodyHash, 200, response);
     this.sim.stats.batchesStored += 1;

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
+import { contentHash, isCurrentProvinceCode, RECORD_KINDS } from '@txng/national-model';
 import { timingSafeEqual } from 'node:crypto';
 import { SimHttpError } from '../http/sim-http.error';
 import { SimContext } from '../state/sim-context';
@@ -39,6 +40,54 @@ export class SimAdminController {
   stats(@Headers('x-sim-admin') admin: string | undefined): Record<string, unknown> {
     this.guard(admin);
     return this.sim.stats.view(this.sim.records.size);
+  }
+
+  /**
+   * Plants or alters what the portal holds for a key, bypassing every check (reconciliation tests
+   * and demos): `{version, data, provinceCode}`. The key keeps its portal id.
+   */
+  @Put('records/:kind/:key')
+  @HttpCode(200)
+  putRecord(
+    @Headers('x-sim-admin') admin: string | undefined,
+    @Param('kind') kind: string,
+    @Param('key') key: string,
+    @Body() body: unknown,
+  ): Record<string, unknown> {
+    this.guard(admin);
+    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const problems: string[] = [];
+    if (!(RECORD_KINDS as readonly string[]).includes(kind))
+      problems.push(`kind must be one of ${RECORD_KINDS.join(', ')}`);
+    if (!Number.isInteger(b.version) || (b.version as number) < 1)
+      problems.push('version must be a whole number >= 1');
+    if (typeof b.data !== 'object' || b.data === null || Array.isArray(b.data))
+      problems.push('data must be an object');
+    if (typeof b.provinceCode !== 'string' || !isCurrentProvinceCode(b.provinceCode))
+      problems.push('provinceCode must be a current province code');
+    if (problems.length > 0) throw new SimHttpError(400, { error: 'invalid_request', details: problems });
+    const stored = this.sim.records.put({
+      kind: kind as (typeof RECORD_KINDS)[number],
+      key,
+      version: b.version as number,
+      contentHash: contentHash(b.data),
+      provinceCode: b.provinceCode as string,
+      data: b.data,
+    });
+    return { kind, key, version: stored.version, portalId: stored.portalId, contentHash: stored.contentHash };
+  }
+
+  /** Drops a key from the portal, as if it had lost it (reconciliation tests and demos). */
+  @Delete('records/:kind/:key')
+  @HttpCode(200)
+  deleteRecord(
+    @Headers('x-sim-admin') admin: string | undefined,
+    @Param('kind') kind: string,
+    @Param('key') key: string,
+  ): Record<string, unknown> {
+    this.guard(admin);
+    if (!this.sim.records.delete(kind, key)) throw new SimHttpError(404, { error: 'record_not_found' });
+    return { deleted: true, kind, key };
   }
 
   private guard(given: string | undefined): void {

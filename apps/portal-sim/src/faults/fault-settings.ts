@@ -24,7 +24,20 @@ export interface FaultSettings {
   dropMode: 'before' | 'after-store';
   /** Every API route (token included) answers 503 until `until` (epoch ms; null = until cleared). */
   outage: { until: number | null } | null;
+  /**
+   * Records whose key is listed are answered `rejected` with that code (checked before anything
+   * else), so a conforming hub can be shown each refusal. Replaced as a whole by a patch.
+   */
+  rejectKeys: Record<string, RejectCode>;
 }
+
+export type RejectCode = 'INVALID_RECORD' | 'GTIN_PREFIX_OWNER' | 'UNKNOWN_PROVINCE' | 'VERSION_GAP';
+export const REJECT_CODES: readonly RejectCode[] = [
+  'INVALID_RECORD',
+  'GTIN_PREFIX_OWNER',
+  'UNKNOWN_PROVINCE',
+  'VERSION_GAP',
+];
 
 export const NO_FAULTS: FaultSettings = {
   errorRate: 0,
@@ -36,4 +49,5 @@ export const NO_FAULTS: FaultSettings = {
   dropNext: 0,
   dropMode: 'before',
   outage: null,
+  rejectKeys: {},
 };

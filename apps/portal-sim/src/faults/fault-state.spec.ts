@@ -38,4 +38,14 @@ describe('FaultState', () => {
     f.apply({ outage: false });
     expect(f.outageRetryAfter()).toBeNull();
   });
+  it('rejects listed keys with the given code, refuses unknown codes, and clears with {}', () => {
+    const f = new FaultState(NO_FAULTS, () => now);
+    expect(f.apply({ rejectKeys: { 'org:0301234567': 'INVALID_RECORD' } })).toMatchObject({ ok: true });
+    expect(f.rejectionOf('org:0301234567')).toBe('INVALID_RECORD');
+    expect(f.rejectionOf('toString')).toBeUndefined();
+    expect(f.apply({ rejectKeys: { k: 'NOPE' } })).toMatchObject({ ok: false });
+    expect(f.apply({ rejectKeys: [] })).toMatchObject({ ok: false });
+    expect(f.apply({ rejectKeys: {} })).toMatchObject({ ok: true });
+    expect(f.rejectionOf('org:0301234567')).toBeUndefined();
+  });
 });

@@ -1,4 +1,4 @@
-import { type FaultSettings, NO_FAULTS } from './fault-settings';
+import { type FaultSettings, NO_FAULTS, REJECT_CODES, type RejectCode } from './fault-settings';
 
 const SERVER_ERRORS = [500, 502, 503, 504] as const;
 
@@ -74,6 +74,13 @@ export class FaultState {
       if (typeof outage === 'string') problems.push(outage);
       else next.outage = outage;
     }
+    if (p.rejectKeys !== undefined) {
+      const v = p.rejectKeys;
+      const entries = typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.entries(v) : null;
+      if (!entries || entries.some(([, code]) => !REJECT_CODES.includes(code as RejectCode)))
+        problems.push(`rejectKeys must be an object of key → one of ${REJECT_CODES.join(', ')}`);
+      else next.rejectKeys = Object.fromEntries(entries);
+    }
     if (p.tokenExpiry !== undefined && typeof p.tokenExpiry !== 'boolean')
       problems.push('tokenExpiry must be true or false');
     const known = new Set([...Object.keys(NO_FAULTS), 'clear', 'tokenExpiry']);
@@ -110,6 +117,11 @@ export class FaultState {
       return pick();
     }
     return this.settings.errorRate > 0 && this.random() < this.settings.errorRate ? pick() : null;
+  }
+
+  /** The injected refusal of a record key, if any. */
+  rejectionOf(key: string): RejectCode | undefined {
+    return Object.hasOwn(this.settings.rejectKeys, key) ? this.settings.rejectKeys[key] : undefined;
   }
 
   /** Whether to drop this batch call's connection, and when. */

@@ -29,6 +29,11 @@ export class RecordStore {
     return stored;
   }
 
+  /** Test and demo control (`DELETE /__sim/records/...`): forgets a key; false when none was held. */
+  delete(kind: string, key: string): boolean {
+    return this.records.delete(id(kind, key));
+  }
+
   summary(provinceCode: string): { counts: Record<RecordKind, number>; digest: string } {
     const counts: Record<RecordKind, number> = { product: 0, location: 0, organization: 0, lot: 0, event: 0 };
     const held: StoredRecord[] = [];

@@ -1,3 +1,5 @@
+import { type SyncOptions } from './sync-config';
+
 /** The validated configuration every process runs with (hub-interface.md, "Processes and configuration"). */
 export interface PortalEndpoint {
   baseUrl: string;
@@ -24,6 +26,13 @@ export interface HubConfig {
   secretKey: string;
   /** True when secretKey is the development fallback, so the process can warn about it. */
   secretKeyIsDevelopmentDefault: boolean;
+  /**
+   * Check products against the portal's GS1 company prefix registry (GTIN_PREFIX_OWNER). On by
+   * default; `PREFIX_REGISTRY_CHECK=off` is for test rigs that run without any portal.
+   */
+  prefixRegistryCheck: boolean;
+  /** Portal sync and reconciliation knobs (SYNC_* and RECONCILE_* variables, docs/sync.md). */
+  sync: SyncOptions;
 }
 
 /** Injection token for HubConfig. */

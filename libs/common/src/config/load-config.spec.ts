@@ -19,6 +19,23 @@ describe('loadConfig', () => {
     expect(config.nodeEnv).toBe('development');
     expect(config.portalSandbox).toBeNull();
     expect(config.secretKeyIsDevelopmentDefault).toBe(true);
+    expect(config.prefixRegistryCheck).toBe(true);
+  });
+
+  it('reads the sync knobs with their defaults and names each bad one', () => {
+    expect(loadConfig({}).sync).toMatchObject({ tickMs: 1000, lingerMs: 1000, maxRecords: 500, maxAttempts: 0 });
+    expect(loadConfig({ SYNC_LINGER_MS: '250' }).sync.lingerMs).toBe(250);
+    expect(problemsOf({ SYNC_TICK_MS: '10', SYNC_BATCH_MAX_RECORDS: '501', RECONCILE_EVERY_MS: 'x' })).toEqual([
+      'SYNC_TICK_MS',
+      'SYNC_BATCH_MAX_RECORDS',
+      'RECONCILE_EVERY_MS',
+    ]);
+  });
+
+  it('turns the prefix-registry check off only when asked, and names a bad value', () => {
+    expect(loadConfig({ PREFIX_REGISTRY_CHECK: 'off' }).prefixRegistryCheck).toBe(false);
+    expect(loadConfig({ PREFIX_REGISTRY_CHECK: 'ON' }).prefixRegistryCheck).toBe(true);
+    expect(problemsOf({ PREFIX_REGISTRY_CHECK: 'no' })).toEqual(['PREFIX_REGISTRY_CHECK']);
   });
 
   it.each([['abc'], ['0'], ['70000'], ['3000.5'], ['-1']])('names PORT when it is %s', (port) => {

@@ -1,3 +1,4 @@
+import { readSyncOptions } from './sync-config';
 import { type HubConfig, type NodeEnv, type PortalEndpoint } from './hub-config';
 
 /** Defaults from hub-interface.md; the portal defaults point at the bundled simulator (apps/portal-sim). */
@@ -11,6 +12,7 @@ export const CONFIG_DEFAULTS = {
   PORTAL_CLIENT_ID: 'txng-hub-dev',
   PORTAL_CLIENT_SECRET: 'txng-hub-dev-secret',
   NODE_ENV: 'development',
+  PREFIX_REGISTRY_CHECK: 'on',
 } as const;
 
 /**
@@ -138,6 +140,13 @@ export function loadConfig(env: Env = process.env): HubConfig {
     });
   }
 
+  const prefixCheckRaw = read('PREFIX_REGISTRY_CHECK').toLowerCase();
+  if (!['on', 'off'].includes(prefixCheckRaw)) {
+    problems.push({ variable: 'PREFIX_REGISTRY_CHECK', message: `must be on or off (got "${prefixCheckRaw}")` });
+  }
+
+  const sync = readSyncOptions(env, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -152,6 +161,8 @@ export function loadConfig(env: Env = process.env): HubConfig {
     adminToken,
     secretKey: secretKeyRaw ?? DEVELOPMENT_SECRET_KEY,
     secretKeyIsDevelopmentDefault: secretKeyRaw === null,
+    prefixRegistryCheck: prefixCheckRaw === 'on',
+    sync,
   };
 }
 

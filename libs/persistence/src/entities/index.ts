@@ -5,6 +5,7 @@ import { EventIdentifierEntity } from './event-identifier.entity';
 import { MappingVersionEntity } from './mapping-version.entity';
 import { ReceiptRecordEntity } from './receipt-record.entity';
 import { ReceiptEntity } from './receipt.entity';
+import { ReconciliationRunEntity } from './reconciliation-run.entity';
 import { RecordStatusHistoryEntity } from './record-status-history.entity';
 import { RecordVersionEntity } from './record-version.entity';
 import { RecordEntity } from './record.entity';
@@ -17,6 +18,7 @@ export * from './event-identifier.entity';
 export * from './mapping-version.entity';
 export * from './receipt-record.entity';
 export * from './receipt.entity';
+export * from './reconciliation-run.entity';
 export * from './record-status-history.entity';
 export * from './record-version.entity';
 export * from './record.entity';
@@ -34,4 +36,5 @@ export const ENTITIES = [
   ReceiptRecordEntity,
   ConflictEntity,
   EventIdentifierEntity,
+  ReconciliationRunEntity,
 ];

@@ -30,6 +30,14 @@ export class RecordVersionEntity {
   @Column('integer', { name: 'mapping_version', nullable: true }) mappingVersion!: number | null;
   @Column('text', { name: 'webhook_id', nullable: true }) webhookId!: string | null;
   @Column('jsonb', { name: 'poll_page', nullable: true }) pollPage!: Record<string, unknown> | null;
+  /** Sync (docs/sync.md): the portal version it was or will be sent as, and what came of it. */
+  @Column('integer', { name: 'portal_version', nullable: true }) portalVersion!: number | null;
+  @Column('text', { name: 'portal_id', nullable: true }) portalId!: string | null;
+  @Column('text', { name: 'sync_target', nullable: true }) syncTarget!: 'production' | 'sandbox' | null;
+  @Column('timestamptz', { name: 'synced_at', nullable: true }) syncedAt!: Date | null;
+  @Column('integer', { name: 'sync_attempts', default: 0 }) syncAttempts!: number;
+  @Column('jsonb', { name: 'sync_error', nullable: true }) syncError!: Record<string, unknown> | null;
+  @Column('bigint', { name: 'sync_batch_id', nullable: true }) syncBatchId!: string | null;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt!: Date;
 }

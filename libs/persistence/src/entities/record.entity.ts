@@ -20,6 +20,9 @@ export class RecordEntity {
   @Column('text', { name: 'source_key', nullable: true }) sourceKey!: string | null;
   @Column('text') status!: RecordStatus;
   @Column('integer', { name: 'synced_version', nullable: true }) syncedVersion!: number | null;
+  /** Versions the production portal holds of this key from the hub (sync, docs/sync.md). */
+  @Column('integer', { name: 'portal_version', default: 0 }) portalVersion!: number;
+  @Column('text', { name: 'portal_id', nullable: true }) portalId!: string | null;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt!: Date;
 }

@@ -1,9 +1,19 @@
 import { Foundation1764230400000 } from './1764230400000-foundation';
 import { SourcesAndReceipts1764234000000 } from './1764234000000-sources-and-receipts';
 import { Records1764237600000 } from './1764237600000-records';
+import { PipelineOperations1764241200000 } from './1764241200000-pipeline-operations';
+import { PortalSync1764244800000 } from './1764244800000-portal-sync';
+import { AdminSearch1764248400000 } from './1764248400000-admin-search';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
  * so the process knows exactly which schema versions it understands.
  */
-export const MIGRATIONS = [Foundation1764230400000, SourcesAndReceipts1764234000000, Records1764237600000];
+export const MIGRATIONS = [
+  Foundation1764230400000,
+  SourcesAndReceipts1764234000000,
+  Records1764237600000,
+  PipelineOperations1764241200000,
+  PortalSync1764244800000,
+  AdminSearch1764248400000,
+];

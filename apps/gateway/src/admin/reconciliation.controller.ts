@@ -1,0 +1,106 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { AppError, badRequest, ErrorCode } from '@txng/common';
+import { isCurrentProvinceCode } from '@txng/national-model';
+import { AuditService, type Principal } from '@txng/persistence';
+import { PORTAL_CLIENTS, type PortalClients, type PortalTarget } from '@txng/portal-client';
+import { ReconciliationService, type ReconciliationView } from '@txng/workers';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { RequireRole } from '../auth/roles.decorator';
+
+/**
+ * The hub's counts and digest of a province beside the portal's (docs/sync.md, "Reconciliation").
+ * GET answers the stored runs (no portal call: viewers cannot load the portal); POST runs one now.
+ */
+@ApiTags('admin: reconciliation')
+@ApiBearerAuth()
+@Controller('v1/admin/provinces/:code/reconciliation')
+export class ReconciliationController {
+  constructor(
+    private readonly reconciliation: ReconciliationService,
+    private readonly audit: AuditService,
+    @Inject(PORTAL_CLIENTS) private readonly clients: PortalClients,
+  ) {}
+
+  @Get()
+  @RequireRole('viewer')
+  @ApiOperation({ summary: 'The latest reconciliation run of a province (and the nine before it).' })
+  @ApiQuery({ name: 'target', required: false, enum: ['production', 'sandbox'] })
+  async latest(
+    @Param('code') code: string,
+    @Query('target') target?: string,
+  ): Promise<{
+    provinceCode: string;
+    target: PortalTarget;
+    latest: ReconciliationView | null;
+    previous: ReconciliationView[];
+  }> {
+    const t = this.check(code, target);
+    const runs = await this.reconciliation.latest(code, t, 10);
+    return { provinceCode: code, target: t, latest: runs[0] ?? null, previous: runs.slice(1) };
+  }
+
+  @Post()
+  @HttpCode(200)
+  @RequireRole('operator')
+  @ApiOperation({
+    summary: 'Reconcile a province with the portal now: compare digests, read back, repair. Audited.',
+  })
+  @ApiQuery({ name: 'target', required: false, enum: ['production', 'sandbox'] })
+  async runNow(
+    @Param('code') code: string,
+    @CurrentPrincipal() who: Principal,
+    @Query('target') target?: string,
+  ): Promise<ReconciliationView> {
+    const t = this.check(code, target);
+    let run: ReconciliationView | null;
+    try {
+      run = await this.reconciliation.run(code, t, 'operator', who.actor);
+    } catch (error) {
+      // The failed run is stored too; the audit log says who asked for it.
+      await this.audit.record({
+        actor: who.actor,
+        action: 'reconciliation.run',
+        target: `province:${code}`,
+        details: { target: t, error: (error as Error).message },
+      });
+      throw error;
+    }
+    if (!run) {
+      throw new AppError(
+        ErrorCode.Conflict,
+        `A reconciliation of province ${code} (${t}) is already running; read its result with GET when it ends.`,
+        { status: 409 },
+      );
+    }
+    await this.audit.record({
+      actor: who.actor,
+      action: 'reconciliation.run',
+      target: `province:${code}`,
+      details: {
+        target: t,
+        runId: run.id,
+        agreed: run.agreed,
+        differing: run.differing.length,
+        repaired: run.repaired,
+      },
+    });
+    return run;
+  }
+
+  private check(code: string, target: string | undefined): PortalTarget {
+    if (!/^\d{2}$/.test(code) || !isCurrentProvinceCode(code)) {
+      throw badRequest(`"${code}" is not one of the 34 current province codes.`, [
+        { path: 'code', message: 'a current two-digit province code' },
+      ]);
+    }
+    const t = target ?? 'production';
+    if (t !== 'production' && t !== 'sandbox') {
+      throw badRequest('target must be production or sandbox.', [
+        { path: 'target', message: 'production|sandbox' },
+      ]);
+    }
+    if (!this.clients[t]) throw badRequest(`No ${t} portal is configured (PORTAL_SANDBOX_BASE_URL).`);
+    return t;
+  }
+}

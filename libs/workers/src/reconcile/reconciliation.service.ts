@@ -1,0 +1,235 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AppError, ErrorCode } from '@txng/common';
+import { type RecordKind, summaryDigest } from '@txng/national-model';
+import { type ReconciliationDifference, ReconciliationRunEntity } from '@txng/persistence';
+import {
+  PORTAL_CLIENTS,
+  type PortalClients,
+  type PortalRecordInfo,
+  type PortalTarget,
+} from '@txng/portal-client';
+import { type DataSource } from 'typeorm';
+import { SYNC_OPTIONS, type SyncOptions } from '../sync/sync.options';
+import { repairKey } from './reconciliation-repair';
+
+export interface ReconciliationView {
+  id: string;
+  provinceCode: string;
+  target: PortalTarget;
+  trigger: string;
+  requestedBy: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  agreed: boolean | null;
+  hub: { counts: Record<string, number> | null; digest: string | null };
+  portal: { counts: Record<string, number> | null; digest: string | null };
+  differing: ReconciliationDifference[];
+  checked: number;
+  unchecked: number;
+  portalOnly: number | null;
+  repaired: number;
+  error: string | null;
+}
+
+interface HubLine {
+  kind: RecordKind;
+  key: string;
+  version: number;
+  content_hash: string | null;
+}
+
+const KINDS: RecordKind[] = ['product', 'location', 'organization', 'lot', 'event'];
+
+/**
+ * Compares what the hub believes a portal holds for a province (`record_sync`) with the portal's
+ * summary, finds the differing keys by reading back the hub's keys, and puts them back in the
+ * sync queue (docs/sync.md, "Reconciliation"). One run per province and target at a time.
+ */
+@Injectable()
+export class ReconciliationService {
+  private readonly logger = new Logger(ReconciliationService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(PORTAL_CLIENTS) private readonly clients: PortalClients,
+    @Inject(SYNC_OPTIONS) private readonly options: SyncOptions,
+  ) {}
+
+  /** (province, target) pairs the hub has synced anything to: what the schedule reconciles. */
+  async syncedProvinces(): Promise<Array<{ provinceCode: string; target: PortalTarget }>> {
+    return this.dataSource.query(
+      `SELECT DISTINCT province_code AS "provinceCode", target FROM record_sync WHERE portal_version > 0`,
+    );
+  }
+
+  async latest(provinceCode: string, target: PortalTarget, limit = 1): Promise<ReconciliationView[]> {
+    const rows = await this.dataSource.getRepository(ReconciliationRunEntity).find({
+      where: { provinceCode, target },
+      order: { id: 'DESC' },
+      take: limit,
+    });
+    return rows.map(toView);
+  }
+
+  /**
+   * Runs one reconciliation now. Null when another run of the same province and target holds the
+   * lock (the caller decides whether that is an error). Portal errors are stored on the run and
+   * rethrown after it is saved.
+   */
+  async run(
+    provinceCode: string,
+    target: PortalTarget,
+    trigger: 'schedule' | 'operator' | 'sync',
+    requestedBy: string | null = null,
+  ): Promise<ReconciliationView | null> {
+    const client = this.clients[target];
+    if (!client) {
+      throw new AppError(ErrorCode.BadRequest, `No ${target} portal is configured; nothing to reconcile.`, {
+        status: 400,
+      });
+    }
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const locked = (await runner.query(
+        `SELECT pg_try_advisory_lock(hashtext('txng-reconcile'), hashtext($1::text || ':' || $2::text)) AS ok`,
+        [provinceCode, target],
+      )) as Array<{ ok: boolean }>;
+      const ok = locked[0].ok;
+      if (!ok) return null;
+      try {
+        return await this.runLocked(provinceCode, target, trigger, requestedBy);
+      } finally {
+        await runner.query(
+          `SELECT pg_advisory_unlock(hashtext('txng-reconcile'), hashtext($1::text || ':' || $2::text))`,
+          [provinceCode, target],
+        );
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async runLocked(
+    provinceCode: string,
+    target: PortalTarget,
+    trigger: string,
+    requestedBy: string | null,
+  ): Promise<ReconciliationView> {
+    const client = this.clients[target]!;
+    const repo = this.dataSource.getRepository(ReconciliationRunEntity);
+    const run = await repo.save(
+      repo.create({
+        provinceCode,
+        target,
+        trigger,
+        requestedBy,
+        startedAt: new Date(),
+        differing: [],
+        checked: 0,
+        unchecked: 0,
+        repaired: 0,
+      }),
+    );
+    let failure: Error | null = null;
+    try {
+      // Newest synced first: the bounded read-back looks where a difference most likely is.
+      const lines: HubLine[] = await this.dataSource.query(
+        `SELECT kind, key, portal_version AS version, content_hash FROM record_sync
+          WHERE target = $1 AND province_code = $2 AND portal_version > 0
+          ORDER BY synced_at DESC NULLS LAST, kind, key`,
+        [target, provinceCode],
+      );
+      run.hubCounts = countByKind(lines);
+      run.hubDigest = summaryDigest(lines);
+      const summary = await client.getProvinceSummary(provinceCode);
+      run.portalCounts = Object.fromEntries(KINDS.map((k) => [k, summary.counts[k] ?? 0]));
+      run.portalDigest = summary.digest;
+      run.agreed = run.hubDigest === run.portalDigest;
+      if (!run.agreed) await this.findAndRepair(run, lines, client.getRecord.bind(client));
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      run.error = `${(error as { code?: string }).code ?? 'error'}: ${(error as Error).message}`;
+    }
+    run.finishedAt = new Date();
+    await repo.save(run);
+    if (failure) throw failure;
+    if (!run.agreed)
+      this.logger.warn(
+        `province ${provinceCode} (${target}) differs from the portal: ${run.differing.length} keys, ${run.repaired} repaired`,
+      );
+    return toView(run);
+  }
+
+  private async findAndRepair(
+    run: ReconciliationRunEntity,
+    lines: HubLine[],
+    read: (kind: RecordKind, key: string) => Promise<PortalRecordInfo | null>,
+  ): Promise<void> {
+    const limit = Math.min(lines.length, this.options.reconcileMaxReadBack);
+    const checkedLines = lines.slice(0, limit);
+    const answers = new Array<PortalRecordInfo | null>(checkedLines.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < checkedLines.length) {
+        const i = next++;
+        answers[i] = await read(checkedLines[i].kind, checkedLines[i].key);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.reconcileConcurrency, limit) }, worker));
+    run.checked = checkedLines.length;
+    run.unchecked = lines.length - checkedLines.length;
+
+    let missing = 0;
+    const differing: ReconciliationDifference[] = [];
+    checkedLines.forEach((line, i) => {
+      const held = answers[i];
+      if (!held) missing += 1;
+      if (held && held.version === line.version && held.contentHash === line.content_hash) return;
+      differing.push({
+        kind: line.kind,
+        key: line.key,
+        hubVersion: line.version,
+        portalVersion: held?.version ?? null,
+      });
+    });
+    for (const d of differing) {
+      const held = answers[checkedLines.findIndex((l) => l.kind === d.kind && l.key === d.key)];
+      d.action = await repairKey(this.dataSource, run.target, d, held);
+      if (d.action !== 'in-flight') run.repaired += 1;
+    }
+    run.differing = differing;
+    const portalTotal = Object.values(run.portalCounts ?? {}).reduce((a, b) => a + b, 0);
+    // Keys only the portal holds cannot be named by read-back; when every hub key was checked,
+    // their number is what the portal holds beyond the hub's keys it still has.
+    run.portalOnly = run.unchecked === 0 ? portalTotal - (lines.length - missing) : null;
+  }
+}
+
+function countByKind(lines: HubLine[]): Record<string, number> {
+  const counts: Record<string, number> = Object.fromEntries(KINDS.map((k) => [k, 0]));
+  for (const l of lines) counts[l.kind] = (counts[l.kind] ?? 0) + 1;
+  return counts;
+}
+
+function toView(run: ReconciliationRunEntity): ReconciliationView {
+  return {
+    id: String(run.id),
+    provinceCode: run.provinceCode,
+    target: run.target,
+    trigger: run.trigger,
+    requestedBy: run.requestedBy,
+    startedAt: new Date(run.startedAt).toISOString(),
+    finishedAt: run.finishedAt ? new Date(run.finishedAt).toISOString() : null,
+    agreed: run.agreed,
+    hub: { counts: run.hubCounts, digest: run.hubDigest },
+    portal: { counts: run.portalCounts, digest: run.portalDigest },
+    differing: run.differing,
+    checked: run.checked,
+    unchecked: run.unchecked,
+    portalOnly: run.portalOnly,
+    repaired: run.repaired,
+    error: run.error,
+  };
+}

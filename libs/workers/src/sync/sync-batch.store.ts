@@ -1,0 +1,473 @@
+import { type RecordKind } from '@txng/national-model';
+import { batchIdempotencyKey, type PortalRecord, type PortalTarget } from '@txng/portal-client';
+import { type DataSource, type EntityManager } from 'typeorm';
+import { type SyncOptions } from './sync.options';
+import { TARGET_SQL } from './sync-target';
+
+/** One version in a claimed batch, with the portal version it is sent as. */
+export interface BatchItem {
+  id: string;
+  kind: RecordKind;
+  key: string;
+  version: number;
+  portalVersion: number;
+  contentHash: string;
+}
+
+/** A batch written to `sync_batch` before it is sent: re-sent as is until it is acknowledged. */
+export interface ClaimedBatch {
+  id: string;
+  provinceCode: string;
+  target: PortalTarget;
+  idempotencyKey: string;
+  attempts: number;
+  items: BatchItem[];
+  records: PortalRecord[];
+}
+
+/** What one version became after the portal answered (or the hub gave up). */
+export interface ItemOutcome {
+  id: string;
+  kind: string;
+  key: string;
+  /** `ready`: back in the queue, unclaimed (stale, to be re-sent after the portal's version). */
+  status: 'synced' | 'rejected' | 'failed' | 'ready';
+  reason: string;
+  portalId?: string | null;
+  /** The portal version the portal now holds of this key, when known. */
+  portalVersion?: number | null;
+  contentHash?: string;
+  error?: Record<string, unknown> | null;
+  finding?: { code: string; message: string; path: string } | null;
+}
+
+const RETRYABLE_PG = new Set(['40P01', '40001']);
+
+/**
+ * The sync's PostgreSQL side: claiming versions into batches, taking over batches whose sender
+ * died, and writing what the portal answered. Every claim and acknowledgement is one transaction.
+ */
+export class SyncBatchStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: SyncOptions,
+  ) {}
+
+  /**
+   * Provinces and targets with unclaimed ready versions or pending batches that are due. For a
+   * target with no portal configured, only versions not yet marked unsendable count (they are
+   * marked once, then wait quietly until a portal is configured).
+   */
+  async provincesWithWork(
+    targetsWithoutPortal: PortalTarget[] = [],
+  ): Promise<Array<{ provinceCode: string; target: PortalTarget }>> {
+    return this.dataSource.query(
+      `SELECT DISTINCT s.province_code AS "provinceCode", ${TARGET_SQL} AS target
+         FROM source s
+        WHERE EXISTS (SELECT 1 FROM record_version rv
+                       WHERE rv.source_key = s.key AND rv.status = 'ready' AND rv.sync_batch_id IS NULL
+                         AND (rv.sync_error IS NULL OR NOT (${TARGET_SQL} = ANY($1::text[]))))
+       UNION
+       SELECT province_code, target FROM sync_batch
+        WHERE status = 'pending' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())`,
+      [targetsWithoutPortal],
+    );
+  }
+
+  /**
+   * Versions of `testing` sources while no sandbox portal is configured stay `ready`; each gets one
+   * history row saying why, the first time it is seen. Returns how many were newly marked.
+   */
+  async markUnsendable(provinceCode: string, target: PortalTarget, reason: string): Promise<number> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH marked AS (
+         UPDATE record_version rv SET sync_error = jsonb_build_object('code', 'NO_PORTAL', 'message', $3::text),
+                updated_at = now()
+           FROM source s
+          WHERE s.key = rv.source_key AND rv.status = 'ready' AND rv.sync_batch_id IS NULL
+            AND rv.sync_error IS NULL AND s.province_code = $1 AND ${TARGET_SQL} = $2
+          RETURNING rv.id)
+       INSERT INTO record_status_history (record_version_id, status, reason)
+       SELECT id, 'ready', $3 FROM marked RETURNING record_version_id`,
+      [provinceCode, target, reason],
+    );
+    return rows.length;
+  }
+
+  /**
+   * Claims the next batch of a province and target: the oldest ready versions, only the lowest
+   * unsent version of each key (and none of a key with a version already claimed), up to the size
+   * limits, under a per-(province, target) advisory lock and the records' row locks (SKIP LOCKED:
+   * a key the pipeline is writing waits for the next round). Records that alone exceed the byte
+   * limit become `failed` on the spot. Null when nothing is due (or a smaller batch should linger).
+   */
+  async claim(provinceCode: string, target: PortalTarget): Promise<ClaimedBatch | null> {
+    return this.transaction(async (m) => {
+      const [{ ok }]: Array<{ ok: boolean }> = await m.query(
+        `SELECT pg_try_advisory_xact_lock(hashtext('txng-sync'), hashtext($1::text || ':' || $2::text)) AS ok`,
+        [provinceCode, target],
+      );
+      if (!ok) return null;
+      const candidates: Array<{
+        id: string;
+        kind: RecordKind;
+        key: string;
+        version: number;
+        content_hash: string;
+        data: unknown;
+        lingered: boolean;
+      }> = await m.query(
+        `SELECT rv.id, rv.kind, rv.key, rv.version, rv.content_hash, rv.data,
+                rv.created_at <= now() - make_interval(secs => $4::double precision / 1000) AS lingered
+           FROM record_version rv JOIN source s ON s.key = rv.source_key
+          WHERE rv.status = 'ready' AND rv.sync_batch_id IS NULL
+            AND s.province_code = $1 AND ${TARGET_SQL} = $2
+            AND NOT EXISTS (SELECT 1 FROM record_version p
+                             WHERE p.kind = rv.kind AND p.key = rv.key AND p.status = 'ready' AND p.version < rv.version)
+          ORDER BY rv.id
+          LIMIT $3`,
+        [provinceCode, target, this.options.maxRecords, this.options.lingerMs],
+      );
+      if (candidates.length === 0) return null;
+      if (candidates.length < this.options.maxRecords && !candidates.some((c) => c.lingered)) return null;
+
+      const locked: Array<{ kind: string; key: string; portal_version: number }> = await m.query(
+        `SELECT r.kind, r.key, COALESCE(rs.portal_version, 0) AS portal_version
+           FROM record r
+           LEFT JOIN record_sync rs ON rs.kind = r.kind AND rs.key = r.key AND rs.target = $3
+          WHERE (r.kind, r.key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+          ORDER BY r.kind COLLATE "C", r.key COLLATE "C"
+          FOR UPDATE OF r SKIP LOCKED`,
+        [candidates.map((c) => c.kind), candidates.map((c) => c.key), target],
+      );
+      const portalVersions = new Map(locked.map((l) => [`${l.kind}\u0000${l.key}`, l.portal_version]));
+
+      const envelope = Buffer.byteLength(JSON.stringify({ provinceCode, records: [] }));
+      let bytes = envelope;
+      const items: BatchItem[] = [];
+      const records: PortalRecord[] = [];
+      const tooLarge: ItemOutcome[] = [];
+      for (const c of candidates) {
+        const held = portalVersions.get(`${c.kind}\u0000${c.key}`);
+        if (held === undefined) continue;
+        const record: PortalRecord = { kind: c.kind, key: c.key, version: held + 1, data: c.data };
+        const size = Buffer.byteLength(JSON.stringify(record));
+        if (envelope + size > this.options.maxBytes) {
+          tooLarge.push({
+            id: c.id,
+            kind: c.kind,
+            key: c.key,
+            status: 'failed',
+            reason: `sync: the record alone is ${size} bytes of JSON, over the ${this.options.maxBytes}-byte batch limit`,
+            error: { code: 'BATCH_TOO_LARGE', message: `record is ${size} bytes of JSON` },
+          });
+          continue;
+        }
+        if (bytes + (records.length > 0 ? 1 : 0) + size > this.options.maxBytes) break;
+        bytes += (records.length > 0 ? 1 : 0) + size;
+        records.push(record);
+        items.push({
+          id: c.id,
+          kind: c.kind,
+          key: c.key,
+          version: c.version,
+          portalVersion: held + 1,
+          contentHash: c.content_hash,
+        });
+      }
+      if (tooLarge.length > 0) await this.writeOutcomes(m, null, tooLarge, target, provinceCode);
+      if (items.length === 0) return null;
+
+      const idempotencyKey = batchIdempotencyKey(provinceCode, records);
+      const [batch]: Array<{ id: string }> = await m.query(
+        `INSERT INTO sync_batch (province_code, target, idempotency_key, items, record_count, attempts, lease_until)
+         VALUES ($1, $2, $3, $4::jsonb, $5, 1, now() + make_interval(secs => $6::double precision / 1000))
+         RETURNING id`,
+        [provinceCode, target, idempotencyKey, JSON.stringify(items), items.length, this.options.leaseMs],
+      );
+      const [, updated]: [unknown, number] = await m.query(
+        `UPDATE record_version rv
+            SET sync_batch_id = $1, portal_version = x.portal_version, sync_target = $2,
+                sync_attempts = rv.sync_attempts + 1, updated_at = now()
+           FROM jsonb_to_recordset($3::jsonb) AS x(id bigint, portal_version int)
+          WHERE rv.id = x.id AND rv.status = 'ready' AND rv.sync_batch_id IS NULL`,
+        [batch.id, target, JSON.stringify(items.map((i) => ({ id: i.id, portal_version: i.portalVersion })))],
+      );
+      if (updated !== items.length)
+        throw new Error(`claim of batch ${batch.id} raced: ${updated}/${items.length}`);
+      return { id: String(batch.id), provinceCode, target, idempotencyKey, attempts: 1, items, records };
+    });
+  }
+
+  /**
+   * Pending batches of a province and target that are due and whose lease ran out (never sent
+   * after a deferral, or their sender died): leased to this worker and rebuilt exactly as first
+   * claimed, so the portal sees the same body under the same Idempotency-Key.
+   */
+  async takeDue(provinceCode: string, target: PortalTarget, limit: number): Promise<ClaimedBatch[]> {
+    const [rows]: [
+      Array<{ id: string; idempotency_key: string; items: BatchItem[]; attempts: number }>,
+      number,
+    ] = await this.dataSource.query(
+      `UPDATE sync_batch b
+            SET lease_until = now() + make_interval(secs => $4::double precision / 1000), attempts = b.attempts + 1
+          WHERE b.id IN (SELECT id FROM sync_batch
+                          WHERE status = 'pending' AND province_code = $1 AND target = $2
+                            AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
+                          ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+          RETURNING b.id, b.idempotency_key, b.items, b.attempts`,
+      [provinceCode, target, limit, this.options.leaseMs],
+    );
+    const batches: ClaimedBatch[] = [];
+    for (const row of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
+      const ids = row.items.map((i) => i.id);
+      const versions: Array<{ id: string; data: unknown; status: string; sync_batch_id: string | null }> =
+        await this.dataSource.query(
+          `SELECT id, data, status, sync_batch_id FROM record_version WHERE id = ANY($1::bigint[])`,
+          [ids],
+        );
+      const byId = new Map(versions.map((v) => [String(v.id), v]));
+      const intact = row.items.every((i) => {
+        const v = byId.get(String(i.id));
+        return v && v.status === 'ready' && String(v.sync_batch_id) === String(row.id);
+      });
+      if (!intact) {
+        // Someone changed a claimed version (an operator, a bug): the body cannot be rebuilt, so the
+        // batch is given up and whatever is still claimed goes back to the queue under a new batch.
+        await this.abandon(String(row.id), 'a claimed version changed before the batch was acknowledged');
+        continue;
+      }
+      await this.dataSource.query(
+        `UPDATE record_version SET sync_attempts = sync_attempts + 1 WHERE sync_batch_id = $1 AND status = 'ready'`,
+        [row.id],
+      );
+      batches.push({
+        id: String(row.id),
+        provinceCode,
+        target,
+        idempotencyKey: row.idempotency_key,
+        attempts: row.attempts,
+        items: row.items,
+        records: row.items.map((i) => ({
+          kind: i.kind,
+          key: i.key,
+          version: i.portalVersion,
+          data: byId.get(String(i.id))!.data,
+        })),
+      });
+    }
+    return batches;
+  }
+
+  /**
+   * Writes the portal's answers: versions, their history, what each target holds per key
+   * (`record_sync`, and the production columns of `record`), and closes the batch. A batch that is
+   * no longer pending (another worker acknowledged the same replay) is left alone: false.
+   */
+  async acknowledge(
+    batch: ClaimedBatch,
+    outcomes: ItemOutcome[],
+    result: { portalBatchIds: string[]; replayed: boolean; summary: Record<string, number> },
+  ): Promise<boolean> {
+    return this.transaction(async (m) => {
+      const [row]: Array<{ status: string }> = await m.query(
+        `SELECT status FROM sync_batch WHERE id = $1 FOR UPDATE`,
+        [batch.id],
+      );
+      if (!row || row.status !== 'pending') return false;
+      await this.writeOutcomes(m, batch.id, outcomes, batch.target, batch.provinceCode);
+      await m.query(
+        `UPDATE sync_batch SET status = 'done', finished_at = now(), lease_until = NULL, results = $2::jsonb,
+                portal_batch_ids = $3::jsonb, replayed = $4, last_error = NULL
+          WHERE id = $1`,
+        [batch.id, JSON.stringify(result.summary), JSON.stringify(result.portalBatchIds), result.replayed],
+      );
+      return true;
+    });
+  }
+
+  /** A retryable failure: the batch stays claimed, its records `ready`, and is re-sent after `delayMs`. */
+  async defer(
+    batchId: string,
+    delayMs: number,
+    error: Record<string, unknown>,
+    countAttempt: boolean,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE sync_batch SET lease_until = NULL, last_error = $2::jsonb,
+              next_attempt_at = now() + make_interval(secs => $3::double precision / 1000),
+              attempts = CASE WHEN $4 THEN attempts ELSE GREATEST(attempts - 1, 0) END
+        WHERE id = $1 AND status = 'pending'`,
+      [batchId, JSON.stringify(error), delayMs, countAttempt],
+    );
+  }
+
+  /** A permanent failure: every version of the batch becomes `failed` with the reason (replayable). */
+  async fail(batch: ClaimedBatch, error: { code: string; message: string }): Promise<boolean> {
+    return this.transaction(async (m) => {
+      const [row]: Array<{ status: string }> = await m.query(
+        `SELECT status FROM sync_batch WHERE id = $1 FOR UPDATE`,
+        [batch.id],
+      );
+      if (!row || row.status !== 'pending') return false;
+      const outcomes: ItemOutcome[] = batch.items.map((i) => ({
+        id: i.id,
+        kind: i.kind,
+        key: i.key,
+        status: 'failed',
+        reason: `sync: batch ${batch.id} could not be sent (${error.code}): ${error.message}`,
+        error: { ...error, batchId: batch.id },
+      }));
+      await this.writeOutcomes(m, batch.id, outcomes, batch.target, batch.provinceCode);
+      await m.query(
+        `UPDATE sync_batch SET status = 'failed', finished_at = now(), lease_until = NULL, last_error = $2::jsonb
+          WHERE id = $1`,
+        [batch.id, JSON.stringify(error)],
+      );
+      return true;
+    });
+  }
+
+  /** Counts for metrics: ready versions (claimed or not) and pending batches. */
+  async backlog(): Promise<{ ready: number; pendingBatches: number }> {
+    const [row]: Array<{ ready: number; pending: number }> = await this.dataSource.query(
+      `SELECT (SELECT count(*) FROM record_version WHERE status = 'ready')::int AS ready,
+              (SELECT count(*) FROM sync_batch WHERE status = 'pending')::int AS pending`,
+    );
+    return { ready: row.ready, pendingBatches: row.pending };
+  }
+
+  private async abandon(batchId: string, reason: string): Promise<void> {
+    await this.transaction(async (m) => {
+      await m.query(
+        `UPDATE sync_batch SET status = 'failed', finished_at = now(), lease_until = NULL,
+                last_error = jsonb_build_object('code', 'BATCH_ABANDONED', 'message', $2::text)
+          WHERE id = $1 AND status = 'pending'`,
+        [batchId, reason],
+      );
+      await m.query(
+        `UPDATE record_version SET sync_batch_id = NULL, updated_at = now() WHERE sync_batch_id = $1 AND status = 'ready'`,
+        [batchId],
+      );
+    });
+  }
+
+  /**
+   * Applies outcomes under the records' row locks (byte order, as the pipeline takes them).
+   * Versions are only touched while still `ready` and claimed by this batch (or unclaimed, for
+   * records failed at claim time), so a second acknowledgement changes nothing.
+   */
+  private async writeOutcomes(
+    m: EntityManager,
+    batchId: string | null,
+    outcomes: ItemOutcome[],
+    target: PortalTarget,
+    provinceCode: string,
+  ): Promise<void> {
+    if (outcomes.length === 0) return;
+    await m.query(
+      `SELECT 1 FROM record WHERE (kind, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+        ORDER BY kind COLLATE "C", key COLLATE "C" FOR UPDATE`,
+      [outcomes.map((o) => o.kind), outcomes.map((o) => o.key)],
+    );
+    const rows = outcomes.map((o) => ({
+      id: o.id,
+      kind: o.kind,
+      key: o.key,
+      status: o.status,
+      reason: o.reason,
+      portal_id: o.portalId ?? null,
+      portal_version: o.portalVersion ?? null,
+      content_hash: o.contentHash ?? null,
+      error: o.error ?? null,
+      finding: o.finding ?? null,
+    }));
+    // UPDATE answers [rows, rowCount] through TypeORM.
+    const [changed]: [Array<{ id: string; version: number }>, number] = await m.query(
+      `UPDATE record_version rv
+          SET status = x.status,
+              portal_id = COALESCE(x.portal_id, rv.portal_id),
+              portal_version = CASE WHEN x.status = 'synced' THEN COALESCE(x.portal_version, rv.portal_version)
+                                    ELSE rv.portal_version END,
+              synced_at = CASE WHEN x.status = 'synced' THEN now() ELSE rv.synced_at END,
+              sync_error = x.error,
+              findings = CASE WHEN x.finding IS NULL THEN rv.findings ELSE rv.findings || jsonb_build_array(x.finding) END,
+              sync_batch_id = CASE WHEN x.status IN ('ready', 'failed') THEN NULL ELSE rv.sync_batch_id END,
+              sync_target = $3,
+              updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb)
+              AS x(id bigint, status text, portal_id text, portal_version int, error jsonb, finding jsonb)
+        WHERE rv.id = x.id AND rv.status = 'ready'
+          AND rv.sync_batch_id IS NOT DISTINCT FROM $2::bigint
+        RETURNING rv.id, rv.version`,
+      [JSON.stringify(rows), batchId, target],
+    );
+    const done = new Set(changed.map((c) => String(c.id)));
+    const applied = rows.filter((r) => done.has(String(r.id)));
+    if (applied.length === 0) return;
+    const versionOf = new Map(changed.map((c) => [String(c.id), c.version]));
+    await m.query(
+      `INSERT INTO record_status_history (record_version_id, status, reason)
+       SELECT id, status, reason FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, status text, reason text)`,
+      [JSON.stringify(applied.map((r) => ({ id: r.id, status: r.status, reason: r.reason })))],
+    );
+    // What the target now holds of each key: set by synced versions, and adopted from a stale
+    // answer (the portal holds a higher version than the hub counted).
+    const held = applied
+      .filter((r) => r.portal_version !== null && (r.status === 'synced' || r.status === 'ready'))
+      .map((r) => ({
+        kind: r.kind,
+        key: r.key,
+        portal_version: r.portal_version,
+        portal_id: r.portal_id,
+        synced: r.status === 'synced',
+        version: versionOf.get(String(r.id)),
+        content_hash: r.status === 'synced' ? r.content_hash : null,
+      }));
+    if (held.length === 0) return;
+    await m.query(
+      `INSERT INTO record_sync AS rs (kind, key, target, province_code, portal_version, portal_id, synced_version,
+                                     content_hash, synced_at)
+       SELECT x.kind, x.key, $2, $3, x.portal_version, x.portal_id,
+              CASE WHEN x.synced THEN x.version END, x.content_hash, CASE WHEN x.synced THEN now() END
+         FROM jsonb_to_recordset($1::jsonb)
+              AS x(kind text, key text, portal_version int, portal_id text, synced boolean, version int, content_hash text)
+       ON CONFLICT (kind, key, target) DO UPDATE
+          SET province_code = EXCLUDED.province_code,
+              portal_version = EXCLUDED.portal_version,
+              portal_id = COALESCE(EXCLUDED.portal_id, rs.portal_id),
+              synced_version = CASE WHEN EXCLUDED.synced_version IS NULL THEN rs.synced_version
+                                    ELSE GREATEST(COALESCE(rs.synced_version, 0), EXCLUDED.synced_version) END,
+              content_hash = CASE WHEN EXCLUDED.synced_at IS NULL THEN NULL ELSE EXCLUDED.content_hash END,
+              synced_at = COALESCE(EXCLUDED.synced_at, rs.synced_at),
+              updated_at = now()`,
+      [JSON.stringify(held), target, provinceCode],
+    );
+    if (target !== 'production') return;
+    await m.query(
+      `UPDATE record r
+          SET portal_version = x.portal_version,
+              portal_id = COALESCE(x.portal_id, r.portal_id),
+              synced_version = CASE WHEN x.synced THEN GREATEST(COALESCE(r.synced_version, 0), x.version)
+                                    ELSE r.synced_version END,
+              status = CASE WHEN x.synced AND x.version >= r.latest_version AND r.status = 'ready' THEN 'synced'
+                            ELSE r.status END,
+              updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text, portal_version int, portal_id text,
+                                                 synced boolean, version int)
+        WHERE r.kind = x.kind AND r.key = x.key`,
+      [JSON.stringify(held)],
+    );
+  }
+
+  private async transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(work);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt >= 5 || !code || !RETRYABLE_PG.has(code)) throw error;
+      }
+    }
+  }
+}

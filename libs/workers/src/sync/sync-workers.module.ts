@@ -1,0 +1,22 @@
+import { HUB_CONFIG, type HubConfig } from '@txng/common';
+import { Module } from '@nestjs/common';
+import { ReconcileProcessor } from '../reconcile/reconcile.processor';
+import { ReconciliationModule } from '../reconcile/reconciliation.module';
+import { SyncProcessor } from './sync.processor';
+import { SyncSchedulerService } from './sync-scheduler.service';
+import { SyncService } from './sync.service';
+import { SYNC_OPTIONS } from './sync.options';
+
+/** Portal sync and scheduled reconciliation: processors, their schedulers and services (docs/sync.md). */
+@Module({
+  imports: [ReconciliationModule],
+  providers: [
+    { provide: SYNC_OPTIONS, inject: [HUB_CONFIG], useFactory: (config: HubConfig) => config.sync },
+    SyncService,
+    SyncProcessor,
+    SyncSchedulerService,
+    ReconcileProcessor,
+  ],
+  exports: [SyncService],
+})
+export class SyncWorkersModule {}

@@ -1,0 +1,194 @@
+import { type INestApplication } from '@nestjs/common';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { migrateDatabase } from '@txng/persistence';
+import {
+  CircuitBreakerRegistry,
+  createPortalClients,
+  PORTAL_CLIENTS,
+  type PortalClientOptions,
+  type PortalClients,
+} from '@txng/portal-client';
+import { type QueueName, redisConnectionOptions } from '@txng/queues';
+import { loadSyncOptions, SYNC_OPTIONS, type SyncOptions } from '@txng/workers';
+import { Queue } from 'bullmq';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import { Client } from 'pg';
+import { GatewayModule } from '../../apps/gateway/src/gateway.module';
+import { RAW_BODY_ROUTES } from '../../apps/gateway/src/webhooks/raw-body';
+import { loadSimConfig } from '../../apps/portal-sim/src/config/sim-config';
+import { startPortalSim, type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
+import { createTestEnv, type TestEnv } from './test-env';
+
+/** Short intervals so sync tests take seconds: tick and linger 100 ms, backoff from 50 ms. */
+export const FAST_SYNC: Partial<SyncOptions> = {
+  tickMs: 100,
+  lingerMs: 100,
+  backoffBaseMs: 50,
+  backoffMaxMs: 400,
+  leaseMs: 60_000,
+  reconcileEveryMs: 0,
+};
+
+/** Client retries and breaker cool-down shortened the same way; a breaker registry per hub. */
+export const FAST_PORTAL: PortalClientOptions = {
+  timeoutMs: 3000,
+  ratePerSecond: 1000,
+  retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50, max429Waits: 2, maxRetryAfterMs: 100 },
+  breaker: { failureThreshold: 3, cooldownMs: 300 },
+};
+
+export interface SyncHub {
+  app: INestApplication;
+  env: TestEnv;
+  url: string;
+  clients: PortalClients;
+  queue(name: QueueName): Queue;
+  db(): Promise<Client>;
+  /** Stops the app (the "crash"); the database and Redis keys stay for a restart. */
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A simulator on a free port, quiet, without a rate limit unless asked. */
+export async function startSim(env: Record<string, string> = {}): Promise<RunningPortalSim> {
+  return startPortalSim(
+    loadSimConfig({
+      PORTAL_SIM_PORT: '0',
+      PORTAL_SIM_LOG_LEVEL: 'silent',
+      PORTAL_SIM_RATE_LIMIT: '0',
+      ...env,
+    }),
+  );
+}
+
+/**
+ * The gateway with every worker in one process (as `npm start`), talking to `sim`, with the
+ * portal clients and sync options overridden for speed. Pass `env` from a previous hub to restart
+ * on the same database and Redis prefix.
+ */
+export async function startSyncHub(
+  sim: RunningPortalSim,
+  options: {
+    sync?: Partial<SyncOptions>;
+    portal?: PortalClientOptions;
+    env?: TestEnv;
+    hubEnv?: Record<string, string>;
+  } = {},
+): Promise<SyncHub> {
+  const env =
+    options.env ??
+    (await createTestEnv({
+      PORTAL_BASE_URL: sim.url,
+      PORTAL_CLIENT_ID: 'txng-hub-dev',
+      PORTAL_CLIENT_SECRET: 'txng-hub-dev-secret',
+      ...options.hubEnv,
+    }));
+  await migrateDatabase(env.databaseUrl);
+  const clients = createPortalClients(env.config, {
+    ...FAST_PORTAL,
+    breakers: new CircuitBreakerRegistry(),
+    ...options.portal,
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [GatewayModule.forRoot(env.config, { withWorkers: true })],
+  })
+    .overrideProvider(PORTAL_CLIENTS)
+    .useValue(clients)
+    .overrideProvider(SYNC_OPTIONS)
+    .useValue(loadSyncOptions({}, { ...FAST_SYNC, ...options.sync }))
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  const json = express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    RAW_BODY_ROUTES.test(req.path) ? next() : json(req, res, next),
+  );
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const queues = new Map<QueueName, Queue>();
+  const pgClients: Client[] = [];
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all(pgClients.map((c) => c.end()));
+    await Promise.all([...queues.values()].map((q) => q.close()));
+    await app.close();
+    await clients.production.close();
+    await clients.sandbox?.close();
+  };
+  return {
+    app,
+    env,
+    url: `http://127.0.0.1:${address.port}`,
+    clients,
+    queue: (name) => {
+      let queue = queues.get(name);
+      if (!queue) {
+        queue = new Queue(name, {
+          connection: redisConnectionOptions(env.config.redisUrl),
+          prefix: `${env.redisPrefix}:bull`,
+        });
+        queues.set(name, queue);
+      }
+      return queue;
+    },
+    db: async () => {
+      const client = new Client({ connectionString: env.databaseUrl });
+      await client.connect();
+      pgClients.push(client);
+      return client;
+    },
+    stop,
+    close: async () => {
+      await stop();
+      await env.dispose();
+    },
+  };
+}
+
+/** Polls `check` until it returns a truthy value; fails with the last value after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await check();
+    if (last) return last;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${what} not reached within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
+}
+
+/** The simulator's admin endpoints. */
+export function simAdmin(sim: RunningPortalSim) {
+  // Admin answers are read field by field in assertions.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const call = async (method: string, path: string, body?: unknown): Promise<any> => {
+    const res = await fetch(sim.url + path, {
+      method,
+      headers: { 'x-sim-admin': 'sim-admin', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json: unknown = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  return {
+    stats: () => call('GET', '/__sim/stats'),
+    faults: (patch: Record<string, unknown>) => call('POST', '/__sim/faults', patch),
+    putRecord: (kind: string, key: string, body: { version: number; data: unknown; provinceCode: string }) =>
+      call('PUT', `/__sim/records/${kind}/${encodeURIComponent(key)}`, body),
+    deleteRecord: (kind: string, key: string) =>
+      call('DELETE', `/__sim/records/${kind}/${encodeURIComponent(key)}`),
+    record: (kind: string, key: string) => sim.context.records.get(kind, key),
+  };
+}
