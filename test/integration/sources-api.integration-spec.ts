@@ -224,6 +224,31 @@ describe('operator API: tokens, roles, sources, provinces, audit (real PostgreSQ
       expect(after.rows[0].n).toBe(before.rows[0].n);
     });
 
+    it('previews an unsaved draft mapping without making a mapping version', async () => {
+      const base = `/v1/admin/sources/${JSON_SOURCE.key}`;
+      const before = (await admin(hub.url).get(base).expect(200)).body.mappingVersion;
+      const sample = JSON.stringify({ items: [{ ma: '8935049500018', ten: 'Bưởi Năm Roi' }] });
+      const res = await admin(hub.url)
+        .post(`${base}/preview-draft`, {
+          expression: '{ "products": items.{ "gtin": ma, "name": ten } }',
+          sample,
+        })
+        .expect(200);
+      expect(res.body.records).toHaveLength(1);
+      expect(res.body.records[0]).toMatchObject({ kind: 'product', key: 'gtin:08935049500018' });
+      expect(res.body.records[0].findings.map((f: { code: string }) => f.code)).toContain('PORTAL_MINIMUM');
+
+      const broken = await admin(hub.url)
+        .post(`${base}/preview-draft`, { expression: '{ "products": items.{ ', sample })
+        .expect(200);
+      expect(broken.body.records).toEqual([]);
+      expect(broken.body.findings[0].code).toBe('MAPPING_INVALID');
+
+      const bad = await admin(hub.url).post(`${base}/preview-draft`, { sample: 42 }).expect(400);
+      expect(bad.body.details).toHaveLength(2);
+      expect((await admin(hub.url).get(base).expect(200)).body.mappingVersion).toBe(before);
+    });
+
     it('moves through the connection stages and refuses moves the process does not allow', async () => {
       const base = `/v1/admin/sources/${JSON_SOURCE.key}`;
       await admin(hub.url).post(`${base}/resume`).expect(409);

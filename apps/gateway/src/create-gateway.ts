@@ -6,6 +6,7 @@ import { type HubConfig } from '@txng/common';
 import { Logger } from 'nestjs-pino';
 import { GatewayModule, type GatewayOptions } from './gateway.module';
 import { RAW_BODY_ROUTES } from './webhooks/raw-body';
+import { mountAdminUi } from './admin-ui/admin-ui';
 import express, { type NextFunction, type Request, type Response } from 'express';
 
 /**
@@ -26,6 +27,7 @@ export async function createGateway(config: HubConfig, options: GatewayOptions):
     RAW_BODY_ROUTES.test(req.path) ? next() : json(req, res, next),
   );
   app.disable('x-powered-by');
+  mountAdminUi(app, { dir: options.adminUiDir });
 
   const document = SwaggerModule.createDocument(
     app,

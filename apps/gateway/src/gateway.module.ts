@@ -14,12 +14,16 @@ import {
 import { PersistenceModule } from '@txng/persistence';
 import { PortalModule } from '@txng/portal-client';
 import { QueuesModule } from '@txng/queues';
-import { WorkersModule } from '@txng/workers';
+import { ReconciliationModule, WorkersModule } from '@txng/workers';
 import { AuditController } from './admin/audit.controller';
 import { ConflictsController } from './admin/conflicts.controller';
+import { OverviewController } from './admin/overview.controller';
+import { SessionController } from './admin/session.controller';
 import { ProvincesController } from './admin/provinces.controller';
 import { QueuesController } from './admin/queues.controller';
+import { ReconciliationController } from './admin/reconciliation.controller';
 import { RecordsController } from './admin/records.controller';
+import { ReplayController } from './admin/replay.controller';
 import { SourcesController } from './admin/sources.controller';
 import { TokensController } from './admin/tokens.controller';
 import { TokenAuthGuard } from './auth/token-auth.guard';
@@ -31,6 +35,8 @@ import { MetricsController } from './metrics/metrics.controller';
 export interface GatewayOptions {
   /** Also run every worker in this process (`npm start`). */
   withWorkers: boolean;
+  /** Where the built admin UI is (default: dist/admin-ui); tests point it elsewhere. */
+  adminUiDir?: string;
 }
 
 @Module({})
@@ -48,6 +54,7 @@ export class GatewayModule implements NestModule {
         PortalModule,
         TerminusModule.forRoot({ errorLogStyle: 'pretty', gracefulShutdownTimeoutMs: 0 }),
         ConnectorsModule,
+        ReconciliationModule,
         ...(options.withWorkers ? [WorkersModule] : []),
       ],
       controllers: [
@@ -61,6 +68,10 @@ export class GatewayModule implements NestModule {
         QueuesController,
         RecordsController,
         ConflictsController,
+        ReplayController,
+        ReconciliationController,
+        OverviewController,
+        SessionController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

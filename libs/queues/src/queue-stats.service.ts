@@ -34,6 +34,23 @@ export class QueueStatsService {
     return this.queues[name];
   }
 
+  /** Global pause: no worker of any process takes new jobs; active ones finish. */
+  async pause(name: QueueName): Promise<void> {
+    await this.queues[name].pause();
+  }
+
+  async resume(name: QueueName): Promise<void> {
+    await this.queues[name].resume();
+  }
+
+  /** Moves every failed job back to waiting (in batches); answers how many were failed before. */
+  async retryFailed(name: QueueName): Promise<number> {
+    const queue = this.queues[name];
+    const failed = await queue.getFailedCount();
+    if (failed > 0) await queue.retryJobs({ state: 'failed', count: 1000 });
+    return failed;
+  }
+
   async all(): Promise<QueueStats[]> {
     return Promise.all(ALL_QUEUES.map((name) => this.one(name)));
   }

@@ -85,6 +85,29 @@ export class SourcesController {
     });
   }
 
+  @Post(':key/preview-draft')
+  @RequireRole('admin')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Preview an unsaved mapping: {"expression","sample"} in; the records and findings it would make out. Stores nothing.',
+  })
+  @ApiBody({ schema: { type: 'object', properties: { expression: { type: 'string' }, sample: { type: 'string' } } } })
+  async previewDraft(@Param('key') key: string, @Body() body: unknown) {
+    const draft = readDraft(body);
+    const source = await this.sources.get(key);
+    const bytes = Buffer.byteLength(draft.sample, 'utf8');
+    if (bytes > source.maxBodyBytes) {
+      throw badRequest(`The sample is ${bytes} bytes; this source accepts at most ${source.maxBodyBytes}.`);
+    }
+    return previewMapping({
+      format: source.format,
+      mapping: draft.expression.trim() ? { language: 'jsonata', expression: draft.expression } : undefined,
+      body: Buffer.from(draft.sample, 'utf8'),
+      policy: { requireProductImage: source.policy.requireProductImage ?? false },
+    });
+  }
+
   @Post(':key/test-connection')
   @RequireRole('admin')
   @HttpCode(200)
@@ -145,4 +168,18 @@ export class SourcesController {
 
 function flatten(result: SourceWithSecret): SourceView & { webhookSecret?: string } {
   return result.webhookSecret ? { ...result.source, webhookSecret: result.webhookSecret } : result.source;
+}
+
+/** Longest JSONata expression a draft preview takes (stored mappings have their own limit in SourcesService). */
+const DRAFT_EXPRESSION_MAX = 100_000;
+
+function readDraft(body: unknown): { expression: string; sample: string } {
+  const value = (body ?? {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof value.expression !== 'string') problems.push('expression: must be a string (it may be empty)');
+  else if (value.expression.length > DRAFT_EXPRESSION_MAX)
+    problems.push(`expression: at most ${DRAFT_EXPRESSION_MAX} characters`);
+  if (typeof value.sample !== 'string') problems.push("sample: must be a string in the source's format");
+  if (problems.length > 0) throw badRequest('The draft preview body is not valid.', problems);
+  return { expression: value.expression as string, sample: value.sample as string };
 }

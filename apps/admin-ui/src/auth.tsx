@@ -1,0 +1,73 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, setUnauthorizedHandler, tokenStore, type Role } from './api';
+
+export interface Session {
+  name: string;
+  role: Role;
+}
+
+interface AuthValue {
+  session: Session | null;
+  /** True while a stored token is being checked at start. */
+  restoring: boolean;
+  signIn(token: string): Promise<void>;
+  signOut(): void;
+  /** Whether the signed-in role includes `role` (viewer < operator < admin). */
+  can(role: Role): boolean;
+}
+
+const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+const AuthContext = createContext<AuthValue | null>(null);
+
+/**
+ * The token lives in sessionStorage: it survives a reload but not the tab, and is never written
+ * to a cookie (the API accepts only the Authorization header). whoami checks it and tells the role.
+ */
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<Session | null>(null);
+  const [restoring, setRestoring] = useState(() => tokenStore.get() !== null);
+
+  const signOut = useCallback(() => {
+    tokenStore.clear();
+    setSession(null);
+    // The queue board cookie goes with the sign-out (best effort; it expires by itself anyway).
+    void fetch('/v1/admin/session', { method: 'DELETE' }).catch(() => undefined);
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      tokenStore.clear();
+      setSession(null);
+    });
+    const stored = tokenStore.get();
+    if (!stored) return;
+    api<Session>('/v1/admin/whoami', { token: stored })
+      .then((who) => setSession(who))
+      .catch(() => tokenStore.clear())
+      .finally(() => setRestoring(false));
+  }, []);
+
+  const signIn = useCallback(async (token: string) => {
+    const who = await api<Session>('/v1/admin/whoami', { token });
+    tokenStore.set(token);
+    setSession(who);
+  }, []);
+
+  const value = useMemo<AuthValue>(
+    () => ({
+      session,
+      restoring,
+      signIn,
+      signOut,
+      can: (role) => (session ? RANK[session.role] >= RANK[role] : false),
+    }),
+    [session, restoring, signIn, signOut],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthValue {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error('useAuth outside AuthProvider');
+  return value;
+}

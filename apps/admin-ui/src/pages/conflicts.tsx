@@ -1,0 +1,138 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { api, type Conflict, type Page } from '../api';
+import { useAuth } from '../auth';
+import { JsonDiff } from '../components/json-diff';
+import { Badge, DateTime, ErrorMessage, Findings, Loading, PageHeader } from '../components/ui';
+import { useLoad } from '../hooks';
+import { recordPath } from './search';
+
+const DECISIONS = ['keep-existing', 'accept-incoming', 'reject-both'] as const;
+
+function ResolveForm({ conflict, onDone }: { conflict: Conflict; onDone(): void }) {
+  const { t } = useTranslation();
+  const [decision, setDecision] = useState<string>('');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`/v1/admin/conflicts/${conflict.id}/resolve`, {
+        method: 'POST',
+        body: { decision, note: note.trim() },
+      });
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={(e) => void submit(e)} className="resolve">
+      <fieldset>
+        <legend>{t('conflicts.decision')}</legend>
+        {DECISIONS.map((d) => (
+          <label key={d} className="radio">
+            <input
+              type="radio"
+              name={`decision-${conflict.id}`}
+              value={d}
+              checked={decision === d}
+              onChange={() => setDecision(d)}
+              required
+            />
+            {t(`conflicts.decisions.${d}`)}
+            <span className="muted small"> — {t(`conflicts.explain.${d}`)}</span>
+          </label>
+        ))}
+      </fieldset>
+      <label htmlFor={`note-${conflict.id}`}>{t('conflicts.note')}</label>
+      <textarea
+        id={`note-${conflict.id}`}
+        required
+        minLength={3}
+        rows={2}
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+      />
+      <ErrorMessage error={error} />
+      <button type="submit" disabled={busy || !decision || note.trim().length < 3}>
+        {t('conflicts.resolve')}
+      </button>
+    </form>
+  );
+}
+
+/** Open (or resolved) conflicts, each with existing and incoming side by side and the decision form. */
+export function ConflictsPage() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const [status, setStatus] = useState<'open' | 'resolved'>('open');
+  const [done, setDone] = useState<string | null>(null);
+  const { data, error, reload } = useLoad(
+    (signal) => api<Page<Conflict>>(`/v1/admin/conflicts?status=${status}&limit=50`, { signal }),
+    [status],
+    15_000,
+  );
+  return (
+    <>
+      <PageHeader title={t('conflicts.title')}>
+        <label htmlFor="conflict-status">{t('conflicts.show')}</label>
+        <select
+          id="conflict-status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value as 'open' | 'resolved')}
+        >
+          <option value="open">{t('conflicts.state.open')}</option>
+          <option value="resolved">{t('conflicts.state.resolved')}</option>
+        </select>
+      </PageHeader>
+      {done && (
+        <p role="status" className="notice">
+          {done}
+        </p>
+      )}
+      <ErrorMessage error={error} />
+      {!data && !error && <Loading />}
+      {data && data.items.length === 0 && <p>{t('conflicts.none')}</p>}
+      {data?.items.map((c) => (
+        <article key={c.id} className="conflict" aria-labelledby={`c-${c.id}`} data-testid="conflict">
+          <h2 id={`c-${c.id}`}>
+            <code>{c.code}</code> · {t(`kind.${c.kind}`, { defaultValue: c.kind })}{' '}
+            <Link to={recordPath(c.kind, c.key)}>
+              <code>{c.key}</code>
+            </Link>
+          </h2>
+          <p className="muted">
+            {t('conflicts.explainCode.' + c.code, { defaultValue: '' })} <DateTime value={c.createdAt} /> ·{' '}
+            {t('conflicts.existingFrom')} <code>{c.existing?.source ?? '—'}</code> ·{' '}
+            {t('conflicts.incomingFrom')} <code>{c.incoming.source}</code>
+          </p>
+          <Findings findings={c.incoming.findings} />
+          <JsonDiff left={c.existing?.data ?? null} right={c.incoming.data} />
+          {c.status === 'open' && can('operator') && (
+            <ResolveForm
+              conflict={c}
+              onDone={() => {
+                setDone(t('conflicts.resolved', { key: c.key }));
+                reload();
+              }}
+            />
+          )}
+          {c.status === 'resolved' && (
+            <p>
+              <Badge kind="status" value="resolved" />{' '}
+              {t(`conflicts.decisions.${c.decision ?? ''}`, { defaultValue: c.decision ?? '' })} ·{' '}
+              {c.resolvedBy} · <DateTime value={c.resolvedAt} /> · {c.note}
+            </p>
+          )}
+        </article>
+      ))}
+    </>
+  );
+}

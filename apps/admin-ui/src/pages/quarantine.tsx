@@ -1,0 +1,152 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router-dom';
+import { api, query, type Page, type RecordView, type SourceView } from '../api';
+import { useAuth } from '../auth';
+import { ErrorMessage, Loading, Num, PageHeader } from '../components/ui';
+import { useLoad } from '../hooks';
+import { recordPath } from './search';
+
+const STATUSES = ['quarantined', 'rejected', 'failed'] as const;
+type HeldStatus = (typeof STATUSES)[number];
+const PAGE = 200;
+
+/** Records held back, grouped by finding code, with replay per source after a fix. */
+export function QuarantinePage() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const [params, setParams] = useSearchParams();
+  const status = (STATUSES as readonly string[]).includes(params.get('status') ?? '')
+    ? (params.get('status') as HeldStatus)
+    : 'quarantined';
+  const source = params.get('source') ?? '';
+  const [result, setResult] = useState<string | null>(null);
+  const [replayError, setReplayError] = useState<unknown>(null);
+  const sources = useLoad((signal) => api<Page<SourceView>>('/v1/admin/sources', { signal }), []);
+  const { data, error, reload } = useLoad(
+    (signal) =>
+      api<Page<RecordView>>(`/v1/admin/records${query({ status, sourceKey: source, limit: String(PAGE) })}`, {
+        signal,
+      }),
+    [status, source],
+    10_000,
+  );
+
+  const groups = new Map<string, RecordView[]>();
+  for (const r of data?.items ?? []) {
+    const codes = r.findings.length > 0 ? [...new Set(r.findings.map((f) => f.code))] : ['—'];
+    for (const code of codes) groups.set(code, [...(groups.get(code) ?? []), r]);
+  }
+
+  const replay = async () => {
+    setReplayError(null);
+    setResult(null);
+    try {
+      const answer = await api<{ replayed?: number; receipts?: number }>('/v1/admin/replay', {
+        method: 'POST',
+        body: { status, sourceKey: source },
+      });
+      setResult(t('quarantine.replayed', { records: answer.replayed ?? 0, receipts: answer.receipts ?? 0 }));
+      reload();
+    } catch (e) {
+      setReplayError(e);
+    }
+  };
+
+  const set = (next: Record<string, string>) => setParams({ status, ...(source ? { source } : {}), ...next });
+
+  return (
+    <>
+      <PageHeader title={t('quarantine.title')} />
+      <div className="toolbar">
+        <div role="tablist" aria-label={t('quarantine.statuses')}>
+          {STATUSES.map((s) => (
+            <button
+              key={s}
+              type="button"
+              role="tab"
+              aria-selected={s === status}
+              className={s === status ? 'tab selected' : 'tab'}
+              onClick={() => set({ status: s })}
+            >
+              {t(`status.${s}`)}
+            </button>
+          ))}
+        </div>
+        <label htmlFor="source-filter">{t('quarantine.source')}</label>
+        <select
+          id="source-filter"
+          value={source}
+          onChange={(e) => setParams(e.target.value ? { status, source: e.target.value } : { status })}
+        >
+          <option value="">{t('common.all')}</option>
+          {sources.data?.items.map((s) => (
+            <option key={s.key} value={s.key}>
+              {s.name} ({s.key})
+            </option>
+          ))}
+        </select>
+        {can('operator') && (
+          <button
+            type="button"
+            disabled={!source}
+            onClick={() => void replay()}
+            title={source ? undefined : t('quarantine.pickSource')}
+          >
+            {t('quarantine.replay')}
+          </button>
+        )}
+      </div>
+      {can('operator') && !source && <p className="muted">{t('quarantine.pickSource')}</p>}
+      {result && (
+        <p role="status" className="notice">
+          {result}
+        </p>
+      )}
+      <ErrorMessage error={error ?? replayError} />
+      {!data && !error && <Loading />}
+      {data && data.items.length === 0 && <p>{t('quarantine.none')}</p>}
+      {data?.nextCursor && <p className="muted">{t('quarantine.more', { count: PAGE })}</p>}
+      {[...groups.entries()]
+        .sort((a, b) => b[1].length - a[1].length)
+        .map(([code, records]) => (
+          <details key={code} className="group" open={groups.size <= 3} data-testid={`group-${code}`}>
+            <summary>
+              <code>{code}</code> — <Num value={records.length} /> {t('quarantine.records')}
+            </summary>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('record.kind')}</th>
+                  <th scope="col">{t('record.key')}</th>
+                  <th scope="col">{t('record.source')}</th>
+                  <th scope="col">{t('quarantine.message')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {records.map((r) => (
+                  <tr key={r.id}>
+                    <td>{t(`kind.${r.kind}`, { defaultValue: r.kind })}</td>
+                    <td>
+                      <Link to={recordPath(r.kind, r.key)}>
+                        <code>{r.key}</code>
+                      </Link>
+                    </td>
+                    <td>
+                      <code>{r.source}</code>
+                    </td>
+                    <td>
+                      {r.findings
+                        .filter((f) => f.code === code)
+                        .map((f) => `${f.message}${f.path ? ` (${f.path})` : ''}`)
+                        .join('; ')}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        ))}
+    </>
+  );
+}

@@ -1,0 +1,136 @@
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router-dom';
+import { api, enc, type RecordDetail } from '../api';
+import { Badge, DateTime, ErrorMessage, Findings, JsonBlock, Loading, PageHeader } from '../components/ui';
+import { useLoad } from '../hooks';
+
+/** One record: current state, every version with provenance and status history, duplicates, conflicts. */
+export function RecordPage() {
+  const { t } = useTranslation();
+  const params = useParams();
+  const kind = params.kind ?? '';
+  const key = params['*'] ?? '';
+  const { data, error } = useLoad(
+    (signal) => api<RecordDetail>(`/v1/admin/records/${enc(kind)}/${enc(key)}`, { signal }),
+    [kind, key],
+    10_000,
+  );
+  return (
+    <>
+      <PageHeader title={t('record.title')}>
+        <Link to={`/search?q=${enc(key)}`}>{t('record.backToSearch')}</Link>
+      </PageHeader>
+      <ErrorMessage error={error} />
+      {!data && !error && <Loading />}
+      {data && (
+        <>
+          <dl className="facts">
+            <dt>{t('record.kind')}</dt>
+            <dd>{t(`kind.${data.kind}`, { defaultValue: data.kind })}</dd>
+            <dt>{t('record.key')}</dt>
+            <dd>
+              <code data-testid="record-key">{data.key}</code>
+            </dd>
+            <dt>{t('record.status')}</dt>
+            <dd>
+              <Badge kind="status" value={data.status} />
+            </dd>
+            <dt>{t('record.version')}</dt>
+            <dd>{data.version ?? '—'}</dd>
+            <dt>{t('record.syncedVersion')}</dt>
+            <dd>{data.syncedVersion ?? '—'}</dd>
+            <dt>{t('record.province')}</dt>
+            <dd>{data.provinceCode ?? '—'}</dd>
+          </dl>
+          <h2>{t('record.versions')}</h2>
+          <ol className="versions">
+            {[...data.versions].reverse().map((v) => (
+              <li key={v.id}>
+                <h3>
+                  {v.version !== null ? t('record.versionN', { n: v.version }) : t('record.unnumbered')}{' '}
+                  <Badge kind="status" value={v.status} />
+                </h3>
+                <dl className="facts">
+                  <dt>{t('record.source')}</dt>
+                  <dd>
+                    <code>{v.source}</code>
+                  </dd>
+                  <dt>{t('record.receipt')}</dt>
+                  <dd>
+                    <code>{v.receiptId}</code>
+                  </dd>
+                  <dt>{v.webhookId ? t('record.webhookId') : t('record.pollPage')}</dt>
+                  <dd>
+                    <code>{v.webhookId ?? JSON.stringify(v.pollPage)}</code>
+                  </dd>
+                  <dt>{t('record.mappingVersion')}</dt>
+                  <dd>{v.mappingVersion ?? '—'}</dd>
+                  <dt>{t('record.at')}</dt>
+                  <dd>
+                    <DateTime value={v.createdAt} />
+                  </dd>
+                </dl>
+                <Findings findings={v.findings} />
+                <details>
+                  <summary>{t('record.history')}</summary>
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('record.at')}</th>
+                        <th scope="col">{t('record.status')}</th>
+                        <th scope="col">{t('record.reason')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {v.history.map((h, i) => (
+                        <tr key={i}>
+                          <td>
+                            <DateTime value={h.at} />
+                          </td>
+                          <td>
+                            <Badge kind="status" value={h.status} />
+                          </td>
+                          <td>{h.reason}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </details>
+                <details>
+                  <summary>{t('record.data')}</summary>
+                  <JsonBlock value={v.data} />
+                </details>
+              </li>
+            ))}
+          </ol>
+          {data.duplicates.length > 0 && (
+            <>
+              <h2>{t('record.duplicates')}</h2>
+              <ul>
+                {data.duplicates.map((d) => (
+                  <li key={d.receiptId}>
+                    <DateTime value={d.at} /> · <code>{d.source}</code> · {d.webhookId ?? '—'} ·{' '}
+                    {t('record.versionN', { n: d.version ?? '?' })}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {data.conflicts.length > 0 && (
+            <>
+              <h2>{t('record.conflicts')}</h2>
+              <ul>
+                {data.conflicts.map((c) => (
+                  <li key={c.id}>
+                    <code>{c.code}</code> · {t(`conflicts.state.${c.status}`, { defaultValue: c.status })} ·{' '}
+                    <DateTime value={c.createdAt} /> <Link to="/conflicts">{t('record.openConflicts')}</Link>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </>
+      )}
+    </>
+  );
+}

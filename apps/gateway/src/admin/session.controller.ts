@@ -1,0 +1,58 @@
+import { Controller, Delete, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HUB_CONFIG, type HubConfig } from '@txng/common';
+import { AuditService, type Principal } from '@txng/persistence';
+import { type Request, type Response } from 'express';
+import {
+  BOARD_PATH,
+  BOARD_SESSION_SECONDS,
+  boardCookieHeader,
+  clearBoardCookieHeader,
+  signBoardSession,
+} from '../admin-ui/board-session';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { RequireRole } from '../auth/roles.decorator';
+
+@ApiTags('admin: session')
+@ApiBearerAuth()
+@Controller('v1/admin')
+export class SessionController {
+  constructor(
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Get('whoami')
+  @RequireRole('viewer')
+  @ApiOperation({ summary: 'The name and role of the calling token (the admin UI signs in with it).' })
+  whoami(@CurrentPrincipal() who: Principal): { name: string; role: string } {
+    return { name: who.name, role: who.role };
+  }
+
+  @Post('session')
+  @RequireRole('operator')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Sets an HttpOnly, SameSite=Strict cookie accepted only by the queue board (/admin/queues/board), so a browser can open it.',
+  })
+  async open(
+    @CurrentPrincipal() who: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ path: string; expiresAt: string }> {
+    const exp = Date.now() + BOARD_SESSION_SECONDS * 1000;
+    const value = signBoardSession(this.config.secretKey, { actor: who.actor, role: who.role, exp });
+    res.setHeader('Set-Cookie', boardCookieHeader(value, req.secure));
+    res.setHeader('Cache-Control', 'no-store');
+    await this.audit.record({ actor: who.actor, action: 'board-session.open', target: BOARD_PATH });
+    return { path: BOARD_PATH, expiresAt: new Date(exp).toISOString() };
+  }
+
+  @Delete('session')
+  @RequireRole('viewer')
+  @HttpCode(204)
+  close(@Req() req: Request, @Res({ passthrough: true }) res: Response): void {
+    res.setHeader('Set-Cookie', clearBoardCookieHeader(req.secure));
+  }
+}

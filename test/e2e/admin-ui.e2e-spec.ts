@@ -1,0 +1,367 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type Page } from 'playwright-core';
+import { ADMIN_TOKEN } from '../support/admin-client';
+import { freePort, launchChromium } from '../support/admin-ui-browser';
+import { startBuilt, type RunningProcess } from '../support/processes';
+import { createTestEnv, type TestEnv } from '../support/test-env';
+import { signWebhook } from '../support/webhook-signer';
+
+const ROOT = join(__dirname, '..', '..');
+const UI_DIST = join(ROOT, 'dist', 'admin-ui', 'index.html');
+/** SCREENSHOTS=1 saves the main screens to docs/screenshots/ as the flow passes them. */
+const SHOTS = process.env.SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : null;
+
+const SOURCE = 'e2e-can-tho';
+const OTHER = 'e2e-hau-giang';
+const OWNER_A = '0301234567';
+const OWNER_B = '0309876543';
+const GTIN_1 = '8935049500018';
+const GTIN_2 = '8935049500025';
+/** What the wizard's mapping becomes once the operator has fixed it in the live preview. */
+const GOOD_MAPPING =
+  '{ "products": products.{ "gtin": gtin, "name": name, "ownerTaxCode": owner, "netContent": { "value": kg, "uom": "KGM" } } }';
+
+/** Reads until `ok` holds (the UI polls and the workers run asynchronously); fails with the last value. */
+async function until<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
+}
+
+describe('admin UI in headless Chromium against the built hub', () => {
+  let env: TestEnv;
+  let hub: RunningProcess;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+  let secret: string;
+
+  const shot = async (name: string): Promise<void> => {
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  };
+  /** The operator API with the bootstrap admin token, for what the test does outside the browser. */
+  const api = async (method: string, path: string, body?: unknown): Promise<Response> =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const sendWebhook = async (source: string, key: string, envelope: unknown): Promise<void> => {
+    const body = JSON.stringify(envelope);
+    const res = await fetch(`${base}/v1/webhooks/${source}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...signWebhook(key, body) },
+      body,
+    });
+    expect(res.status).toBe(202);
+  };
+  const nav = async (name: string): Promise<void> => {
+    await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(UI_DIST)) throw new Error(`${UI_DIST} is missing: run \`npm run build\` first`);
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+    env = await createTestEnv();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    hub = startBuilt('gateway', ['--with-workers'], {
+      NODE_ENV: 'test',
+      PORT: String(port),
+      DATABASE_URL: env.databaseUrl,
+      REDIS_URL: env.config.redisUrl,
+      REDIS_PREFIX: env.redisPrefix,
+      LOG_LEVEL: 'warn',
+      HUB_ADMIN_TOKEN: ADMIN_TOKEN,
+      HUB_SECRET_KEY: 'test-secret-key-0123456789abcdefghijklmnop',
+      // No portal runs in this spec: products are not held back for the prefix registry.
+      PREFIX_REGISTRY_CHECK: 'off',
+    });
+    await hub.waitFor(/listening on/);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    page.setDefaultTimeout(15_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.stop();
+    await env?.dispose();
+  });
+
+  it('refuses a wrong token and signs in with a valid one, in Vietnamese by default', async () => {
+    await page.goto(`${base}/admin/`);
+    await shot('01-sign-in');
+    await page.getByLabel('Mã truy cập (token)').fill('not-a-token-at-all');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('alert').getByText('không hợp lệ').waitFor();
+
+    await page.getByLabel('Mã truy cập (token)').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('heading', { name: 'Tổng quan' }).waitFor();
+    expect(await page.getByTestId('role').textContent()).toBe('Quản trị');
+    // The token is kept for the tab only, and survives a reload.
+    expect(await page.evaluate('sessionStorage.getItem("txng.token")')).toBe(ADMIN_TOKEN);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Tổng quan' }).waitFor();
+  });
+
+  it('onboards a webhook source through the wizard, with the live mapping preview', async () => {
+    await nav('Kết nối nguồn mới');
+    await page.getByLabel('Mã nguồn').fill(SOURCE);
+    await page.getByLabel('Tỉnh, thành phố').selectOption('92');
+    await page.getByLabel('Tên hệ thống').fill('Hệ thống TXNG nông sản Cần Thơ');
+    await page.getByRole('button', { name: 'Tạo nguồn' }).click();
+
+    // Step 2: the starter mapping has no net content, so the starter sample's product has findings…
+    await page.getByRole('heading', { name: '2. Ánh xạ dữ liệu' }).waitFor();
+    const summary = page.getByTestId('preview-summary');
+    await summary.getByText(/^1 bản ghi, [1-9]\d* lỗi kiểm tra$/).waitFor();
+    // …until the operator writes the field in: the preview follows as they type.
+    await page
+      .getByLabel('Dữ liệu mẫu (json)')
+      .fill(
+        JSON.stringify(
+          { products: [{ gtin: GTIN_1, name: 'Gạo ST25 túi 5kg', owner: OWNER_A, kg: 5 }] },
+          null,
+          2,
+        ),
+      );
+    await page.getByLabel('Biểu thức ánh xạ (JSONata)').fill(GOOD_MAPPING);
+    await summary.getByText('1 bản ghi, 0 lỗi kiểm tra').waitFor();
+    await page.getByTestId('preview').getByText('gtin:08935049500018').waitFor();
+    await shot('04-onboarding-mapping-preview');
+    await page.getByRole('button', { name: 'Tiếp tục', exact: true }).click();
+
+    // Step 3: the webhook URL and the secret, once; then activate.
+    await page.getByRole('heading', { name: '3. Kết nối và kích hoạt' }).waitFor();
+    expect(await page.getByTestId('webhook-url').textContent()).toBe(`${base}/v1/webhooks/${SOURCE}`);
+    secret = (await page.getByTestId('webhook-secret').textContent()) ?? '';
+    expect(secret).toMatch(/^whsec_/);
+    await page.getByRole('button', { name: 'Kích hoạt đồng bộ' }).click();
+    await page.getByText('Đồng bộ dữ liệu', { exact: true }).waitFor();
+    await shot('05-onboarding-connect');
+
+    const stored = (await (await api('GET', `/v1/admin/sources/${SOURCE}`)).json()) as {
+      stage: string;
+      mapping: { expression: string };
+    };
+    expect(stored.stage).toBe('active');
+    expect(stored.mapping.expression).toBe(GOOD_MAPPING);
+  });
+
+  it('shows a signed webhook arriving in the overview, the roll-out, search and the record page', async () => {
+    await sendWebhook(SOURCE, secret, {
+      products: [{ gtin: GTIN_1, name: 'Gạo ST25 túi 5kg', owner: OWNER_A, kg: 5 }],
+    });
+    await nav('Tổng quan');
+    const row = page.getByTestId(`source-${SOURCE}`);
+    await row.waitFor();
+    // The overview polls every 5 s: wait for the version to be counted (ready, or synced already).
+    await until(
+      async () =>
+        Number(await row.getByTestId('ready').textContent()) +
+        Number(await row.getByTestId('synced').textContent()),
+      (n) => n === 1,
+      'ready + synced in the overview',
+    );
+    await page.getByRole('heading', { name: /Thành phố Cần Thơ/ }).waitFor();
+    await shot('02-overview');
+
+    await nav('Triển khai toàn quốc');
+    expect(await page.getByTestId('rollout-syncing').textContent()).toBe('1');
+    await page
+      .getByRole('row', { name: /Thành phố Cần Thơ/ })
+      .getByText('Đang đồng bộ')
+      .waitFor();
+    await shot('03-rollout');
+
+    await nav('Tra cứu');
+    await page.getByLabel(/Tìm theo GTIN/).fill(OWNER_A);
+    await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+    await page.getByRole('link', { name: 'gtin:08935049500018' }).waitFor();
+    await shot('06-search');
+    await page.getByRole('link', { name: 'gtin:08935049500018' }).click();
+    expect(await page.getByTestId('record-key').textContent()).toBe('gtin:08935049500018');
+    await page.getByRole('heading', { name: /Phiên bản 1/ }).waitFor();
+    await shot('07-record');
+  });
+
+  it('resolves a KEY_CLAIMED conflict from the side-by-side view, with a required note', async () => {
+    const created = await api('POST', '/v1/admin/sources', {
+      key: OTHER,
+      provinceCode: '92',
+      name: 'Hệ thống TXNG thứ hai',
+      kind: 'webhook',
+      format: 'json',
+      mapping: { language: 'jsonata', expression: GOOD_MAPPING },
+    });
+    const otherSecret = ((await created.json()) as { webhookSecret: string }).webhookSecret;
+    expect((await api('POST', `/v1/admin/sources/${OTHER}/activate`)).status).toBe(200);
+    // The same GTIN claimed by another owner: a KEY_CLAIMED conflict.
+    await sendWebhook(OTHER, otherSecret, {
+      products: [{ gtin: GTIN_1, name: 'Gạo ST25 (khác chủ)', owner: OWNER_B, kg: 5 }],
+    });
+
+    await nav('Xung đột mã');
+    const conflict = page.getByTestId('conflict');
+    await until(
+      async () => {
+        if ((await conflict.count()) === 0) await page.reload();
+        return conflict.count();
+      },
+      (n) => n === 1,
+      'open conflicts shown',
+    );
+    await until(
+      () => conflict.locator('h2').innerText(),
+      (text) => text.includes('KEY_CLAIMED'),
+      'the conflict heading',
+    );
+    // The diff marks what differs: the owner and the name.
+    const changed = conflict.locator('tr.changed th code');
+    expect(await changed.allTextContents()).toEqual(expect.arrayContaining(['/name', '/ownerTaxCode']));
+    await shot('08-conflicts');
+
+    const confirm = conflict.getByRole('button', { name: 'Xác nhận quyết định' });
+    await conflict.getByLabel(/Giữ bản hiện có/).check();
+    expect(await confirm.isDisabled()).toBe(true); // the note is required
+    await conflict.getByLabel('Ghi chú (bắt buộc)').fill('Mã GTIN thuộc HTX Thới Lai theo GS1 Việt Nam.');
+    await confirm.click();
+    await page.getByRole('status').getByText('Đã xử lý xung đột gtin:08935049500018.').waitFor();
+    await page.getByText('Không có xung đột nào.').waitFor();
+
+    const resolved = (await (await api('GET', '/v1/admin/conflicts?status=resolved')).json()) as {
+      items: Array<{ decision: string; note: string }>;
+    };
+    expect(resolved.items).toEqual([
+      expect.objectContaining({
+        decision: 'keep-existing',
+        note: 'Mã GTIN thuộc HTX Thới Lai theo GS1 Việt Nam.',
+      }),
+    ]);
+  });
+
+  it('groups quarantined records by finding code and replays them after a mapping fix', async () => {
+    // The province starts sending "weight" instead of "kg": no net content, so quarantined.
+    await sendWebhook(SOURCE, secret, {
+      products: [{ gtin: GTIN_2, name: 'Gạo Jasmine túi 2kg', owner: OWNER_A, weight: 2 }],
+    });
+    await nav('Cách ly & từ chối');
+    await page.getByLabel('Nguồn').selectOption(SOURCE);
+    const groups = page.locator('details.group');
+    await until(
+      async () => {
+        if ((await groups.count()) === 0) await page.reload();
+        return groups.count();
+      },
+      (n) => n > 0,
+      'quarantine groups shown',
+    );
+    await page.getByRole('link', { name: 'gtin:08935049500025' }).first().waitFor();
+    await shot('09-quarantine');
+
+    // The mapping is fixed (the province's new field), then replayed from the UI.
+    const fixed = GOOD_MAPPING.replace('"value": kg', '"value": $exists(kg) ? kg : weight');
+    expect(
+      (
+        await api('PATCH', `/v1/admin/sources/${SOURCE}`, {
+          mapping: { language: 'jsonata', expression: fixed },
+        })
+      ).status,
+    ).toBe(200);
+    await page.getByRole('button', { name: 'Xử lý lại theo ánh xạ hiện tại' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/Đã gửi xử lý lại [1-9]/)
+      .waitFor();
+
+    await until(
+      async () => {
+        const res = await api(
+          'GET',
+          `/v1/admin/records/product/${encodeURIComponent('gtin:08935049500025')}`,
+        );
+        return (await res.json()) as { status: string };
+      },
+      (record) => record.status === 'ready' || record.status === 'synced',
+      'the replayed product',
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\nhub output:\n${hub.output().slice(-4000)}`);
+    });
+    await until(
+      async () => {
+        await page.reload();
+        await page.getByRole('heading', { name: 'Cách ly và bị từ chối' }).waitFor();
+        await page.waitForLoadState('networkidle');
+        return page.getByRole('link', { name: 'gtin:08935049500025' }).count();
+      },
+      (n) => n === 0,
+      'the replayed product still listed as quarantined',
+    );
+  });
+
+  it('lets an operator pause and resume a queue and open the queue board', async () => {
+    await nav('Hàng đợi');
+    const ingest = page.getByTestId('queue-ingest');
+    await ingest.getByRole('button', { name: 'Tạm dừng' }).click();
+    await page.getByRole('status').getByText('Đã tạm dừng hàng đợi ingest.').waitFor();
+    await ingest.getByRole('button', { name: 'Chạy tiếp' }).waitFor();
+    await shot('10-queues');
+    await ingest.getByRole('button', { name: 'Chạy tiếp' }).click();
+    await ingest.getByRole('button', { name: 'Tạm dừng' }).waitFor();
+
+    const [board] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('button', { name: 'Mở bảng chi tiết hàng đợi' }).click(),
+    ]);
+    await board.waitForLoadState();
+    expect(board.url()).toBe(`${base}/admin/queues/board`);
+    await board.getByText('ingest').first().waitFor();
+    if (SHOTS) await board.screenshot({ path: join(SHOTS, '11-queue-board.png') });
+    await board.close();
+  });
+
+  it('shows the audit log and switches to English, remembering the choice', async () => {
+    await nav('Nhật ký thao tác');
+    await page.getByRole('cell', { name: 'conflict.resolve' }).first().waitFor();
+    await shot('12-audit');
+    await page.getByRole('combobox', { name: 'Ngôn ngữ' }).selectOption('en');
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await nav('Overview');
+    await page.getByTestId(`source-${SOURCE}`).waitFor();
+    await shot('13-overview-en');
+    // Dates stay dd/MM/yyyy HH:mm (Vietnam time) in either language.
+    expect(await page.locator('time').first().textContent()).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+  });
+
+  it('offers a viewer nothing it may not do', async () => {
+    const res = await api('POST', '/v1/admin/tokens', { name: 'Người xem', role: 'viewer' });
+    const viewer = ((await res.json()) as { token: string }).token;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Access token').fill(viewer);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('role').getByText('Viewer').waitFor();
+    expect(await page.getByRole('link', { name: 'Connect a source' }).count()).toBe(0);
+    await nav('Queues');
+    await page.getByTestId('queue-ingest').waitFor();
+    expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Open the queue board' }).count()).toBe(0);
+    await nav('Quarantine & rejected');
+    await page.getByRole('heading', { name: 'Quarantined and rejected' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Replay with the current mapping' }).count()).toBe(0);
+  });
+});
