@@ -21,6 +21,7 @@ function hubEnv(env: TestEnv, port: number): Record<string, string> {
     REDIS_URL: env.config.redisUrl,
     REDIS_PREFIX: env.redisPrefix,
     LOG_LEVEL: 'warn',
+    PREFIX_REGISTRY_CHECK: 'off',
   };
 }
 

@@ -14,7 +14,7 @@ export interface RunningProcess {
 
 /** Starts a built hub process (`npm run build` first), capturing stdout and stderr together. */
 export function startBuilt(
-  app: 'gateway' | 'worker' | 'cli',
+  app: 'gateway' | 'worker' | 'cli' | 'portal-sim' | 'demo',
   args: string[],
   env: Record<string, string>,
 ): RunningProcess {
