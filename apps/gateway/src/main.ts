@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { closeOnSignals, runMain } from '@txng/common';
 import { migrateDatabase } from '@txng/persistence';
+import { withDevelopmentAdminToken } from './auth/development-admin-token';
 import { createGateway } from './create-gateway';
 
-runMain('gateway', async (config) => {
+runMain('gateway', async (validated) => {
+  const { config, tokenFile } = withDevelopmentAdminToken(validated);
   const withWorkers = process.argv.includes('--with-workers');
   await migrateDatabase(config.databaseUrl);
   const app = await createGateway(config, { withWorkers });
@@ -12,6 +14,11 @@ runMain('gateway', async (config) => {
   const url = `http://127.0.0.1:${config.port}`;
   process.stdout.write(
     `txng-hub ${withWorkers ? 'gateway + workers' : 'gateway'} listening on ${url} ` +
-      `(health ${url}/health/ready, API docs ${url}/docs)\n`,
+      `(operators ${url}/admin, health ${url}/health/ready, API docs ${url}/docs)\n`,
   );
+  if (tokenFile) {
+    process.stdout.write(
+      `txng-hub gateway: HUB_ADMIN_TOKEN is not set; a development admin token is in ${tokenFile}\n`,
+    );
+  }
 });
