@@ -39,6 +39,8 @@ export interface ReplayAnswer {
   replayed: number;
   /** Receipts sent through the ingest queue again (0 for `failed`: those go straight back to ready). */
   receipts: number;
+  /** `failed` versions not sent again because a later version of their key is already at the portal. */
+  outdated: number;
 }
 
 /** 1000 jobs per Redis round trip. */
@@ -95,6 +97,6 @@ export class ReplayController {
       }
     }
     this.metrics.replayed(body.status, run.replayed);
-    return { runId: run.runId, replayed: run.replayed, receipts: run.receipts.length };
+    return { runId: run.runId, replayed: run.replayed, receipts: run.receipts.length, outdated: run.outdated };
   }
 }

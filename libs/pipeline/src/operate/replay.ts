@@ -18,6 +18,11 @@ export interface ReplayRun {
   replayed: number;
   /** Receipts to re-run through the ingest queue (none for `failed`). */
   receipts: string[];
+  /**
+   * `failed` versions left as they are because a later version of their key is already at the
+   * portal: sending the older content now would make it the portal's newest.
+   */
+  outdated: number;
 }
 
 /**
@@ -48,6 +53,7 @@ export class ReplayPlanner {
             kind: req.kind ?? null,
             replayed: run.replayed,
             receipts: run.receipts.length,
+            outdated: run.outdated,
           },
         },
         m,
@@ -68,7 +74,7 @@ export class ReplayPlanner {
       [req.status, req.sourceKey ?? null, req.kind ?? null],
     );
     const versions = new Set(rows.flatMap((r) => r.versions));
-    return { runId, replayed: versions.size, receipts: rows.map((r) => r.receipt_id) };
+    return { runId, replayed: versions.size, receipts: rows.map((r) => r.receipt_id), outdated: 0 };
   }
 
   /** failed → ready (sync picks them up again), under the keys' row locks in the pipeline's order. */
@@ -82,9 +88,28 @@ export class ReplayPlanner {
         FOR UPDATE`,
       params,
     );
+    // A failed version whose key already has a later version at the portal stays failed: resending
+    // it would be counted as the portal's next version and replace newer content there.
+    const outdatedIds = `SELECT v.id FROM record_version v
+        WHERE ${filter}
+          AND EXISTS (SELECT 1 FROM record_version later
+                       WHERE later.kind = v.kind AND later.key = v.key
+                         AND later.version > v.version AND later.status = 'synced')`;
+    const outdated: Array<{ id: string }> = await m.query(`${outdatedIds}`, params);
+    if (outdated.length > 0) {
+      await m.query(
+        `INSERT INTO record_status_history (record_version_id, status, reason)
+         SELECT id, 'failed', $2 FROM unnest($1::bigint[]) AS id`,
+        [
+          outdated.map((o) => o.id),
+          `not replayed by ${req.actor} in run ${runId}: a later version of this key is already at the portal`,
+        ],
+      );
+    }
     // TypeORM answers an UPDATE … RETURNING as [rows, affected count].
     const [updated] = await m.query<[Array<{ id: string; kind: string; key: string }>, number]>(
-      `UPDATE record_version v SET status = 'ready', updated_at = now() WHERE ${filter}
+      `UPDATE record_version v SET status = 'ready', updated_at = now()
+        WHERE ${filter} AND v.id NOT IN (${outdatedIds})
        RETURNING v.id::text AS id, v.kind, v.key`,
       params,
     );
@@ -104,6 +129,6 @@ export class ReplayPlanner {
         [JSON.stringify(updated.map((u) => ({ kind: u.kind, key: u.key })))],
       );
     }
-    return { runId, replayed: updated.length, receipts: [] };
+    return { runId, replayed: updated.length, receipts: [], outdated: outdated.length };
   }
 }
