@@ -1,13 +1,14 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { HubConfigModule, RedisModule } from '@txng/common';
+import { HubConfigModule, METRICS_REGISTRY, RedisModule } from '@txng/common';
 import { ConnectorsModule, type PollInput, SourcesService } from '@txng/connectors';
 import { PollRunner } from '@txng/connectors/poll';
 import { migrateDatabase, PersistenceModule, SourceEntity } from '@txng/persistence';
 import { QueueName, QueuesModule } from '@txng/queues';
 import { PollSchedulerService, pollSchedulerId, PollWorkersModule } from '@txng/workers/poll';
 import { type Queue } from 'bullmq';
+import { type Registry } from 'prom-client';
 import { type DataSource } from 'typeorm';
 import { FakeProvinceApi } from '../support/fake-province-api';
 import { createTestEnv, type TestEnv } from '../support/test-env';
@@ -477,6 +478,12 @@ describe('poll connector (real PostgreSQL, Redis and a province API on loopback)
       const rows = await receiptsOf(key);
       expect(rows.map((r) => r.poll_page.page)).toEqual([1, 2]);
       await expectQueued(rows);
+      // The run is counted once it has ended (IngestMetrics).
+      const registry = workers.get<Registry>(METRICS_REGISTRY);
+      const runs = () => registry.getSingleMetricAsString('txng_poll_runs_total');
+      while (!(await runs()).includes('outcome="completed"') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(await runs()).toMatch(new RegExp(`source="${key}",outcome="completed"[^}]*\\} [1-9]`));
 
       await sources.transition(key, 'pause', 'test');
       expect(await workers.get(PollSchedulerService).sync()).toEqual([]);

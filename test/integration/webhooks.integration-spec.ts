@@ -198,5 +198,21 @@ describe('webhook rate limit', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(limited.body.error).toBe('rate_limited');
     await send(first, payload).expect(202);
+
+    // Every outcome is counted by source; a key that names no source is not a label.
+    await request(hub.url)
+      .post('/v1/webhooks/no-such-source-x')
+      .set({ 'Content-Type': 'application/json', ...signWebhook(secret, payload) })
+      .send(payload)
+      .expect(404);
+    const metrics = (await request(hub.url).get('/metrics').expect(200)).text;
+    const count = (labels: string) =>
+      Number(new RegExp(`txng_ingest_webhooks_total\\{${labels}[^}]*\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    expect(count(`source="${JSON_SOURCE.key}",outcome="accepted"`)).toBe(2);
+    expect(count(`source="${JSON_SOURCE.key}",outcome="replayed"`)).toBe(1);
+    expect(count(`source="${JSON_SOURCE.key}",outcome="rate_limited"`)).toBe(1);
+    expect(count('source="\\(unknown\\)",outcome="not_found"')).toBe(1);
+    expect(metrics).not.toContain('no-such-source-x');
+    expect(metrics).toMatch(/txng_ingest_records_total\{source="[^"]+",origin="webhook"[^}]*\} 2/);
   });
 });

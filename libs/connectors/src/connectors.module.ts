@@ -1,13 +1,19 @@
 import { Module } from '@nestjs/common';
-import { HUB_CONFIG, type HubConfig, SecretBox } from '@txng/common';
+import { HUB_CONFIG, type HubConfig, MetricsModule, SecretBox } from '@txng/common';
+import { IngestMetrics } from './ingest-metrics';
 import { PollRunner } from './poll/poll-runner';
 import { ReceiptsService } from './receipts/receipts.service';
 import { SourceRateLimiter } from './rate-limit/source-rate-limiter';
 import { SECRET_BOX, SourcesService } from './sources/sources.service';
 import { WebhookIntakeService } from './webhook/webhook-intake.service';
 
-/** Sources, receipts and intake: what both the gateway and the workers need of connectors. */
+/**
+ * Sources, receipts and intake: what both the gateway and the workers need of connectors. It
+ * imports MetricsModule itself (one registry per process either way) so a process without the
+ * metrics endpoint, such as the CLI, still has a registry for IngestMetrics.
+ */
 @Module({
+  imports: [MetricsModule],
   providers: [
     {
       provide: SECRET_BOX,
@@ -19,7 +25,16 @@ import { WebhookIntakeService } from './webhook/webhook-intake.service';
     SourceRateLimiter,
     WebhookIntakeService,
     PollRunner,
+    IngestMetrics,
   ],
-  exports: [SECRET_BOX, SourcesService, ReceiptsService, SourceRateLimiter, WebhookIntakeService, PollRunner],
+  exports: [
+    SECRET_BOX,
+    SourcesService,
+    ReceiptsService,
+    SourceRateLimiter,
+    WebhookIntakeService,
+    PollRunner,
+    IngestMetrics,
+  ],
 })
 export class ConnectorsModule {}

@@ -9,3 +9,4 @@ export * from './webhook/content-type';
 export * from './webhook/webhook-signature';
 export * from './webhook/webhook-intake.service';
 export * from './poll';
+export { IngestMetrics } from './ingest-metrics';

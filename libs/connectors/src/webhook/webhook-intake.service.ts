@@ -3,6 +3,7 @@ import { AppError, badRequest, ErrorCode } from '@txng/common';
 import { mapPayload, type ParsedPayload, parsePayload, PayloadParseError } from '@txng/mapping';
 import { type Envelope } from '@txng/national-model';
 import { type SourceEntity } from '@txng/persistence';
+import { IngestMetrics } from '../ingest-metrics';
 import { SourceRateLimiter } from '../rate-limit/source-rate-limiter';
 import { ReceiptsService } from '../receipts/receipts.service';
 import { SourcesService } from '../sources/sources.service';
@@ -35,10 +36,27 @@ export class WebhookIntakeService {
     private readonly sources: SourcesService,
     private readonly receipts: ReceiptsService,
     private readonly rateLimiter: SourceRateLimiter,
+    private readonly metrics: IngestMetrics,
   ) {}
 
+  /** The contract's checks, the receipt and the queue; every outcome is counted (IngestMetrics). */
   async receive(request: IntakeRequest): Promise<IntakeResult> {
+    const started = performance.now();
+    const known: { source: string | null } = { source: null };
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const result = await this.intake(request, known);
+      this.metrics.webhook(known.source, result.replay ? 'replayed' : 'accepted', seconds(), result.records);
+      return result;
+    } catch (error) {
+      this.metrics.webhook(known.source, IngestMetrics.outcomeOf(error), seconds());
+      throw error;
+    }
+  }
+
+  private async intake(request: IntakeRequest, known: { source: string | null }): Promise<IntakeResult> {
     const source = await this.sources.get(request.sourceKey);
+    known.source = source.key;
     if (source.kind !== 'webhook') {
       throw new AppError(
         ErrorCode.NotFound,

@@ -1,5 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
+import { IngestMetrics } from '@txng/connectors';
 import { PollRunner } from '@txng/connectors/poll';
 import { type JobPayload, QueueName, workerOptions } from '@txng/queues';
 import { type Job, UnrecoverableError } from 'bullmq';
@@ -15,7 +16,10 @@ type PollSourceJob = Job<JobPayload<'poll', 'poll-source'>>;
 export class PollProcessor extends WorkerHost {
   private readonly logger = new Logger(PollProcessor.name);
 
-  constructor(private readonly runner: PollRunner) {
+  constructor(
+    private readonly runner: PollRunner,
+    private readonly metrics: IngestMetrics,
+  ) {
     super();
   }
 
@@ -24,6 +28,7 @@ export class PollProcessor extends WorkerHost {
   ): Promise<{ outcome: string; pages: number; items: number; reason?: string }> {
     if (job.name !== 'poll-source') throw new UnrecoverableError(`The poll queue has no job "${job.name}".`);
     const result = await this.runner.run(job.data.sourceKey);
+    this.metrics.pollRun(job.data.sourceKey, result.outcome, result.items);
     if (result.outcome === 'failed') throw new UnrecoverableError(result.reason ?? 'poll run failed');
     if (result.outcome === 'skipped')
       this.logger.debug(`poll of ${job.data.sourceKey} skipped: ${result.reason}`);
