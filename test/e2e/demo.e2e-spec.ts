@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { previewMapping } from '@txng/mapping';
 import { parse } from 'yaml';
 import { plantedMess } from '../../apps/province-sim/src/plan';
 import { feedFor } from '../../apps/province-sim/src/province-sim';
 import { Rng } from '../../apps/province-sim/src/rng';
+import { freePort } from '../support/ports';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { DIST, startBuilt, type RunningProcess } from '../support/processes';
 
@@ -24,17 +24,6 @@ const PROVINCES: Record<string, { source: string; kinds: string[] }> = {
   '04': { source: 'cao-bang-csv', kinds: ['organization', 'product', 'lot'] },
   '80': { source: 'tay-ninh-long-an', kinds: ['organization', 'product', 'lot'] },
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function eventually<T>(
   what: string,

@@ -1,29 +1,10 @@
-import { createServer } from 'node:net';
 import { createTestEnv, type TestEnv } from '../support/test-env';
-import { startBuilt } from '../support/processes';
+import { freePort } from '../support/ports';
+import { hubProcessEnv, startBuilt } from '../support/processes';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-function hubEnv(env: TestEnv, port: number): Record<string, string> {
-  return {
-    NODE_ENV: 'test',
-    PORT: String(port),
-    DATABASE_URL: env.databaseUrl,
-    REDIS_URL: env.config.redisUrl,
-    REDIS_PREFIX: env.redisPrefix,
-    LOG_LEVEL: 'warn',
-    PREFIX_REGISTRY_CHECK: 'off',
-  };
-}
+/** No HUB_SECRET_KEY: one case checks that NODE_ENV=production refuses to start without it. */
+const hubEnv = (env: TestEnv, port: number): Record<string, string> =>
+  hubProcessEnv(env, { PORT: String(port), PREFIX_REGISTRY_CHECK: 'off' });
 
 describe('hub processes as built (dist/)', () => {
   let env: TestEnv;

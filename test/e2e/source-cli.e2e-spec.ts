@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestEnv, type TestEnv } from '../support/test-env';
-import { startBuilt } from '../support/processes';
+import { hubProcessEnv, startBuilt } from '../support/processes';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -11,14 +11,7 @@ describe('npm run source (built CLI) against a real database', () => {
 
   beforeAll(async () => {
     env = await createTestEnv();
-    cliEnv = {
-      NODE_ENV: 'test',
-      DATABASE_URL: env.databaseUrl,
-      REDIS_URL: env.config.redisUrl,
-      REDIS_PREFIX: env.redisPrefix,
-      HUB_SECRET_KEY: env.config.secretKey,
-      LOG_LEVEL: 'warn',
-    };
+    cliEnv = hubProcessEnv(env, { HUB_SECRET_KEY: env.config.secretKey });
   });
   afterAll(async () => {
     await env.dispose();

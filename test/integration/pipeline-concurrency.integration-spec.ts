@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type Queue } from 'bullmq';
@@ -7,19 +6,11 @@ import { WorkerAppModule } from '../../apps/worker/src/worker-app.module';
 import { createActiveSource } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
-import { signWebhook } from '../support/webhook-signer';
+import { passThroughSource, sendWebhook } from '../support/webhook-sources';
 
 const WORKER_CONTEXTS = 3;
 const OWNER = '0301234567';
-const SOURCE = {
-  key: 'pl-hammer',
-  provinceCode: '92',
-  name: 'Nguồn kiểm thử đồng thời',
-  kind: 'webhook',
-  format: 'json',
-  rateLimitPerMinute: 100000,
-  mapping: { language: 'jsonata', expression: '$' },
-};
+const SOURCE = passThroughSource('pl-hammer', '92', 'Nguồn kiểm thử đồng thời');
 const product = (gtin: string, name: string) => ({
   gtin,
   name,
@@ -39,15 +30,7 @@ describe('pipeline under concurrency (several worker contexts, one key)', () => 
   let db: Client;
   let secret: string;
 
-  const send = async (envelope: unknown): Promise<string> => {
-    const body = JSON.stringify(envelope);
-    const res = await request(hub.url)
-      .post(`/v1/webhooks/${SOURCE.key}`)
-      .set({ 'Content-Type': 'application/json', ...signWebhook(secret, body) })
-      .send(body)
-      .expect(202);
-    return res.body.receiptId as string;
-  };
+  const send = (envelope: unknown): Promise<string> => sendWebhook(hub.url, SOURCE.key, secret, envelope);
 
   async function versionsOf(key: string): Promise<Array<{ version: number; name: string }>> {
     const res = await db.query<{ version: number; name: string }>(

@@ -8,29 +8,12 @@ import {
   type PortalClients,
 } from '@txng/portal-client';
 import { PipelineSettings } from '@txng/workers';
-import { loadSimConfig } from '../../apps/portal-sim/src/config/sim-config';
-import { startPortalSim, type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
-import { admin, createActiveSource } from '../support/admin-client';
+import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
+import { admin, createActiveSource, createToken } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
+import { simAdmin, startSim } from '../support/portal-sim';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
-import { signWebhook } from '../support/webhook-signer';
-
-/** The body is already a national-model envelope: the mapping passes it through. */
-const passThrough = (key: string, provinceCode: string) => ({
-  key,
-  provinceCode,
-  name: `Nguồn kiểm thử ${key}`,
-  kind: 'webhook',
-  format: 'json',
-  rateLimitPerMinute: 100000,
-  mapping: { language: 'jsonata', expression: '$' },
-});
-
-/** A GTIN-13 with its GS1 check digit. */
-function gtin13(body12: string): string {
-  const sum = [...body12].reverse().reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
-  return body12 + String((10 - (sum % 10)) % 10);
-}
+import { gtin13, passThroughSource, sendWebhook } from '../support/webhook-sources';
 
 const OWNER_A = '0301234567'; // owns prefix 8935049 in the simulator's registry
 const OWNER_B = '0309876543';
@@ -57,6 +40,7 @@ const RP_2 = 'https://id.gs1.org/414/8934588000003';
 
 describe('pipeline conflicts: all four codes and their resolution (real PostgreSQL, Redis and portal simulator)', () => {
   let sim: RunningPortalSim;
+  let sims: ReturnType<typeof simAdmin>;
   let hub: GatewayHarness;
   let ingest: Queue;
   let db: Client;
@@ -64,32 +48,15 @@ describe('pipeline conflicts: all four codes and their resolution (real PostgreS
   let client: PortalClient;
   const secrets: Record<string, string> = {};
 
-  // Simulator answers are read field by field; typing each shape would add nothing.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const simAdmin = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const res = await fetch(sim.url + path, {
-      method,
-      headers: { 'x-sim-admin': 'sim-admin', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return res.json();
-  };
   const prefixCalls = async (): Promise<number> => {
-    const stats = await simAdmin('GET', '/__sim/stats');
+    const stats = await sims.stats();
     return Object.entries(stats.calls as Record<string, number>)
       .filter(([route]) => route.includes('/registry/prefixes'))
       .reduce((n, [, count]) => n + count, 0);
   };
 
-  async function send(source: string, envelope: unknown): Promise<string> {
-    const body = JSON.stringify(envelope);
-    const res = await request(hub.url)
-      .post(`/v1/webhooks/${source}`)
-      .set({ 'Content-Type': 'application/json', ...signWebhook(secrets[source], body) })
-      .send(body)
-      .expect(202);
-    return res.body.receiptId as string;
-  }
+  const send = (source: string, envelope: unknown): Promise<string> =>
+    sendWebhook(hub.url, source, secrets[source], envelope);
   const drain = () => waitForQueuesToDrain([ingest], { timeoutMs: 30_000 });
   const detail = (kind: string, key: string) =>
     admin(hub.url).get(`/v1/admin/records/${kind}/${encodeURIComponent(key)}`);
@@ -122,7 +89,8 @@ describe('pipeline conflicts: all four codes and their resolution (real PostgreS
   }
 
   beforeAll(async () => {
-    sim = await startPortalSim(loadSimConfig({}, { port: 0, logLevel: 'silent', rateLimitPerSecond: 0 }));
+    sim = await startSim();
+    sims = simAdmin(sim);
     // Sync would move ready records on to `synced` while these specs look at them: a linger of an
     // hour keeps every (small) batch waiting. Sync has its own specs.
     hub = await startGateway({
@@ -149,11 +117,9 @@ describe('pipeline conflicts: all four codes and their resolution (real PostgreS
       ['pc-a', '92'],
       ['pc-b', '79'],
     ]) {
-      secrets[key] = await createActiveSource(hub.url, passThrough(key, province));
+      secrets[key] = await createActiveSource(hub.url, passThroughSource(key, province));
     }
-    viewerToken = (
-      await admin(hub.url).post('/v1/admin/tokens', { name: 'viewer', role: 'viewer' }).expect(201)
-    ).body.token;
+    viewerToken = (await createToken(hub.url, 'viewer', 'viewer')).token;
     ingest = hub.queue('ingest');
     db = await hub.db();
   });
@@ -299,7 +265,7 @@ describe('pipeline conflicts: all four codes and their resolution (real PostgreS
   });
 
   it('asks the registry once for many products of one prefix (the cache answers the rest)', async () => {
-    await simAdmin('POST', '/__sim/reset');
+    await sims.reset();
     const before = await prefixCalls();
     const owner = '0100109106'; // 8934588
     await send('pc-a', {
@@ -327,11 +293,11 @@ describe('pipeline conflicts: all four codes and their resolution (real PostgreS
   });
 
   it('holds products back while the registry is unreachable and completes them by itself when it answers', async () => {
-    await simAdmin('POST', '/__sim/faults', { outage: true });
+    await sims.faults({ outage: true });
     try {
       await heldThenReleased();
     } finally {
-      await simAdmin('POST', '/__sim/faults', { clear: true });
+      await sims.faults({ clear: true });
     }
   });
 
@@ -355,7 +321,7 @@ describe('pipeline conflicts: all four codes and their resolution (real PostgreS
     await new Promise((r) => setTimeout(r, 800)); // at least one more held-back run
     await detail('product', `gtin:0${gtin}`).expect(404);
 
-    await simAdmin('POST', '/__sim/faults', { clear: true });
+    await sims.faults({ clear: true });
     await drain();
     const record = await detail('product', `gtin:0${gtin}`).expect(200);
     expect(record.body).toMatchObject({ version: 1, status: 'ready', receiptId });

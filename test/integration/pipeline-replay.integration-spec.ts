@@ -1,31 +1,16 @@
-import request from 'supertest';
 import { type Queue } from 'bullmq';
 import { type Client } from 'pg';
-import { admin, createActiveSource } from '../support/admin-client';
+import { admin, createActiveSource, createToken } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
-import { signWebhook } from '../support/webhook-signer';
-
-/** A GTIN-13 with its GS1 check digit. */
-function gtin13(body12: string): string {
-  const sum = [...body12].reverse().reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
-  return body12 + String((10 - (sum % 10)) % 10);
-}
+import { gtin13, passThroughSource, receiptOutcome, sendWebhook } from '../support/webhook-sources';
 
 /** The province sends `{products:[{gtin,name,owner,kg}]}`; version 1 of the mapping gets the unit wrong. */
 const mappingWithUnit = (uom: string) => ({
   language: 'jsonata',
   expression: `{ "products": products.{ "gtin": gtin, "name": name, "ownerTaxCode": owner, "netContent": { "value": kg, "uom": "${uom}" } } }`,
 });
-const source = (key: string, mapping: object) => ({
-  key,
-  provinceCode: '92',
-  name: `Nguồn kiểm thử ${key}`,
-  kind: 'webhook',
-  format: 'json',
-  rateLimitPerMinute: 100000,
-  mapping,
-});
+const source = (key: string, mapping: object) => ({ ...passThroughSource(key, '92'), mapping });
 const OWNER = '0301234567';
 
 describe('replay: quarantined, rejected and failed records go through again (real PostgreSQL and Redis)', () => {
@@ -35,15 +20,7 @@ describe('replay: quarantined, rejected and failed records go through again (rea
   let viewerToken: string;
   const secrets: Record<string, string> = {};
 
-  async function send(key: string, body: unknown): Promise<string> {
-    const raw = JSON.stringify(body);
-    const res = await request(hub.url)
-      .post(`/v1/webhooks/${key}`)
-      .set({ 'Content-Type': 'application/json', ...signWebhook(secrets[key], raw) })
-      .send(raw)
-      .expect(202);
-    return res.body.receiptId as string;
-  }
+  const send = (key: string, body: unknown): Promise<string> => sendWebhook(hub.url, key, secrets[key], body);
   const drain = () => waitForQueuesToDrain([ingest], { timeoutMs: 30_000 });
   const list = async (query: string) =>
     (await admin(hub.url).get(`/v1/admin/records?${query}&limit=500`).expect(200)).body.items as Array<{
@@ -54,13 +31,7 @@ describe('replay: quarantined, rejected and failed records go through again (rea
       mappingVersion: number | null;
       receiptId: string;
     }>;
-  const counts = async (receiptId: string) =>
-    (
-      await db.query<{ status: string; counts: Record<string, number>; error: string | null }>(
-        'SELECT status, counts, error FROM receipt WHERE id = $1',
-        [receiptId],
-      )
-    ).rows[0];
+  const counts = (receiptId: string) => receiptOutcome(db, receiptId);
   const replay = (body: object, token?: string) => admin(hub.url, token).post('/v1/admin/replay', body);
 
   beforeAll(async () => {
@@ -71,9 +42,7 @@ describe('replay: quarantined, rejected and failed records go through again (rea
       source('rp-map', { language: 'jsonata', expression: '$error("the province changed its format")' }),
     );
     secrets['rp-b'] = await createActiveSource(hub.url, source('rp-b', mappingWithUnit('KGM')));
-    viewerToken = (
-      await admin(hub.url).post('/v1/admin/tokens', { name: 'viewer', role: 'viewer' }).expect(201)
-    ).body.token;
+    viewerToken = (await createToken(hub.url, 'viewer', 'viewer')).token;
     ingest = hub.queue('ingest');
     db = await hub.db();
   });
@@ -99,7 +68,7 @@ describe('replay: quarantined, rejected and failed records go through again (rea
 
     // No fix: the same outcome, the same two records, nothing piles up.
     const again = await replay({ status: 'quarantined', sourceKey: 'rp-unit' }).expect(200);
-    expect(again.body).toEqual({ runId: expect.any(String), replayed: 2, receipts: 2 });
+    expect(again.body).toEqual({ runId: expect.any(String), replayed: 2, receipts: 2, outdated: 0 });
     await drain();
     quarantined = await list('sourceKey=rp-unit&status=quarantined');
     expect(quarantined.map((q) => q.id).sort()).toEqual(ids);
@@ -216,13 +185,36 @@ describe('replay: quarantined, rejected and failed records go through again (rea
       `gtin:0${gtin}`,
     ]);
     const res = await replay({ status: 'failed', sourceKey: 'rp-b' }).expect(200);
-    expect(res.body).toEqual({ runId: expect.any(String), replayed: 1, receipts: 0 });
+    expect(res.body).toEqual({ runId: expect.any(String), replayed: 1, receipts: 0, outdated: 0 });
     const detail = await admin(hub.url).get(`/v1/admin/records/product/gtin:0${gtin}`).expect(200);
     expect(detail.body.versions[0]).toMatchObject({ version: 1, status: 'ready' });
     expect(detail.body.versions[0].history.at(-1)).toMatchObject({
       status: 'ready',
       reason: expect.stringContaining(res.body.runId),
     });
+  });
+
+  it('leaves a failed version failed when a later version of its key is already at the portal', async () => {
+    const gtin = gtin13('893504980031');
+    const key = `gtin:0${gtin}`;
+    await send('rp-b', { products: [{ gtin, name: 'Tiêu đen', owner: OWNER, kg: 2 }] });
+    await send('rp-b', { products: [{ gtin, name: 'Tiêu đen Phú Quốc', owner: OWNER, kg: 2 }] });
+    await drain();
+    // Sync gave up on version 1, then sent version 2.
+    await db.query(
+      `UPDATE record_version SET status = 'failed' WHERE kind = 'product' AND key = $1 AND version = 1`,
+      [key],
+    );
+    await db.query(
+      `UPDATE record_version SET status = 'synced' WHERE kind = 'product' AND key = $1 AND version = 2`,
+      [key],
+    );
+    const res = await replay({ status: 'failed', sourceKey: 'rp-b' }).expect(200);
+    expect(res.body).toMatchObject({ replayed: 0, outdated: 1 });
+    const detail = await admin(hub.url).get(`/v1/admin/records/product/${key}`).expect(200);
+    const v1 = detail.body.versions.find((v: { version: number }) => v.version === 1);
+    expect(v1.status).toBe('failed');
+    expect(v1.history.at(-1).reason).toContain('already at the portal');
   });
 
   it('answers 403 to a viewer, 400 to a bad body, 404 to an unknown source', async () => {

@@ -1,27 +1,10 @@
-import request from 'supertest';
+import type request from 'supertest';
 import { type Queue } from 'bullmq';
 import { type Client } from 'pg';
 import { admin, createActiveSource } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
-import { signWebhook } from '../support/webhook-signer';
-
-/** The body is already a national-model envelope: the mapping passes it through. */
-const passThrough = (key: string, provinceCode: string) => ({
-  key,
-  provinceCode,
-  name: `Nguồn kiểm thử ${key}`,
-  kind: 'webhook',
-  format: 'json',
-  rateLimitPerMinute: 100000,
-  mapping: { language: 'jsonata', expression: '$' },
-});
-
-/** A GTIN-13 with its GS1 check digit. */
-function gtin13(body12: string): string {
-  const sum = [...body12].reverse().reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
-  return body12 + String((10 - (sum % 10)) % 10);
-}
+import { gtin13, passThroughSource, receiptOutcome, sendWebhook } from '../support/webhook-sources';
 
 const OWNER_A = '0301234567';
 const OWNER_B = '0309876543';
@@ -48,25 +31,12 @@ describe('pipeline: dedup, versions, conflicts, quarantine (real PostgreSQL and 
   let db: Client;
   const secrets: Record<string, string> = {};
 
-  async function send(source: string, envelope: unknown, webhookId?: string): Promise<string> {
-    const body = JSON.stringify(envelope);
-    const res = await request(hub.url)
-      .post(`/v1/webhooks/${source}`)
-      .set({ 'Content-Type': 'application/json', ...signWebhook(secrets[source], body, { id: webhookId }) })
-      .send(body)
-      .expect(202);
-    return res.body.receiptId as string;
-  }
+  const send = (source: string, envelope: unknown, webhookId?: string): Promise<string> =>
+    sendWebhook(hub.url, source, secrets[source], envelope, { id: webhookId });
   const drain = () => waitForQueuesToDrain([ingest], { timeoutMs: 30_000 });
   const detail = (kind: string, key: string) =>
     admin(hub.url).get(`/v1/admin/records/${kind}/${encodeURIComponent(key)}`);
-  const receiptCounts = async (id: string) =>
-    (
-      await db.query<{ status: string; counts: unknown; error: string | null }>(
-        'SELECT status, counts, error FROM receipt WHERE id = $1',
-        [id],
-      )
-    ).rows[0];
+  const receiptCounts = (id: string) => receiptOutcome(db, id);
 
   beforeAll(async () => {
     hub = await startGateway({ withWorkers: true });
@@ -76,10 +46,10 @@ describe('pipeline: dedup, versions, conflicts, quarantine (real PostgreSQL and 
       ['pl-c', '01'],
       ['pl-e', '92'],
     ]) {
-      secrets[key] = await createActiveSource(hub.url, passThrough(key, province));
+      secrets[key] = await createActiveSource(hub.url, passThroughSource(key, province));
     }
     const failing = {
-      ...passThrough('pl-bad-map', '92'),
+      ...passThroughSource('pl-bad-map', '92'),
       mapping: { language: 'jsonata', expression: '$error("the province changed its format")' },
     };
     secrets['pl-bad-map'] = await createActiveSource(hub.url, failing);

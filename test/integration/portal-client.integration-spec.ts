@@ -14,9 +14,9 @@ import {
   PortalTemporaryError,
   PortalUnavailableError,
 } from '@txng/portal-client';
-import { loadSimConfig } from '../../apps/portal-sim/src/config/sim-config';
-import { startPortalSim, type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
+import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
 import { event, organization, product } from '../../apps/portal-sim/src/testing/sample-records';
+import { simAdmin, startSim } from '../support/portal-sim';
 
 /**
  * PortalClient against the real simulator on loopback. Time is virtual for the client: sleeping
@@ -43,18 +43,8 @@ describe('PortalClient against the portal simulator', () => {
   let sim: RunningPortalSim;
   const clients: PortalClient[] = [];
 
-  // Admin answers are read field by field in assertions; typing each shape would add nothing.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const res = await fetch(sim.url + path, {
-      method,
-      headers: { 'x-sim-admin': 'sim-admin', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return res.json();
-  };
-  const stats = () => admin('GET', '/__sim/stats');
-  const faults = (patch: Record<string, unknown>) => admin('POST', '/__sim/faults', patch);
+  const stats = () => simAdmin(sim).stats();
+  const faults = (patch: Record<string, unknown>) => simAdmin(sim).faults(patch);
 
   function makeClient(
     options: PortalClientOptions = {},
@@ -81,14 +71,14 @@ describe('PortalClient against the portal simulator', () => {
   beforeAll(async () => {
     // The portal's own per-second limit is off: the client's virtual clock does not wait in real
     // time, so real-time 429s would only add noise. 429 handling is driven by burst429 instead.
-    sim = await startPortalSim(loadSimConfig({}, { port: 0, logLevel: 'silent', rateLimitPerSecond: 0 }));
+    sim = await startSim();
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await sim?.close();
   });
   beforeEach(async () => {
-    await admin('POST', '/__sim/reset');
+    await simAdmin(sim).reset();
   });
 
   it('fetches one token, reuses it, and maps per-record results', async () => {

@@ -1,10 +1,9 @@
-import request from 'supertest';
 import { contentHash, normalizeRecord, recordKey } from '@txng/national-model';
 import { type Client } from 'pg';
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
-import { admin, createActiveSource } from '../support/admin-client';
+import { admin, createActiveSource, createToken } from '../support/admin-client';
 import { eventually, simAdmin, startSim, startSyncHub, type SyncHub } from '../support/sync-harness';
-import { signWebhook } from '../support/webhook-signer';
+import { passThroughSource, sendWebhook } from '../support/webhook-sources';
 
 const org = (n: number, name = `HTX Đối soát ${n}`) => ({
   taxCode: `03${String(500 + n).padStart(8, '0')}`,
@@ -43,27 +42,11 @@ describe('reconciliation: digests, read-back, repair (portal simulator over HTTP
     sim = await startSim();
     sims = simAdmin(sim);
     hub = await startSyncHub(sim, { sync: { reconcileEveryMs: 400 } });
-    secret = await createActiveSource(hub.url, {
-      key: 'recon-a',
-      provinceCode: '92',
-      name: 'Nguồn đối soát',
-      kind: 'webhook',
-      format: 'json',
-      rateLimitPerMinute: 100000,
-      mapping: { language: 'jsonata', expression: '$' },
-    });
+    secret = await createActiveSource(hub.url, passThroughSource('recon-a', '92', 'Nguồn đối soát'));
     db = await hub.db();
-    const body = JSON.stringify({ organizations: orgs });
-    await request(hub.url)
-      .post('/v1/webhooks/recon-a')
-      .set({ 'Content-Type': 'application/json', ...signWebhook(secret, body) })
-      .send(body)
-      .expect(202);
+    await sendWebhook(hub.url, 'recon-a', secret, { organizations: orgs });
     await synced(keys);
-    const created = await admin(hub.url)
-      .post('/v1/admin/tokens', { name: 'xem', role: 'viewer' })
-      .expect(201);
-    viewer = created.body.token as string;
+    viewer = (await createToken(hub.url, 'viewer', 'xem')).token;
   });
   afterAll(async () => {
     await hub?.close();

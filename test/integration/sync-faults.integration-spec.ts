@@ -4,18 +4,10 @@ import { type Client } from 'pg';
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
 import { createActiveSource } from '../support/admin-client';
 import { eventually, simAdmin, startSim, startSyncHub, type SyncHub } from '../support/sync-harness';
-import { signWebhook } from '../support/webhook-signer';
+import { passThroughSource, sendWebhook } from '../support/webhook-sources';
 import { SyncService } from '@txng/workers';
 
-const source = (key: string) => ({
-  key,
-  provinceCode: '92',
-  name: `Nguồn lỗi ${key}`,
-  kind: 'webhook',
-  format: 'json',
-  rateLimitPerMinute: 100000,
-  mapping: { language: 'jsonata', expression: '$' },
-});
+const source = (key: string) => passThroughSource(key, '92', `Nguồn lỗi ${key}`);
 let serial = 0;
 /** Organizations with fresh tax codes: `n` of them, in one envelope. */
 const orgs = (n: number, tag: string) =>
@@ -29,14 +21,6 @@ const orgs = (n: number, tag: string) =>
   });
 const keyOf = (o: unknown) => recordKey('organization', normalizeRecord('organization', o).data)!;
 
-async function post(hub: SyncHub, sourceKey: string, secret: string, envelope: unknown): Promise<void> {
-  const body = JSON.stringify(envelope);
-  await request(hub.url)
-    .post(`/v1/webhooks/${sourceKey}`)
-    .set({ 'Content-Type': 'application/json', ...signWebhook(secret, body) })
-    .send(body)
-    .expect(202);
-}
 async function statusCounts(db: Client, keys: string[]): Promise<Record<string, number>> {
   const res = await db.query<{ status: string; n: number }>(
     `SELECT status, count(*)::int AS n FROM record_version WHERE kind = 'organization' AND key = ANY($1) GROUP BY status`,
@@ -80,12 +64,12 @@ describe('portal sync under faults: tokens, 429, outage, crash, several workers'
 
     it('renews an expired token mid-run and goes on', async () => {
       const first = orgs(3, 'token');
-      await post(hub, 'faults-a', secret, { organizations: first });
+      await sendWebhook(hub.url, 'faults-a', secret, { organizations: first });
       await allSynced(db, first.map(keyOf));
       const before = (await sims.stats()).tokensIssued;
       await sims.faults({ tokenExpiry: true });
       const second = orgs(3, 'token');
-      await post(hub, 'faults-a', secret, { organizations: second });
+      await sendWebhook(hub.url, 'faults-a', secret, { organizations: second });
       await allSynced(db, second.map(keyOf));
       expect((await sims.stats()).tokensIssued).toBeGreaterThan(before);
     });
@@ -94,7 +78,7 @@ describe('portal sync under faults: tokens, 429, outage, crash, several workers'
       await sims.faults({ burst429: 3, retryAfterSeconds: 1 });
       const list = orgs(4, 'rate');
       const started = Date.now();
-      await post(hub, 'faults-a', secret, { organizations: list });
+      await sendWebhook(hub.url, 'faults-a', secret, { organizations: list });
       const keys = list.map(keyOf);
       const deferred = await eventually(async () => {
         const r = await db.query(
@@ -118,7 +102,7 @@ describe('portal sync under faults: tokens, 429, outage, crash, several workers'
       await sims.faults({ errorNext: 8 });
       const list = orgs(5, 'breaker');
       const keys = list.map(keyOf);
-      await post(hub, 'faults-a', secret, { organizations: list });
+      await sendWebhook(hub.url, 'faults-a', secret, { organizations: list });
       await eventually(
         () => Promise.resolve(hub.clients.production.breakerState === 'open'),
         10_000,
@@ -136,7 +120,7 @@ describe('portal sync under faults: tokens, 429, outage, crash, several workers'
       await sims.faults({ outage: { seconds: 2 } });
       const list = orgs(3, 'outage');
       const keys = list.map(keyOf);
-      await post(hub, 'faults-a', secret, { organizations: list });
+      await sendWebhook(hub.url, 'faults-a', secret, { organizations: list });
       const deferred = await eventually(async () => {
         const r = await db.query(
           `SELECT last_error FROM sync_batch WHERE status = 'pending' AND last_error IS NOT NULL`,
@@ -153,7 +137,7 @@ describe('portal sync under faults: tokens, 429, outage, crash, several workers'
       const before = await sims.stats();
       const list = orgs(3, 'drop');
       const keys = list.map(keyOf);
-      await post(hub, 'faults-a', secret, { organizations: list });
+      await sendWebhook(hub.url, 'faults-a', secret, { organizations: list });
       await allSynced(db, keys);
       const after = await sims.stats();
       expect(after.replays).toBeGreaterThan(before.replays);
@@ -167,7 +151,7 @@ describe('portal sync under faults: tokens, 429, outage, crash, several workers'
       await syncQueue.pause();
       const list = orgs(4, 'crash');
       const keys = list.map(keyOf);
-      await post(hub, 'faults-a', secret, { organizations: list });
+      await sendWebhook(hub.url, 'faults-a', secret, { organizations: list });
       await eventually(async () => ((await statusCounts(db, keys)).ready === 4 ? true : null));
       const sync = hub.app.get(SyncService);
       await new Promise((resolve) => setTimeout(resolve, 150)); // past the linger
@@ -201,8 +185,8 @@ describe('portal sync under faults: tokens, 429, outage, crash, several workers'
       const db = await a.db();
       const before = await sims.stats();
       const list = orgs(200, 'two');
-      await post(a, 'faults-two', secret, { organizations: list.slice(0, 100) });
-      await post(b, 'faults-two', secret, { organizations: list.slice(100) });
+      await sendWebhook(a.url, 'faults-two', secret, { organizations: list.slice(0, 100) });
+      await sendWebhook(b.url, 'faults-two', secret, { organizations: list.slice(100) });
       const keys = list.map(keyOf);
       await allSynced(db, keys);
       const after = await sims.stats();
@@ -226,7 +210,7 @@ describe('portal sync under faults: tokens, 429, outage, crash, several workers'
       const [big] = orgs(1, 'lớn');
       big.name = `HTX ${'rất dài '.repeat(150)}`.trim();
       const small = orgs(2, 'auth');
-      await post(hub, 'faults-perm', secret, { organizations: [big, ...small] });
+      await sendWebhook(hub.url, 'faults-perm', secret, { organizations: [big, ...small] });
       const rows = await eventually(async () => {
         const r = await db.query<{ key: string; status: string; sync_error: { code: string } }>(
           `SELECT key, status, sync_error FROM record_version WHERE key = ANY($1)`,

@@ -4,22 +4,10 @@ import { type Client } from 'pg';
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
 import { admin, createActiveSource } from '../support/admin-client';
 import { eventually, simAdmin, startSim, startSyncHub, type SyncHub } from '../support/sync-harness';
-import { signWebhook } from '../support/webhook-signer';
+import { gtin13, passThroughSource, sendWebhook } from '../support/webhook-sources';
 
-const passThrough = (key: string, provinceCode: string) => ({
-  key,
-  provinceCode,
-  name: `Nguồn đồng bộ ${key}`,
-  kind: 'webhook',
-  format: 'json',
-  rateLimitPerMinute: 100000,
-  mapping: { language: 'jsonata', expression: '$' },
-});
-
-function gtin13(body12: string): string {
-  const sum = [...body12].reverse().reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
-  return body12 + String((10 - (sum % 10)) % 10);
-}
+const passThrough = (key: string, provinceCode: string) =>
+  passThroughSource(key, provinceCode, `Nguồn đồng bộ ${key}`);
 const product = (item: string, name: string) => ({
   gtin: gtin13(`8935049${item.padStart(5, '0')}`),
   name,
@@ -44,12 +32,7 @@ describe('portal sync: ready versions reach the portal simulator (real PostgreSQ
   let sims: ReturnType<typeof simAdmin>;
 
   async function send(envelope: unknown): Promise<void> {
-    const body = JSON.stringify(envelope);
-    await request(hub.url)
-      .post('/v1/webhooks/sync-a')
-      .set({ 'Content-Type': 'application/json', ...signWebhook(secret, body) })
-      .send(body)
-      .expect(202);
+    await sendWebhook(hub.url, 'sync-a', secret, envelope);
   }
   const versions = async (kind: string, key: string) =>
     (
@@ -254,12 +237,7 @@ describe('portal sync: ready versions reach the portal simulator (real PostgreSQ
     await admin(hub.url).post('/v1/admin/sources/sync-test/start-testing').expect(200);
     const o = organization(7);
     const key = keyOf('organization', o);
-    const body = JSON.stringify({ organizations: [o] });
-    await request(hub.url)
-      .post('/v1/webhooks/sync-test')
-      .set({ 'Content-Type': 'application/json', ...signWebhook(created.body.webhookSecret as string, body) })
-      .send(body)
-      .expect(202);
+    await sendWebhook(hub.url, 'sync-test', created.body.webhookSecret as string, { organizations: [o] });
     const [v] = await eventually(async () => {
       const rows = await versions('organization', key);
       return rows[0]?.sync_error ? rows : null;

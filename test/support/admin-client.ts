@@ -13,6 +13,16 @@ export function admin(url: string, token = ADMIN_TOKEN) {
   };
 }
 
+/** Creates an operator-API token with `role` through the API; answers its id and the token. */
+export async function createToken(
+  url: string,
+  role: 'viewer' | 'operator' | 'admin',
+  name = `kiểm thử ${role}`,
+): Promise<{ id: string; token: string }> {
+  const res = await admin(url).post('/v1/admin/tokens', { name, role }).expect(201);
+  return { id: res.body.id as string, token: res.body.token as string };
+}
+
 /** A JSON webhook source whose mapping takes `{products:[{gtin,name,owner,kg}]}`. */
 export const JSON_SOURCE = {
   key: 'can-tho-test',

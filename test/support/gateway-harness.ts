@@ -1,9 +1,10 @@
 import { type INestApplication } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import { Client } from 'pg';
+import { type Queue } from 'bullmq';
+import { type Client } from 'pg';
 import { migrateDatabase } from '@txng/persistence';
-import { type QueueName, redisConnectionOptions } from '@txng/queues';
+import { type QueueName } from '@txng/queues';
 import { createGateway } from '../../apps/gateway/src/create-gateway';
+import { hubHandles, listenOnLoopback } from './hub-handles';
 import { createTestEnv, type TestEnv } from './test-env';
 
 export interface GatewayHarness {
@@ -25,34 +26,16 @@ export async function startGateway(
   const env = await createTestEnv(options.env);
   await migrateDatabase(env.databaseUrl);
   const app = await createGateway(env.config, { withWorkers: options.withWorkers ?? false });
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
-  const queues = new Map<QueueName, Queue>();
-  const clients: Client[] = [];
+  const url = await listenOnLoopback(app);
+  const handles = hubHandles(env);
   return {
     app,
     env,
-    url: `http://127.0.0.1:${address.port}`,
-    queue: (name) => {
-      let queue = queues.get(name);
-      if (!queue) {
-        queue = new Queue(name, {
-          connection: redisConnectionOptions(env.config.redisUrl),
-          prefix: `${env.redisPrefix}:bull`,
-        });
-        queues.set(name, queue);
-      }
-      return queue;
-    },
-    db: async () => {
-      const client = new Client({ connectionString: env.databaseUrl });
-      await client.connect();
-      clients.push(client);
-      return client;
-    },
+    url,
+    queue: handles.queue,
+    db: handles.db,
     close: async () => {
-      await Promise.all(clients.map((c) => c.end()));
-      await Promise.all([...queues.values()].map((q) => q.close()));
+      await handles.release();
       await app.close();
       await env.dispose();
     },

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { type TestEnv } from './test-env';
 
 export const DIST = join(__dirname, '..', '..', 'dist', 'apps');
 
@@ -10,6 +11,21 @@ export interface RunningProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
   exited(timeoutMs?: number): Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * The environment a built hub process (gateway, worker, cli) needs to run on a test env's database
+ * and Redis prefix, logging warnings only; `extra` adds or overrides variables.
+ */
+export function hubProcessEnv(env: TestEnv, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.config.redisUrl,
+    REDIS_PREFIX: env.redisPrefix,
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
 }
 
 /** Starts a built hub process (`npm run build` first), capturing stdout and stderr together. */

@@ -1,4 +1,3 @@
-import { type INestApplication } from '@nestjs/common';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { migrateDatabase } from '@txng/persistence';
@@ -9,17 +8,18 @@ import {
   type PortalClientOptions,
   type PortalClients,
 } from '@txng/portal-client';
-import { type QueueName, redisConnectionOptions } from '@txng/queues';
 import { loadSyncOptions, SYNC_OPTIONS, type SyncOptions } from '@txng/workers';
-import { Queue } from 'bullmq';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
-import { Client } from 'pg';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { RAW_BODY_ROUTES } from '../../apps/gateway/src/webhooks/raw-body';
-import { loadSimConfig } from '../../apps/portal-sim/src/config/sim-config';
-import { startPortalSim, type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
+import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
+import { type GatewayHarness } from './gateway-harness';
+import { hubHandles, listenOnLoopback } from './hub-handles';
 import { createTestEnv, type TestEnv } from './test-env';
+
+// The sync specs (and benchmarks) take the simulator helpers from here too.
+export { simAdmin, startSim } from './portal-sim';
 
 /** Short intervals so sync tests take seconds: tick and linger 100 ms, backoff from 50 ms. */
 export const FAST_SYNC: Partial<SyncOptions> = {
@@ -39,28 +39,10 @@ export const FAST_PORTAL: PortalClientOptions = {
   breaker: { failureThreshold: 3, cooldownMs: 300 },
 };
 
-export interface SyncHub {
-  app: INestApplication;
-  env: TestEnv;
-  url: string;
+export interface SyncHub extends GatewayHarness {
   clients: PortalClients;
-  queue(name: QueueName): Queue;
-  db(): Promise<Client>;
   /** Stops the app (the "crash"); the database and Redis keys stay for a restart. */
   stop(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** A simulator on a free port, quiet, without a rate limit unless asked. */
-export async function startSim(env: Record<string, string> = {}): Promise<RunningPortalSim> {
-  return startPortalSim(
-    loadSimConfig({
-      PORTAL_SIM_PORT: '0',
-      PORTAL_SIM_LOG_LEVEL: 'silent',
-      PORTAL_SIM_RATE_LIMIT: '0',
-      ...env,
-    }),
-  );
 }
 
 /**
@@ -108,16 +90,13 @@ export async function startSyncHub(
   app.use((req: Request, res: Response, next: NextFunction) =>
     RAW_BODY_ROUTES.test(req.path) ? next() : json(req, res, next),
   );
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
-  const queues = new Map<QueueName, Queue>();
-  const pgClients: Client[] = [];
+  const url = await listenOnLoopback(app);
+  const handles = hubHandles(env);
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
-    await Promise.all(pgClients.map((c) => c.end()));
-    await Promise.all([...queues.values()].map((q) => q.close()));
+    await handles.release();
     await app.close();
     await clients.production.close();
     await clients.sandbox?.close();
@@ -125,25 +104,10 @@ export async function startSyncHub(
   return {
     app,
     env,
-    url: `http://127.0.0.1:${address.port}`,
+    url,
     clients,
-    queue: (name) => {
-      let queue = queues.get(name);
-      if (!queue) {
-        queue = new Queue(name, {
-          connection: redisConnectionOptions(env.config.redisUrl),
-          prefix: `${env.redisPrefix}:bull`,
-        });
-        queues.set(name, queue);
-      }
-      return queue;
-    },
-    db: async () => {
-      const client = new Client({ connectionString: env.databaseUrl });
-      await client.connect();
-      pgClients.push(client);
-      return client;
-    },
+    queue: handles.queue,
+    db: handles.db,
     stop,
     close: async () => {
       await stop();
@@ -166,29 +130,4 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`${what} not reached within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
-}
-
-/** The simulator's admin endpoints. */
-export function simAdmin(sim: RunningPortalSim) {
-  // Admin answers are read field by field in assertions.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const call = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const res = await fetch(sim.url + path, {
-      method,
-      headers: { 'x-sim-admin': 'sim-admin', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json: unknown = await res.json();
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  return {
-    stats: () => call('GET', '/__sim/stats'),
-    faults: (patch: Record<string, unknown>) => call('POST', '/__sim/faults', patch),
-    putRecord: (kind: string, key: string, body: { version: number; data: unknown; provinceCode: string }) =>
-      call('PUT', `/__sim/records/${kind}/${encodeURIComponent(key)}`, body),
-    deleteRecord: (kind: string, key: string) =>
-      call('DELETE', `/__sim/records/${kind}/${encodeURIComponent(key)}`),
-    record: (kind: string, key: string) => sim.context.records.get(kind, key),
-  };
 }

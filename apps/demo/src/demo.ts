@@ -4,7 +4,13 @@ import { dirname, join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { readSourceFile } from '../../cli/src/commands/source-file';
-import { API_KEY_VARIABLE, secretVariable, WEBHOOK_SOURCES } from '../../province-sim/src/province-sim';
+import {
+  API_KEY_VARIABLE,
+  numberOption as num,
+  secretVariable,
+  UsageError,
+  WEBHOOK_SOURCES,
+} from '../../province-sim/src/province-sim';
 import { appCommand, Child } from './children';
 
 export interface DemoOptions {
@@ -37,8 +43,6 @@ const USAGE = `npm run demo -- [options]
   --log-level L       the hub's and the simulators' log level (default warn)
   --rebuild           (npm run demo only) build every app again first`;
 
-class UsageError extends Error {}
-
 export function parseDemoArgs(args: string[], env: NodeJS.ProcessEnv = process.env): DemoOptions {
   const options: DemoOptions = {
     seed: 2025,
@@ -54,12 +58,6 @@ export function parseDemoArgs(args: string[], env: NodeJS.ProcessEnv = process.e
     pollIntervalSeconds: 10,
     adminToken: env.DEMO_ADMIN_TOKEN ?? `demo_${randomBytes(16).toString('hex')}`,
     logLevel: 'warn',
-  };
-  const num = (flag: string, raw: string | undefined, min: number, max: number): number => {
-    const value = Number(raw);
-    if (raw === undefined || raw === '' || !Number.isFinite(value) || value < min || value > max)
-      throw new UsageError(`${flag} must be a number from ${min} to ${max} (got ${raw ?? 'nothing'})`);
-    return value;
   };
   for (let i = 0; i < args.length; i++) {
     const eq = args[i].indexOf('=');

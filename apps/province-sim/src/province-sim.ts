@@ -49,6 +49,14 @@ ${API_KEY_VARIABLE} for the records API. They are never printed.`;
 
 export class UsageError extends Error {}
 
+/** A numeric option's value; a UsageError naming the flag and its range when it is not one in range. */
+export function numberOption(flag: string, raw: string | undefined, min: number, max: number): number {
+  const value = Number(raw);
+  if (raw === undefined || raw === '' || !Number.isFinite(value) || value < min || value > max)
+    throw new UsageError(`${flag} must be a number from ${min} to ${max} (got ${raw ?? 'nothing'})`);
+  return value;
+}
+
 export function parseArgs(args: string[], env: NodeJS.ProcessEnv = process.env): SimOptions {
   const options: SimOptions = {
     hubUrl: env.PROVINCE_SIM_HUB_URL ?? 'http://127.0.0.1:3000',
@@ -61,12 +69,6 @@ export function parseArgs(args: string[], env: NodeJS.ProcessEnv = process.env):
     pageSize: 20,
     reportEverySeconds: 30,
   };
-  const number = (flag: string, raw: string | undefined, min: number, max: number): number => {
-    const value = Number(raw);
-    if (raw === undefined || raw === '' || !Number.isFinite(value) || value < min || value > max)
-      throw new UsageError(`${flag} must be a number from ${min} to ${max} (got ${raw ?? 'nothing'})`);
-    return value;
-  };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split('=', 2);
     const value = (): string | undefined => inline ?? args[++i];
@@ -75,13 +77,13 @@ export function parseArgs(args: string[], env: NodeJS.ProcessEnv = process.env):
         options.hubUrl = (value() ?? '').replace(/\/+$/, '');
         break;
       case '--seed':
-        options.seed = Math.trunc(number(flag, value(), 0, 2 ** 31));
+        options.seed = Math.trunc(numberOption(flag, value(), 0, 2 ** 31));
         break;
       case '--rate':
-        options.rate = number(flag, value(), 0.01, 100);
+        options.rate = numberOption(flag, value(), 0.01, 100);
         break;
       case '--duration':
-        options.durationSeconds = number(flag, value(), 0, 7 * 86_400);
+        options.durationSeconds = numberOption(flag, value(), 0, 7 * 86_400);
         break;
       case '--only': {
         const keys = (value() ?? '').split(',').filter(Boolean);
@@ -92,13 +94,13 @@ export function parseArgs(args: string[], env: NodeJS.ProcessEnv = process.env):
         break;
       }
       case '--poll-port':
-        options.pollPort = Math.trunc(number(flag, value(), 0, 65535));
+        options.pollPort = Math.trunc(numberOption(flag, value(), 0, 65535));
         break;
       case '--page-size':
-        options.pageSize = Math.trunc(number(flag, value(), 1, 1000));
+        options.pageSize = Math.trunc(numberOption(flag, value(), 1, 1000));
         break;
       case '--report-every':
-        options.reportEverySeconds = number(flag, value(), 1, 3600);
+        options.reportEverySeconds = numberOption(flag, value(), 1, 3600);
         break;
       case '--help':
         throw new UsageError('');

@@ -1,7 +1,7 @@
 import { AppError, ErrorCode, notFound } from '@txng/common';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { type PipelineFinding } from '../pipeline.types';
-import { ConflictsRead, type ConflictView } from '../read/conflicts-read';
+import { type ConflictSqlRow, ConflictsRead, type ConflictView } from '../read/conflicts-read';
 import { commissionedSerials } from '../rules/serials';
 
 export const CONFLICT_DECISIONS = ['keep-existing', 'accept-incoming', 'reject-both'] as const;
@@ -18,16 +18,6 @@ export interface ResolveInput {
   decision: ConflictDecision;
   note: string;
   actor: string;
-}
-
-interface ConflictRow {
-  id: string;
-  code: string;
-  kind: string;
-  key: string;
-  status: 'open' | 'resolved';
-  existing_version_id: string | null;
-  incoming_version_id: string;
 }
 
 interface VersionRow {
@@ -73,7 +63,7 @@ export class ConflictResolver {
 
   async resolve(input: ResolveInput): Promise<ConflictView> {
     await this.dataSource.transaction(async (m) => {
-      const [conflict] = await m.query<ConflictRow[]>(
+      const [conflict] = await m.query<ConflictSqlRow[]>(
         `SELECT id, code, kind, key, status, existing_version_id::text AS existing_version_id,
                 incoming_version_id::text AS incoming_version_id
            FROM conflict WHERE id = $1`,
@@ -145,7 +135,7 @@ export class ConflictResolver {
   /** The held arrival becomes the next version; the claimant (or eventID, or serial) moves to it. */
   private async accept(
     m: EntityManager,
-    conflict: ConflictRow,
+    conflict: ConflictSqlRow,
     record: LockedRecord,
     incoming: VersionRow,
     input: ResolveInput,
@@ -233,7 +223,7 @@ export class ConflictResolver {
    */
   private async reject(
     m: EntityManager,
-    conflict: ConflictRow,
+    conflict: ConflictSqlRow,
     record: LockedRecord,
     incoming: VersionRow,
     input: ResolveInput,

@@ -25,6 +25,17 @@ export interface ConflictFilter {
   limit: number;
 }
 
+/** A conflict row as the read side and the resolver select it (version ids as text). */
+export interface ConflictSqlRow {
+  id: string;
+  code: string;
+  kind: string;
+  key: string;
+  status: 'open' | 'resolved';
+  existing_version_id: string | null;
+  incoming_version_id: string;
+}
+
 const CURSOR = /^(\d{1,20})\.([0-9a-f-]{36})$/;
 export const isConflictCursor = (cursor: string): boolean => CURSOR.test(cursor);
 
@@ -42,21 +53,16 @@ export class ConflictsRead {
     f: ConflictFilter & { id?: string },
   ): Promise<{ items: ConflictView[]; nextCursor: string | null }> {
     const m = f.cursor ? CURSOR.exec(f.cursor) : null;
-    const rows: Array<{
-      id: string;
-      code: string;
-      kind: string;
-      key: string;
-      status: 'open' | 'resolved';
-      existing_version_id: string | null;
-      incoming_version_id: string;
-      created_at: Date;
-      resolved_at: Date | null;
-      decision: string | null;
-      note: string | null;
-      resolved_by: string | null;
-      us: string;
-    }> = await this.dataSource.query(
+    const rows: Array<
+      ConflictSqlRow & {
+        created_at: Date;
+        resolved_at: Date | null;
+        decision: string | null;
+        note: string | null;
+        resolved_by: string | null;
+        us: string;
+      }
+    > = await this.dataSource.query(
       `SELECT c.id, c.code, c.kind, c.key, c.status, c.existing_version_id::text AS existing_version_id,
                 c.incoming_version_id::text AS incoming_version_id, c.created_at, c.resolved_at, c.decision, c.note, c.resolved_by,
                 (extract(epoch FROM c.created_at) * 1000000)::bigint::text AS us

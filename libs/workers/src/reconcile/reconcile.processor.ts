@@ -1,7 +1,8 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import { type JobPayload, jobId, QueueName, workerOptions } from '@txng/queues';
+import { type JobPayload, QueueName, workerOptions } from '@txng/queues';
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
+import { provinceJobOptions } from '../sync/sync.processor';
 import { isTarget } from '../sync/sync-target';
 import { ReconciliationService } from './reconciliation.service';
 
@@ -32,12 +33,7 @@ export class ReconcileProcessor extends WorkerHost {
         await this.queue.add(
           'reconcile-province',
           { provinceCode: p.provinceCode, target: p.target, trigger: 'schedule' },
-          {
-            jobId: jobId('reconcile-province', p.provinceCode, p.target),
-            removeOnComplete: true,
-            removeOnFail: true,
-            attempts: 1,
-          },
+          provinceJobOptions('reconcile-province', p.provinceCode, p.target),
         );
       }
       return { enqueued: pairs.length };

@@ -12,6 +12,22 @@ export const syncJobId = (provinceCode: string, target: string): string =>
   jobId('sync-province', provinceCode, target);
 
 /**
+ * How a tick adds a per-province job (`sync-province`, `reconcile-province`): its deterministic id
+ * keeps one waiting or running per province and target, removing it when done lets the next tick
+ * add it again, and the next tick is its only retry.
+ */
+export const provinceJobOptions = (
+  name: 'sync-province' | 'reconcile-province',
+  provinceCode: string,
+  target: string,
+) => ({
+  jobId: jobId(name, provinceCode, target),
+  removeOnComplete: true,
+  removeOnFail: true,
+  attempts: 1,
+});
+
+/**
  * `sync-tick` (every SYNC_TICK_MS, from one BullMQ job scheduler) enqueues a `sync-province` job
  * for each province and target with work; deterministic ids keep it to one per province and
  * target, and `removeOnComplete` lets the next tick add it again. Portal errors never fail a job
@@ -53,12 +69,7 @@ export class SyncProcessor extends WorkerHost {
         this.queue.add(
           'sync-province',
           { provinceCode: w.provinceCode, target: w.target },
-          {
-            jobId: syncJobId(w.provinceCode, w.target),
-            removeOnComplete: true,
-            removeOnFail: true,
-            attempts: 1,
-          },
+          provinceJobOptions('sync-province', w.provinceCode, w.target),
         ),
       ),
     );

@@ -1,0 +1,55 @@
+import { type Client } from 'pg';
+import request from 'supertest';
+import { signWebhook } from './webhook-signer';
+
+/**
+ * A JSON webhook source (as the operator API takes it) whose body is already a national-model
+ * envelope: the mapping passes it through. Spread it and set `mapping` for another mapping.
+ */
+export const passThroughSource = (key: string, provinceCode = '92', name = `Nguồn kiểm thử ${key}`) => ({
+  key,
+  provinceCode,
+  name,
+  kind: 'webhook',
+  format: 'json',
+  rateLimitPerMinute: 100000,
+  mapping: { language: 'jsonata', expression: '$' },
+});
+
+/** A GTIN-13 with its GS1 check digit. */
+export function gtin13(body12: string): string {
+  const sum = [...body12].reverse().reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
+  return body12 + String((10 - (sum % 10)) % 10);
+}
+
+/**
+ * Posts `body` as JSON to the source's webhook, signed with its secret (under `id` as webhook-id if
+ * given); expects 202 and answers the receipt id.
+ */
+export async function sendWebhook(
+  url: string,
+  sourceKey: string,
+  secret: string,
+  body: unknown,
+  options: { id?: string } = {},
+): Promise<string> {
+  const raw = JSON.stringify(body);
+  const res = await request(url)
+    .post(`/v1/webhooks/${sourceKey}`)
+    .set({ 'Content-Type': 'application/json', ...signWebhook(secret, raw, options) })
+    .send(raw)
+    .expect(202);
+  return res.body.receiptId as string;
+}
+
+/** A receipt's status, record counts and error, as the pipeline left them. */
+export async function receiptOutcome(
+  db: Client,
+  receiptId: string,
+): Promise<{ status: string; counts: Record<string, number>; error: string | null }> {
+  const res = await db.query<{ status: string; counts: Record<string, number>; error: string | null }>(
+    'SELECT status, counts, error FROM receipt WHERE id = $1',
+    [receiptId],
+  );
+  return res.rows[0];
+}
