@@ -18,6 +18,7 @@ const OWNER_A = '0301234567';
 const OWNER_B = '0309876543';
 const GTIN_1 = '8935049500018';
 const GTIN_2 = '8935049500025';
+const GTIN_3 = '8935049500032';
 /** What the wizard's mapping becomes once the operator has fixed it in the live preview. */
 const GOOD_MAPPING =
   '{ "products": products.{ "gtin": gtin, "name": name, "ownerTaxCode": owner, "netContent": { "value": kg, "uom": "KGM" } } }';
@@ -312,6 +313,107 @@ describe('admin UI in headless Chromium against the built hub', () => {
     );
   });
 
+  it("fixes a source's mapping in its editor with live preview, saves it and replays its quarantine", async () => {
+    // The province renames the field again ("khoiLuong"): the mapping in force (version 2) misses it.
+    await sendWebhook(SOURCE, secret, {
+      products: [{ gtin: GTIN_3, name: 'Gạo Nàng Hoa túi 3kg', owner: OWNER_A, khoiLuong: 3 }],
+    });
+    const key3 = 'gtin:08935049500032';
+    await until(
+      async () =>
+        (
+          (await (await api('GET', `/v1/admin/records/product/${encodeURIComponent(key3)}`)).json()) as {
+            status?: string;
+          }
+        ).status,
+      (status) => status === 'quarantined',
+      'the renamed field quarantined',
+    );
+
+    const { mapping: inForce } = (await (await api('GET', `/v1/admin/sources/${SOURCE}`)).json()) as {
+      mapping: { version: number };
+    };
+    await nav('Nguồn dữ liệu');
+    const row = page.getByTestId(`source-${SOURCE}`);
+    expect(await row.getByTestId('mapping-version').textContent()).toBe(String(inForce.version));
+    await row.getByRole('link', { name: 'Hệ thống TXNG nông sản Cần Thơ' }).click();
+    await page.getByRole('heading', { name: 'Ánh xạ dữ liệu' }).waitFor();
+    await page.getByTestId('held-count').getByText('1 bản ghi đang cách ly.').waitFor();
+    // The editor starts from the mapping in force (the fix of the previous test).
+    const editor = page.getByLabel('Biểu thức ánh xạ (JSONata)');
+    const stored = await editor.inputValue();
+    expect(stored).toContain('$exists(kg) ? kg : weight');
+
+    const sample = JSON.stringify({
+      products: [{ gtin: GTIN_3, name: 'Gạo Nàng Hoa túi 3kg', owner: OWNER_A, khoiLuong: 3 }],
+    });
+    await page.getByLabel('Dữ liệu mẫu (json)').fill(sample);
+    const summary = page.getByTestId('preview-summary');
+    // The stored mapping on the new sample: the finding the record was quarantined for.
+    await summary.getByText(/^1 bản ghi, [1-9]\d* lỗi kiểm tra$/).waitFor();
+    const fixed = stored.replace(': weight', ': $exists(weight) ? weight : khoiLuong');
+    await editor.fill(fixed);
+    expect(
+      await page.getByRole('button', { name: 'Xử lý lại các bản ghi cách ly của nguồn này' }).isDisabled(),
+    ).toBe(true);
+    await summary.getByText('1 bản ghi, 0 lỗi kiểm tra').waitFor();
+    await page.getByTestId('preview').getByText(key3).waitFor();
+    // Typing made no mapping version: the preview stores nothing.
+    const before = (await (await api('GET', `/v1/admin/sources/${SOURCE}`)).json()) as {
+      mapping: { version: number };
+    };
+    expect(before.mapping.version).toBe(inForce.version);
+    await shot('14-source-mapping-editor');
+
+    await page.getByRole('button', { name: 'Lưu thành phiên bản ánh xạ mới' }).click();
+    const next = inForce.version + 1;
+    await page
+      .getByRole('status')
+      .getByText(`Đã lưu thành ánh xạ phiên bản ${next}.`, { exact: false })
+      .waitFor();
+    expect(await page.getByTestId('mapping-version').textContent()).toBe(String(next));
+    const after = (await (await api('GET', `/v1/admin/sources/${SOURCE}`)).json()) as {
+      mapping: { version: number; expression: string };
+    };
+    expect(after.mapping).toEqual(expect.objectContaining({ version: next, expression: fixed }));
+
+    await page.getByRole('button', { name: 'Xử lý lại các bản ghi cách ly của nguồn này' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Đã gửi xử lý lại 1 bản ghi/)
+      .waitFor();
+    // The page counts the source's quarantine every 5 s: it empties once the worker has re-read it.
+    await page.getByTestId('held-count').getByText('0 bản ghi đang cách ly.').waitFor({ timeout: 30_000 });
+    await page.getByRole('link', { name: 'Xem danh sách' }).click();
+    await page.getByRole('heading', { name: 'Cách ly và bị từ chối' }).waitFor();
+    await page.goto(`${base}/admin/records/product/${encodeURIComponent(key3)}`);
+    const status = page.locator('dl.facts').first().locator('.badge');
+    await until(
+      async () => status.textContent(),
+      (text) => text === 'Sẵn sàng' || text === 'Đã đồng bộ',
+      'the replayed product in its record page',
+    );
+    await page.getByRole('heading', { name: /Phiên bản 1/ }).waitFor();
+  });
+
+  it('lists the sources with the actions the role allows and rotates a webhook secret once', async () => {
+    await nav('Nguồn dữ liệu');
+    const row = page.getByTestId(`source-${OTHER}`);
+    await row.getByRole('button', { name: 'Tạm dừng' }).click();
+    await row.getByText('Tạm dừng', { exact: true }).first().waitFor();
+    await row.getByRole('button', { name: 'Chạy tiếp' }).click();
+    await row.getByRole('button', { name: 'Tạm dừng' }).waitFor();
+    await row.getByRole('button', { name: 'Cấp khoá bí mật mới' }).click();
+    const shown = (await row.getByTestId('webhook-secret').textContent()) ?? '';
+    expect(shown).toMatch(/^whsec_/);
+    // The new secret signs; the list never shows it again after a reload.
+    await sendWebhook(OTHER, shown, { products: [] });
+    await page.reload();
+    await row.waitFor();
+    expect(await row.getByTestId('webhook-secret').count()).toBe(0);
+    await shot('15-sources');
+  });
+
   it('lets an operator pause and resume a queue and open the queue board', async () => {
     await nav('Hàng đợi');
     const ingest = page.getByTestId('queue-ingest');
@@ -363,5 +465,15 @@ describe('admin UI in headless Chromium against the built hub', () => {
     await nav('Quarantine & rejected');
     await page.getByRole('heading', { name: 'Quarantined and rejected' }).waitFor();
     expect(await page.getByRole('button', { name: 'Replay with the current mapping' }).count()).toBe(0);
+    await nav('Sources');
+    await page.getByTestId(`source-${SOURCE}`).waitFor();
+    expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Hệ thống TXNG nông sản Cần Thơ' }).click();
+    await page.getByRole('heading', { name: 'Mapping', exact: true }).waitFor();
+    expect(await page.getByLabel('Mapping expression (JSONata)').isEditable()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Save as new mapping version' }).count()).toBe(0);
+    expect(
+      await page.getByRole('button', { name: 'Replay quarantined records of this source' }).count(),
+    ).toBe(0);
   });
 });

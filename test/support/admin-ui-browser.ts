@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium, headless, with the flags this machine's closed network needs. */
@@ -18,13 +17,5 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+/** Re-exported for the specs that take both from here. */
+export { freePort } from './ports';

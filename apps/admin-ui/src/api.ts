@@ -245,12 +245,71 @@ export interface SearchAnswer {
 export interface SourceView {
   key: string;
   provinceCode: string;
+  provinceName: string | null;
   name: string;
   kind: 'webhook' | 'poll';
   format: string;
-  stage: string;
+  stage: 'draft' | 'testing' | 'active' | 'paused';
+  status: string;
+  health: string;
+  mapping: { version: number; language: string; expression: string } | null;
+  webhookPath: string | null;
+  lastReceiptAt: string | null;
+  lastPollAt: string | null;
+  lastError: string | null;
+  updatedAt: string;
+  /** Only in the answer that creates a webhook source or rotates its secret: shown once. */
   webhookSecret?: string;
-  [field: string]: unknown;
+}
+
+/** Stage changes and secret rotation (hub-interface.md): which role each needs. */
+export const SOURCE_ACTIONS = {
+  'start-testing': 'admin',
+  activate: 'admin',
+  pause: 'operator',
+  resume: 'operator',
+  'rotate-secret': 'admin',
+} as const satisfies Record<string, Role>;
+export type SourceAction = keyof typeof SOURCE_ACTIONS;
+
+/** Which actions a source's stage (and kind) allows, before the role is considered. */
+export function actionsFor(source: Pick<SourceView, 'stage' | 'kind'>): SourceAction[] {
+  const byStage: Record<SourceView['stage'], SourceAction[]> = {
+    draft: ['start-testing', 'activate'],
+    testing: ['activate', 'pause'],
+    active: ['pause'],
+    paused: ['resume'],
+  };
+  const actions = [...(byStage[source.stage] ?? [])];
+  if (source.kind === 'webhook') actions.push('rotate-secret');
+  return actions;
+}
+
+export function sourceAction(key: string, action: SourceAction): Promise<SourceView> {
+  return api<SourceView>(`/v1/admin/sources/${enc(key)}/${action}`, { method: 'POST' });
+}
+
+/** Saves a JSONata expression as the source's next mapping version (admin; audited). */
+export function saveMapping(key: string, expression: string): Promise<SourceView> {
+  return api<SourceView>(`/v1/admin/sources/${enc(key)}`, {
+    method: 'PATCH',
+    body: { mapping: { language: 'jsonata', expression } },
+  });
+}
+
+export interface ReplayAnswer {
+  runId: string;
+  replayed: number;
+  receipts: number;
+  outdated: number;
+}
+
+/** Re-reads a source's held records with its current mapping (operator). */
+export function replayHeld(
+  sourceKey: string,
+  status: 'quarantined' | 'rejected' | 'failed',
+): Promise<ReplayAnswer> {
+  return api<ReplayAnswer>('/v1/admin/replay', { body: { status, sourceKey } });
 }
 
 export interface PreviewAnswer {

@@ -12,6 +12,7 @@ import { RecordPage } from './pages/record';
 import { RolloutPage } from './pages/rollout';
 import { SearchPage } from './pages/search';
 import { SignInPage } from './pages/sign-in';
+import { SourcePage, SourcesPage } from './pages/sources';
 
 export function App() {
   return (
@@ -65,6 +66,7 @@ function Shell() {
     ['/conflicts', 'nav.conflicts', true],
     ['/quarantine', 'nav.quarantine', true],
     ['/queues', 'nav.queues', true],
+    ['/sources', 'nav.sources', true],
     ['/sources/new', 'nav.onboarding', can('admin')],
     ['/audit', 'nav.audit', true],
   ];
@@ -81,7 +83,7 @@ function Shell() {
               .filter(([, , shown]) => shown)
               .map(([to, label]) => (
                 <li key={to}>
-                  <NavLink to={to} end={to === '/'}>
+                  <NavLink to={to} end={to === '/' || to === '/sources'}>
                     {t(label)}
                   </NavLink>
                 </li>
@@ -111,6 +113,8 @@ function Shell() {
             path="/sources/new"
             element={can('admin') ? <OnboardingPage /> : <Navigate to="/" replace />}
           />
+          <Route path="/sources" element={<SourcesPage />} />
+          <Route path="/sources/:key" element={<SourcePage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

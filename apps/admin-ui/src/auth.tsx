@@ -10,10 +10,10 @@ interface AuthValue {
   session: Session | null;
   /** True while a stored token is being checked at start. */
   restoring: boolean;
-  signIn(token: string): Promise<void>;
-  signOut(): void;
+  signIn: (token: string) => Promise<void>;
+  signOut: () => void;
   /** Whether the signed-in role includes `role` (viewer < operator < admin). */
-  can(role: Role): boolean;
+  can: (role: Role) => boolean;
 }
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };

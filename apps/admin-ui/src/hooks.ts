@@ -4,7 +4,7 @@ export interface Loaded<T> {
   data: T | null;
   error: Error | null;
   loading: boolean;
-  reload(): void;
+  reload: () => void;
 }
 
 /**
@@ -39,7 +39,6 @@ export function useLoad<T>(
         if (!controller.signal.aborted) setLoading(false);
       });
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
 
   useEffect(() => {

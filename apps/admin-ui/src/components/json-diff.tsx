@@ -20,6 +20,12 @@ export function flatten(
 
 const show = (v: unknown): string => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
+/** One side's value, or a visible "absent" when that side has no such field. */
+function DiffCell({ has, value }: { has: boolean; value: unknown }) {
+  const { t } = useTranslation();
+  return <td>{has ? show(value) : <span className="muted">{t('conflicts.absent')}</span>}</td>;
+}
+
 /** Existing and incoming side by side, changed fields marked (and announced, not only coloured). */
 export function JsonDiff({ left, right }: { left: unknown; right: unknown }) {
   const { t } = useTranslation();
@@ -38,15 +44,15 @@ export function JsonDiff({ left, right }: { left: unknown; right: unknown }) {
       </thead>
       <tbody>
         {paths.map((p) => {
-          const changed = show(a.get(p)) !== show(b.get(p));
+          const changed = a.has(p) !== b.has(p) || show(a.get(p)) !== show(b.get(p));
           return (
             <tr key={p} className={changed ? 'changed' : undefined}>
               <th scope="row">
                 <code>{p}</code>
                 {changed && <span className="visually-hidden"> ({t('conflicts.changed')})</span>}
               </th>
-              <td>{show(a.get(p))}</td>
-              <td>{show(b.get(p))}</td>
+              <DiffCell has={a.has(p)} value={a.get(p)} />
+              <DiffCell has={b.has(p)} value={b.get(p)} />
             </tr>
           );
         })}

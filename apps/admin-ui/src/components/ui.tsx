@@ -98,3 +98,16 @@ export function Findings({
     </ul>
   );
 }
+
+/** A webhook secret from the one answer that carries it: copy it now, it is never shown again. */
+export function SecretOnce({ secret }: { secret: string }) {
+  const { t } = useTranslation();
+  return (
+    <p>
+      <strong>{t('onboarding.secret')}</strong> <code data-testid="webhook-secret">{secret}</code>{' '}
+      <CopyButton text={secret} label={t('common.copy')} />
+      <br />
+      <span className="warning">{t('onboarding.secretOnce')}</span>
+    </p>
+  );
+}

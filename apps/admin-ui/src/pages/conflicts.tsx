@@ -10,7 +10,7 @@ import { recordPath } from './search';
 
 const DECISIONS = ['keep-existing', 'accept-incoming', 'reject-both'] as const;
 
-function ResolveForm({ conflict, onDone }: { conflict: Conflict; onDone(): void }) {
+function ResolveForm({ conflict, onDone }: { conflict: Conflict; onDone: () => void }) {
   const { t } = useTranslation();
   const [decision, setDecision] = useState<string>('');
   const [note, setNote] = useState('');

@@ -1,17 +1,16 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, type PreviewAnswer, type ProvincesAnswer, type SourceView } from '../api';
-import { Badge, CopyButton, ErrorMessage, Findings, JsonBlock, PageHeader } from '../components/ui';
-import { useDebounced, useLoad } from '../hooks';
+import { api, saveMapping, sourceAction, type ProvincesAnswer, type SourceView } from '../api';
+import { MappingEditor, useDraftPreview } from '../components/mapping-editor';
+import { Badge, CopyButton, ErrorMessage, PageHeader, SecretOnce } from '../components/ui';
+import { useLoad } from '../hooks';
 
 const FORMATS = ['json', 'xml', 'csv', 'epcis-json', 'epcis-xml'] as const;
 const STARTER_MAPPING =
   '{\n  "products": products.{\n    "gtin": gtin,\n    "name": name,\n    "ownerTaxCode": owner\n  }\n}';
 const STARTER_SAMPLE =
   '{\n  "products": [\n    { "gtin": "8930000000019", "name": "Gạo ST25", "owner": "0301234567" }\n  ]\n}';
-/** Typing pauses this long before the draft mapping is previewed on the sample. */
-const PREVIEW_DEBOUNCE_MS = 600;
 
 interface Details {
   key: string;
@@ -98,8 +97,47 @@ function Field({
   );
 }
 
+/** A labelled text input bound to one of the wizard's fields. */
+function TextField({
+  id,
+  label,
+  help,
+  value,
+  onChange,
+  type = 'text',
+  required = true,
+  secret = false,
+  pattern,
+}: {
+  id: string;
+  label: string;
+  help?: string;
+  value: string;
+  onChange: (value: string) => void;
+  type?: 'text' | 'url';
+  required?: boolean;
+  /** A password or API key: masked, never autocompleted. */
+  secret?: boolean;
+  pattern?: string;
+}) {
+  return (
+    <Field id={id} label={label} help={help}>
+      <input
+        id={id}
+        type={secret ? 'password' : type}
+        autoComplete={secret ? 'off' : undefined}
+        required={required}
+        pattern={pattern}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby={help ? `${id}-help` : undefined}
+      />
+    </Field>
+  );
+}
+
 /** Step 1: what the source is. */
-function DetailsStep({ onCreated }: { onCreated(source: SourceView, expression: string): void }) {
+function DetailsStep({ onCreated }: { onCreated: (source: SourceView, expression: string) => void }) {
   const { t } = useTranslation();
   const provinces = useLoad((signal) => api<ProvincesAnswer>('/v1/admin/provinces', { signal }), []);
   const [d, setD] = useState<Details>(EMPTY);
@@ -129,16 +167,14 @@ function DetailsStep({ onCreated }: { onCreated(source: SourceView, expression: 
     <form onSubmit={(e) => void submit(e)} aria-labelledby="step-details">
       <h2 id="step-details">{t('onboarding.step1')}</h2>
       <div className="grid">
-        <Field id="src-key" label={t('onboarding.key')} help={t('onboarding.keyHelp')}>
-          <input
-            id="src-key"
-            required
-            pattern="[a-z0-9][a-z0-9\-]{1,62}"
-            value={d.key}
-            onChange={(e) => set({ key: e.target.value })}
-            aria-describedby="src-key-help"
-          />
-        </Field>
+        <TextField
+          id="src-key"
+          label={t('onboarding.key')}
+          help={t('onboarding.keyHelp')}
+          pattern="[a-z0-9][a-z0-9\-]{1,62}"
+          value={d.key}
+          onChange={(key) => set({ key })}
+        />
         <Field id="src-province" label={t('onboarding.province')}>
           <select
             id="src-province"
@@ -154,9 +190,12 @@ function DetailsStep({ onCreated }: { onCreated(source: SourceView, expression: 
             ))}
           </select>
         </Field>
-        <Field id="src-name" label={t('onboarding.name')}>
-          <input id="src-name" required value={d.name} onChange={(e) => set({ name: e.target.value })} />
-        </Field>
+        <TextField
+          id="src-name"
+          label={t('onboarding.name')}
+          value={d.name}
+          onChange={(name) => set({ name })}
+        />
         <Field id="src-kind" label={t('onboarding.kind')}>
           <select
             id="src-kind"
@@ -181,15 +220,13 @@ function DetailsStep({ onCreated }: { onCreated(source: SourceView, expression: 
         <fieldset>
           <legend>{t('onboarding.pollSettings')}</legend>
           <div className="grid">
-            <Field id="poll-url" label={t('onboarding.url')}>
-              <input
-                id="poll-url"
-                type="url"
-                required
-                value={d.url}
-                onChange={(e) => set({ url: e.target.value })}
-              />
-            </Field>
+            <TextField
+              id="poll-url"
+              type="url"
+              label={t('onboarding.url')}
+              value={d.url}
+              onChange={(url) => set({ url })}
+            />
             <Field id="poll-interval" label={t('onboarding.interval')}>
               <input
                 id="poll-interval"
@@ -201,22 +238,20 @@ function DetailsStep({ onCreated }: { onCreated(source: SourceView, expression: 
                 onChange={(e) => set({ intervalSeconds: e.target.value })}
               />
             </Field>
-            <Field id="poll-items" label={t('onboarding.itemsPath')} help={t('onboarding.itemsPathHelp')}>
-              <input
-                id="poll-items"
-                value={d.itemsPath}
-                onChange={(e) => set({ itemsPath: e.target.value })}
-                aria-describedby="poll-items-help"
-              />
-            </Field>
-            <Field id="poll-page" label={t('onboarding.pageParam')}>
-              <input
-                id="poll-page"
-                required
-                value={d.pageParam}
-                onChange={(e) => set({ pageParam: e.target.value })}
-              />
-            </Field>
+            <TextField
+              id="poll-items"
+              label={t('onboarding.itemsPath')}
+              help={t('onboarding.itemsPathHelp')}
+              required={false}
+              value={d.itemsPath}
+              onChange={(itemsPath) => set({ itemsPath })}
+            />
+            <TextField
+              id="poll-page"
+              label={t('onboarding.pageParam')}
+              value={d.pageParam}
+              onChange={(pageParam) => set({ pageParam })}
+            />
             <Field id="poll-auth" label={t('onboarding.auth')}>
               <select
                 id="poll-auth"
@@ -230,47 +265,36 @@ function DetailsStep({ onCreated }: { onCreated(source: SourceView, expression: 
             </Field>
             {d.authType === 'apiKey' && (
               <>
-                <Field id="poll-key-name" label={t('onboarding.apiKeyName')}>
-                  <input
-                    id="poll-key-name"
-                    required
-                    value={d.apiKeyName}
-                    onChange={(e) => set({ apiKeyName: e.target.value })}
-                  />
-                </Field>
-                <Field id="poll-key-value" label={t('onboarding.apiKeyValue')}>
-                  <input
-                    id="poll-key-value"
-                    type="password"
-                    autoComplete="off"
-                    required
-                    value={d.apiKeyValue}
-                    onChange={(e) => set({ apiKeyValue: e.target.value })}
-                  />
-                </Field>
+                <TextField
+                  id="poll-key-name"
+                  label={t('onboarding.apiKeyName')}
+                  value={d.apiKeyName}
+                  onChange={(apiKeyName) => set({ apiKeyName })}
+                />
+                <TextField
+                  id="poll-key-value"
+                  secret
+                  label={t('onboarding.apiKeyValue')}
+                  value={d.apiKeyValue}
+                  onChange={(apiKeyValue) => set({ apiKeyValue })}
+                />
               </>
             )}
             {d.authType === 'basic' && (
               <>
-                <Field id="poll-user" label={t('onboarding.username')}>
-                  <input
-                    id="poll-user"
-                    required
-                    autoComplete="off"
-                    value={d.username}
-                    onChange={(e) => set({ username: e.target.value })}
-                  />
-                </Field>
-                <Field id="poll-pass" label={t('onboarding.password')}>
-                  <input
-                    id="poll-pass"
-                    type="password"
-                    autoComplete="off"
-                    required
-                    value={d.password}
-                    onChange={(e) => set({ password: e.target.value })}
-                  />
-                </Field>
+                <TextField
+                  id="poll-user"
+                  label={t('onboarding.username')}
+                  value={d.username}
+                  onChange={(username) => set({ username })}
+                />
+                <TextField
+                  id="poll-pass"
+                  secret
+                  label={t('onboarding.password')}
+                  value={d.password}
+                  onChange={(password) => set({ password })}
+                />
               </>
             )}
           </div>
@@ -285,129 +309,54 @@ function DetailsStep({ onCreated }: { onCreated(source: SourceView, expression: 
 }
 
 /** Step 2: the mapping, previewed on a pasted sample as the operator types, saved on moving on. */
-function MappingStep({ source, initial, onNext }: { source: SourceView; initial: string; onNext(): void }) {
+function MappingStep({
+  source,
+  initial,
+  onNext,
+}: {
+  source: SourceView;
+  initial: string;
+  onNext: () => void;
+}) {
   const { t } = useTranslation();
   const [expression, setExpression] = useState(initial);
   const [sample, setSample] = useState(source.format === 'json' ? STARTER_SAMPLE : '');
-  const [preview, setPreview] = useState<PreviewAnswer | null>(null);
-  const [mappingError, setMappingError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
   const saved = useRef(initial);
-  const debouncedExpression = useDebounced(expression, PREVIEW_DEBOUNCE_MS);
-  const debouncedSample = useDebounced(sample, PREVIEW_DEBOUNCE_MS);
-
-  useEffect(() => {
-    let cancelled = false;
-    const run = async () => {
-      if (!debouncedSample.trim()) {
-        setPreview(null);
-        return;
-      }
-      setBusy(true);
-      try {
-        // The draft is previewed as typed and saved only when the operator moves on, so typing
-        // makes no mapping versions.
-        const answer = await api<PreviewAnswer>(`/v1/admin/sources/${source.key}/preview-draft`, {
-          method: 'POST',
-          body: { expression: debouncedExpression, sample: debouncedSample },
-        });
-        if (!cancelled) {
-          setMappingError(null);
-          setPreview(answer);
-        }
-      } catch (err) {
-        if (!cancelled) setMappingError(err);
-      } finally {
-        if (!cancelled) setBusy(false);
-      }
-    };
-    void run();
-    return () => {
-      cancelled = true;
-    };
-  }, [debouncedExpression, debouncedSample, source.key]);
+  const draft = useDraftPreview(source.key, expression, sample);
 
   const saveAndNext = async () => {
-    setBusy(true);
+    setSaving(true);
+    setSaveError(null);
     try {
       if (expression !== saved.current) {
-        await api(`/v1/admin/sources/${source.key}`, {
-          method: 'PATCH',
-          body: { mapping: { language: 'jsonata', expression } },
-        });
+        await saveMapping(source.key, expression);
         saved.current = expression;
       }
       onNext();
     } catch (err) {
-      setMappingError(err);
+      setSaveError(err);
     } finally {
-      setBusy(false);
+      setSaving(false);
     }
   };
 
-  const clean =
-    preview && preview.findings.length === 0 && preview.records.every((r) => r.findings.length === 0);
   return (
     <section aria-labelledby="step-mapping">
       <h2 id="step-mapping">{t('onboarding.step2')}</h2>
       <p className="muted">{t('onboarding.mappingHelp')}</p>
-      <div className="split">
-        <div>
-          <label htmlFor="mapping">{t('onboarding.mapping')}</label>
-          <textarea
-            id="mapping"
-            className="code"
-            rows={14}
-            spellCheck={false}
-            value={expression}
-            onChange={(e) => setExpression(e.target.value)}
-          />
-          <label htmlFor="sample">{t('onboarding.sample', { format: source.format })}</label>
-          <textarea
-            id="sample"
-            className="code"
-            rows={10}
-            spellCheck={false}
-            value={sample}
-            onChange={(e) => setSample(e.target.value)}
-          />
-        </div>
-        <div aria-live="polite" aria-busy={busy} data-testid="preview">
-          <h3>
-            {t('onboarding.preview')}{' '}
-            {busy && <span className="muted small">{t('onboarding.previewing')}</span>}
-          </h3>
-          <ErrorMessage error={mappingError} />
-          {preview && (
-            <>
-              <p data-testid="preview-summary">
-                {t('onboarding.previewSummary', {
-                  records: preview.records.length,
-                  findings:
-                    preview.findings.length + preview.records.reduce((n, r) => n + r.findings.length, 0),
-                })}
-              </p>
-              <Findings findings={preview.findings} />
-              <ol className="plain">
-                {preview.records.map((r, i) => (
-                  <li key={i} className="preview-record">
-                    <strong>{t(`kind.${r.kind}`, { defaultValue: r.kind })}</strong>{' '}
-                    <code>{r.key ?? '—'}</code>{' '}
-                    <Badge kind="status" value={r.findings.length === 0 ? 'ready' : 'quarantined'} />
-                    <Findings findings={r.findings} />
-                    <details>
-                      <summary>{t('record.data')}</summary>
-                      <JsonBlock value={r.data} />
-                    </details>
-                  </li>
-                ))}
-              </ol>
-            </>
-          )}
-        </div>
-      </div>
-      <button type="button" onClick={() => void saveAndNext()} disabled={busy}>
-        {clean ? t('onboarding.next') : t('onboarding.nextAnyway')}
+      <MappingEditor
+        format={source.format}
+        expression={expression}
+        onExpressionChange={setExpression}
+        sample={sample}
+        onSampleChange={setSample}
+        draft={draft}
+        extraError={saveError}
+      />
+      <button type="button" onClick={() => void saveAndNext()} disabled={saving || draft.busy}>
+        {draft.clean ? t('onboarding.next') : t('onboarding.nextAnyway')}
       </button>
     </section>
   );
@@ -429,7 +378,7 @@ function ConnectStep({ source, secret }: { source: SourceView; secret: string | 
   const stage = async (action: 'start-testing' | 'activate') => {
     setError(null);
     try {
-      setCurrent(await api<SourceView>(`/v1/admin/sources/${source.key}/${action}`, { method: 'POST' }));
+      setCurrent(await sourceAction(source.key, action));
     } catch (e) {
       setError(e);
     }
@@ -455,14 +404,7 @@ function ConnectStep({ source, secret }: { source: SourceView; secret: string | 
             <strong>{t('onboarding.webhookUrl')}</strong> <code data-testid="webhook-url">{url}</code>{' '}
             <CopyButton text={url} label={t('common.copy')} />
           </p>
-          {secret ? (
-            <p>
-              <strong>{t('onboarding.secret')}</strong> <code data-testid="webhook-secret">{secret}</code>{' '}
-              <CopyButton text={secret} label={t('common.copy')} />
-              <br />
-              <span className="warning">{t('onboarding.secretOnce')}</span>
-            </p>
-          ) : null}
+          {secret ? <SecretOnce secret={secret} /> : null}
         </div>
       )}
       {source.kind === 'poll' && (

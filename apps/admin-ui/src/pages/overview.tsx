@@ -20,7 +20,7 @@ function SourceRow({ s }: { s: SourceOverview }) {
   return (
     <tr data-testid={`source-${s.key}`}>
       <th scope="row">
-        {s.name}
+        <Link to={`/sources/${encodeURIComponent(s.key)}`}>{s.name}</Link>
         <br />
         <code className="muted">{s.key}</code>
       </th>
@@ -151,6 +151,13 @@ export function OverviewPage() {
               </p>
               <div className="table-wrap">
                 <table className="overview-table">
+                  <colgroup>
+                    <col className="col-source" />
+                    <col className="col-stage" />
+                    <col className="col-last" />
+                    <col span={7} />
+                    <col className="col-sync" />
+                  </colgroup>
                   <thead>
                     <tr>
                       <th scope="col">{t('overview.source')}</th>

@@ -98,6 +98,11 @@ export function QuarantinePage() {
         )}
       </div>
       {can('operator') && !source && <p className="muted">{t('quarantine.pickSource')}</p>}
+      {source && (
+        <p>
+          <Link to={`/sources/${encodeURIComponent(source)}`}>{t('quarantine.editMapping')}</Link>
+        </p>
+      )}
       {result && (
         <p role="status" className="notice">
           {result}

@@ -1,0 +1,337 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router-dom';
+import {
+  actionsFor,
+  api,
+  enc,
+  query,
+  replayHeld,
+  saveMapping,
+  SOURCE_ACTIONS,
+  sourceAction,
+  type Page,
+  type RecordView,
+  type SourceAction,
+  type SourceView,
+} from '../api';
+import { useAuth } from '../auth';
+import { MappingEditor, useDraftPreview } from '../components/mapping-editor';
+import { Badge, DateTime, ErrorMessage, Loading, Num, PageHeader, SecretOnce } from '../components/ui';
+import { useLoad } from '../hooks';
+
+/** How many quarantined records the source page counts (the quarantine page lists them). */
+const HELD_LIMIT = 200;
+
+/**
+ * The stage and secret buttons the signed-in role may use on this source (the server checks again).
+ * A rotated secret is shown once, in place.
+ */
+function SourceActions({ source, onChanged }: { source: SourceView; onChanged: (next: SourceView) => void }) {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const [error, setError] = useState<unknown>(null);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const allowed = actionsFor(source).filter((a) => can(SOURCE_ACTIONS[a]));
+  if (allowed.length === 0) return null;
+
+  const run = async (action: SourceAction) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const next = await sourceAction(source.key, action);
+      if (next.webhookSecret) setSecret(next.webhookSecret);
+      onChanged(next);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="source-actions">
+      <div className="actions">
+        {allowed.map((a) => (
+          <button
+            key={a}
+            type="button"
+            className={a === 'activate' || a === 'resume' ? undefined : 'secondary'}
+            disabled={busy}
+            onClick={() => void run(a)}
+          >
+            {t(`sources.actions.${a}`)}
+          </button>
+        ))}
+      </div>
+      {secret && (
+        <div className="secret-box" role="status">
+          <SecretOnce secret={secret} />
+          <p className="muted small">{t('sources.previousSecret')}</p>
+        </div>
+      )}
+      <ErrorMessage error={error} />
+    </div>
+  );
+}
+
+/** Every source with stage, kind, format and mapping version (GET /v1/admin/sources). */
+export function SourcesPage() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const { data, error, reload } = useLoad(
+    (signal) => api<Page<SourceView>>('/v1/admin/sources', { signal }),
+    [],
+    15_000,
+  );
+  const canAct = can('operator');
+  return (
+    <>
+      <PageHeader title={t('sources.title')}>
+        {can('admin') && <Link to="/sources/new">{t('sources.connectNew')}</Link>}
+      </PageHeader>
+      <ErrorMessage error={error} />
+      {!data && !error && <Loading />}
+      {data && data.items.length === 0 && <p>{t('overview.empty')}</p>}
+      {data && data.items.length > 0 && (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('overview.source')}</th>
+                <th scope="col">{t('sources.province')}</th>
+                <th scope="col">{t('sources.kind')}</th>
+                <th scope="col">{t('sources.format')}</th>
+                <th scope="col">{t('sources.stage')}</th>
+                <th scope="col">{t('sources.mappingVersion')}</th>
+                {canAct && <th scope="col">{t('common.actions')}</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((s) => (
+                <tr key={s.key} data-testid={`source-${s.key}`}>
+                  <th scope="row">
+                    <Link to={`/sources/${enc(s.key)}`}>{s.name}</Link>
+                    <br />
+                    <code className="muted">{s.key}</code>
+                  </th>
+                  <td>
+                    {s.provinceName ?? s.provinceCode} <span className="muted">({s.provinceCode})</span>
+                  </td>
+                  <td>{t(`sources.kinds.${s.kind}`)}</td>
+                  <td>{t(`format.${s.format}`, { defaultValue: s.format })}</td>
+                  <td>
+                    <Badge kind="stage" value={s.stage} />{' '}
+                    {s.health !== 'healthy' && <Badge kind="health" value={s.health} />}
+                  </td>
+                  <td className="num" data-testid="mapping-version">
+                    {s.mapping ? <Num value={s.mapping.version} /> : '—'}
+                  </td>
+                  {canAct && (
+                    <td>
+                      <SourceActions source={s} onChanged={reload} />
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+/**
+ * One source: its facts, stage actions and the mapping editor. An admin edits the mapping with the
+ * live preview and saves it as a new version; then an operator (or the admin) replays the source's
+ * quarantined records with it, which is the "fix the mapping, then replay" flow.
+ */
+export function SourcePage() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const key = useParams().key ?? '';
+  const source = useLoad((signal) => api<SourceView>(`/v1/admin/sources/${enc(key)}`, { signal }), [key]);
+  const held = useLoad(
+    (signal) =>
+      api<Page<RecordView>>(
+        `/v1/admin/records${query({ status: 'quarantined', sourceKey: key, limit: String(HELD_LIMIT) })}`,
+        { signal },
+      ),
+    [key],
+    5000,
+  );
+  const [current, setCurrent] = useState<SourceView | null>(null);
+  const [expression, setExpression] = useState('');
+  const [sample, setSample] = useState('');
+  const [saved, setSaved] = useState<number | null>(null);
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+  const [replayed, setReplayed] = useState<string | null>(null);
+  const [replayError, setReplayError] = useState<unknown>(null);
+  const isAdmin = can('admin');
+  const draft = useDraftPreview(key, expression, isAdmin ? sample : '');
+
+  // The editor starts from the mapping in force, once per source (not on every refresh).
+  useEffect(() => {
+    if (source.data && source.data.key === key && current?.key !== key) {
+      setCurrent(source.data);
+      setExpression(source.data.mapping?.expression ?? '');
+    }
+  }, [source.data, key, current?.key]);
+
+  if (!current) {
+    return (
+      <>
+        <PageHeader title={t('sources.sourceTitle')} />
+        <ErrorMessage error={source.error} />
+        {!source.error && <Loading />}
+      </>
+    );
+  }
+
+  const stored = current.mapping?.expression ?? '';
+  const dirty = expression !== stored;
+  const save = async () => {
+    setSaving(true);
+    setSaveError(null);
+    setReplayed(null);
+    try {
+      const next = await saveMapping(key, expression);
+      setCurrent(next);
+      setSaved(next.mapping?.version ?? null);
+    } catch (e) {
+      setSaveError(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+  const replay = async () => {
+    setReplayError(null);
+    setReplayed(null);
+    try {
+      const answer = await replayHeld(key, 'quarantined');
+      setReplayed(t('quarantine.replayed', { records: answer.replayed, receipts: answer.receipts }));
+      held.reload();
+    } catch (e) {
+      setReplayError(e);
+    }
+  };
+  const heldCount = held.data?.items.length ?? null;
+  const format = t(`format.${current.format}`, { defaultValue: current.format });
+
+  return (
+    <>
+      <PageHeader title={current.name}>
+        <Link to="/sources">{t('sources.backToList')}</Link>
+      </PageHeader>
+      <dl className="facts">
+        <dt>{t('sources.key')}</dt>
+        <dd>
+          <code>{current.key}</code>
+        </dd>
+        <dt>{t('sources.province')}</dt>
+        <dd>
+          {current.provinceName ?? current.provinceCode} ({current.provinceCode})
+        </dd>
+        <dt>{t('sources.kind')}</dt>
+        <dd>
+          {t(`sources.kinds.${current.kind}`)} · {format}
+        </dd>
+        <dt>{t('sources.stage')}</dt>
+        <dd>
+          <Badge kind="stage" value={current.stage} />{' '}
+          {current.health !== 'healthy' && <Badge kind="health" value={current.health} />}
+        </dd>
+        <dt>{t('sources.mappingVersion')}</dt>
+        <dd data-testid="mapping-version">
+          {current.mapping ? <Num value={current.mapping.version} /> : '—'}
+        </dd>
+        <dt>{current.kind === 'poll' ? t('sources.lastPoll') : t('sources.lastReceipt')}</dt>
+        <dd>
+          <DateTime value={current.kind === 'poll' ? current.lastPollAt : current.lastReceiptAt} />
+        </dd>
+        {current.webhookPath && (
+          <>
+            <dt>{t('onboarding.webhookUrl')}</dt>
+            <dd>
+              <code>{`${window.location.origin}${current.webhookPath}`}</code>
+            </dd>
+          </>
+        )}
+      </dl>
+      {current.lastError && <p className="error">{current.lastError}</p>}
+      <SourceActions source={current} onChanged={setCurrent} />
+
+      <section aria-labelledby="mapping-heading">
+        <h2 id="mapping-heading">{t('sources.mappingTitle')}</h2>
+        <p className="muted">{isAdmin ? t('sources.mappingHelp') : t('sources.mappingReadOnly')}</p>
+        <MappingEditor
+          format={current.format}
+          expression={expression}
+          onExpressionChange={setExpression}
+          sample={sample}
+          onSampleChange={setSample}
+          readOnly={!isAdmin}
+          draft={draft}
+          extraError={saveError}
+        />
+        {isAdmin && (
+          <div className="actions">
+            <button
+              type="button"
+              onClick={() => void save()}
+              disabled={saving || !dirty || !expression.trim()}
+            >
+              {t('sources.saveMapping')}
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              disabled={saving || !dirty}
+              onClick={() => setExpression(stored)}
+            >
+              {t('sources.discard')}
+            </button>
+            {dirty && <span className="muted small">{t('sources.unsaved')}</span>}
+          </div>
+        )}
+        {saved !== null && !dirty && (
+          <p role="status" className="notice">
+            {t('sources.saved', { version: saved })}
+          </p>
+        )}
+      </section>
+
+      <section aria-labelledby="held-heading">
+        <h2 id="held-heading">{t('sources.heldTitle')}</h2>
+        <p data-testid="held-count">
+          {heldCount === null ? (
+            t('common.loading')
+          ) : heldCount >= HELD_LIMIT ? (
+            t('sources.heldMany', { count: HELD_LIMIT })
+          ) : (
+            <>
+              {t('sources.held', { count: heldCount, n: new Intl.NumberFormat('vi-VN').format(heldCount) })}
+            </>
+          )}{' '}
+          <Link to={`/quarantine?status=quarantined&source=${enc(key)}`}>{t('sources.seeHeld')}</Link>
+        </p>
+        {can('operator') && (
+          <div className="actions">
+            <button type="button" onClick={() => void replay()} disabled={heldCount === 0 || dirty}>
+              {t('sources.replay')}
+            </button>
+            {dirty && <span className="muted small">{t('sources.saveFirst')}</span>}
+          </div>
+        )}
+        {replayed && (
+          <p role="status" className="notice">
+            {replayed}
+          </p>
+        )}
+        <ErrorMessage error={replayError ?? held.error} />
+      </section>
+    </>
+  );
+}
