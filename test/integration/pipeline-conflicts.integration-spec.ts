@@ -316,15 +316,23 @@ describe('pipeline conflicts: all four codes and their resolution (real PostgreS
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(receipt).toMatchObject({ status: 'processing', error: expect.stringContaining('held back') });
-    await detail('product', `gtin:0${gtin}`).expect(404);
+    // Visible while it waits: `received`, with why, and no version yet.
+    const waiting = await detail('product', `gtin:0${gtin}`).expect(200);
+    expect(waiting.body).toMatchObject({ status: 'received', version: null, versions: [], receiptId });
+    expect(waiting.body.findings[0]).toMatchObject({ code: 'HELD_BACK' });
     await detail('organization', 'org:1800156801').expect(200);
     await new Promise((r) => setTimeout(r, 800)); // at least one more held-back run
-    await detail('product', `gtin:0${gtin}`).expect(404);
+    const listed = await admin(hub.url).get(`/v1/admin/records?status=received&key=gtin:0${gtin}`).expect(200);
+    expect(listed.body.items).toHaveLength(1); // held again, still one row
+    expect(listed.body.items[0]).toMatchObject({ status: 'received', source: 'pc-a', receiptId });
 
     await sims.faults({ clear: true });
     await drain();
     const record = await detail('product', `gtin:0${gtin}`).expect(200);
     expect(record.body).toMatchObject({ version: 1, status: 'ready', receiptId });
+    expect(record.body.received).toEqual([]);
+    const after = await admin(hub.url).get(`/v1/admin/records?status=received&key=gtin:0${gtin}`).expect(200);
+    expect(after.body.items).toEqual([]);
     expect((await db.query('SELECT status, error FROM receipt WHERE id = $1', [receiptId])).rows[0]).toEqual({
       status: 'processed',
       error: null,

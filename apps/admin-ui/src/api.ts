@@ -120,6 +120,8 @@ export interface RecordDetail extends RecordView {
   provinceCode: string | null;
   syncedVersion: number | null;
   versions: Array<RecordView & { history: Array<{ status: string; reason: string; at: string }> }>;
+  /** Arrivals not judged yet because a check they need is held back. */
+  received?: RecordView[];
   duplicates: Array<{
     receiptId: string;
     source: string;

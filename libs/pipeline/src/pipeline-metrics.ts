@@ -65,7 +65,7 @@ export class PipelineMetrics implements PipelineObserver {
   batch(plan: BatchPlan, seconds: number): void {
     this.duration.observe(seconds);
     for (const link of plan.links) this.records.inc({ outcome: link.outcome, kind: link.kind });
-    for (const h of plan.held) this.records.inc({ outcome: 'held', kind: h.kind });
+    for (const h of plan.held) this.records.inc({ outcome: 'held', kind: h.candidate.kind });
     for (const c of plan.conflicts) this.conflicts.inc({ code: c.code });
   }
 

@@ -146,7 +146,8 @@ export interface BatchPlan {
   /** History rows for versions that already exist (a quarantined arrival received again). */
   notes: Array<{ versionId: string; status: string; reason: string }>;
   /** Candidates left unjudged (no link, nothing written): the prefix registry could not be asked. */
-  held: Array<{ index: number; kind: CandidateKind; key: string; reason: string }>;
+  /** Candidates left unjudged this run (a check they need is held back), shown as `received`. */
+  held: Array<{ candidate: Candidate; reason: string }>;
 }
 
 export type OutcomeCounts = Record<Outcome, number>;

@@ -42,6 +42,20 @@ export function RecordPage() {
             <dt>{t('record.province')}</dt>
             <dd>{data.provinceCode ?? '—'}</dd>
           </dl>
+          {data.received && data.received.length > 0 && (
+            <section aria-labelledby="record-received">
+              <h2 id="record-received">{t('record.received')}</h2>
+              <ul className="plain" data-testid="record-received">
+                {data.received.map((r) => (
+                  <li key={r.id}>
+                    <Badge kind="status" value={r.status} /> <code>{r.source}</code> ·{' '}
+                    <code>{r.receiptId}</code> · <DateTime value={r.createdAt} />
+                    <Findings findings={r.findings} />
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
           <h2>{t('record.versions')}</h2>
           <ol className="versions">
             {[...data.versions].reverse().map((v) => (

@@ -4,6 +4,7 @@ import { Records1764237600000 } from './1764237600000-records';
 import { PipelineOperations1764241200000 } from './1764241200000-pipeline-operations';
 import { PortalSync1764244800000 } from './1764244800000-portal-sync';
 import { AdminSearch1764248400000 } from './1764248400000-admin-search';
+import { HeldItems1764252000000 } from './1764252000000-held-items';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   PipelineOperations1764241200000,
   PortalSync1764244800000,
   AdminSearch1764248400000,
+  HeldItems1764252000000,
 ];

@@ -14,6 +14,9 @@ export const RECORD_LIST_STATUSES = [
 ] as const;
 export type RecordListStatus = (typeof RECORD_LIST_STATUSES)[number];
 
+/** The reason code of a `received` record: a check it needs is held back (docs/pipeline.md). */
+export const HELD_BACK = 'HELD_BACK';
+
 export interface RecordFilter {
   sourceKey?: string;
   kind?: string;
@@ -40,6 +43,8 @@ export interface RecordDetail extends RecordView {
   syncedVersion: number | null;
   updatedAt: Date | null;
   versions: Array<RecordView & { history: Array<{ status: string; reason: string; at: Date }> }>;
+  /** Arrivals of this key not judged yet (a check they need is held back), status `received`. */
+  received: RecordView[];
   duplicates: DuplicateView[];
   conflicts: Array<{
     id: string;
@@ -56,7 +61,7 @@ export class RecordsRead {
   constructor(private readonly dataSource: DataSource) {}
 
   async list(f: RecordFilter): Promise<{ items: RecordView[]; nextCursor: string | null }> {
-    if (f.status === 'received') return { items: [], nextCursor: null }; // not yet judged: nothing is held
+    if (f.status === 'received') return this.listReceived(f);
     const params = [f.sourceKey ?? null, f.kind ?? null, f.key ?? null, f.cursor ?? null, f.limit + 1];
     let rows: Array<VersionSqlRow & { cursor: string }>;
     if (f.status === 'duplicate') {
@@ -85,6 +90,32 @@ export class RecordsRead {
     const more = rows.length > f.limit;
     const page = more ? rows.slice(0, f.limit) : rows;
     return { items: page.map(toRecordView), nextCursor: more ? page[page.length - 1].cursor : null };
+  }
+
+  /**
+   * Records that arrived and wait to be judged because a check they need is held back (held_item):
+   * status `received`, the reason as a finding `HELD_BACK`, provenance from their receipt.
+   */
+  private async listReceived(f: RecordFilter): Promise<{ items: RecordView[]; nextCursor: string | null }> {
+    const rows: Array<VersionSqlRow & { cursor: string; reason: string }> = await this.dataSource.query(
+      `SELECT h.id::text AS cursor, 'held:' || h.id::text AS id, h.kind, h.key, NULL::int AS version, 'received' AS status,
+              '[]'::jsonb AS findings, h.data, h.content_hash, h.claimant, r.source_key, h.receipt_id, r.webhook_id,
+              r.poll_page, r.mapping_version, h.since AS created_at, h.reason
+         FROM held_item h JOIN receipt r ON r.id = h.receipt_id
+        WHERE ($1::text IS NULL OR r.source_key = $1) AND ($2::text IS NULL OR h.kind = $2)
+          AND ($3::text IS NULL OR h.key = $3) AND ($4::bigint IS NULL OR h.id < $4)
+        ORDER BY h.id DESC LIMIT $5`,
+      [f.sourceKey ?? null, f.kind ?? null, f.key ?? null, f.cursor ?? null, f.limit + 1],
+    );
+    const more = rows.length > f.limit;
+    const page = more ? rows.slice(0, f.limit) : rows;
+    return {
+      items: page.map((r) => ({
+        ...toRecordView(r),
+        findings: [{ code: HELD_BACK, message: `Not judged yet: ${r.reason}.`, path: '' }],
+      })),
+      nextCursor: more ? page[page.length - 1].cursor : null,
+    };
   }
 
   /** The record, every version with its history, its duplicates and its conflicts; null if unknown. */
@@ -143,8 +174,21 @@ export class RecordsRead {
         created_at: Date;
       }>,
     ];
-    // A record row without versions is a key whose arrivals are all held back (not judged yet).
-    if (versions.length === 0) return null;
+    const received = (await this.listReceived({ kind, key, limit: 100 })).items;
+    if (versions.length === 0) {
+      // Every arrival of this key is held back: the newest one is the record's face, `received`.
+      if (received.length === 0) return null;
+      return {
+        ...received[0],
+        provinceCode: null,
+        syncedVersion: null,
+        updatedAt: null,
+        versions: [],
+        received,
+        duplicates: [],
+        conflicts: [],
+      };
+    }
     const record = records[0];
     const views = versions.map((v) => ({
       ...toRecordView(v),
@@ -163,6 +207,7 @@ export class RecordsRead {
       syncedVersion: record?.synced_version ?? null,
       updatedAt: record?.updated_at ?? null,
       versions: views,
+      received,
       duplicates: duplicates.map((d) => ({
         receiptId: d.receipt_id,
         source: d.source_key,

@@ -130,7 +130,7 @@ describe('planBatch', () => {
       ids(3),
       heldKeys,
     );
-    expect(plan.held.map((h) => h.index)).toEqual([p1.index, p2.index]);
+    expect(plan.held.map((h) => h.candidate.index)).toEqual([p1.index, p2.index]);
     expect(plan.links.map((l) => l.kind)).toEqual(['organization']);
     expect(heldKeys).toEqual(new Set([refOf('product', KEY)]));
     // A later batch of the same run: the key stays held even if the registry answers now.

@@ -91,12 +91,7 @@ export function planBatch(
     }
     const ref = refOf(c.kind, c.key);
     if (heldKeys.has(ref)) {
-      plan.held.push({
-        index: c.index,
-        kind: c.kind,
-        key: c.key,
-        reason: 'an earlier arrival of this key is held back',
-      });
+      plan.held.push({ candidate: c, reason: 'an earlier arrival of this key is held back' });
       continue;
     }
     const state = held.get(ref);
@@ -117,7 +112,7 @@ export function planBatch(
     switch (decision.outcome) {
       case 'held':
         heldKeys.add(ref);
-        plan.held.push({ index: c.index, kind: c.kind, key: c.key, reason: decision.reason });
+        plan.held.push({ candidate: c, reason: decision.reason });
         break;
       case 'duplicate':
         link(c, 'duplicate', decision.of);

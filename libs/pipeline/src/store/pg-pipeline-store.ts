@@ -392,6 +392,36 @@ class PgPipelineTx implements PipelineTx {
         ],
       );
     }
+    if (plan.links.length > 0) {
+      // Judged now: no longer waiting (docs/pipeline.md, "Held back").
+      await this.m.query(`DELETE FROM held_item WHERE receipt_id = $1::uuid AND item_index = ANY($2::int[])`, [
+        p.receiptId,
+        plan.links.map((l) => l.index),
+      ]);
+    }
+    if (plan.held.length > 0) {
+      await this.m.query(
+        `INSERT INTO held_item (receipt_id, item_index, kind, key, content_hash, data, claimant, reason)
+         SELECT $2::uuid, item_index, kind, key, content_hash, data, claimant, reason
+           FROM jsonb_to_recordset($1::jsonb) AS x(item_index int, kind text, key text, content_hash text, data jsonb,
+                claimant text, reason text)
+         ON CONFLICT (receipt_id, item_index) DO UPDATE SET reason = EXCLUDED.reason, checked_at = now()`,
+        [
+          JSON.stringify(
+            plan.held.map((h) => ({
+              item_index: h.candidate.index,
+              kind: h.candidate.kind,
+              key: h.candidate.key,
+              content_hash: h.candidate.contentHash,
+              data: h.candidate.data ?? null,
+              claimant: h.candidate.claimant,
+              reason: h.reason,
+            })),
+          ),
+          p.receiptId,
+        ],
+      );
+    }
     if (plan.records.length > 0) {
       await this.m.query(
         `UPDATE record r SET
