@@ -382,6 +382,8 @@ export async function main(...args: string[]): Promise<void> {
       LOG_LEVEL: options.logLevel,
       PORTAL_BASE_URL: `http://127.0.0.1:${options.portalPort}`,
       HUB_ADMIN_TOKEN: options.adminToken,
+      // Reconcile every minute (default 10) so a newcomer sees the hub and the portal compared.
+      RECONCILE_EVERY_MS: process.env.RECONCILE_EVERY_MS ?? '60000',
       ...(process.env.HUB_SECRET_KEY ? { HUB_SECRET_KEY: process.env.HUB_SECRET_KEY } : {}),
     };
 
