@@ -118,8 +118,37 @@ describe('admin UI in headless Chromium against the built hub', () => {
     await page.getByRole('heading', { name: 'Tổng quan' }).waitFor();
   });
 
+  it('keeps the top bar on one line from 1280 px and wraps it in whole groups below', async () => {
+    const rows = async (): Promise<{ brand: number; nav: number; signOut: number; height: number }> => {
+      const top = async (selector: string): Promise<number> =>
+        (await page.locator(selector).first().boundingBox())?.y ?? -1;
+      return {
+        brand: await top('.topbar .brand'),
+        nav: await top('.topbar nav a'),
+        signOut: await top('.topbar .who button'),
+        height: (await page.locator('header.topbar').boundingBox())?.height ?? -1,
+      };
+    };
+    for (const width of [1440, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      const bar = await rows();
+      // Brand, navigation and sign-out share one row (their tops differ by less than a line).
+      expect(Math.abs(bar.nav - bar.brand)).toBeLessThan(12);
+      expect(Math.abs(bar.signOut - bar.brand)).toBeLessThan(12);
+      expect(bar.height).toBeLessThan(56);
+      // Nothing overflows the window sideways.
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+    }
+    await page.setViewportSize({ width: 1000, height: 900 });
+    const narrow = await rows();
+    expect(Math.abs(narrow.signOut - narrow.brand)).toBeLessThan(12); // sign-out stays up with the brand
+    expect(narrow.nav).toBeGreaterThan(narrow.brand + 12); // the navigation moves to its own line
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1000);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('onboards a webhook source through the wizard, with the live mapping preview', async () => {
-    await nav('Kết nối nguồn mới');
+    await nav('Kết nối nguồn');
     await page.getByLabel('Mã nguồn').fill(SOURCE);
     await page.getByLabel('Tỉnh, thành phố').selectOption('92');
     await page.getByLabel('Tên hệ thống').fill('Hệ thống TXNG nông sản Cần Thơ');
@@ -180,7 +209,7 @@ describe('admin UI in headless Chromium against the built hub', () => {
     await page.getByRole('heading', { name: /Thành phố Cần Thơ/ }).waitFor();
     await shot('02-overview');
 
-    await nav('Triển khai toàn quốc');
+    await nav('Triển khai');
     expect(await page.getByTestId('rollout-syncing').textContent()).toBe('1');
     await page
       .getByRole('row', { name: /Thành phố Cần Thơ/ })
@@ -414,6 +443,63 @@ describe('admin UI in headless Chromium against the built hub', () => {
     await shot('15-sources');
   });
 
+  it("explains a quarantined record's finding in the chosen language and names its province", async () => {
+    // A GTIN whose check digit is wrong (…018 is right): quarantined with GTIN_FORMAT.
+    await sendWebhook(SOURCE, secret, {
+      products: [{ gtin: '8935049500019', name: 'Gạo lứt túi 1kg', owner: OWNER_A, kg: 1 }],
+    });
+    await page.goto(`${base}/admin/quarantine?status=quarantined&source=${SOURCE}`);
+    const group = page.getByTestId('group-GTIN_FORMAT');
+    await until(
+      async () => {
+        if ((await group.count()) === 0) await page.reload();
+        return group.count();
+      },
+      (n) => n === 1,
+      'the GTIN_FORMAT group in the quarantine',
+    );
+    // The group and its rows explain the code in Vietnamese, not with the hub's English sentence.
+    await group
+      .locator('summary')
+      .getByText(/Mã GTIN không hợp lệ/)
+      .waitFor();
+    await group.getByRole('link').first().click();
+    await page.getByRole('heading', { name: 'Chi tiết bản ghi' }).waitFor();
+
+    const finding = page
+      .getByTestId('finding')
+      .filter({ has: page.locator('code', { hasText: 'GTIN_FORMAT' }) });
+    await finding.first().waitFor();
+    const text = await finding.first().locator('.finding-text').textContent();
+    expect(text).toBe(
+      'Mã GTIN không hợp lệ: phải có 8, 12, 13 hoặc 14 chữ số và đúng số kiểm tra GS1 (tiền tố mã doanh nghiệp GS1 phải có từ 6 đến 12 chữ số).',
+    );
+    expect(await finding.first().locator('.finding-path code').textContent()).toBe('/gtin');
+    // The hub's own message is one click away ("chi tiết"), in English as the hub wrote it.
+    const original = finding.first().locator('details.finding-original');
+    await original.locator('summary', { hasText: 'chi tiết' }).click();
+    const hubMessage = (await original.locator('span[lang="en"]').textContent()) ?? '';
+    expect(hubMessage).toMatch(/GTIN/);
+    expect(hubMessage).not.toBe(text);
+    // The province by name, from the hub's province list.
+    expect(await page.locator('dl.facts').first().getByTestId('province').textContent()).toBe(
+      'Thành phố Cần Thơ (92)',
+    );
+    await shot('16-record-findings');
+
+    await page.getByRole('combobox', { name: 'Ngôn ngữ' }).selectOption('en');
+    await page.getByRole('heading', { name: 'Record', exact: true }).waitFor();
+    expect(await finding.first().locator('.finding-text').textContent()).toBe(
+      'Invalid GTIN: it must have 8, 12, 13 or 14 digits and a correct GS1 check digit (a GS1 company prefix must have 6 to 12 digits).',
+    );
+    expect(await finding.first().locator('.finding-path').textContent()).toContain('field /gtin');
+    expect(await page.locator('dl.facts').first().getByTestId('province').textContent()).toBe(
+      'Thành phố Cần Thơ (92)',
+    );
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('vi');
+    await page.getByRole('heading', { name: 'Chi tiết bản ghi' }).waitFor();
+  });
+
   it('lets an operator pause and resume a queue and open the queue board', async () => {
     await nav('Hàng đợi');
     const ingest = page.getByTestId('queue-ingest');
@@ -436,7 +522,7 @@ describe('admin UI in headless Chromium against the built hub', () => {
   });
 
   it('shows the audit log and switches to English, remembering the choice', async () => {
-    await nav('Nhật ký thao tác');
+    await nav('Nhật ký');
     await page.getByRole('cell', { name: 'conflict.resolve' }).first().waitFor();
     await shot('12-audit');
     await page.getByRole('combobox', { name: 'Ngôn ngữ' }).selectOption('en');

@@ -91,8 +91,9 @@ function Shell() {
           </ul>
         </nav>
         <div className="who">
-          <span>
-            {session.name} · <span data-testid="role">{t(`role.${session.role}`)}</span>
+          <span className="identity" title={`${session.name} · ${t(`role.${session.role}`)}`}>
+            <span>{session.name}</span>
+            <span data-testid="role">{t(`role.${session.role}`)}</span>
           </span>
           <LanguageSwitch />
           <button type="button" className="secondary" onClick={signOut}>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, type ProvincesAnswer } from './api';
 
 export interface Loaded<T> {
   data: T | null;
@@ -61,4 +62,44 @@ export function useDebounced<T>(value: T, ms: number): T {
     return () => window.clearTimeout(timer);
   }, [value, ms]);
   return debounced;
+}
+
+export interface ProvinceEntry {
+  code: string;
+  name: string;
+}
+
+/**
+ * The hub's province list (`GET /v1/admin/provinces`), fetched once per page load and shared by
+ * every screen that shows a province. A failed fetch is forgotten so the next screen retries.
+ */
+let provincesOnce: Promise<ProvinceEntry[]> | null = null;
+
+function loadProvinces(): Promise<ProvinceEntry[]> {
+  provincesOnce ??= api<ProvincesAnswer>('/v1/admin/provinces').then(
+    (answer) => answer.items.map(({ code, name }) => ({ code, name })),
+    (error: unknown) => {
+      provincesOnce = null;
+      throw error;
+    },
+  );
+  return provincesOnce;
+}
+
+/** The provinces (in the hub's order), or null until the one shared fetch has answered. */
+export function useProvinces(): ProvinceEntry[] | null {
+  const [provinces, setProvinces] = useState<ProvinceEntry[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    loadProvinces().then(
+      (list) => {
+        if (live) setProvinces(list);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return provinces;
 }

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { ProvinceName } from './ui';
 
 /** JSON → `{ "/a/b": value }` leaves (JSON Pointer paths), for a field-by-field comparison. */
 export function flatten(
@@ -20,10 +21,23 @@ export function flatten(
 
 const show = (v: unknown): string => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
-/** One side's value, or a visible "absent" when that side has no such field. */
-function DiffCell({ has, value }: { has: boolean; value: unknown }) {
+/** Province codes read as names ("Thành phố Cần Thơ (92)"), a pre-2025 code as "mã cũ 94". */
+function Value({ path, value }: { path: string; value: unknown }) {
   const { t } = useTranslation();
-  return <td>{has ? show(value) : <span className="muted">{t('conflicts.absent')}</span>}</td>;
+  if (typeof value === 'string' && /(^|\/)provinceCode$/.test(path)) return <ProvinceName code={value} />;
+  if (typeof value === 'string' && /(^|\/)legacyProvinceCode$/.test(path))
+    return <>{t('province.legacy', { code: value })}</>;
+  return <>{show(value)}</>;
+}
+
+/** One side's value, or a visible "absent" when that side has no such field. */
+function DiffCell({ has, value, path }: { has: boolean; value: unknown; path: string }) {
+  const { t } = useTranslation();
+  return (
+    <td>
+      {has ? <Value path={path} value={value} /> : <span className="muted">{t('conflicts.absent')}</span>}
+    </td>
+  );
 }
 
 /** Existing and incoming side by side, changed fields marked (and announced, not only coloured). */
@@ -51,8 +65,8 @@ export function JsonDiff({ left, right }: { left: unknown; right: unknown }) {
                 <code>{p}</code>
                 {changed && <span className="visually-hidden"> ({t('conflicts.changed')})</span>}
               </th>
-              <DiffCell has={a.has(p)} value={a.get(p)} />
-              <DiffCell has={b.has(p)} value={b.get(p)} />
+              <DiffCell has={a.has(p)} value={a.get(p)} path={p} />
+              <DiffCell has={b.has(p)} value={b.get(p)} path={p} />
             </tr>
           );
         })}

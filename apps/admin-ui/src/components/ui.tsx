@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api';
 import { formatDateTime, formatNumber } from '../format';
+import { useProvinces } from '../hooks';
 
 /** A status or stage as a labelled badge; colour comes from the class, meaning from the text. */
 export function Badge({ kind, value }: { kind: 'status' | 'stage' | 'rollout' | 'health'; value: string }) {
@@ -82,20 +83,61 @@ export function JsonBlock({ value }: { value: unknown }) {
   return <pre className="json">{JSON.stringify(value, null, 2)}</pre>;
 }
 
+/**
+ * Findings explained in the interface's language, keyed by code (`finding.<CODE>` in the locale
+ * files), with the field path. The hub's own message (English) stays one click away under
+ * "chi tiết" and in the explanation's title; a code the UI does not know shows that message.
+ */
 export function Findings({
   findings,
 }: {
   findings: Array<{ code: string; message: string; path?: string }>;
 }) {
+  const { t, i18n } = useTranslation();
   if (findings.length === 0) return null;
   return (
     <ul className="findings">
-      {findings.map((f, i) => (
-        <li key={i}>
-          <code>{f.code}</code> {f.message} {f.path ? <code className="muted">{f.path}</code> : null}
-        </li>
-      ))}
+      {findings.map((f, i) => {
+        const key = `finding.${f.code}`;
+        const known = i18n.exists(key);
+        return (
+          <li key={i} data-testid="finding" data-code={f.code}>
+            <code className="finding-code">{f.code}</code>{' '}
+            <span className="finding-text" title={known ? f.message : undefined}>
+              {known ? t(key) : f.message}
+            </span>
+            {f.path ? (
+              <span className="finding-path">
+                {' '}
+                · {t('findings.field')} <code>{f.path}</code>
+              </span>
+            ) : null}
+            {known && (
+              <details className="finding-original">
+                <summary>{t('findings.original')}</summary>
+                <span lang="en">{f.message}</span>
+              </details>
+            )}
+          </li>
+        );
+      })}
     </ul>
+  );
+}
+
+/** A province by name with its code, "Thành phố Cần Thơ (92)", and a pre-2025 code as "mã cũ 94". */
+export function ProvinceName({ code, legacy }: { code: string | null | undefined; legacy?: unknown }) {
+  const { t } = useTranslation();
+  const provinces = useProvinces();
+  if (!code) return <>—</>;
+  const name = provinces?.find((p) => p.code === code)?.name;
+  return (
+    <span className="province-name" data-testid="province">
+      {name ? `${name} (${code})` : code}
+      {typeof legacy === 'string' && legacy !== '' && legacy !== code && (
+        <span className="muted"> · {t('province.legacy', { code: legacy })}</span>
+      )}
+    </span>
   );
 }
 

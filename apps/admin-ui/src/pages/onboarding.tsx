@@ -1,10 +1,10 @@
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, saveMapping, sourceAction, type ProvincesAnswer, type SourceView } from '../api';
+import { api, saveMapping, sourceAction, type SourceView } from '../api';
 import { MappingEditor, useDraftPreview } from '../components/mapping-editor';
 import { Badge, CopyButton, ErrorMessage, PageHeader, SecretOnce } from '../components/ui';
-import { useLoad } from '../hooks';
+import { useProvinces } from '../hooks';
 
 const FORMATS = ['json', 'xml', 'csv', 'epcis-json', 'epcis-xml'] as const;
 const STARTER_MAPPING =
@@ -139,7 +139,7 @@ function TextField({
 /** Step 1: what the source is. */
 function DetailsStep({ onCreated }: { onCreated: (source: SourceView, expression: string) => void }) {
   const { t } = useTranslation();
-  const provinces = useLoad((signal) => api<ProvincesAnswer>('/v1/admin/provinces', { signal }), []);
+  const provinces = useProvinces();
   const [d, setD] = useState<Details>(EMPTY);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -183,7 +183,7 @@ function DetailsStep({ onCreated }: { onCreated: (source: SourceView, expression
             onChange={(e) => set({ provinceCode: e.target.value })}
           >
             <option value="">{t('onboarding.choose')}</option>
-            {provinces.data?.items.map((p) => (
+            {provinces?.map((p) => (
               <option key={p.code} value={p.code}>
                 {p.name} ({p.code})
               </option>

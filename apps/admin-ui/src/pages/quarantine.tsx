@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, query, type Page, type RecordView, type SourceView } from '../api';
 import { useAuth } from '../auth';
-import { ErrorMessage, Loading, Num, PageHeader } from '../components/ui';
+import { ErrorMessage, Findings, Loading, Num, PageHeader } from '../components/ui';
 import { useLoad } from '../hooks';
 import { recordPath } from './search';
 
@@ -13,7 +13,7 @@ const PAGE = 200;
 
 /** Records held back, grouped by finding code, with replay per source after a fix. */
 export function QuarantinePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { can } = useAuth();
   const [params, setParams] = useSearchParams();
   const status = (STATUSES as readonly string[]).includes(params.get('status') ?? '')
@@ -118,6 +118,7 @@ export function QuarantinePage() {
           <details key={code} className="group" open={groups.size <= 3} data-testid={`group-${code}`}>
             <summary>
               <code>{code}</code> — <Num value={records.length} /> {t('quarantine.records')}
+              {i18n.exists(`finding.${code}`) && <span className="muted"> · {t(`finding.${code}`)}</span>}
             </summary>
             <table>
               <thead>
@@ -141,10 +142,7 @@ export function QuarantinePage() {
                       <code>{r.source}</code>
                     </td>
                     <td>
-                      {r.findings
-                        .filter((f) => f.code === code)
-                        .map((f) => `${f.message}${f.path ? ` (${f.path})` : ''}`)
-                        .join('; ')}
+                      <Findings findings={r.findings.filter((f) => f.code === code)} />
                     </td>
                   </tr>
                 ))}

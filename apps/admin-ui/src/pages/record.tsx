@@ -1,8 +1,24 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { api, enc, type RecordDetail } from '../api';
-import { Badge, DateTime, ErrorMessage, Findings, JsonBlock, Loading, PageHeader } from '../components/ui';
+import { api, enc, type Page, type RecordDetail, type SourceView } from '../api';
+import {
+  Badge,
+  DateTime,
+  ErrorMessage,
+  Findings,
+  JsonBlock,
+  Loading,
+  PageHeader,
+  ProvinceName,
+} from '../components/ui';
 import { useLoad } from '../hooks';
+
+/** A field of a record's data, when the data is an object and the field a non-empty string. */
+function field(data: unknown, name: string): string | undefined {
+  const value =
+    data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
 
 /** One record: current state, every version with provenance and status history, duplicates, conflicts. */
 export function RecordPage() {
@@ -15,6 +31,15 @@ export function RecordPage() {
     [kind, key],
     10_000,
   );
+  // A key held only in quarantine has no record row, so no provinceCode from the hub: the hub's own
+  // rule (the data's provinceCode, else the source's province) gives it here. A pre-2025 code the
+  // data was sent with is kept by normalisation as legacyProvinceCode.
+  const sources = useLoad((signal) => api<Page<SourceView>>('/v1/admin/sources', { signal }), []);
+  const provinceCode =
+    data &&
+    (data.provinceCode ??
+      field(data.data, 'provinceCode') ??
+      sources.data?.items.find((s) => s.key === data.source)?.provinceCode);
   return (
     <>
       <PageHeader title={t('record.title')}>
@@ -40,7 +65,9 @@ export function RecordPage() {
             <dt>{t('record.syncedVersion')}</dt>
             <dd>{data.syncedVersion ?? '—'}</dd>
             <dt>{t('record.province')}</dt>
-            <dd>{data.provinceCode ?? '—'}</dd>
+            <dd>
+              <ProvinceName code={provinceCode} legacy={field(data.data, 'legacyProvinceCode')} />
+            </dd>
           </dl>
           {data.received && data.received.length > 0 && (
             <section aria-labelledby="record-received">

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api, enc, type SearchAnswer } from '../api';
-import { Badge, DateTime, ErrorMessage, Loading, PageHeader } from '../components/ui';
+import { api, enc, type Page, type SearchAnswer, type SourceView } from '../api';
+import { Badge, DateTime, ErrorMessage, Loading, PageHeader, ProvinceName } from '../components/ui';
 import { useLoad } from '../hooks';
 
 export const recordPath = (kind: string, key: string): string => `/records/${kind}/${enc(key)}`;
@@ -17,6 +17,10 @@ export function SearchPage() {
       q.length >= 2 ? api<SearchAnswer>(`/v1/admin/search?q=${enc(q)}`, { signal }) : Promise.resolve(null),
     [q],
   );
+  // The search answer names each record's source; the source's province comes from the sources list.
+  const sources = useLoad((signal) => api<Page<SourceView>>('/v1/admin/sources', { signal }), []);
+  const provinceOf = (key: string): string | undefined =>
+    sources.data?.items.find((s) => s.key === key)?.provinceCode;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setParams(text.trim() ? { q: text.trim() } : {});
@@ -74,6 +78,11 @@ export function SearchPage() {
                     </td>
                     <td>
                       <code>{r.source}</code>
+                      {provinceOf(r.source) && (
+                        <div className="small muted">
+                          <ProvinceName code={provinceOf(r.source)} />
+                        </div>
+                      )}
                     </td>
                     <td>{r.matchedBy.map((m) => t(`search.by.${m}`, { defaultValue: m })).join(', ')}</td>
                     <td>
