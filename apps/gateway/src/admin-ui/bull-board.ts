@@ -3,7 +3,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { HUB_CONFIG, type HubConfig } from '@txng/common';
-import { ApiTokensService, type Principal } from '@txng/persistence';
+import { ApiTokensService, AuditService, type Principal } from '@txng/persistence';
 import { ALL_QUEUES, QueueStatsService } from '@txng/queues';
 import { type NextFunction, type Request, type Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -59,12 +59,29 @@ export function mountBullBoard(app: INestApplication): void {
   };
 
   const router = serverAdapter.getRouter() as (req: Request, res: Response, next: NextFunction) => void;
+  const audit = app.get(AuditService);
   app.use(BOARD_PATH, (req: Request, res: Response, next: NextFunction) => {
     setUiSecurityHeaders(res, { allowInline: true });
     res.setHeader('Cache-Control', 'no-store');
-    authenticate(req).then(
-      (auth) => {
-        if (auth.ok) return router(req, res, next);
+    authenticate(req)
+      .then(async (auth) => {
+        if (auth.ok) {
+          if (READ_METHODS.has(req.method)) return router(req, res, next);
+          const refusal = refuseChange(req);
+          if (refusal) {
+            res.status(403).json({ error: 'forbidden', message: refusal, details: [] });
+            return;
+          }
+          // Audited before it runs (docs/security.md): a change the log cannot record is not made.
+          const action = boardAction(req.path)!;
+          await audit.record({
+            actor: auth.who.actor,
+            action: `queue-board.${action.verb}`,
+            target: action.queue,
+            details: { method: req.method, path: req.path },
+          });
+          return router(req, res, next);
+        }
         if (auth.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
         res
           .status(auth.status)
@@ -73,10 +90,60 @@ export function mountBullBoard(app: INestApplication): void {
             message: auth.message,
             details: [],
           });
-      },
-      (error: unknown) => next(error),
-    );
+      })
+      // A failed authentication or audit write (the handler is async now) goes to the error filter.
+      .catch((error: unknown) => next(error));
   });
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The board's changes an operator may make: retry, clean and promote jobs, pause and resume queues
+ * (all PUT). Adding jobs, editing their data, priority or delay, emptying or obliterating a queue,
+ * changing concurrency, rate limits or schedulers would be a second way to change the pipeline's
+ * state, outside the operator API and its rules (ADR 0003): refused for every role.
+ */
+function boardAction(path: string): { verb: string; queue: string } | null {
+  const all = /^\/api\/queues\/(pause|resume)$/.exec(path);
+  if (all) return { verb: all[1], queue: '*' };
+  const queue = /^\/api\/queues\/([^/]+)\/(pause|resume|promote)$/.exec(path);
+  if (queue) return { verb: queue[2], queue: decodeURIComponent(queue[1]) };
+  const status = /^\/api\/queues\/([^/]+)\/(retry|clean)\/[a-z]+$/.exec(path);
+  if (status) return { verb: `${status[2]}-all`, queue: decodeURIComponent(status[1]) };
+  const job = /^\/api\/queues\/([^/]+)\/[^/]+\/(retry|clean|promote)$/.exec(path);
+  if (job) return { verb: `${job[2]}-job`, queue: decodeURIComponent(job[1]) };
+  return null;
+}
+
+/**
+ * Why a change is refused, or null. Besides the allow-list: a change must come from the hub's own
+ * pages. The cookie is SameSite=Strict and the board's changes are PUTs (a cross-origin PUT needs a
+ * CORS preflight the hub never grants); refusing a cross-site Origin or Sec-Fetch-Site as well
+ * covers same-site sibling hosts and browsers without SameSite.
+ */
+function refuseChange(req: Request): string | null {
+  if (req.method !== 'PUT' || !boardAction(req.path)) {
+    return 'The queue board only retries, cleans and promotes jobs and pauses or resumes queues; use the operator API (/v1/admin) for anything else.';
+  }
+  // Sec-Fetch-Site is the browser's own word and survives a proxy that rewrites Host; browsers
+  // without it are judged by Origin against Host.
+  const site = req.headers['sec-fetch-site'];
+  const origin = req.headers.origin;
+  const crossSite =
+    site !== undefined ? site !== 'same-origin' : origin !== undefined && !sameHost(origin, req.headers.host);
+  if (crossSite) {
+    return "A change to the queues must come from the hub's own pages (cross-site request refused).";
+  }
+  return null;
+}
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 /** The token behind a session may have been revoked since the cookie was issued. */

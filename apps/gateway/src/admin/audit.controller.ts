@@ -16,7 +16,8 @@ export class AuditController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false })
   async list(@Query('cursor') cursor?: string, @Query('limit') limit?: string) {
-    if (cursor !== undefined && !/^\d+$/.test(cursor)) throw badRequest('cursor is not valid.');
+    // An id fits PostgreSQL's bigint in 18 digits; longer would fail in the database (500), not here.
+    if (cursor !== undefined && !/^\d{1,18}$/.test(cursor)) throw badRequest('cursor is not valid.');
     const page = await this.audit.list({ limit: pageSize(limit, 100), before: cursor });
     return {
       items: page.items.map((e) => ({

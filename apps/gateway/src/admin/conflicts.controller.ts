@@ -15,7 +15,7 @@ import { IsIn, IsString, Length } from 'class-validator';
 import { type DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireRole } from '../auth/roles.decorator';
-import { pageSize } from './paging';
+import { pageSize, queryText, RECORD_KEY_MAX } from './paging';
 
 /** Longest note kept with a resolution (it goes to the conflict row, the history and the audit log). */
 export const RESOLUTION_NOTE_MAX = 2000;
@@ -84,6 +84,12 @@ export class ConflictsController {
     if (cursor !== undefined && !isConflictCursor(cursor)) {
       throw badRequest('cursor is not valid; pass the nextCursor of the previous page.');
     }
-    return this.read.list({ status, kind, key, cursor, limit: pageSize(limit) });
+    return this.read.list({
+      status,
+      kind: queryText(kind, 'kind', 50),
+      key: queryText(key, 'key', RECORD_KEY_MAX),
+      cursor,
+      limit: pageSize(limit),
+    });
   }
 }

@@ -12,7 +12,7 @@ import {
 } from '@txng/pipeline';
 import { type DataSource } from 'typeorm';
 import { RequireRole } from '../auth/roles.decorator';
-import { pageSize } from './paging';
+import { pageSize, queryText, RECORD_KEY_MAX, SOURCE_KEY_MAX } from './paging';
 
 @ApiTags('admin: records')
 @ApiBearerAuth()
@@ -52,10 +52,10 @@ export class RecordsController {
     if (cursor !== undefined && !/^\d{1,18}$/.test(cursor))
       throw badRequest('cursor is not valid; pass the nextCursor of the previous page.');
     return this.read.list({
-      sourceKey,
+      sourceKey: queryText(sourceKey, 'sourceKey', SOURCE_KEY_MAX),
       kind,
       status: status as RecordListStatus | undefined,
-      key,
+      key: queryText(key, 'key', RECORD_KEY_MAX),
       cursor,
       limit: pageSize(limit),
     });
@@ -70,6 +70,8 @@ export class RecordsController {
   async get(@Param('kind') kind: string, @Param('key') key: string | string[]): Promise<RecordDetail> {
     if (!isKind(kind)) throw badRequest(`kind must be one of ${[...RECORD_KINDS, 'receipt'].join(', ')}.`);
     const fullKey = Array.isArray(key) ? key.join('/') : key;
+    if (fullKey.length > RECORD_KEY_MAX)
+      throw badRequest(`key must be at most ${RECORD_KEY_MAX} characters.`);
     const detail = await this.read.detail(kind, fullKey);
     if (!detail) throw notFound(`Record ${kind} "${fullKey}"`);
     return detail;

@@ -43,7 +43,7 @@ export class SessionController {
   ): Promise<{ path: string; expiresAt: string }> {
     const exp = Date.now() + BOARD_SESSION_SECONDS * 1000;
     const value = signBoardSession(this.config.secretKey, { actor: who.actor, role: who.role, exp });
-    res.setHeader('Set-Cookie', boardCookieHeader(value, req.secure));
+    res.setHeader('Set-Cookie', boardCookieHeader(value, overHttps(req)));
     res.setHeader('Cache-Control', 'no-store');
     await this.audit.record({ actor: who.actor, action: 'board-session.open', target: BOARD_PATH });
     return { path: BOARD_PATH, expiresAt: new Date(exp).toISOString() };
@@ -53,6 +53,17 @@ export class SessionController {
   @RequireRole('viewer')
   @HttpCode(204)
   close(@Req() req: Request, @Res({ passthrough: true }) res: Response): void {
-    res.setHeader('Set-Cookie', clearBoardCookieHeader(req.secure));
+    res.setHeader('Set-Cookie', clearBoardCookieHeader(overHttps(req)));
   }
+}
+
+/**
+ * Whether the browser reached the hub over HTTPS, directly or through a TLS-terminating proxy (the
+ * gateway sets no `trust proxy`, so `req.secure` alone is false behind one). Believing a forged
+ * X-Forwarded-Proto only adds `Secure`, which can harm nobody but the forger's own session.
+ */
+function overHttps(req: Request): boolean {
+  const forwarded = req.headers['x-forwarded-proto'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return req.secure || first === 'https';
 }
