@@ -1,6 +1,7 @@
 import { type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { QueryErrorLogger } from './query-logger';
 
 /** The one description of how the hub talks to PostgreSQL; Nest's module and the migrator share it. */
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
@@ -12,7 +13,8 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    logging: ['error', 'warn'],
+    logger: new QueryErrorLogger(),
     extra: { max: 10, connectionTimeoutMillis: 5000 },
   };
 }
