@@ -1,5 +1,8 @@
 import request from 'supertest';
+import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
+import { admin } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
+import { simAdmin, startSim } from '../support/portal-sim';
 
 describe('gateway foundation (real PostgreSQL and Redis)', () => {
   let hub: GatewayHarness;
@@ -77,5 +80,34 @@ describe('gateway readiness without Redis', () => {
 
   it('stays live', async () => {
     await request(hub.url).get('/health/live').expect(200);
+  });
+});
+
+describe('portal health (real PostgreSQL, Redis and portal simulator)', () => {
+  let sim: RunningPortalSim;
+  let hub: GatewayHarness;
+
+  beforeAll(async () => {
+    sim = await startSim();
+    hub = await startGateway({ env: { PORTAL_BASE_URL: sim.url } });
+  });
+  afterAll(async () => {
+    await hub?.close();
+    await sim?.close();
+  });
+
+  it('says whether the portal answers with our credentials, without touching readiness', async () => {
+    await request(hub.url).get('/health/portal').expect(401);
+    const up = await admin(hub.url).get('/health/portal').expect(200);
+    expect(up.body).toMatchObject({ production: { reachable: true, breaker: 'closed' }, sandbox: null });
+
+    await simAdmin(sim).faults({ outage: true });
+    try {
+      const down = await admin(hub.url).get('/health/portal').expect(200);
+      expect(down.body.production).toMatchObject({ reachable: false, error: expect.any(String) });
+      await request(hub.url).get('/health/ready').expect(200);
+    } finally {
+      await simAdmin(sim).faults({ clear: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -7,7 +7,9 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { REDIS_CLIENT } from '@txng/common';
+import { PORTAL_CLIENTS, type PortalClient, type PortalClients } from '@txng/portal-client';
 import type Redis from 'ioredis';
+import { RequireRole } from '../auth/roles.decorator';
 
 @ApiTags('health')
 @Controller('health')
@@ -17,6 +19,7 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(PORTAL_CLIENTS) private readonly portals: PortalClients,
   ) {}
 
   @Get('live')
@@ -41,6 +44,47 @@ export class HealthController {
         }
       },
     ]);
+  }
+
+  @Get('portal')
+  @RequireRole('viewer')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary:
+      'Whether the National Portal (and the sandbox, when configured) answers with our credentials. Informational: ' +
+      'always 200, and not part of readiness — the hub keeps receiving while the portal is away. ' +
+      'Each call makes one request to each portal, so it needs a viewer token.',
+  })
+  async portal(): Promise<{ production: PortalProbe; sandbox: PortalProbe | null }> {
+    const [production, sandbox] = await Promise.all([
+      probePortal(this.portals.production),
+      this.portals.sandbox ? probePortal(this.portals.sandbox) : Promise.resolve(null),
+    ]);
+    return { production, sandbox };
+  }
+}
+
+/** What `GET /health/portal` says of one portal endpoint. */
+export interface PortalProbe {
+  reachable: boolean;
+  breaker: string;
+  ms: number;
+  error?: string;
+}
+
+/** One authenticated read (a province summary) within 5 s: the portal answers and takes our credentials. */
+export async function probePortal(client: PortalClient): Promise<PortalProbe> {
+  const started = Date.now();
+  try {
+    await withTimeout(client.getProvinceSummary('01'), 5000);
+    return { reachable: true, breaker: client.breakerState, ms: Date.now() - started };
+  } catch (error) {
+    return {
+      reachable: false,
+      breaker: client.breakerState,
+      ms: Date.now() - started,
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 
