@@ -159,6 +159,8 @@ describe('admin API for the web interface: overview, search, whoami (real Postgr
     ]);
     const quarantined = res.body.items.find((i: { status: string }) => i.status === 'quarantined');
     expect(quarantined).toMatchObject({ kind: 'product', version: null });
+    // Each hit carries its province (the source's here: a quarantined product has no record row).
+    expect(res.body.items.every((i: { provinceCode: string }) => i.provinceCode === '92')).toBe(true);
   });
 
   it('search answers nothing for an unknown value and 400 for a query too short or too long', async () => {

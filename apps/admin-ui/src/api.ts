@@ -232,6 +232,8 @@ export interface SearchAnswer {
     version: number | null;
     status: string;
     source: string;
+    /** The record's province (its own, its data's, or its source's). */
+    provinceCode: string | null;
     matchedBy: string[];
     at: string;
   }>;

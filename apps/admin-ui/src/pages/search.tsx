@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api, enc, type Page, type SearchAnswer, type SourceView } from '../api';
+import { api, enc, type SearchAnswer } from '../api';
 import { Badge, DateTime, ErrorMessage, Loading, PageHeader, ProvinceName } from '../components/ui';
 import { useLoad } from '../hooks';
 
@@ -17,10 +17,6 @@ export function SearchPage() {
       q.length >= 2 ? api<SearchAnswer>(`/v1/admin/search?q=${enc(q)}`, { signal }) : Promise.resolve(null),
     [q],
   );
-  // The search answer names each record's source; the source's province comes from the sources list.
-  const sources = useLoad((signal) => api<Page<SourceView>>('/v1/admin/sources', { signal }), []);
-  const provinceOf = (key: string): string | undefined =>
-    sources.data?.items.find((s) => s.key === key)?.provinceCode;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setParams(text.trim() ? { q: text.trim() } : {});
@@ -78,9 +74,9 @@ export function SearchPage() {
                     </td>
                     <td>
                       <code>{r.source}</code>
-                      {provinceOf(r.source) && (
+                      {r.provinceCode && (
                         <div className="small muted">
-                          <ProvinceName code={provinceOf(r.source)} />
+                          <ProvinceName code={r.provinceCode} />
                         </div>
                       )}
                     </td>

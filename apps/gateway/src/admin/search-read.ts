@@ -8,6 +8,8 @@ export interface SearchHit {
   version: number | null;
   status: string;
   source: string;
+  /** The record's province: the record's own, else its data's, else its source's. */
+  provinceCode: string | null;
   /** How the query matched: key, key-prefix, data field, webhook-id, event-id. */
   matchedBy: string[];
   at: Date;
@@ -93,6 +95,7 @@ export class SearchRead {
       record_status: string | null;
       latest_version: number | null;
       source_key: string;
+      province_code: string | null;
       created_at: Date;
       matched: string[];
     }> = await this.dataSource.query(
@@ -102,9 +105,11 @@ export class SearchRead {
                 FROM hits h JOIN record_version v ON v.id = h.id GROUP BY v.kind, v.key)
        SELECT p.kind, p.key, v.version, v.status AS version_status, r.status AS record_status,
               CASE WHEN r.latest_version > 0 THEN r.latest_version END AS latest_version,
-              v.source_key, v.created_at, p.matched
+              v.source_key, v.created_at, p.matched,
+              COALESCE(r.province_code, v.data->>'provinceCode', s.province_code) AS province_code
          FROM per_record p JOIN record_version v ON v.id = p.last_id
          LEFT JOIN record r ON r.kind = p.kind AND r.key = p.key
+         LEFT JOIN source s ON s.key = v.source_key
         ORDER BY p.last_id DESC LIMIT ${LIMIT}`,
       params,
     );
@@ -127,6 +132,7 @@ export class SearchRead {
         version: r.latest_version,
         status: r.latest_version !== null && r.record_status ? r.record_status : r.version_status,
         source: r.source_key,
+        provinceCode: r.province_code,
         matchedBy: r.matched,
         at: r.created_at,
       })),
