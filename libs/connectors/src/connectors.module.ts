@@ -7,6 +7,15 @@ import { SourceRateLimiter } from './rate-limit/source-rate-limiter';
 import { SECRET_BOX, SourcesService } from './sources/sources.service';
 import { WebhookIntakeService } from './webhook/webhook-intake.service';
 
+const SERVICES = [
+  SourcesService,
+  ReceiptsService,
+  SourceRateLimiter,
+  WebhookIntakeService,
+  PollRunner,
+  IngestMetrics,
+];
+
 /**
  * Sources, receipts and intake: what both the gateway and the workers need of connectors. It
  * imports MetricsModule itself (one registry per process either way) so a process without the
@@ -20,21 +29,8 @@ import { WebhookIntakeService } from './webhook/webhook-intake.service';
       inject: [HUB_CONFIG],
       useFactory: (config: HubConfig) => new SecretBox(config.secretKey),
     },
-    SourcesService,
-    ReceiptsService,
-    SourceRateLimiter,
-    WebhookIntakeService,
-    PollRunner,
-    IngestMetrics,
+    ...SERVICES,
   ],
-  exports: [
-    SECRET_BOX,
-    SourcesService,
-    ReceiptsService,
-    SourceRateLimiter,
-    WebhookIntakeService,
-    PollRunner,
-    IngestMetrics,
-  ],
+  exports: [SECRET_BOX, ...SERVICES],
 })
 export class ConnectorsModule {}
