@@ -83,6 +83,13 @@ describe('reconciliation: digests, read-back, repair (portal simulator over HTTP
     });
     const latest = await admin(hub.url, viewer).get('/v1/admin/provinces/92/reconciliation').expect(200);
     expect(latest.body.latest.id).toBe(res.body.id);
+    // GET compares now too (read-only): the hub's counts and digest beside the portal's.
+    expect(latest.body).toMatchObject({
+      agreed: true,
+      hub: { counts: { organization: 4 }, digest: summary.digest },
+      portal: { counts: { organization: 4 }, digest: summary.digest },
+      error: null,
+    });
     const audit = await admin(hub.url).get('/v1/admin/audit').expect(200);
     expect(JSON.stringify(audit.body)).toContain('reconciliation.run');
   });
@@ -133,6 +140,10 @@ describe('reconciliation: digests, read-back, repair (portal simulator over HTTP
       data: normal(org(99)),
       provinceCode: '92',
     });
+    // GET sees the difference at once (no repair, nothing stored).
+    const seen = await admin(hub.url, viewer).get('/v1/admin/provinces/92/reconciliation').expect(200);
+    expect(seen.body).toMatchObject({ agreed: false });
+    expect(seen.body.portal.counts.organization).toBe(seen.body.hub.counts.organization + 1);
     const res = await runNow().expect(200);
     expect(res.body).toMatchObject({ agreed: false, differing: [], portalOnly: 1, repaired: 0 });
     expect(res.body.portal.counts.organization).toBe(res.body.hub.counts.organization + 1);
@@ -145,6 +156,8 @@ describe('reconciliation: digests, read-back, repair (portal simulator over HTTP
       expect(res.status).toBeGreaterThanOrEqual(500);
       const latest = await admin(hub.url).get('/v1/admin/provinces/92/reconciliation').expect(200);
       expect(latest.body.latest.error).toMatch(/portal/);
+      expect(latest.body).toMatchObject({ agreed: null, portal: null, error: expect.any(String) });
+      expect(latest.body.hub.digest).toMatch(/^sha256:/);
     } finally {
       await sims.faults({ clear: true });
     }

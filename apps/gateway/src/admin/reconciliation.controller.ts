@@ -4,13 +4,17 @@ import { AppError, badRequest, ErrorCode } from '@txng/common';
 import { isCurrentProvinceCode } from '@txng/national-model';
 import { AuditService, type Principal } from '@txng/persistence';
 import { PORTAL_CLIENTS, type PortalClients, type PortalTarget } from '@txng/portal-client';
-import { ReconciliationService, type ReconciliationView } from '@txng/workers';
+import { type ReconciliationComparison, ReconciliationService, type ReconciliationView } from '@txng/workers';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireRole } from '../auth/roles.decorator';
 
+/** A fresh comparison is kept this long per province and target, so refreshing viewers cannot load the portal. */
+const COMPARISON_TTL_MS = 5000;
+
 /**
  * The hub's counts and digest of a province beside the portal's (docs/sync.md, "Reconciliation").
- * GET answers the stored runs (no portal call: viewers cannot load the portal); POST runs one now.
+ * GET compares them now (one portal summary call, cached for a few seconds; no read-back, no
+ * repair) and shows the stored runs; POST runs a full reconciliation (read-back and repair) now.
  */
 @ApiTags('admin: reconciliation')
 @ApiBearerAuth()
@@ -22,22 +26,42 @@ export class ReconciliationController {
     @Inject(PORTAL_CLIENTS) private readonly clients: PortalClients,
   ) {}
 
+  private readonly comparisons = new Map<string, { at: number; value: Promise<ReconciliationComparison> }>();
+
   @Get()
   @RequireRole('viewer')
-  @ApiOperation({ summary: 'The latest reconciliation run of a province (and the nine before it).' })
+  @ApiOperation({
+    summary:
+      "The hub's counts and digest beside the portal's, compared now (cached 5 s), with the latest reconciliation run and the nine before it.",
+  })
   @ApiQuery({ name: 'target', required: false, enum: ['production', 'sandbox'] })
   async latest(
     @Param('code') code: string,
     @Query('target') target?: string,
-  ): Promise<{
-    provinceCode: string;
-    target: PortalTarget;
-    latest: ReconciliationView | null;
-    previous: ReconciliationView[];
-  }> {
+  ): Promise<
+    ReconciliationComparison & {
+      provinceCode: string;
+      target: PortalTarget;
+      latest: ReconciliationView | null;
+      previous: ReconciliationView[];
+    }
+  > {
     const t = this.check(code, target);
-    const runs = await this.reconciliation.latest(code, t, 10);
-    return { provinceCode: code, target: t, latest: runs[0] ?? null, previous: runs.slice(1) };
+    const [comparison, runs] = await Promise.all([
+      this.compare(code, t),
+      this.reconciliation.latest(code, t, 10),
+    ]);
+    return { provinceCode: code, target: t, ...comparison, latest: runs[0] ?? null, previous: runs.slice(1) };
+  }
+
+  private compare(code: string, target: PortalTarget): Promise<ReconciliationComparison> {
+    const id = `${code}:${target}`;
+    const cached = this.comparisons.get(id);
+    if (cached && Date.now() - cached.at < COMPARISON_TTL_MS) return cached.value;
+    const value = this.reconciliation.compare(code, target);
+    this.comparisons.set(id, { at: Date.now(), value });
+    value.catch(() => this.comparisons.delete(id)); // a database error is not kept
+    return value;
   }
 
   @Post()
@@ -53,6 +77,7 @@ export class ReconciliationController {
     @Query('target') target?: string,
   ): Promise<ReconciliationView> {
     const t = this.check(code, target);
+    this.comparisons.delete(`${code}:${t}`); // the next GET compares after this run's repairs
     let run: ReconciliationView | null;
     try {
       run = await this.reconciliation.run(code, t, 'operator', who.actor);

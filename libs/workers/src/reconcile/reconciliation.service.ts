@@ -32,6 +32,16 @@ export interface ReconciliationView {
   error: string | null;
 }
 
+/** A read-only comparison (GET …/reconciliation). */
+export interface ReconciliationComparison {
+  /** Null when the portal could not be asked. */
+  agreed: boolean | null;
+  hub: { counts: Record<string, number>; digest: string };
+  portal: { counts: Record<string, number>; digest: string } | null;
+  comparedAt: string;
+  error: string | null;
+}
+
 interface HubLine {
   kind: RecordKind;
   key: string;
@@ -70,6 +80,38 @@ export class ReconciliationService {
       take: limit,
     });
     return rows.map(toView);
+  }
+
+  /**
+   * The hub's counts and digest beside the portal's, now, and nothing else: no read-back, no
+   * repair, nothing stored (one portal call). A portal that cannot be asked leaves `portal` null
+   * with the reason in `error`.
+   */
+  async compare(provinceCode: string, target: PortalTarget): Promise<ReconciliationComparison> {
+    const lines: HubLine[] = await this.dataSource.query(
+      `SELECT kind, key, portal_version AS version, NULL AS content_hash FROM record_sync
+        WHERE target = $1 AND province_code = $2 AND portal_version > 0`,
+      [target, provinceCode],
+    );
+    const hub = { counts: countByKind(lines), digest: summaryDigest(lines) };
+    const comparedAt = new Date().toISOString();
+    try {
+      const summary = await this.clients[target]!.getProvinceSummary(provinceCode);
+      const portal = {
+        counts: Object.fromEntries(KINDS.map((k) => [k, summary.counts[k] ?? 0])),
+        digest: summary.digest,
+      };
+      return { agreed: hub.digest === portal.digest, hub, portal, comparedAt, error: null };
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      return {
+        agreed: null,
+        hub,
+        portal: null,
+        comparedAt,
+        error: `${e.code ?? 'error'}: ${e.message ?? String(error)}`,
+      };
+    }
   }
 
   /**
