@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { createGateway } from '../../apps/gateway/src/create-gateway';
-import { createTestEnv, type TestEnv } from '../support/test-env';
+import { createTestEnv, deleteRedisKeys, type TestEnv } from '../support/test-env';
 
 /**
  * The hub's main path, measured: signed webhooks → intake (202, body stored) → ingest pipeline
@@ -33,7 +33,9 @@ import { createTestEnv, type TestEnv } from '../support/test-env';
  *   portal). `--overlap` leaves the queue running instead (times then count from the first send).
  *
  * Flags (or env): --webhooks=N (BENCH_WEBHOOKS, 200), --records=M per webhook (BENCH_RECORDS, 50),
- * --concurrency=K senders (BENCH_CONCURRENCY, 8), --overlap.
+ * --concurrency=K senders (BENCH_CONCURRENCY, 8), --overlap, --keep (leave the database for
+ * inspection and print its name; drop it yourself), --profile (sample the database's active
+ * statements every 10 ms and print where PostgreSQL's time goes per phase).
  */
 
 interface Options {
@@ -41,6 +43,8 @@ interface Options {
   records: number;
   concurrency: number;
   overlap: boolean;
+  keep: boolean;
+  profile: boolean;
 }
 
 /** Cần Thơ companies of the simulator's prefix registry: the prefix check passes for their GTINs. */
@@ -60,7 +64,7 @@ const checkDigit = (body: string): string => {
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
 /** Body `i` in the Cần Thơ system's format; `update` changes every product and lot (same keys). */
-function cantHoBody(i: number, records: number, update: boolean): Record<string, unknown> {
+export function cantHoBody(i: number, records: number, update: boolean): Record<string, unknown> {
   const owner = OWNERS[i % OWNERS.length];
   const rest = records - 1;
   const nProducts = Math.floor(rest / 3);
@@ -147,6 +151,57 @@ async function redisCpuMs(redis: Redis): Promise<number> {
   return (read('used_cpu_user') + read('used_cpu_sys')) * 1000;
 }
 
+/**
+ * A poor man's pg_stat_statements (which needs shared_preload_libraries): samples the database's
+ * active backends every `everyMs` and counts (backend type, statement) pairs. Each sample of an
+ * active backend stands for about `everyMs` of its time (waiting on a lock or I/O included).
+ */
+class StatementSampler {
+  private readonly counts = new Map<string, number>();
+  private samples = 0;
+  private running = false;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly client: Client,
+    private readonly dbName: string,
+    private readonly everyMs = 10,
+  ) {}
+
+  start(): void {
+    this.counts.clear();
+    this.samples = 0;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        const r = await this.client.query<{ backend_type: string; query: string; wait: string | null }>(
+          `SELECT backend_type, query, wait_event_type || ':' || wait_event AS wait FROM pg_stat_activity
+            WHERE datname = $1 AND state = 'active' AND pid <> pg_backend_pid()`,
+          [this.dbName],
+        );
+        this.samples++;
+        for (const row of r.rows) {
+          const text = row.query.replace(/\s+/g, ' ').trim().slice(0, 110);
+          const name = `${row.backend_type === 'client backend' ? '' : `[${row.backend_type}] `}${text}${row.wait && !row.wait.startsWith('Client') ? ` {${row.wait}}` : ''}`;
+          this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+        }
+        await sleep(this.everyMs);
+      }
+    })();
+  }
+
+  async stop(label: string, top = 12): Promise<string> {
+    this.running = false;
+    await this.loop;
+    const total = [...this.counts.values()].reduce((a, b) => a + b, 0);
+    const lines = [...this.counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([q, n]) => `      ${fmt((n / Math.max(total, 1)) * 100)} % (${n}) ${q}`);
+    return `    ${label}: ${this.samples} samples, ${total} active-backend samples (${fmt(total / Math.max(this.samples, 1), 2)} busy backends on average)\n${lines.join('\n')}\n`;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 interface Rig {
@@ -160,6 +215,7 @@ interface Rig {
   redis: Redis;
   ingest: Queue;
   sender: Worker;
+  sampler: StatementSampler | null;
 }
 
 async function simCpuMs(sim: ChildProcess): Promise<number> {
@@ -257,6 +313,8 @@ interface RunRow {
   registryCalls: number;
   outcomes: string;
   accepted: number;
+  /** Versions not yet accepted by the portal when every receipt was judged (the sync tail's work). */
+  behindAtJudged: number;
 }
 
 async function run(
@@ -303,10 +361,12 @@ async function run(
     registryCalls: 0,
     outcomes: '',
     accepted: 0,
+    behindAtJudged: 0,
   };
   if (!pipeline) return row;
 
   const start = o.overlap ? u0 : u1;
+  rig.sampler?.start();
   if (!o.overlap) await rig.ingest.resume();
   const deadline = Date.now() + 300_000;
   const like = `${idPrefix}-%`;
@@ -321,8 +381,11 @@ async function run(
   }
   const uJudged = await usage(rig);
   row.judgedMs = uJudged.at - start.at;
+  const pipelineProfile = rig.sampler ? await rig.sampler.stop(`${name}, pipeline`) : '';
+  rig.sampler?.start();
   let stats = await simStats(rig);
   const acceptedSince = (s: typeof stats) => (s.results.accepted ?? 0) - (before.results.accepted ?? 0);
+  row.behindAtJudged = expectAccepted - acceptedSince(stats);
   if (expectAccepted > 0) {
     while (acceptedSince(stats) < expectAccepted) {
       if (Date.now() > deadline)
@@ -336,6 +399,7 @@ async function run(
     stats = await simStats(rig);
   }
   const uSynced = await usage(rig);
+  const tailProfile = rig.sampler ? await rig.sampler.stop(`${name}, after judged`) : '';
   row.accepted = acceptedSince(stats);
   row.batches = sumCalls(stats.calls, /batches \d+$/) - sumCalls(before.calls, /batches \d+$/);
   row.registryCalls = sumCalls(stats.calls, /registry|prefix/i) - sumCalls(before.calls, /registry|prefix/i);
@@ -346,7 +410,12 @@ async function run(
   );
   row.outcomes = outcomes.rows.map((x) => `${x.outcome} ${x.n}`).join(', ');
   process.stdout.write(`  ${name}: pipeline; ${usageLine(start, uJudged)}\n`);
-  if (row.syncedMs !== null) process.stdout.write(`  ${name}: sync tail; ${usageLine(uJudged, uSynced)}\n`);
+  process.stdout.write(pipelineProfile);
+  if (row.syncedMs !== null)
+    process.stdout.write(
+      `  ${name}: sync tail (${fmt(row.syncedMs - row.judgedMs)} ms, ${fmt(row.behindAtJudged)} versions not yet at the portal when all were judged); ${usageLine(uJudged, uSynced)}\n`,
+    );
+  process.stdout.write(tailProfile);
   return row;
 }
 
@@ -418,6 +487,8 @@ function options(argv: string[]): Options {
     records: flag('records', 'BENCH_RECORDS', 50),
     concurrency: flag('concurrency', 'BENCH_CONCURRENCY', 8),
     overlap: argv.includes('--overlap'),
+    keep: argv.includes('--keep'),
+    profile: argv.includes('--profile'),
   };
   if (o.records < 4) throw new Error('--records must be at least 4 (organization + product + lot + event)');
   return o;
@@ -495,6 +566,7 @@ export async function main(...argv: string[]): Promise<void> {
     RECONCILE_EVERY_MS: '0',
   });
   let rig: Rig | undefined;
+  let samplerClient: Client | undefined;
   try {
     await migrateDatabase(env.databaseUrl);
     const app = await createGateway(env.config, { withWorkers: true });
@@ -517,7 +589,14 @@ export async function main(...argv: string[]): Promise<void> {
       sender: new Worker(resolve(__dirname, 'webhook-sender.worker.js'), {
         workerData: { concurrency: o.concurrency },
       }),
+      sampler: null,
     };
+    if (o.profile) {
+      const client = new Client({ connectionString: env.databaseUrl });
+      await client.connect();
+      rig.sampler = new StatementSampler(client, rig.dbName);
+      samplerClient = client;
+    }
     const main = { key: definition.key as string, secret: await createSource(rig, definition) };
     const trivial = {
       key: 'bench-passthrough',
@@ -579,7 +658,7 @@ export async function main(...argv: string[]): Promise<void> {
     );
     out.push(
       `mapping per webhook, in isolation: parse ${fmt(micro.parse, 3)} ms; parse + Cần Thơ mapping ${fmt(micro.parseMap, 3)} ms ` +
-        `(mapping alone ${fmt(micro.parseMap - micro.parse, 3)} ms, of which parsing the JSONata expression, done twice per call, ${fmt(2 * micro.compile, 3)} ms); parse + mapping "$" ${fmt(micro.parseMapTrivial, 3)} ms; ` +
+        `(mapping alone ${fmt(micro.parseMap - micro.parse, 3)} ms, compileMapping per call ${fmt(micro.compile, 3)} ms: a parse before the expression pool, a lookup since); parse + mapping "$" ${fmt(micro.parseMapTrivial, 3)} ms; ` +
         `parse + map + normalise + validate (the worker's read) ${fmt(micro.records, 3)} ms`,
     );
     const intake = rows[0].intake.busyMsPerRequest;
@@ -596,9 +675,17 @@ export async function main(...argv: string[]): Promise<void> {
       await rig.ingest.close();
       rig.redis.disconnect();
       await rig.db.end();
+      await samplerClient?.end();
       await rig.app.close();
     }
     sim.disconnect();
-    await env.dispose();
+    if (o.keep) {
+      await deleteRedisKeys(`${env.redisPrefix}:*`);
+      process.stdout.write(
+        `database kept for inspection: ${new URL(env.databaseUrl).pathname.slice(1)} (drop it when done)\n`,
+      );
+    } else {
+      await env.dispose();
+    }
   }
 }

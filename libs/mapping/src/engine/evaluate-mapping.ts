@@ -1,7 +1,8 @@
 import { type Envelope } from '@txng/national-model';
 import { MappingError, MappingEvaluationError, MappingTimeoutError } from '../errors/mapping.errors';
-import { MAPPING_HELPERS } from '../helpers/mapping-helpers';
-import { type CompiledMapping, jsonataErrorShape, parseJsonata } from './compile-mapping';
+import { type CompiledMapping } from './compile-mapping';
+import { give, take } from './expression-pool';
+import { jsonataErrorShape } from './parse-jsonata';
 import { toEnvelope } from './envelope-result';
 
 export interface EvaluateOptions {
@@ -31,8 +32,9 @@ const JSONATA_TIMEOUT_CODES = new Set(['D1011', 'D1012', 'U1001']);
  * JSONata evaluates asynchronously but never yields to the event loop on its own, so a timer
  * cannot stop it; instead the "timebox" of the JSONata exerciser: the evaluator's entry and exit
  * hooks check the clock and the nesting depth at every step and throw when a budget is spent. The
- * expression is re-parsed per call (cheap) so each evaluation has its own hooks and counters and
- * concurrent evaluations of one mapping cannot disturb each other.
+ * parsed expression comes from a pool (expression-pool.ts) for this evaluation's exclusive use and
+ * gets this evaluation's hooks and counters, so concurrent evaluations of one mapping cannot
+ * disturb each other; it goes back to the pool when the evaluation has finished.
  */
 export async function evaluateMapping(
   compiled: CompiledMapping,
@@ -41,8 +43,7 @@ export async function evaluateMapping(
 ): Promise<Envelope> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const expr = parseJsonata(compiled.expression);
-  for (const [name, fn] of Object.entries(MAPPING_HELPERS)) expr.registerFunction(name, fn);
+  const instance = take(compiled.expression);
 
   const started = Date.now();
   let depth = 0;
@@ -58,20 +59,24 @@ export async function evaluateMapping(
       );
     }
   };
-  // The hooks are looked up by symbol; Expression.assign is typed for string names only.
-  const assign = expr.assign.bind(expr) as (name: string | symbol, value: unknown) => void;
-  assign(ENTRY, () => {
+  // The hooks are looked up by symbol on the expression's environment.
+  instance.assign(ENTRY, () => {
     depth++;
     check();
   });
-  assign(EXIT, () => {
+  instance.assign(EXIT, () => {
     depth--;
     check();
   });
 
   let result: unknown;
   try {
-    result = (await expr.evaluate(input, options.bindings)) as unknown;
+    result = (await instance.expr.evaluate(input, options.bindings)) as unknown;
+    // Back to the pool only after a finished evaluation: when one branch of an array or object
+    // constructor throws (a spent budget), JSONata's Promise.all rejects while sibling branches
+    // still run and call the hooks; that instance is dropped so they can never reach the hooks of
+    // the next evaluation.
+    give(instance);
   } catch (error) {
     if (error instanceof MappingError) throw error;
     const e = jsonataErrorShape(error);

@@ -5,6 +5,7 @@ import { PipelineOperations1764241200000 } from './1764241200000-pipeline-operat
 import { PortalSync1764244800000 } from './1764244800000-portal-sync';
 import { AdminSearch1764248400000 } from './1764248400000-admin-search';
 import { HeldItems1764252000000 } from './1764252000000-held-items';
+import { SyncIndexes1764255600000 } from './1764255600000-sync-indexes';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   PortalSync1764244800000,
   AdminSearch1764248400000,
   HeldItems1764252000000,
+  SyncIndexes1764255600000,
 ];

@@ -44,6 +44,15 @@ export interface ItemOutcome {
 const RETRYABLE_PG = new Set(['40P01', '40001']);
 
 /**
+ * `record` rows of the (kind, key) pairs in $1 (kinds) and $2 (keys), exactly: the `= ANY` lists
+ * let the planner take the primary key for the few hundred rows of a batch (the row-value `IN`
+ * alone made it scan and hash the whole table), the `IN` keeps it to the pairs.
+ */
+const KEYS_MATCH = (alias: string): string =>
+  `${alias}.kind = ANY($1::text[]) AND ${alias}.key = ANY($2::text[])
+   AND (${alias}.kind, ${alias}.key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`;
+
+/**
  * The sync's PostgreSQL side: claiming versions into batches, taking over batches whose sender
  * died, and writing what the portal answered. Every claim and acknowledgement is one transaction.
  */
@@ -65,7 +74,8 @@ export class SyncBatchStore {
       `SELECT DISTINCT s.province_code AS "provinceCode", ${TARGET_SQL} AS target
          FROM source s
         WHERE EXISTS (SELECT 1 FROM record_version rv
-                       WHERE rv.source_key = s.key AND rv.status = 'ready' AND rv.sync_batch_id IS NULL
+                       WHERE rv.source_key = s.key AND rv.status = 'ready'
+                         AND NOT EXISTS (SELECT 1 FROM sync_claim c WHERE c.record_version_id = rv.id)
                          AND (rv.sync_error IS NULL OR NOT (${TARGET_SQL} = ANY($1::text[]))))
        UNION
        SELECT province_code, target FROM sync_batch
@@ -84,7 +94,8 @@ export class SyncBatchStore {
          UPDATE record_version rv SET sync_error = jsonb_build_object('code', 'NO_PORTAL', 'message', $3::text),
                 updated_at = now()
            FROM source s
-          WHERE s.key = rv.source_key AND rv.status = 'ready' AND rv.sync_batch_id IS NULL
+          WHERE s.key = rv.source_key AND rv.status = 'ready'
+            AND NOT EXISTS (SELECT 1 FROM sync_claim c WHERE c.record_version_id = rv.id)
             AND rv.sync_error IS NULL AND s.province_code = $1 AND ${TARGET_SQL} = $2
           RETURNING rv.id)
        INSERT INTO record_status_history (record_version_id, status, reason)
@@ -117,14 +128,23 @@ export class SyncBatchStore {
         data: unknown;
         lingered: boolean;
       }> = await m.query(
-        `SELECT rv.id, rv.kind, rv.key, rv.version, rv.content_hash, rv.data,
-                rv.created_at <= now() - make_interval(secs => $4::double precision / 1000) AS lingered
-           FROM record_version rv JOIN source s ON s.key = rv.source_key
-          WHERE rv.status = 'ready' AND rv.sync_batch_id IS NULL
-            AND s.province_code = $1 AND ${TARGET_SQL} = $2
-            AND NOT EXISTS (SELECT 1 FROM record_version p
-                             WHERE p.kind = rv.kind AND p.key = rv.key AND p.status = 'ready' AND p.version < rv.version)
-          ORDER BY rv.id
+        // Per source of the province, the oldest unclaimed ready versions in id order, stopping at
+        // the limit, then merged: other provinces' backlog is never read. The planner reads the
+        // partial index (source_key, id) WHERE status = 'ready' while ready versions are a small
+        // part of the table, the primary key from the start otherwise (docs/sync.md).
+        `SELECT c.* FROM source s
+           CROSS JOIN LATERAL (
+             SELECT rv.id, rv.kind, rv.key, rv.version, rv.content_hash, rv.data,
+                    rv.created_at <= now() - make_interval(secs => $4::double precision / 1000) AS lingered
+               FROM record_version rv
+              WHERE rv.source_key = s.key AND rv.status = 'ready'
+                AND NOT EXISTS (SELECT 1 FROM sync_claim sc WHERE sc.record_version_id = rv.id)
+                AND NOT EXISTS (SELECT 1 FROM record_version p
+                                 WHERE p.kind = rv.kind AND p.key = rv.key AND p.status = 'ready' AND p.version < rv.version)
+              ORDER BY rv.id
+              LIMIT $3) c
+          WHERE s.province_code = $1 AND ${TARGET_SQL} = $2
+          ORDER BY c.id
           LIMIT $3`,
         [provinceCode, target, this.options.maxRecords, this.options.lingerMs],
       );
@@ -135,7 +155,7 @@ export class SyncBatchStore {
         `SELECT r.kind, r.key, COALESCE(rs.portal_version, 0) AS portal_version
            FROM record r
            LEFT JOIN record_sync rs ON rs.kind = r.kind AND rs.key = r.key AND rs.target = $3
-          WHERE (r.kind, r.key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+          WHERE ${KEYS_MATCH('r')}
           ORDER BY r.kind COLLATE "C", r.key COLLATE "C"
           FOR UPDATE OF r SKIP LOCKED`,
         [candidates.map((c) => c.kind), candidates.map((c) => c.key), target],
@@ -185,16 +205,18 @@ export class SyncBatchStore {
          RETURNING id`,
         [provinceCode, target, idempotencyKey, JSON.stringify(items), items.length, this.options.leaseMs],
       );
-      const [, updated]: [unknown, number] = await m.query(
-        `UPDATE record_version rv
-            SET sync_batch_id = $1, portal_version = x.portal_version, sync_target = $2,
-                sync_attempts = rv.sync_attempts + 1, updated_at = now()
-           FROM jsonb_to_recordset($3::jsonb) AS x(id bigint, portal_version int)
-          WHERE rv.id = x.id AND rv.status = 'ready' AND rv.sync_batch_id IS NULL`,
-        [batch.id, target, JSON.stringify(items.map((i) => ({ id: i.id, portal_version: i.portalVersion })))],
+      // The claim is a row of the narrow sync_claim, not an update of record_version (whose 13
+      // indexes would each take a new entry per version): see the migration 1764255600000.
+      const claimedRows: Array<{ id: string }> = await m.query(
+        `INSERT INTO sync_claim (record_version_id, sync_batch_id)
+         SELECT rv.id, $1 FROM record_version rv
+          WHERE rv.id = ANY($2::bigint[]) AND rv.status = 'ready'
+         ON CONFLICT (record_version_id) DO NOTHING
+         RETURNING record_version_id AS id`,
+        [batch.id, items.map((i) => i.id)],
       );
-      if (updated !== items.length)
-        throw new Error(`claim of batch ${batch.id} raced: ${updated}/${items.length}`);
+      if (claimedRows.length !== items.length)
+        throw new Error(`claim of batch ${batch.id} raced: ${claimedRows.length}/${items.length}`);
       return { id: String(batch.id), provinceCode, target, idempotencyKey, attempts: 1, items, records };
     });
   }
@@ -223,7 +245,9 @@ export class SyncBatchStore {
       const ids = row.items.map((i) => i.id);
       const versions: Array<{ id: string; data: unknown; status: string; sync_batch_id: string | null }> =
         await this.dataSource.query(
-          `SELECT id, data, status, sync_batch_id FROM record_version WHERE id = ANY($1::bigint[])`,
+          `SELECT rv.id, rv.data, rv.status, c.sync_batch_id
+             FROM record_version rv LEFT JOIN sync_claim c ON c.record_version_id = rv.id
+            WHERE rv.id = ANY($1::bigint[])`,
           [ids],
         );
       const byId = new Map(versions.map((v) => [String(v.id), v]));
@@ -237,10 +261,6 @@ export class SyncBatchStore {
         await this.abandon(String(row.id), 'a claimed version changed before the batch was acknowledged');
         continue;
       }
-      await this.dataSource.query(
-        `UPDATE record_version SET sync_attempts = sync_attempts + 1 WHERE sync_batch_id = $1 AND status = 'ready'`,
-        [row.id],
-      );
       batches.push({
         id: String(row.id),
         provinceCode,
@@ -275,7 +295,7 @@ export class SyncBatchStore {
         [batch.id],
       );
       if (!row || row.status !== 'pending') return false;
-      await this.writeOutcomes(m, batch.id, outcomes, batch.target, batch.provinceCode);
+      await this.writeOutcomes(m, batch, outcomes, batch.target, batch.provinceCode);
       await m.query(
         `UPDATE sync_batch SET status = 'done', finished_at = now(), lease_until = NULL, results = $2::jsonb,
                 portal_batch_ids = $3::jsonb, replayed = $4, last_error = NULL
@@ -318,7 +338,7 @@ export class SyncBatchStore {
         reason: `sync: batch ${batch.id} could not be sent (${error.code}): ${error.message}`,
         error: { ...error, batchId: batch.id },
       }));
-      await this.writeOutcomes(m, batch.id, outcomes, batch.target, batch.provinceCode);
+      await this.writeOutcomes(m, batch, outcomes, batch.target, batch.provinceCode);
       await m.query(
         `UPDATE sync_batch SET status = 'failed', finished_at = now(), lease_until = NULL, last_error = $2::jsonb
           WHERE id = $1`,
@@ -345,31 +365,42 @@ export class SyncBatchStore {
           WHERE id = $1 AND status = 'pending'`,
         [batchId, reason],
       );
+      // The sends tried count for the versions, which go back to the queue unclaimed (takeDue
+      // counted the take-over that found the batch changed, which sent nothing: minus one).
       await m.query(
-        `UPDATE record_version SET sync_batch_id = NULL, updated_at = now() WHERE sync_batch_id = $1 AND status = 'ready'`,
+        `UPDATE record_version rv SET sync_attempts = rv.sync_attempts + GREATEST(b.attempts - 1, 0), updated_at = now()
+           FROM sync_claim c JOIN sync_batch b ON b.id = c.sync_batch_id
+          WHERE c.sync_batch_id = $1 AND rv.id = c.record_version_id AND rv.status = 'ready'`,
         [batchId],
       );
+      await m.query(`DELETE FROM sync_claim WHERE sync_batch_id = $1`, [batchId]);
     });
   }
 
   /**
    * Applies outcomes under the records' row locks (byte order, as the pipeline takes them).
    * Versions are only touched while still `ready` and claimed by this batch (or unclaimed, for
-   * records failed at claim time), so a second acknowledgement changes nothing.
+   * records failed at claim time, `batch` null), so a second acknowledgement changes nothing. The
+   * batch's claims are released in the same transaction. What the claim used to write on the
+   * version (portal version sent as, target, batch, sends tried) is written here, once.
    */
   private async writeOutcomes(
     m: EntityManager,
-    batchId: string | null,
+    batch: ClaimedBatch | null,
     outcomes: ItemOutcome[],
     target: PortalTarget,
     provinceCode: string,
   ): Promise<void> {
-    if (outcomes.length === 0) return;
+    if (outcomes.length === 0) {
+      if (batch) await m.query(`DELETE FROM sync_claim WHERE sync_batch_id = $1`, [batch.id]);
+      return;
+    }
     await m.query(
-      `SELECT 1 FROM record WHERE (kind, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-        ORDER BY kind COLLATE "C", key COLLATE "C" FOR UPDATE`,
+      `SELECT 1 FROM record r WHERE ${KEYS_MATCH('r')}
+        ORDER BY r.kind COLLATE "C", r.key COLLATE "C" FOR UPDATE`,
       [outcomes.map((o) => o.kind), outcomes.map((o) => o.key)],
     );
+    const sentAs = new Map((batch?.items ?? []).map((i) => [String(i.id), i.portalVersion]));
     const rows = outcomes.map((o) => ({
       id: o.id,
       kind: o.kind,
@@ -381,27 +412,30 @@ export class SyncBatchStore {
       content_hash: o.contentHash ?? null,
       error: o.error ?? null,
       finding: o.finding ?? null,
+      sent_version: sentAs.get(String(o.id)) ?? null,
     }));
     // UPDATE answers [rows, rowCount] through TypeORM.
     const [changed]: [Array<{ id: string; version: number }>, number] = await m.query(
       `UPDATE record_version rv
           SET status = x.status,
               portal_id = COALESCE(x.portal_id, rv.portal_id),
-              portal_version = CASE WHEN x.status = 'synced' THEN COALESCE(x.portal_version, rv.portal_version)
-                                    ELSE rv.portal_version END,
+              portal_version = CASE WHEN x.status = 'synced' THEN COALESCE(x.portal_version, x.sent_version, rv.portal_version)
+                                    ELSE COALESCE(x.sent_version, rv.portal_version) END,
               synced_at = CASE WHEN x.status = 'synced' THEN now() ELSE rv.synced_at END,
               sync_error = x.error,
               findings = CASE WHEN x.finding IS NULL THEN rv.findings ELSE rv.findings || jsonb_build_array(x.finding) END,
-              sync_batch_id = CASE WHEN x.status IN ('ready', 'failed') THEN NULL ELSE rv.sync_batch_id END,
+              sync_batch_id = CASE WHEN x.status IN ('ready', 'failed') THEN NULL ELSE $2::bigint END,
+              sync_attempts = rv.sync_attempts + $4::int,
               sync_target = $3,
               updated_at = now()
          FROM jsonb_to_recordset($1::jsonb)
-              AS x(id bigint, status text, portal_id text, portal_version int, error jsonb, finding jsonb)
+              AS x(id bigint, status text, portal_id text, portal_version int, error jsonb, finding jsonb, sent_version int)
         WHERE rv.id = x.id AND rv.status = 'ready'
-          AND rv.sync_batch_id IS NOT DISTINCT FROM $2::bigint
+          AND (SELECT c.sync_batch_id FROM sync_claim c WHERE c.record_version_id = rv.id) IS NOT DISTINCT FROM $2::bigint
         RETURNING rv.id, rv.version`,
-      [JSON.stringify(rows), batchId, target],
+      [JSON.stringify(rows), batch?.id ?? null, target, batch?.attempts ?? 0],
     );
+    if (batch) await m.query(`DELETE FROM sync_claim WHERE sync_batch_id = $1`, [batch.id]);
     const done = new Set(changed.map((c) => String(c.id)));
     const applied = rows.filter((r) => done.has(String(r.id)));
     if (applied.length === 0) return;
@@ -455,8 +489,8 @@ export class SyncBatchStore {
               updated_at = now()
          FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text, portal_version int, portal_id text,
                                                  synced boolean, version int)
-        WHERE r.kind = x.kind AND r.key = x.key`,
-      [JSON.stringify(held)],
+        WHERE r.kind = x.kind AND r.key = x.key AND r.kind = ANY($2::text[]) AND r.key = ANY($3::text[])`,
+      [JSON.stringify(held), [...new Set(held.map((h) => h.kind))], held.map((h) => h.key)],
     );
   }
 
