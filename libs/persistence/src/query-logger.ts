@@ -8,7 +8,7 @@ const QUERY_TEXT_MAX = 500;
  * TypeORM's own console logger prints a failed query with its parameters, outside the pino
  * redaction: record data, sealed secrets, token hashes. This one logs the error and the statement
  * (cut short) through Nest's logger, which is pino in every process, and only the number of
- * parameters. Migrations and schema messages are logged as they are; successful queries never.
+ * parameters. Successful queries, schema and migration messages are not logged.
  */
 export class QueryErrorLogger implements TypeOrmLogger {
   private readonly logger = new Logger('PostgreSQL');
@@ -28,13 +28,10 @@ export class QueryErrorLogger implements TypeOrmLogger {
     this.logger.warn(`slow query (${time} ms): ${query.replace(/\s+/g, ' ').slice(0, QUERY_TEXT_MAX)}`);
   }
 
-  logSchemaBuild(message: string): void {
-    this.logger.log(message);
-  }
+  /** Schema and migration chatter stays quiet, as before: migrateDatabase says what it applied. */
+  logSchemaBuild(): void {}
 
-  logMigration(message: string): void {
-    this.logger.log(message);
-  }
+  logMigration(): void {}
 
   log(level: 'log' | 'info' | 'warn', message: unknown): void {
     if (level === 'warn') this.logger.warn(String(message));
