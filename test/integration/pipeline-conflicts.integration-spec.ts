@@ -7,6 +7,7 @@ import {
   PortalClient,
   type PortalClients,
 } from '@txng/portal-client';
+import { ReceiptsService } from '@txng/connectors';
 import { PipelineSettings } from '@txng/workers';
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
 import { admin, createActiveSource, createToken } from '../support/admin-client';
@@ -301,6 +302,43 @@ describe('pipeline conflicts: all four codes and their resolution (real PostgreS
     }
   });
 
+  it('finishes a held receipt whose delayed job was lost, found by the sweeper', async () => {
+    await sims.faults({ outage: true });
+    const gtin = gtin13('893601300004'); // 8936013, not asked before
+    let receiptId = '';
+    try {
+      receiptId = await send('pc-a', { products: [product(gtin, 'Gạo lứt', '1800156801')] });
+      // Held: the product waits in held_item and its job sits in the delayed set.
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const state = await (await ingest.getJob(`receipt.${receiptId}`))?.getState();
+        const held = await db.query('SELECT count(*)::int AS n FROM held_item WHERE receipt_id = $1', [
+          receiptId,
+        ]);
+        if (state === 'delayed' && held.rows[0].n === 1) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // Redis loses the delayed job that would re-check the product.
+      await (await ingest.getJob(`receipt.${receiptId}`))?.remove();
+    } finally {
+      await sims.faults({ clear: true });
+    }
+    await new Promise((r) => setTimeout(r, 800)); // longer than a hold delay: nothing re-checks it
+    await drain();
+    expect((await detail('product', `gtin:0${gtin}`).expect(200)).body.status).toBe('received');
+
+    const receipts = hub.app.get(ReceiptsService);
+    expect(await receipts.sweepHeld(60_000)).toBe(0); // checked moments ago: not stale yet
+    expect(await receipts.sweepHeld(0)).toBe(1);
+    await drain();
+    const record = await detail('product', `gtin:0${gtin}`).expect(200);
+    expect(record.body).toMatchObject({ version: 1, status: 'ready', receiptId });
+    expect(
+      (await db.query('SELECT count(*)::int AS n FROM held_item WHERE receipt_id = $1', [receiptId])).rows[0]
+        .n,
+    ).toBe(0);
+  });
+
   async function heldThenReleased(): Promise<void> {
     const gtin = gtin13('893601200001'); // 8936012, not asked before
     const receiptId = await send('pc-a', {
@@ -322,7 +360,9 @@ describe('pipeline conflicts: all four codes and their resolution (real PostgreS
     expect(waiting.body.findings[0]).toMatchObject({ code: 'HELD_BACK' });
     await detail('organization', 'org:1800156801').expect(200);
     await new Promise((r) => setTimeout(r, 800)); // at least one more held-back run
-    const listed = await admin(hub.url).get(`/v1/admin/records?status=received&key=gtin:0${gtin}`).expect(200);
+    const listed = await admin(hub.url)
+      .get(`/v1/admin/records?status=received&key=gtin:0${gtin}`)
+      .expect(200);
     expect(listed.body.items).toHaveLength(1); // held again, still one row
     expect(listed.body.items[0]).toMatchObject({ status: 'received', source: 'pc-a', receiptId });
 

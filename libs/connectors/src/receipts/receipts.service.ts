@@ -115,4 +115,42 @@ export class ReceiptsService {
     if (queued > 0) this.logger.log(`sweeper queued ${queued} receipt(s) that had not been queued`);
     return queued;
   }
+
+  /**
+   * Receipts with records held back (held_item) that nobody has looked at for `staleMs`: the
+   * delayed job that re-checks them every few minutes is gone (Redis lost it). Queues one job per
+   * receipt and stale moment (`receipt.<id>.held.<checked_at ms>`), so sweepers in several processes
+   * make one job; a job that still lives alongside is harmless (the pipeline skips judged items).
+   */
+  async sweepHeld(staleMs = HELD_STALE_MS, limit = 500): Promise<number> {
+    const rows: Array<{ receipt_id: string; checked_ms: string }> = await this.dataSource.query(
+      `SELECT receipt_id, (extract(epoch FROM max(checked_at)) * 1000)::bigint::text AS checked_ms
+         FROM held_item GROUP BY receipt_id
+        HAVING max(checked_at) < now() - make_interval(secs => $1)
+        ORDER BY max(checked_at) LIMIT $2`,
+      [staleMs / 1000, limit],
+    );
+    let queued = 0;
+    for (const r of rows) {
+      try {
+        await this.ingest.add(
+          'process-receipt',
+          { receiptId: r.receipt_id },
+          { jobId: `${jobId('receipt', r.receipt_id)}.held.${r.checked_ms}` },
+        );
+        queued += 1;
+      } catch (error) {
+        this.logger.warn(`held receipt ${r.receipt_id} not queued (${(error as Error).message}); next sweep`);
+      }
+    }
+    if (queued > 0)
+      this.logger.log(`sweeper queued ${queued} receipt(s) whose held-back records were not re-checked`);
+    return queued;
+  }
 }
+
+/**
+ * Held-back records are re-checked at least every 5 minutes (PipelineSettings.holdRetryMaxMs); three
+ * times that without a check means the job that would do it is lost.
+ */
+export const HELD_STALE_MS = 15 * 60_000;

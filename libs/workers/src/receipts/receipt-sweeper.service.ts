@@ -5,7 +5,7 @@ const SWEEP_EVERY_MS = 10_000;
 
 /**
  * Queues receipts that were stored but never queued (Redis was down at intake, or the process died
- * between commit and enqueue). A timer rather than a BullMQ job on purpose: it must work exactly
+ * between commit and enqueue), and receipts whose held-back records nobody re-checks any more. A timer rather than a BullMQ job on purpose: it must work exactly
  * when Redis did not. Every worker process sweeps; job ids derived from receipt ids keep it to one
  * job per receipt.
  */
@@ -29,7 +29,7 @@ export class ReceiptSweeperService implements OnApplicationBootstrap, OnApplicat
   }
 
   private tick(): void {
-    this.running = this.receipts.sweep().catch((error: unknown) => {
+    this.running = Promise.all([this.receipts.sweep(), this.receipts.sweepHeld()]).catch((error: unknown) => {
       this.logger.warn(`receipt sweep failed: ${(error as Error).message}`);
     });
   }
