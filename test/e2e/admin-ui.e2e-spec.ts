@@ -500,6 +500,40 @@ describe('admin UI in headless Chromium against the built hub', () => {
     await page.getByRole('heading', { name: 'Chi tiết bản ghi' }).waitFor();
   });
 
+  it('names a pre-2025 province code the data was sent with', async () => {
+    const key = 'e2e-soc-trang';
+    const created = await api('POST', '/v1/admin/sources', {
+      key,
+      provinceCode: '92',
+      name: 'Hệ thống TXNG Sóc Trăng (cũ)',
+      kind: 'webhook',
+      format: 'json',
+      mapping: {
+        language: 'jsonata',
+        expression: '{ "organizations": orgs.{ "taxCode": mst, "name": ten, "provinceCode": tinh } }',
+      },
+    });
+    const secret = ((await created.json()) as { webhookSecret: string }).webhookSecret;
+    expect((await api('POST', `/v1/admin/sources/${key}/activate`)).status).toBe(200);
+    // Sóc Trăng's old code 94: normalised to Cần Thơ (92), the old code kept as legacyProvinceCode.
+    await sendWebhook(key, secret, {
+      orgs: [{ mst: '2200123456', ten: 'HTX lúa gạo Mỹ Xuyên', tinh: '94' }],
+    });
+    const province = page.locator('dl.facts').first().getByTestId('province');
+    await page.goto(`${base}/admin/records/organization/org:2200123456`);
+    await until(
+      async () => {
+        if ((await province.count()) === 0) {
+          await page.reload(); // the record is not judged yet
+          return '';
+        }
+        return (await province.textContent()) ?? '';
+      },
+      (text) => text === 'Thành phố Cần Thơ (92) · mã cũ 94 (Tỉnh Sóc Trăng)',
+      'the record page naming the old province code',
+    );
+  });
+
   it('lets an operator pause and resume a queue and open the queue board', async () => {
     await nav('Hàng đợi');
     const ingest = page.getByTestId('queue-ingest');

@@ -285,6 +285,8 @@ describe('operator API: tokens, roles, sources, provinces, audit (real PostgreSQ
           res.body.summary.testing +
           res.body.summary.syncing,
       ).toBe(34);
+      // The pre-2025 codes, named, with the province each was merged into (Sóc Trăng → Cần Thơ).
+      expect(res.body.legacy).toContainEqual({ code: '94', name: 'Tỉnh Sóc Trăng', mergedInto: '92' });
     });
 
     it('deletes softly: gone from the API, receipts and key kept', async () => {

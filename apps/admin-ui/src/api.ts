@@ -155,6 +155,8 @@ export interface ProvinceRollout {
 }
 
 export interface ProvincesAnswer extends Page<ProvinceRollout> {
+  /** Pre-2025 province codes and names, with the current province each was merged into. */
+  legacy?: Array<{ code: string; name: string; mergedInto: string }>;
   summary: { provinces: number; noSystem: number; draft: number; testing: number; syncing: number };
 }
 

@@ -67,6 +67,8 @@ export function useDebounced<T>(value: T, ms: number): T {
 export interface ProvinceEntry {
   code: string;
   name: string;
+  /** Names of the pre-2025 codes merged into this province (legacy code → name). */
+  legacy?: Record<string, string>;
 }
 
 /**
@@ -77,7 +79,14 @@ let provincesOnce: Promise<ProvinceEntry[]> | null = null;
 
 function loadProvinces(): Promise<ProvinceEntry[]> {
   provincesOnce ??= api<ProvincesAnswer>('/v1/admin/provinces').then(
-    (answer) => answer.items.map(({ code, name }) => ({ code, name })),
+    (answer) =>
+      answer.items.map(({ code, name }) => ({
+        code,
+        name,
+        legacy: Object.fromEntries(
+          (answer.legacy ?? []).filter((l) => l.mergedInto === code).map((l) => [l.code, l.name]),
+        ),
+      })),
     (error: unknown) => {
       provincesOnce = null;
       throw error;

@@ -130,12 +130,18 @@ export function ProvinceName({ code, legacy }: { code: string | null | undefined
   const { t } = useTranslation();
   const provinces = useProvinces();
   if (!code) return <>—</>;
-  const name = provinces?.find((p) => p.code === code)?.name;
+  const province = provinces?.find((p) => p.code === code);
+  const name = province?.name;
+  const legacyName = typeof legacy === 'string' ? province?.legacy?.[legacy] : undefined;
   return (
     <span className="province-name" data-testid="province">
       {name ? `${name} (${code})` : code}
       {typeof legacy === 'string' && legacy !== '' && legacy !== code && (
-        <span className="muted"> · {t('province.legacy', { code: legacy })}</span>
+        <span className="muted">
+          {' '}
+          · {t('province.legacy', { code: legacy })}
+          {legacyName ? ` (${legacyName})` : ''}
+        </span>
       )}
     </span>
   );

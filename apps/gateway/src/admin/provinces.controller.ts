@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SourcesService } from '@txng/connectors';
-import { currentProvinces } from '@txng/national-model';
+import { currentProvinces, legacyProvinces } from '@txng/national-model';
 import { RequireRole } from '../auth/roles.decorator';
 
 type RolloutStage = 'no-system' | 'draft' | 'testing' | 'syncing';
@@ -47,6 +47,8 @@ export class ProvincesController {
     return {
       items,
       nextCursor: null,
+      // The pre-2025 codes (Decision 19/2025/QĐ-TTg crosswalk), so a record's legacyProvinceCode can be named.
+      legacy: legacyProvinces().map((p) => ({ code: p.code, name: p.name, mergedInto: p.mergedInto })),
       summary: {
         provinces: items.length,
         noSystem: count('no-system'),
