@@ -9,6 +9,7 @@ export * from './logging/logging.module';
 export * from './logging/redact';
 export * from './redis/redis.module';
 export * from './metrics/metrics.module';
+export * from './metrics/metric-once';
 export * from './process/run-main';
 export * from './process/shutdown';
 export * from './crypto/secret-box';

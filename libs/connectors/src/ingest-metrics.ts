@@ -1,11 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError, METRICS_REGISTRY } from '@txng/common';
+import { AppError, METRICS_REGISTRY, metricOnce } from '@txng/common';
 import { Counter, Histogram, type Registry } from 'prom-client';
-
-/** A metric another module of the same process already put on the registry, or a new one. */
-function shared<T>(registry: Registry, name: string, make: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? make();
-}
 
 /**
  * What arrives from the provinces, on the process's shared registry:
@@ -25,7 +20,7 @@ export class IngestMetrics {
   private readonly polls: Counter;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
-    this.webhooks = shared(
+    this.webhooks = metricOnce(
       registry,
       'txng_ingest_webhooks_total',
       () =>
@@ -36,7 +31,7 @@ export class IngestMetrics {
           registers: [registry],
         }),
     );
-    this.records = shared(
+    this.records = metricOnce(
       registry,
       'txng_ingest_records_total',
       () =>
@@ -47,7 +42,7 @@ export class IngestMetrics {
           registers: [registry],
         }),
     );
-    this.latency = shared(
+    this.latency = metricOnce(
       registry,
       'txng_ingest_webhook_seconds',
       () =>
@@ -59,7 +54,7 @@ export class IngestMetrics {
           registers: [registry],
         }),
     );
-    this.polls = shared(
+    this.polls = metricOnce(
       registry,
       'txng_poll_runs_total',
       () =>
@@ -76,7 +71,8 @@ export class IngestMetrics {
     const label = source ?? '(unknown)';
     this.webhooks.inc({ source: label, outcome });
     this.latency.observe({ outcome }, seconds);
-    if (outcome === 'accepted' && records > 0) this.records.inc({ source: label, origin: 'webhook' }, records);
+    if (outcome === 'accepted' && records > 0)
+      this.records.inc({ source: label, origin: 'webhook' }, records);
   }
 
   pollRun(source: string, outcome: string, records: number): void {

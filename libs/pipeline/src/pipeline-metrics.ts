@@ -1,12 +1,11 @@
+import { metricOnce } from '@txng/common';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { type PipelineObserver } from './pipeline.service';
 import { type BatchPlan } from './pipeline.types';
 import { type PrefixLookupResult } from './store/prefix-registry-cache';
 
-/** A metric already on the registry (another module of the same process made it) or a new one. */
 function counter(registry: Registry, name: string, help: string, labelNames: string[]): Counter {
-  const existing = registry.getSingleMetric(name);
-  return (existing as Counter | undefined) ?? new Counter({ name, help, labelNames, registers: [registry] });
+  return metricOnce(registry, name, () => new Counter({ name, help, labelNames, registers: [registry] }));
 }
 
 /**
@@ -52,14 +51,17 @@ export class PipelineMetrics implements PipelineObserver {
       ['status'],
     );
     const name = 'txng_pipeline_batch_duration_seconds';
-    this.duration =
-      (registry.getSingleMetric(name) as Histogram | undefined) ??
-      new Histogram({
-        name,
-        help: 'Duration of one pipeline batch transaction (lock, decide, write)',
-        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-        registers: [registry],
-      });
+    this.duration = metricOnce(
+      registry,
+      name,
+      () =>
+        new Histogram({
+          name,
+          help: 'Duration of one pipeline batch transaction (lock, decide, write)',
+          buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+          registers: [registry],
+        }),
+    );
   }
 
   batch(plan: BatchPlan, seconds: number): void {

@@ -1,3 +1,4 @@
+import { metricOnce } from '@txng/common';
 import { type PortalClients, type PortalTarget } from '@txng/portal-client';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
@@ -14,32 +15,41 @@ export class SyncMetrics {
     clients: PortalClients,
     backlog: () => Promise<{ ready: number; pendingBatches: number }>,
   ) {
-    this.records =
-      existing(registry, 'txng_sync_records_total') ??
-      new Counter({
-        name: 'txng_sync_records_total',
-        help: 'Record versions sent to the portal, by what became of them (accepted, duplicate, stale, rejected, failed)',
-        labelNames: ['target', 'result'],
-        registers: [registry],
-      });
-    this.batches =
-      existing(registry, 'txng_sync_batches_total') ??
-      new Counter({
-        name: 'txng_sync_batches_total',
-        help: 'Batch sends by outcome: acked, deferred (retryable error), failed (permanent error)',
-        labelNames: ['target', 'outcome'],
-        registers: [registry],
-      });
-    this.batchSeconds =
-      existing(registry, 'txng_sync_batch_duration_seconds') ??
-      new Histogram({
-        name: 'txng_sync_batch_duration_seconds',
-        help: 'Time from sending a batch to its acknowledgement (or error)',
-        labelNames: ['target', 'outcome'],
-        buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-        registers: [registry],
-      });
-    if (!existing(registry, 'txng_portal_breaker_state')) {
+    this.records = metricOnce(
+      registry,
+      'txng_sync_records_total',
+      () =>
+        new Counter({
+          name: 'txng_sync_records_total',
+          help: 'Record versions sent to the portal, by what became of them (accepted, duplicate, stale, rejected, failed)',
+          labelNames: ['target', 'result'],
+          registers: [registry],
+        }),
+    );
+    this.batches = metricOnce(
+      registry,
+      'txng_sync_batches_total',
+      () =>
+        new Counter({
+          name: 'txng_sync_batches_total',
+          help: 'Batch sends by outcome: acked, deferred (retryable error), failed (permanent error)',
+          labelNames: ['target', 'outcome'],
+          registers: [registry],
+        }),
+    );
+    this.batchSeconds = metricOnce(
+      registry,
+      'txng_sync_batch_duration_seconds',
+      () =>
+        new Histogram({
+          name: 'txng_sync_batch_duration_seconds',
+          help: 'Time from sending a batch to its acknowledgement (or error)',
+          labelNames: ['target', 'outcome'],
+          buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+          registers: [registry],
+        }),
+    );
+    if (!registry.getSingleMetric('txng_portal_breaker_state')) {
       new Gauge({
         name: 'txng_portal_breaker_state',
         help: 'Circuit breaker per portal target: 0 closed, 1 half-open, 2 open',
@@ -53,7 +63,7 @@ export class SyncMetrics {
         },
       });
     }
-    if (!existing(registry, 'txng_sync_ready_backlog')) {
+    if (!registry.getSingleMetric('txng_sync_ready_backlog')) {
       const pending = new Gauge({
         name: 'txng_sync_pending_batches',
         help: 'Claimed batches not yet acknowledged by the portal',
@@ -75,8 +85,4 @@ export class SyncMetrics {
       });
     }
   }
-}
-
-function existing<T>(registry: Registry, name: string): T | undefined {
-  return registry.getSingleMetric(name) as T | undefined;
 }
