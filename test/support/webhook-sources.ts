@@ -1,5 +1,6 @@
 import { type Client } from 'pg';
 import request from 'supertest';
+import { withCheckDigit } from '@txng/national-model';
 import { signWebhook } from './webhook-signer';
 
 /**
@@ -18,8 +19,7 @@ export const passThroughSource = (key: string, provinceCode = '92', name = `Nguá
 
 /** A GTIN-13 with its GS1 check digit. */
 export function gtin13(body12: string): string {
-  const sum = [...body12].reverse().reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
-  return body12 + String((10 - (sum % 10)) % 10);
+  return withCheckDigit(body12);
 }
 
 /**

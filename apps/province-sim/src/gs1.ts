@@ -1,18 +1,14 @@
-/**
- * GS1 check digits written out from the GS1 General Specifications (weights 3,1,3,… from the
- * rightmost data digit), independent of @txng/national-model so the demo checks the hub against
- * the standard rather than against itself.
+import { withCheckDigit } from '@txng/national-model';
+
+/*
+ * GS1 keys built from a company prefix and a reference number. The check digit comes from
+ * @txng/national-model, whose own spec pins it to the GS1 General Specifications' worked examples.
  */
-export function checkDigit(data: string): string {
-  let sum = 0;
-  for (let i = data.length - 1, w = 3; i >= 0; i--, w = w === 3 ? 1 : 3) sum += Number(data[i]) * w;
-  return String((10 - (sum % 10)) % 10);
-}
 
 /** GTIN-13 from a 7-digit company prefix and an item reference (12 data digits in all). */
 export function gtin13(prefix: string, itemRef: number): string {
   const data = prefix + String(itemRef).padStart(12 - prefix.length, '0');
-  return data + checkDigit(data);
+  return withCheckDigit(data);
 }
 
 /** GLN (13 digits) from a company prefix and a location reference. */
@@ -23,7 +19,7 @@ export function gln(prefix: string, locationRef: number): string {
 /** SSCC (18 digits): extension digit, company prefix, serial reference, check digit. */
 export function sscc(prefix: string, serialRef: number): string {
   const data = '0' + prefix + String(serialRef).padStart(16 - prefix.length, '0');
-  return data + checkDigit(data);
+  return withCheckDigit(data);
 }
 
 /** The same code with a wrong check digit: a typo as a province's data-entry clerk makes it. */

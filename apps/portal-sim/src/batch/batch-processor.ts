@@ -7,12 +7,12 @@ import {
   normalizeRecord,
   validateRecord,
 } from '@txng/national-model';
+import { type RecordRejectCode as RejectCode } from '@txng/portal-client';
 import { type PrefixRegistry } from '../state/prefix-registry';
 import { type RecordStore } from '../state/record-store';
 import { type BatchIn, type BatchRecordIn } from './batch-envelope';
 
-export type RejectCode = 'INVALID_RECORD' | 'GTIN_PREFIX_OWNER' | 'UNKNOWN_PROVINCE' | 'VERSION_GAP';
-
+/** The portal's answer for one record; unlike the client's view, it carries only the contract's codes. */
 export interface RecordResult {
   key: string;
   status: 'accepted' | 'duplicate' | 'stale' | 'rejected';

@@ -1,3 +1,5 @@
+import { type RecordRejectCode } from '@txng/portal-client';
+
 /**
  * What the simulator does wrong on purpose. Rates are fractions of calls; the `*Next` counters
  * make a test deterministic ("the next 2 batch calls fail") where a rate would be a coin toss.
@@ -31,7 +33,8 @@ export interface FaultSettings {
   rejectKeys: Record<string, RejectCode>;
 }
 
-export type RejectCode = 'INVALID_RECORD' | 'GTIN_PREFIX_OWNER' | 'UNKNOWN_PROVINCE' | 'VERSION_GAP';
+/** The contract's rejection codes (national-portal-api.md), as the client names them. */
+export type RejectCode = RecordRejectCode;
 export const REJECT_CODES: readonly RejectCode[] = [
   'INVALID_RECORD',
   'GTIN_PREFIX_OWNER',

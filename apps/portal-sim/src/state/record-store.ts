@@ -1,13 +1,11 @@
 import { type RecordKind, summaryDigest } from '@txng/national-model';
+import { type PortalRecordInfo } from '@txng/portal-client';
 
-export interface StoredRecord {
-  kind: RecordKind;
-  key: string;
-  version: number;
-  portalId: string;
-  contentHash: string;
-  /** The province of the batch that brought the version held. */
-  provinceCode: string;
+/**
+ * The version held of one key: what the read-back answers (`provinceCode` being that of the batch
+ * that brought it) and the record's data.
+ */
+export interface StoredRecord extends PortalRecordInfo {
   data: unknown;
 }
 
