@@ -120,7 +120,7 @@ export class RecordsRead {
 
   /** The record, every version with its history, its duplicates and its conflicts; null if unknown. */
   async detail(kind: string, key: string): Promise<RecordDetail | null> {
-    const [records, versions, history, duplicates, conflicts] = (await Promise.all([
+    const [records, versions, history, duplicates, conflicts, held] = (await Promise.all([
       this.dataSource.query(
         `SELECT latest_version_id::text AS latest_version_id, province_code, synced_version, status, claimant, updated_at FROM record WHERE kind = $1 AND key = $2`,
         [kind, key],
@@ -145,6 +145,7 @@ export class RecordsRead {
            FROM conflict WHERE kind = $1 AND key = $2 ORDER BY created_at, id`,
         [kind, key],
       ),
+      this.listReceived({ kind, key, limit: 100 }),
     ])) as [
       Array<{
         latest_version_id: string | null;
@@ -173,8 +174,9 @@ export class RecordsRead {
         incoming_version_id: string;
         created_at: Date;
       }>,
+      { items: RecordView[] },
     ];
-    const received = (await this.listReceived({ kind, key, limit: 100 })).items;
+    const received = held.items;
     if (versions.length === 0) {
       // Every arrival of this key is held back: the newest one is the record's face, `received`.
       if (received.length === 0) return null;
