@@ -17,6 +17,16 @@ describe('npm run source (built CLI) against a real database', () => {
     await env.dispose();
   });
 
+  const query = async (sql: string): Promise<Array<Record<string, unknown>>> => {
+    const db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    try {
+      return (await db.query<Record<string, unknown>>(sql)).rows;
+    } finally {
+      await db.end();
+    }
+  };
+
   const run = async (args: string[], extra: Record<string, string> = {}) => {
     const proc = startBuilt('cli', ['source', ...args], { ...cliEnv, ...extra });
     const code = await proc.exited(30_000);
@@ -33,6 +43,10 @@ describe('npm run source (built CLI) against a real database', () => {
     expect(second.code).toBe(0);
     expect(second.output).toMatch(/updated source can-tho-nong-san .*mapping version 1\)/);
     expect(second.output).not.toMatch(/whsec_/);
+    // In place: still one row for the key, not a second source.
+    expect(await query("SELECT count(*)::int AS n FROM source WHERE key = 'can-tho-nong-san'")).toEqual([
+      { n: 1 },
+    ]);
   });
 
   it('substitutes ${VAR} credentials from the environment and refuses when one is missing', async () => {
@@ -40,16 +54,16 @@ describe('npm run source (built CLI) against a real database', () => {
     const missing = await run(['apply', file]);
     expect(missing.code).not.toBe(0);
     expect(missing.output).toContain('TAY_NINH_API_KEY');
+    expect(await query("SELECT key FROM source WHERE key = 'tay-ninh-long-an'")).toEqual([]);
     const ok = await run(['apply', file], { TAY_NINH_API_KEY: 'k-tay-ninh-e2e-secret' });
     expect(ok.code).toBe(0);
-    const db = new Client({ connectionString: env.databaseUrl });
-    await db.connect();
-    const row = await db.query(
+    const [row] = await query(
       "SELECT secrets_enc, poll::text AS poll FROM source WHERE key = 'tay-ninh-long-an'",
     );
-    await db.end();
-    expect(row.rows[0].poll).not.toContain('k-tay-ninh-e2e-secret');
-    expect(row.rows[0].secrets_enc).not.toContain('k-tay-ninh-e2e-secret');
+    // The key is stored, encrypted: a missing secrets_enc would pass the checks below for nothing.
+    expect(row.secrets_enc).toEqual(expect.any(String));
+    expect(row.poll).not.toContain('k-tay-ninh-e2e-secret');
+    expect(row.secrets_enc).not.toContain('k-tay-ninh-e2e-secret');
   });
 
   it('previews a golden sample, printing records and findings (exit 3 when there are findings)', async () => {

@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { HubConfigModule, METRICS_REGISTRY, RedisModule } from '@txng/common';
-import { ConnectorsModule, type PollInput, SourcesService } from '@txng/connectors';
+import { ConnectorsModule, type PaginationInput, type PollInput, SourcesService } from '@txng/connectors';
 import { PollRunner } from '@txng/connectors/poll';
 import { migrateDatabase, PersistenceModule, SourceEntity } from '@txng/persistence';
 import { QueueName, QueuesModule } from '@txng/queues';
@@ -14,6 +14,8 @@ import { FakeProvinceApi } from '../support/fake-province-api';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 
 const SECRETS = ['k3y-Can-Tho-0001', 'p4ss-Can-Tho-0002', 'cl1ent-s3cret-0003'];
+/** The fake's page-numbered endpoint, two records a page. */
+const TWO_PER_PAGE: PaginationInput = { type: 'page', param: 'page', sizeParam: 'pageSize', size: 2 };
 
 interface ReceiptRow {
   id: string;
@@ -86,6 +88,16 @@ describe('poll connector (real PostgreSQL, Redis and a province API on loopback)
     await sources.transition(key, 'activate', 'test');
     return key;
   }
+  type PollSettings = Parameters<typeof pollSource>[0];
+  /** A source on the fake's `/page/records` endpoint, no auth, one `page` parameter; a test names what differs. */
+  const pageSource = (settings: Partial<PollSettings> = {}): Promise<string> =>
+    pollSource({
+      path: '/page/records',
+      itemsPath: 'result.items',
+      auth: { type: 'none' },
+      pagination: { type: 'page', param: 'page' },
+      ...settings,
+    });
 
   const receiptsOf = (key: string): Promise<ReceiptRow[]> =>
     dataSource.query(
@@ -131,10 +143,7 @@ describe('poll connector (real PostgreSQL, Redis and a province API on loopback)
 
   it('walks page pagination, stores each page with items as a queued receipt and resumes at the page still filling', async () => {
     api.records = FakeProvinceApi.makeRecords(5);
-    const key = await pollSource({
-      path: '/page/records',
-      itemsPath: 'result.items',
-      auth: { type: 'none' },
+    const key = await pageSource({
       pagination: { type: 'page', param: 'page', startAt: 1, sizeParam: 'pageSize', size: 2 },
     });
 
@@ -244,11 +253,9 @@ describe('poll connector (real PostgreSQL, Redis and a province API on loopback)
   it('sends an API key in the query but never stores or reports it', async () => {
     api.auth = { type: 'apiKey', in: 'query', name: 'api_key', value: SECRETS[0] };
     api.records = FakeProvinceApi.makeRecords(3);
-    const key = await pollSource({
-      path: '/page/records',
-      itemsPath: 'result.items',
+    const key = await pageSource({
       auth: { type: 'apiKey', in: 'query', name: 'api_key', value: SECRETS[0] },
-      pagination: { type: 'page', param: 'page', sizeParam: 'pageSize', size: 2 },
+      pagination: TWO_PER_PAGE,
     });
 
     expect(await runner.run(key)).toMatchObject({ outcome: 'completed', items: 3 });
@@ -305,12 +312,7 @@ describe('poll connector (real PostgreSQL, Redis and a province API on loopback)
 
   it('resumes after a crash mid-walk at the first page not stored, losing and skipping nothing', async () => {
     api.records = FakeProvinceApi.makeRecords(6);
-    const key = await pollSource({
-      path: '/page/records',
-      itemsPath: 'result.items',
-      auth: { type: 'none' },
-      pagination: { type: 'page', param: 'page', sizeParam: 'pageSize', size: 2 },
-    });
+    const key = await pageSource({ pagination: TWO_PER_PAGE });
     api.fault = { status: 500, when: (q) => q.get('page') === '3' };
 
     const broken = await runner.run(key);
@@ -339,13 +341,7 @@ describe('poll connector (real PostgreSQL, Redis and a province API on loopback)
 
   it('marks a source failing three times unhealthy, backs off exponentially and skips it until then', async () => {
     api.records = FakeProvinceApi.makeRecords(2);
-    const key = await pollSource({
-      path: '/page/records',
-      itemsPath: 'result.items',
-      auth: { type: 'none' },
-      pagination: { type: 'page', param: 'page' },
-      intervalSeconds: 60,
-    });
+    const key = await pageSource({ intervalSeconds: 60 });
     api.fault = { status: 503 };
     const t0 = Date.now();
     for (let i = 1; i <= 3; i += 1)
@@ -377,13 +373,7 @@ describe('poll connector (real PostgreSQL, Redis and a province API on loopback)
 
   it("waits as long as a province's 429 Retry-After asks, before it is unhealthy", async () => {
     api.records = FakeProvinceApi.makeRecords(2);
-    const key = await pollSource({
-      path: '/page/records',
-      itemsPath: 'result.items',
-      auth: { type: 'none' },
-      pagination: { type: 'page', param: 'page' },
-      intervalSeconds: 60,
-    });
+    const key = await pageSource({ intervalSeconds: 60 });
     api.fault = { status: 429, retryAfterSeconds: 600 };
     const t0 = Date.now();
     expect(await runner.run(key, new Date(t0))).toMatchObject({ outcome: 'failed', temporary: true });
@@ -400,13 +390,7 @@ describe('poll connector (real PostgreSQL, Redis and a province API on loopback)
 
   it('gives up on a province that does not answer within timeoutSeconds, as a temporary failure', async () => {
     api.records = FakeProvinceApi.makeRecords(2);
-    const key = await pollSource({
-      path: '/page/records',
-      itemsPath: 'result.items',
-      timeoutSeconds: 1,
-      auth: { type: 'none' },
-      pagination: { type: 'page', param: 'page' },
-    });
+    const key = await pageSource({ timeoutSeconds: 1 });
     api.fault = { hang: true };
     const started = Date.now();
     const result = await runner.run(key);
@@ -418,11 +402,9 @@ describe('poll connector (real PostgreSQL, Redis and a province API on loopback)
   it('tests a connection with one real fetch and stores nothing', async () => {
     api.auth = { type: 'basic', username: 'can-tho', password: SECRETS[1] };
     api.records = FakeProvinceApi.makeRecords(5);
-    const key = await pollSource({
-      path: '/page/records',
-      itemsPath: 'result.items',
+    const key = await pageSource({
       auth: { type: 'basic', username: 'can-tho', password: SECRETS[1] },
-      pagination: { type: 'page', param: 'page', sizeParam: 'pageSize', size: 2 },
+      pagination: TWO_PER_PAGE,
     });
     const before = await sourceRow(key);
 
@@ -449,13 +431,7 @@ describe('poll connector (real PostgreSQL, Redis and a province API on loopback)
     // Only this test's source may be scheduled: the others have served their purpose.
     await dataSource.query(`UPDATE source SET deleted_at = now()`);
     api.records = FakeProvinceApi.makeRecords(3);
-    const key = await pollSource({
-      path: '/page/records',
-      itemsPath: 'result.items',
-      auth: { type: 'none' },
-      pagination: { type: 'page', param: 'page', sizeParam: 'pageSize', size: 2 },
-      intervalSeconds: 5,
-    });
+    const key = await pageSource({ pagination: TWO_PER_PAGE, intervalSeconds: 5 });
 
     const workers = await Test.createTestingModule({
       imports: [

@@ -63,8 +63,16 @@ describe('reconciliation: digests, read-back, repair (portal simulator over HTTP
     expect(row.agreed).toBe(true);
     expect(row.hub_digest).toBe(row.portal_digest);
     // The rest of the file runs reconciliations by hand; a scheduled one racing them would hold the lock.
-    await hub.queue('reconcile').removeJobScheduler('reconcile-tick');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const reconcile = hub.queue('reconcile');
+    await reconcile.removeJobScheduler('reconcile-tick');
+    await eventually(
+      async () => {
+        const counts = await reconcile.getJobCounts('active', 'waiting', 'prioritized', 'delayed');
+        return Object.values(counts).every((n) => n === 0);
+      },
+      10_000,
+      'no scheduled reconciliation left running or queued',
+    );
   });
 
   it('POST answers the hub’s counts and digest beside the portal’s; GET shows the latest run to viewers', async () => {

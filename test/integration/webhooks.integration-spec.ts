@@ -142,7 +142,13 @@ describe('webhook ingest (real PostgreSQL and Redis)', () => {
     const { ReceiptsService } = await import('@txng/connectors');
     const swept = await hub.app.get(ReceiptsService).sweep();
     expect(swept).toBeGreaterThanOrEqual(1);
-    expect(await ingest.getJob(`receipt.${res.body.receiptId}`)).toBeDefined();
+    const requeued = await ingest.getJob(`receipt.${res.body.receiptId}`);
+    expect({ name: requeued?.name, data: requeued?.data }).toEqual({
+      name: 'process-receipt',
+      data: { receiptId: res.body.receiptId },
+    });
+    const row = await db.query('SELECT queued_at FROM receipt WHERE id = $1', [res.body.receiptId]);
+    expect(row.rows[0].queued_at).toBeInstanceOf(Date);
     await ingest.resume();
   });
 
