@@ -323,7 +323,10 @@ describe('pipeline conflicts: all four codes and their resolution (real PostgreS
     } finally {
       await sims.faults({ clear: true });
     }
-    await new Promise((r) => setTimeout(r, 800)); // longer than a hold delay: nothing re-checks it
+    // Longer than the longest hold delay: had a job survived, it would have re-checked by now.
+    await new Promise((r) =>
+      setTimeout(r, hub.app.get(PipelineSettings, { strict: false }).holdRetryMaxMs + 200),
+    );
     await drain();
     expect((await detail('product', `gtin:0${gtin}`).expect(200)).body.status).toBe('received');
 
@@ -359,7 +362,14 @@ describe('pipeline conflicts: all four codes and their resolution (real PostgreS
     expect(waiting.body).toMatchObject({ status: 'received', version: null, versions: [], receiptId });
     expect(waiting.body.findings[0]).toMatchObject({ code: 'HELD_BACK' });
     await detail('organization', 'org:1800156801').expect(200);
-    await new Promise((r) => setTimeout(r, 800)); // at least one more held-back run
+    // At least one more held-back run: the job's hold counter moves past its first hold.
+    const holdsBy = Date.now() + 10_000;
+    let holds = 0;
+    while (holds < 2 && Date.now() < holdsBy) {
+      holds = Number((await ingest.getJob(`receipt.${receiptId}`))?.data.holds ?? 0);
+      if (holds < 2) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(holds).toBeGreaterThanOrEqual(2);
     const listed = await admin(hub.url)
       .get(`/v1/admin/records?status=received&key=gtin:0${gtin}`)
       .expect(200);
@@ -392,7 +402,11 @@ describe('pipeline conflicts: all four codes and their resolution (real PostgreS
     await drain();
     const list = await admin(hub.url).get('/v1/admin/conflicts?status=open').expect(200);
     const conflict = list.body.items.find((c: { code: string }) => c.code === 'EVENT_ID_REUSED');
-    expect(conflict).toBeDefined();
+    expect(conflict).toMatchObject({
+      kind: 'event',
+      status: 'open',
+      key: expect.stringMatching(/^ni:\/\/\/sha-256;/),
+    });
     await resolve(conflict.id, { decision: 'accept-incoming', note: 'the source corrected the time' }).expect(
       200,
     );
