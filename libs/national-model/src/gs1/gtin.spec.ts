@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { computeCheckDigit, hasValidCheckDigit, withCheckDigit } from './check-digit';
 import { isValidGln, isValidSscc } from './gs1-keys';
 import { isCset82, isValidLotOrSerial } from './cset82';
-import { companyPrefixCandidates, isRestrictedGtin, isValidGtin, toGtin13, toGtin14 } from './gtin';
+import {
+  companyPrefixCandidates,
+  hasGs1CompanyPrefix,
+  isRestrictedGtin,
+  isValidGtin,
+  nonTradeItemGtin,
+  toGtin13,
+  toGtin14,
+} from './gtin';
 
 describe('GS1 check digit', () => {
   it('computes the check digit of a Vietnamese (893) GTIN-13', () => {
@@ -76,6 +84,27 @@ describe('GTIN', () => {
     expect(isRestrictedGtin('08935049500018')).toBe(false);
     expect(isRestrictedGtin(withCheckDigit('9638507'))).toBe(false);
     expect(isRestrictedGtin(withCheckDigit('300000000001'))).toBe(false);
+  });
+
+  it('names GS1 prefixes that identify no trade item: refund receipts, coupons, demonstration', () => {
+    expect(nonTradeItemGtin(withCheckDigit('980000000001'))).toBe('refund-receipt');
+    for (const p of ['981', '982', '983', '984', '990', '999', '050', '059'])
+      expect(nonTradeItemGtin(withCheckDigit(`${p}000000001`))).toBe('coupon');
+    expect(nonTradeItemGtin(withCheckDigit('952000000001'))).toBe('demonstration');
+    expect(nonTradeItemGtin(withCheckDigit('1' + '952000000001'))).toBe('demonstration'); // a case of it
+    expect(nonTradeItemGtin(withCheckDigit('50000000001'))).toBe('coupon'); // GTIN-12, UPC prefix 5
+    expect(nonTradeItemGtin('8935049500018')).toBeUndefined();
+    expect(nonTradeItemGtin(withCheckDigit('977000000001'))).toBeUndefined(); // ISSN: a valid trade item
+    expect(nonTradeItemGtin(withCheckDigit('985000000001'))).toBeUndefined();
+    expect(nonTradeItemGtin(withCheckDigit('9800000'))).toBeUndefined(); // GTIN-8 prefixes are another list
+  });
+
+  it('knows that ISSN, ISBN and ISMN GTINs (977-979) have no GS1 company prefix', () => {
+    for (const p of ['977', '978', '979'])
+      expect(hasGs1CompanyPrefix(withCheckDigit(`${p}604000001`))).toBe(false);
+    expect(hasGs1CompanyPrefix('8935049500018')).toBe(true);
+    expect(hasGs1CompanyPrefix(withCheckDigit('976000000001'))).toBe(true);
+    expect(companyPrefixCandidates(withCheckDigit('978604000001'))).toEqual([]);
   });
 
   it('gives the registry look-up candidates, longest first', () => {

@@ -1,6 +1,6 @@
 import { isCset82, isValidLotOrSerial } from '../gs1/cset82';
 import { isValidGln, isValidSscc } from '../gs1/gs1-keys';
-import { isRestrictedGtin, isValidGtin } from '../gs1/gtin';
+import { isRestrictedGtin, isValidGtin, nonTradeItemGtin } from '../gs1/gtin';
 import { resolveProvinceCode } from '../text/provinces';
 import { isRec20Unit } from '../units/units';
 import { type Finding, show } from './finding';
@@ -56,8 +56,23 @@ export function checkGtin(f: FindingList, value: unknown, ...path: Array<string 
       `GTIN ${show(value)} is a restricted-circulation number (in-store or company-internal) and cannot be published; use the GTIN assigned under your GS1 company prefix`,
       ...path,
     );
+    return;
+  }
+  const notTradeItem = nonTradeItemGtin(value.trim());
+  if (notTradeItem !== undefined) {
+    f.add(
+      'GTIN_NOT_TRADE_ITEM',
+      `GTIN ${show(value)} is under a GS1 prefix for ${NON_TRADE_ITEM_TEXT[notTradeItem]}, not a trade item, and cannot be published; use the GTIN assigned under your GS1 company prefix`,
+      ...path,
+    );
   }
 }
+
+const NON_TRADE_ITEM_TEXT = {
+  'refund-receipt': 'refund receipts (980)',
+  coupon: 'coupons (05, 981-984, 99)',
+  demonstration: 'GS1 demonstration numbers (952)',
+} as const;
 
 export function checkGln(f: FindingList, value: unknown, ...path: Array<string | number>): void {
   if (typeof value !== 'string' || !isValidGln(value)) {

@@ -3,6 +3,7 @@ export type FindingCode =
   | 'GLN_FORMAT'
   | 'SSCC_FORMAT'
   | 'GTIN_RESTRICTED'
+  | 'GTIN_NOT_TRADE_ITEM'
   | 'LOT_FORMAT'
   | 'SERIAL_FORMAT'
   | 'TAX_CODE_FORMAT'

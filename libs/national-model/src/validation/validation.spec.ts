@@ -63,6 +63,18 @@ describe('validateRecord', () => {
     expect(codes('product', { ...product, gtin: '2000000000015' })).toEqual(['GTIN_RESTRICTED']);
   });
 
+  it('refuses refund receipts, coupons and demonstration numbers as products, in events too', () => {
+    expect(codes('product', { ...product, gtin: '9800000000014' })).toEqual(['GTIN_NOT_TRADE_ITEM']);
+    expect(codes('product', { ...product, gtin: '9520000000011' })).toEqual(['GTIN_NOT_TRADE_ITEM']);
+    expect(codes('lot', { gtin: '9900000000011', lot: 'L1' })).toEqual(['GTIN_NOT_TRADE_ITEM']);
+    expect(codes('event', { ...event, epcList: ['https://id.gs1.org/01/09810000000013/21/S1'] })).toEqual([
+      'GTIN_NOT_TRADE_ITEM',
+    ]);
+    const [finding] = validateRecord('product', { ...product, gtin: '9800000000014' }, { now });
+    expect(finding.message).toContain('refund receipt');
+    expect(codes('product', { ...product, gtin: '9786040000019' })).toEqual([]); // an ISBN is a trade item
+  });
+
   it('reports every missing field and the portal minimum, image only when the policy asks', () => {
     expect(codes('product', { gtin: '8935049500018' })).toEqual([
       'PORTAL_MINIMUM',

@@ -1,5 +1,5 @@
 import { type PreviewRecord } from '@txng/mapping';
-import { claimantOf, contentHash, isRestrictedGtin } from '@txng/national-model';
+import { claimantOf, contentHash, hasGs1CompanyPrefix, isRestrictedGtin } from '@txng/national-model';
 import { type Candidate, type PipelineFinding, type Provenance } from '../pipeline.types';
 import { commissionedSerials } from './serials';
 
@@ -47,14 +47,15 @@ export function toCandidate(record: PreviewRecord, index: number, provenance: Pr
  * The digits to ask the portal's GS1 company prefix registry about for a product key `gtin:{gtin14}`:
  * the GTIN-13 body without indicator and check digit (12 digits; the registry answers the longest
  * registered prefix they start with). Null for GTIN-8 (`000000…`: GS1-8 prefixes are allocated
- * per item by the GS1 office, not under a company prefix) and restricted-circulation GTINs (internal
- * numbers, no company prefix; they are quarantined before this anyway).
+ * per item by the GS1 office, not under a company prefix), restricted-circulation GTINs (internal
+ * numbers, no company prefix; they are quarantined before this anyway) and ISSN/ISBN/ISMN GTINs
+ * (977–979: allocated by the ISSN and ISBN agencies, never in a GS1 company prefix registry).
  */
 export function prefixDigitsOf(productKey: string): string | null {
   const m = /^gtin:(\d{14})$/.exec(productKey);
   if (!m) return null;
   const gtin14 = m[1];
-  if (gtin14.startsWith('000000') || isRestrictedGtin(gtin14)) return null;
+  if (gtin14.startsWith('000000') || isRestrictedGtin(gtin14) || !hasGs1CompanyPrefix(gtin14)) return null;
   return gtin14.slice(1, 13);
 }
 
