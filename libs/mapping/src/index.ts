@@ -10,7 +10,7 @@ export {
   parsePayload,
 } from './parsing/parse-payload';
 export { type CsvRow, parseCsvPayload, detectDelimiter } from './parsing/csv.parser';
-export { epcisXmlEvents, cbvBareWord } from './parsing/epcis-xml.parser';
+export { epcisXmlEvents } from './parsing/epcis-xml.parser';
 export { epcisJsonEvents } from './parsing/epcis-json.parser';
 export { decodeUtf8 } from './parsing/utf8-text';
 export { type MappingDefinition, type CompiledMapping, compileMapping } from './engine/compile-mapping';

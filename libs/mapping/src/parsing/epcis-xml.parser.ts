@@ -2,6 +2,7 @@ import {
   EPC_LIST_FIELDS,
   QUANTITY_LIST_FIELDS,
   type XmlElement,
+  cbvBareWord,
   isEpcisEventType,
   readXmlTree,
 } from '@txng/national-model';
@@ -35,17 +36,6 @@ const SENSOR_NUMBERS = new Set([
 /** The EPCIS/CBV schemas' own namespaces: their elements are the standard fields. */
 function isStandard(el: XmlElement): boolean {
   return el.ns === '' || el.ns.startsWith('urn:epcglobal:epcis');
-}
-
-/** CBV 1.x URNs and CBV 2.0 web URIs → the bare words EPCIS 2.0 JSON uses; other values as they are. */
-export function cbvBareWord(value: string, vocabulary: 'bizstep' | 'disp' | 'btt' | 'sdt' | 'er'): string {
-  const web = { bizstep: 'BizStep', disp: 'Disp', btt: 'BTT', sdt: 'SDT', er: 'ER' }[vocabulary];
-  const urn = `urn:epcglobal:cbv:${vocabulary}:`;
-  if (value.startsWith(urn)) return value.slice(urn.length);
-  for (const base of ['https://ref.gs1.org/cbv/', 'https://gs1.org/voc/']) {
-    if (value.startsWith(`${base}${web}-`)) return value.slice(base.length + web.length + 1);
-  }
-  return value;
 }
 
 function unwrap(children: XmlElement[]): XmlElement[] {

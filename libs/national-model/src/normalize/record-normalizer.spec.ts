@@ -35,6 +35,36 @@ describe('normalizeRecord', () => {
     expect(n.key).toBe('org:2200123456');
   });
 
+  it('writes CBV values of a JSON event as bare words, as the XML reading does, with the same key', () => {
+    const base = {
+      type: 'ObjectEvent',
+      eventTime: '2025-07-01T08:00:00+07:00',
+      eventTimeZoneOffset: '+07:00',
+      action: 'OBSERVE',
+      epcList: ['https://id.gs1.org/01/08935049500018/21/S1'],
+    };
+    const bare = normalizeRecord('event', {
+      ...base,
+      bizStep: 'shipping',
+      disposition: 'in_transit',
+      bizTransactionList: [{ type: 'po', bizTransaction: 'urn:vn:po:1' }],
+      sourceList: [{ type: 'owning_party', source: 'https://id.gs1.org/417/8935049000006' }],
+      persistentDisposition: { set: ['completeness_verified'] },
+    });
+    const uris = normalizeRecord('event', {
+      ...base,
+      bizStep: 'https://ref.gs1.org/cbv/BizStep-shipping',
+      disposition: 'urn:epcglobal:cbv:disp:in_transit',
+      bizTransactionList: [{ type: 'urn:epcglobal:cbv:btt:po', bizTransaction: 'urn:vn:po:1' }],
+      sourceList: [{ type: 'https://gs1.org/voc/SDT-owning_party', source: 'https://id.gs1.org/417/8935049000006' }],
+      persistentDisposition: { set: ['https://gs1.org/voc/Disp-completeness_verified'] },
+    });
+    expect(uris.data).toEqual(bare.data);
+    expect(uris.key).toBe(bare.key);
+    const own = normalizeRecord('event', { ...base, bizStep: 'https://example.vn/voc/so-che' });
+    expect((own.data as { bizStep: string }).bizStep).toBe('https://example.vn/voc/so-che');
+  });
+
   it('defaults the event offset and keys the event by its hash', () => {
     const n = normalizeRecord('event', {
       type: 'ObjectEvent',

@@ -4,6 +4,7 @@ import { type RecordKind } from '../records/record.types';
 import { resolveProvinceCode } from '../text/provinces';
 import { normalizeText } from '../text/vietnamese-text';
 import { toRec20Unit } from '../units/units';
+import { type CbvVocabulary, cbvBareWord } from '../validation/cbv-vocabulary';
 
 export interface NormalizeOptions {
   /** Offset for events that leave `eventTimeZoneOffset` out; Vietnam is +07:00. */
@@ -45,6 +46,32 @@ function quantity(q: unknown, valueField = 'value'): unknown {
   if (typeof v === 'string' && NUMERIC.test(v)) out[valueField] = Number(v);
   if (typeof out.uom === 'string') out.uom = toRec20Unit(out.uom) ?? out.uom;
   return out;
+}
+
+/** CBV values written as URIs → bare words, as EPCIS 2.0 JSON writes them and the XML reading does. */
+function cbvWords(r: Obj): void {
+  const bare = (v: unknown, vocabulary: CbvVocabulary): unknown =>
+    typeof v === 'string' ? cbvBareWord(v, vocabulary) : v;
+  if (r.bizStep !== undefined) r.bizStep = bare(r.bizStep, 'bizstep');
+  if (r.disposition !== undefined) r.disposition = bare(r.disposition, 'disp');
+  if (isObj(r.persistentDisposition)) {
+    const pd = { ...r.persistentDisposition };
+    for (const k of ['set', 'unset'])
+      if (Array.isArray(pd[k])) pd[k] = (pd[k] as unknown[]).map((d) => bare(d, 'disp'));
+    r.persistentDisposition = pd;
+  }
+  for (const [list, vocabulary] of [
+    ['bizTransactionList', 'btt'],
+    ['sourceList', 'sdt'],
+    ['destinationList', 'sdt'],
+  ] as const) {
+    if (Array.isArray(r[list]))
+      r[list] = (r[list] as unknown[]).map((item) =>
+        isObj(item) && item.type !== undefined ? { ...item, type: bare(item.type, vocabulary) } : item,
+      );
+  }
+  if (isObj(r.errorDeclaration) && r.errorDeclaration.reason !== undefined)
+    r.errorDeclaration = { ...r.errorDeclaration, reason: bare(r.errorDeclaration.reason, 'er') };
 }
 
 function gtin(r: Obj): void {
@@ -93,6 +120,7 @@ export function normalizeRecord(
       ) {
         r.eventTimeZoneOffset = options.defaultOffset ?? '+07:00';
       }
+      cbvWords(r);
       for (const k of ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList']) {
         if (Array.isArray(r[k])) r[k] = (r[k] as unknown[]).map((q) => quantity(q, 'quantity'));
       }

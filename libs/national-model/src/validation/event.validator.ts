@@ -1,6 +1,15 @@
 import { digitalLinkToPairs } from '../carriers/digital-link';
 import { epcUrnToDigitalLink } from '../carriers/epc-urn';
-import { CBV_BIZ_STEPS, CBV_DISPOSITIONS, isAbsoluteUri } from './cbv-vocabulary';
+import {
+  CBV_BIZ_STEPS,
+  CBV_BIZ_TRANSACTION_TYPES,
+  CBV_DISPOSITIONS,
+  CBV_ERROR_REASONS,
+  CBV_SOURCE_DESTINATION_TYPES,
+  type CbvVocabulary,
+  cbvWordOf,
+  isAbsoluteUri,
+} from './cbv-vocabulary';
 import {
   FindingList,
   type Obj,
@@ -25,6 +34,19 @@ const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 
 const nonEmptyList = (v: unknown) => Array.isArray(v) && v.length > 0;
 
+/**
+ * EPC schemes with no GS1 Digital Link form (TDS 2.x §6.3): container codes (BIC), IMO vessel
+ * numbers, the General Identifier (GID: manager, class and serial as decimal integers) and the US
+ * Department of Defense's USDOD and ADI (CAGE or DoDAAC code, then part number and serial).
+ */
+const OTHER_EPC_SCHEMES: readonly RegExp[] = [
+  /^urn:epc:id:bic:[A-Z]{3}[JUZ]\d{7}$/,
+  /^urn:epc:id:imovn:\d{7}$/,
+  /^urn:epc:id:gid:(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/,
+  /^urn:epc:id:usdod:[0-9A-Z]{5,6}\.(0|[1-9]\d*)$/,
+  /^urn:epc:id:adi:[0-9A-Z]{5,6}\.([0-9A-Z-]|%2F)*\.(%23)?([0-9A-Z-]|%2F)+$/,
+];
+
 /** Checks a GS1 identifier inside an event (EPC URN or Digital Link); other URIs pass. */
 function checkIdentifier(f: FindingList, value: unknown, ...path: Array<string | number>): void {
   if (typeof value !== 'string' || value.trim() === '') {
@@ -35,7 +57,7 @@ function checkIdentifier(f: FindingList, value: unknown, ...path: Array<string |
   if (value.startsWith('urn:epc:')) {
     const dl = epcUrnToDigitalLink(value);
     if (dl === undefined) {
-      if (!value.startsWith('urn:epc:id:bic:') && !value.startsWith('urn:epc:id:imovn:')) {
+      if (!OTHER_EPC_SCHEMES.some((re) => re.test(value))) {
         f.add(
           'EVENT_SHAPE',
           `EPC URN ${show(value)} is malformed (company prefix + reference must have the scheme's digit count); prefer a GS1 Digital Link URI`,
@@ -98,14 +120,41 @@ function checkQuantityList(f: FindingList, r: Obj, field: string): void {
   });
 }
 
+const VOCABULARIES: Record<CbvVocabulary, ReadonlySet<string>> = {
+  bizstep: CBV_BIZ_STEPS,
+  disp: CBV_DISPOSITIONS,
+  btt: CBV_BIZ_TRANSACTION_TYPES,
+  sdt: CBV_SOURCE_DESTINATION_TYPES,
+  er: CBV_ERROR_REASONS,
+};
+
+/**
+ * A CBV value: a CBV word, bare or in one of CBV's URI forms (which must then name a word CBV
+ * defines: `urn:epcglobal:cbv:bizstep:shiping` is a misspelling, not a private vocabulary), or
+ * an absolute URI of the company's own.
+ */
 function checkVocabulary(
   f: FindingList,
   value: unknown,
-  words: ReadonlySet<string>,
+  vocabulary: CbvVocabulary,
   what: string,
   ...path: Array<string | number>
 ): void {
-  if (typeof value === 'string' && (words.has(value) || isAbsoluteUri(value))) return;
+  const words = VOCABULARIES[vocabulary];
+  if (typeof value === 'string') {
+    if (words.has(value)) return;
+    const word = cbvWordOf(value, vocabulary);
+    if (word !== undefined) {
+      if (words.has(word)) return;
+      f.add(
+        'EVENT_SHAPE',
+        `${what} ${show(value)} is written as a CBV 2.0 value, but CBV defines no "${word}" (e.g. ${[...words].slice(0, 3).join(', ')}); check the spelling`,
+        ...path,
+      );
+      return;
+    }
+    if (isAbsoluteUri(value)) return;
+  }
   f.add(
     'EVENT_SHAPE',
     `${what} ${show(value)} is neither a CBV 2.0 word (e.g. ${[...words].slice(0, 3).join(', ')}) nor an absolute URI`,
@@ -182,15 +231,14 @@ export function validateEvent(r: Obj, f: FindingList, options: ValidationOptions
   for (const k of ['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList']) checkIdList(f, r, k);
   for (const k of ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList'])
     checkQuantityList(f, r, k);
-  if (r.bizStep !== undefined) checkVocabulary(f, r.bizStep, CBV_BIZ_STEPS, 'bizStep', 'bizStep');
-  if (r.disposition !== undefined)
-    checkVocabulary(f, r.disposition, CBV_DISPOSITIONS, 'disposition', 'disposition');
+  if (r.bizStep !== undefined) checkVocabulary(f, r.bizStep, 'bizstep', 'bizStep', 'bizStep');
+  if (r.disposition !== undefined) checkVocabulary(f, r.disposition, 'disp', 'disposition', 'disposition');
   if (isObj(r.persistentDisposition)) {
     for (const k of ['set', 'unset']) {
       const list = r.persistentDisposition[k];
       if (Array.isArray(list))
         list.forEach((d, i) =>
-          checkVocabulary(f, d, CBV_DISPOSITIONS, 'persistent disposition', 'persistentDisposition', k, i),
+          checkVocabulary(f, d, 'disp', 'persistent disposition', 'persistentDisposition', k, i),
         );
     }
   }
@@ -213,9 +261,21 @@ export function validateEvent(r: Obj, f: FindingList, options: ValidationOptions
       continue;
     }
     v.forEach((item, i) => {
-      if (!isObj(item) || isBlank(item[el]))
+      if (!isObj(item) || isBlank(item[el])) {
         f.add('EVENT_SHAPE', `${list}[${i}] must be an object with ${el}`, list, i);
-      else if (el !== 'bizTransaction') checkIdentifier(f, item[el], list, i, el);
+        return;
+      }
+      if (el !== 'bizTransaction') {
+        checkIdentifier(f, item[el], list, i, el);
+        // EPCIS 2.0 §7.3.5.4: a source or destination always says which kind it is.
+        if (isBlank(item.type))
+          f.add('EVENT_SHAPE', `${list}[${i}] needs a type (owning_party, possessing_party or location)`, list, i, 'type');
+        else checkVocabulary(f, item.type, 'sdt', `${el} type`, list, i, 'type');
+      } else if (item.type !== undefined) {
+        checkVocabulary(f, item.type, 'btt', 'business transaction type', list, i, 'type');
+      }
     });
   }
+  if (isObj(r.errorDeclaration) && r.errorDeclaration.reason !== undefined)
+    checkVocabulary(f, r.errorDeclaration.reason, 'er', 'error reason', 'errorDeclaration', 'reason');
 }

@@ -147,6 +147,55 @@ describe('validateRecord', () => {
     ).toEqual(['QUANTITY_RANGE', 'UOM_UNKNOWN']);
   });
 
+  it('accepts a company URI but not a misspelt CBV value in any of its forms', () => {
+    for (const bizStep of [
+      'urn:epcglobal:cbv:bizstep:shiping',
+      'https://ref.gs1.org/cbv/BizStep-shiping',
+      'https://gs1.org/voc/BizStep-shiping',
+      'cbv:BizStep-shiping',
+    ])
+      expect({ bizStep, codes: codes('event', { ...event, bizStep }) }).toEqual({ bizStep, codes: ['EVENT_SHAPE'] });
+    expect(codes('event', { ...event, bizStep: 'urn:epcglobal:cbv:bizstep:shipping' })).toEqual([]);
+    expect(codes('event', { ...event, disposition: 'urn:epcglobal:cbv:disp:in_transti' })).toEqual([
+      'EVENT_SHAPE',
+    ]);
+    expect(codes('event', { ...event, disposition: 'https://ref.gs1.org/cbv/Disp-in_transit' })).toEqual([]);
+    expect(codes('event', { ...event, bizStep: 'urn:vn:txng:bizstep:so_che' })).toEqual([]);
+  });
+
+  it('checks source/destination types, business transaction types and error reasons', () => {
+    const gln = 'https://id.gs1.org/417/8935049000006';
+    const ok = {
+      ...event,
+      bizTransactionList: [{ type: 'prodorder', bizTransaction: 'urn:vn:lsx:1' }],
+      sourceList: [{ type: 'owning_party', source: gln }],
+      destinationList: [{ type: 'urn:epcglobal:cbv:sdt:location', destination: gln }],
+      errorDeclaration: { declarationTime: '2025-07-31T09:00:00+07:00', reason: 'incorrect_data' },
+    };
+    expect(codes('event', ok)).toEqual([]);
+    expect(codes('event', { ...ok, sourceList: [{ type: 'owner', source: gln }] })).toEqual(['EVENT_SHAPE']);
+    expect(codes('event', { ...ok, destinationList: [{ destination: gln }] })).toEqual(['EVENT_SHAPE']);
+    expect(codes('event', { ...ok, bizTransactionList: [{ type: 'purchase_order', bizTransaction: 'x:1' }] })).toEqual(
+      ['EVENT_SHAPE'],
+    );
+    expect(
+      codes('event', { ...ok, bizTransactionList: [{ type: 'https://example.vn/btt/hop-dong', bizTransaction: 'x:1' }] }),
+    ).toEqual([]);
+    expect(codes('event', { ...ok, errorDeclaration: { ...ok.errorDeclaration, reason: 'wrong' } })).toEqual([
+      'EVENT_SHAPE',
+    ]);
+  });
+
+  it('accepts the GID, US DoD and ADI EPC schemes', () => {
+    for (const epc of [
+      'urn:epc:id:gid:95100000.12345.400',
+      'urn:epc:id:usdod:2S194.12345678901',
+      'urn:epc:id:adi:2S194.12345678901.%23A1',
+    ])
+      expect({ epc, codes: codes('event', { ...event, epcList: [epc] }) }).toEqual({ epc, codes: [] });
+    expect(codes('event', { ...event, epcList: ['urn:epc:id:gid:95100000.12345'] })).toEqual(['EVENT_SHAPE']);
+  });
+
   it('never throws, whatever the input (property)', () => {
     const kinds = fc.constantFrom<RecordKind>('organization', 'location', 'product', 'lot', 'event');
     fc.assert(
