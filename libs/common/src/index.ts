@@ -2,6 +2,7 @@ export * from './config/hub-config';
 export * from './config/load-config';
 export * from './config/hub-config.module';
 export * from './config/sync-config';
+export * from './config/intake-config';
 export * from './errors/app-error';
 export * from './errors/error-body';
 export * from './errors/all-exceptions.filter';

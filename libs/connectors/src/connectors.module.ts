@@ -3,6 +3,7 @@ import { HUB_CONFIG, type HubConfig, MetricsModule, SecretBox } from '@txng/comm
 import { IngestMetrics } from './ingest-metrics';
 import { PollRunner } from './poll/poll-runner';
 import { ReceiptsService } from './receipts/receipts.service';
+import { AddressConcurrencyLimiter } from './rate-limit/address-concurrency-limiter';
 import { SourceRateLimiter } from './rate-limit/source-rate-limiter';
 import { SECRET_BOX, SourcesService } from './sources/sources.service';
 import { WebhookIntakeService } from './webhook/webhook-intake.service';
@@ -11,6 +12,7 @@ const SERVICES = [
   SourcesService,
   ReceiptsService,
   SourceRateLimiter,
+  AddressConcurrencyLimiter,
   WebhookIntakeService,
   PollRunner,
   IngestMetrics,

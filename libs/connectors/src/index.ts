@@ -5,6 +5,7 @@ export * from './sources/source-view';
 export * from './sources/sources.service';
 export * from './receipts/receipts.service';
 export * from './rate-limit/source-rate-limiter';
+export * from './rate-limit/address-concurrency-limiter';
 export * from './webhook/content-type';
 export * from './webhook/webhook-signature';
 export * from './webhook/webhook-intake.service';

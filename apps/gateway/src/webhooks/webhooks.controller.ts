@@ -35,6 +35,8 @@ export class WebhooksController {
         'webhook-timestamp': header(req, 'webhook-timestamp'),
         'webhook-signature': header(req, 'webhook-signature'),
       },
+      // The peer's address (no proxy is trusted; docs/ingest.md says what that means behind one).
+      clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
       readBody: (limit) => readRawBody(req, limit),
     });
     if (result.replay) res.setHeader('Webhook-Replayed', 'true');

@@ -1,3 +1,4 @@
+import { type IntakeOptions } from './intake-config';
 import { type SyncOptions } from './sync-config';
 
 /** The validated configuration every process runs with (hub-interface.md, "Processes and configuration"). */
@@ -33,6 +34,8 @@ export interface HubConfig {
   prefixRegistryCheck: boolean;
   /** Portal sync and reconciliation knobs (SYNC_* and RECONCILE_* variables, docs/sync.md). */
   sync: SyncOptions;
+  /** Webhook intake's per-address limits and receipt body retention (WEBHOOK_* and RECEIPT_BODY_*). */
+  intake: IntakeOptions;
 }
 
 /** Injection token for HubConfig. */

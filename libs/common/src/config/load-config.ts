@@ -1,3 +1,4 @@
+import { readIntakeOptions } from './intake-config';
 import { readSyncOptions } from './sync-config';
 import { type HubConfig, type NodeEnv, type PortalEndpoint } from './hub-config';
 
@@ -142,10 +143,14 @@ export function loadConfig(env: Env = process.env): HubConfig {
 
   const prefixCheckRaw = read('PREFIX_REGISTRY_CHECK').toLowerCase();
   if (!['on', 'off'].includes(prefixCheckRaw)) {
-    problems.push({ variable: 'PREFIX_REGISTRY_CHECK', message: `must be on or off (got "${prefixCheckRaw}")` });
+    problems.push({
+      variable: 'PREFIX_REGISTRY_CHECK',
+      message: `must be on or off (got "${prefixCheckRaw}")`,
+    });
   }
 
   const sync = readSyncOptions(env, problems);
+  const intake = readIntakeOptions(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -163,6 +168,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     secretKeyIsDevelopmentDefault: secretKeyRaw === null,
     prefixRegistryCheck: prefixCheckRaw === 'on',
     sync,
+    intake,
   };
 }
 

@@ -37,6 +37,7 @@ export interface SourceDefinition {
   poll?: PollInput;
   maxBodyBytes?: number;
   rateLimitPerMinute?: number;
+  rateLimitBytesPerMinute?: number;
   policy?: { requireProductImage?: boolean };
 }
 
@@ -146,6 +147,7 @@ export const SOURCE_DEFINITION_SCHEMA = {
     },
     maxBodyBytes: { type: 'integer', minimum: 1024, maximum: 64 * 1024 * 1024 },
     rateLimitPerMinute: { type: 'integer', minimum: 1, maximum: 100_000 },
+    rateLimitBytesPerMinute: { type: 'integer', minimum: 1024, maximum: 2_147_483_647 },
     policy: {
       type: 'object',
       additionalProperties: false,

@@ -16,6 +16,7 @@ export interface SourceView {
   poll: SourceEntity['poll'];
   maxBodyBytes: number;
   rateLimitPerMinute: number;
+  rateLimitBytesPerMinute: number;
   policy: SourceEntity['policy'];
   webhookPath: string | null;
   lastReceiptAt: string | null;
@@ -46,6 +47,7 @@ export function toSourceView(source: SourceEntity, mapping: MappingVersionEntity
     poll: source.poll,
     maxBodyBytes: source.maxBodyBytes,
     rateLimitPerMinute: source.rateLimitPerMinute,
+    rateLimitBytesPerMinute: source.rateLimitBytesPerMinute,
     policy: source.policy,
     webhookPath: source.kind === 'webhook' ? `/v1/webhooks/${source.key}` : null,
     lastReceiptAt: iso(source.lastReceiptAt),

@@ -24,6 +24,8 @@ import { type SourceView, toSourceView } from './source-view';
 export const SECRET_BOX = Symbol('SECRET_BOX');
 
 const DEFAULT_ROTATION_GRACE_SECONDS = 24 * 3600;
+/** A source's byte budget unless its definition says otherwise (docs/ingest.md): 100 MiB a minute. */
+export const DEFAULT_BYTES_PER_MINUTE = 100 * 1024 * 1024;
 const MAPPINGLESS_FORMATS = new Set(['epcis-json', 'epcis-xml']);
 
 /** Stage changes the Center's connection process allows (hub-interface.md, "Sources"). */
@@ -98,6 +100,7 @@ export class SourcesService {
         secretsEnc: this.box.sealJson(secrets),
         maxBodyBytes: def.maxBodyBytes ?? 10 * 1024 * 1024,
         rateLimitPerMinute: def.rateLimitPerMinute ?? 600,
+        rateLimitBytesPerMinute: def.rateLimitBytesPerMinute ?? DEFAULT_BYTES_PER_MINUTE,
         policy: def.policy ?? {},
         health: 'healthy',
         consecutiveFailures: 0,
@@ -173,6 +176,7 @@ export class SourcesService {
         format: patch.format,
         maxBodyBytes: patch.maxBodyBytes,
         rateLimitPerMinute: patch.rateLimitPerMinute,
+        rateLimitBytesPerMinute: patch.rateLimitBytesPerMinute,
         policy: patch.policy,
       };
       for (const [field, value] of Object.entries(simple)) {

@@ -4,6 +4,7 @@ import { mapPayload, type ParsedPayload, parsePayload, PayloadParseError } from 
 import { type Envelope } from '@txng/national-model';
 import { type SourceEntity } from '@txng/persistence';
 import { IngestMetrics } from '../ingest-metrics';
+import { AddressConcurrencyLimiter } from '../rate-limit/address-concurrency-limiter';
 import { SourceRateLimiter } from '../rate-limit/source-rate-limiter';
 import { ReceiptsService } from '../receipts/receipts.service';
 import { SourcesService } from '../sources/sources.service';
@@ -14,6 +15,8 @@ export interface IntakeRequest {
   sourceKey: string;
   contentType: string | undefined;
   headers: SignatureHeaders;
+  /** The caller's network address: unauthenticated work is bounded per address. */
+  clientAddress: string;
   /** Reads the raw body, refusing (413) past `limit` bytes. */
   readBody(limit: number): Promise<Buffer>;
 }
@@ -36,6 +39,7 @@ export class WebhookIntakeService {
     private readonly sources: SourcesService,
     private readonly receipts: ReceiptsService,
     private readonly rateLimiter: SourceRateLimiter,
+    private readonly addresses: AddressConcurrencyLimiter,
     private readonly metrics: IngestMetrics,
   ) {}
 
@@ -77,20 +81,26 @@ export class WebhookIntakeService {
     if (!contentType.ok)
       throw new AppError(ErrorCode.UnsupportedMediaType, contentType.reason, { status: 415 });
 
-    const body = await request.readBody(source.maxBodyBytes);
-    const signature = verifyWebhookSignature(body, request.headers, this.sources.webhookSecrets(source));
-    if (!signature.ok) throw new AppError('signature_invalid', signature.reason, { status: 401 });
+    const body = await this.readAndVerify(request, source);
 
     const webhookId = request.headers['webhook-id']!;
     if (webhookId.length > 255) throw badRequest('webhook-id is longer than 255 characters.');
     const seen = await this.receipts.findByWebhookId(source.key, webhookId);
     if (seen) return { receiptId: seen.id, records: seen.recordCount ?? 0, replay: true };
 
-    const rate = await this.rateLimiter.take(source.key, source.rateLimitPerMinute);
+    const budget = {
+      requestsPerMinute: source.rateLimitPerMinute,
+      bytesPerMinute: source.rateLimitBytesPerMinute,
+    };
+    const rate = await this.rateLimiter.take(source.key, budget, body.length);
     if (!rate.allowed) {
+      const allowance =
+        rate.exceeded === 'bytes'
+          ? `${source.rateLimitBytesPerMinute} bytes of webhook bodies a minute`
+          : `${source.rateLimitPerMinute} webhooks a minute`;
       throw new AppError(
         ErrorCode.RateLimited,
-        `Source "${source.key}" may send ${source.rateLimitPerMinute} webhooks a minute; retry after ${rate.retryAfterSeconds} s.`,
+        `Source "${source.key}" may send ${allowance}; retry after ${rate.retryAfterSeconds} s.`,
         {
           status: 429,
           headers: { 'Retry-After': String(rate.retryAfterSeconds) },
@@ -110,6 +120,29 @@ export class WebhookIntakeService {
     });
     if (!stored.replay) await this.receipts.enqueue(stored.receiptId);
     return { receiptId: stored.receiptId, records: stored.recordCount ?? 0, replay: stored.replay };
+  }
+
+  /**
+   * The body and its signature: the work a stranger can ask for, so it is done under one of the
+   * caller address's few slots (AddressConcurrencyLimiter), released once the signature is judged.
+   */
+  private async readAndVerify(request: IntakeRequest, source: SourceEntity): Promise<Buffer> {
+    const release = await this.addresses.acquire(request.clientAddress);
+    if (!release) {
+      throw new AppError(
+        ErrorCode.RateLimited,
+        'Too many deliveries from your address are being received at once; send fewer in parallel and retry after 1 s.',
+        { status: 429, headers: { 'Retry-After': '1' } },
+      );
+    }
+    try {
+      const body = await request.readBody(source.maxBodyBytes);
+      const signature = verifyWebhookSignature(body, request.headers, this.sources.webhookSecrets(source));
+      if (!signature.ok) throw new AppError('signature_invalid', signature.reason, { status: 401 });
+      return body;
+    } finally {
+      release();
+    }
   }
 
   /**

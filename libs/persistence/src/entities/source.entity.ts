@@ -51,6 +51,7 @@ export class SourceEntity {
   @Column('text', { name: 'secrets_enc', nullable: true }) secretsEnc!: string | null;
   @Column('integer', { name: 'max_body_bytes' }) maxBodyBytes!: number;
   @Column('integer', { name: 'rate_limit_per_minute' }) rateLimitPerMinute!: number;
+  @Column('integer', { name: 'rate_limit_bytes_per_minute' }) rateLimitBytesPerMinute!: number;
   @Column('jsonb') policy!: SourcePolicy;
   @Column('text') health!: SourceHealth;
   @Column('integer', { name: 'consecutive_failures' }) consecutiveFailures!: number;

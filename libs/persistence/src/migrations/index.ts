@@ -6,6 +6,7 @@ import { PortalSync1764244800000 } from './1764244800000-portal-sync';
 import { AdminSearch1764248400000 } from './1764248400000-admin-search';
 import { HeldItems1764252000000 } from './1764252000000-held-items';
 import { SyncIndexes1764255600000 } from './1764255600000-sync-indexes';
+import { SourceByteBudget1764259320000 } from './1764259320000-source-byte-budget';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   AdminSearch1764248400000,
   HeldItems1764252000000,
   SyncIndexes1764255600000,
+  SourceByteBudget1764259320000,
 ];

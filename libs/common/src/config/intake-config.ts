@@ -1,0 +1,70 @@
+/** Webhook intake's per-address limits and the retention of receipt bodies (docs/ingest.md). */
+export interface IntakeOptions {
+  /** Webhook bodies one client address may have being read or verified at once, per gateway process. */
+  concurrencyPerAddress: number;
+  /** Deliveries of one address that may wait for a slot; more are refused at once with 429. */
+  waitingPerAddress: number;
+  /**
+   * Days a processed receipt keeps its raw body (RECEIPT_BODY_RETENTION_DAYS); null keeps bodies
+   * forever (`off` or `0`). The digest, the receipt row and its records stay either way.
+   */
+  bodyRetentionDays: number | null;
+  /** How often the maintenance queue purges expired bodies (RECEIPT_BODY_PURGE_EVERY_MS). */
+  purgeEveryMs: number;
+  /** Bodies purged per statement; a run goes on batch by batch until none is left. */
+  purgeBatchSize: number;
+}
+
+export const INTAKE_DEFAULTS: Readonly<IntakeOptions> = {
+  concurrencyPerAddress: 8,
+  waitingPerAddress: 64,
+  bodyRetentionDays: 90,
+  purgeEveryMs: 3_600_000,
+  purgeBatchSize: 500,
+};
+
+const WHOLE_NUMBERS: Array<[keyof IntakeOptions, string, number, number]> = [
+  ['concurrencyPerAddress', 'WEBHOOK_CONCURRENCY_PER_ADDRESS', 1, 10_000],
+  ['waitingPerAddress', 'WEBHOOK_WAITING_PER_ADDRESS', 0, 100_000],
+  ['purgeEveryMs', 'RECEIPT_BODY_PURGE_EVERY_MS', 1000, 7 * 86_400_000],
+  ['purgeBatchSize', 'RECEIPT_BODY_PURGE_BATCH', 1, 10_000],
+];
+
+/** Longest retention accepted: a hundred years is "forever" said with a number. */
+const MAX_RETENTION_DAYS = 36_500;
+
+/**
+ * Reads the intake and retention variables (every one optional); problems are collected as the
+ * hub's configuration collects them, so a bad value stops the process at start with its name.
+ */
+export function readIntakeOptions(
+  env: Record<string, string | undefined>,
+  problems: Array<{ variable: string; message: string }>,
+): IntakeOptions {
+  const options: IntakeOptions = { ...INTAKE_DEFAULTS };
+  for (const [field, variable, min, max] of WHOLE_NUMBERS) {
+    const raw = env[variable]?.trim();
+    if (!raw) continue;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push({ variable, message: `must be a whole number from ${min} to ${max} (got "${raw}")` });
+      continue;
+    }
+    (options[field] as number) = value;
+  }
+  const retention = env.RECEIPT_BODY_RETENTION_DAYS?.trim();
+  if (retention) {
+    const days = Number(retention);
+    if (retention.toLowerCase() === 'off' || (/^0+(\.0+)?$/.test(retention) && days === 0)) {
+      options.bodyRetentionDays = null;
+    } else if (!/^\d+(\.\d+)?$/.test(retention) || days <= 0 || days > MAX_RETENTION_DAYS) {
+      problems.push({
+        variable: 'RECEIPT_BODY_RETENTION_DAYS',
+        message: `must be a number of days greater than 0 and at most ${MAX_RETENTION_DAYS} (fractions allowed), or "off" / 0 to keep bodies forever (got "${retention}")`,
+      });
+    } else {
+      options.bodyRetentionDays = days;
+    }
+  }
+  return options;
+}
