@@ -15,6 +15,7 @@ export * from './carriers/digital-link';
 export * from './carriers/epc-urn';
 export * from './xml/xml-tree';
 export * from './text/vietnamese-text';
+export * from './text/decimal-text';
 export * from './text/provinces';
 export * from './units/units';
 export * from './validation/finding';

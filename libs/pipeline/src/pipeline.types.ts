@@ -6,6 +6,8 @@ export interface PipelineFinding {
   code: string;
   message: string;
   path: string;
+  /** A warning travels with an accepted version; any other finding quarantines its record. */
+  severity?: 'warning';
 }
 
 /** Where a receipt came from; copied onto every version it makes so each one explains itself. */

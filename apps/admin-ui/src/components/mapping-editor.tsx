@@ -55,9 +55,12 @@ export function useDraftPreview(sourceKey: string, expression: string, sample: s
   const clean =
     preview !== null &&
     preview.findings.length === 0 &&
-    preview.records.every((r) => r.findings.length === 0);
+    preview.records.every((r) => !r.findings.some(blocking));
   return { preview, error, busy, clean };
 }
+
+/** A warning is shown with its record but does not hold it back. */
+const blocking = (f: { severity?: string }): boolean => f.severity !== 'warning';
 
 /** The records and findings a draft mapping makes of the sample, announced politely as they change. */
 export function PreviewPanel({ draft, extraError }: { draft: DraftPreview; extraError?: unknown }) {
@@ -82,7 +85,7 @@ export function PreviewPanel({ draft, extraError }: { draft: DraftPreview; extra
             {preview.records.map((r, i) => (
               <li key={i} className="preview-record">
                 <strong>{t(`kind.${r.kind}`, { defaultValue: r.kind })}</strong> <code>{r.key ?? '—'}</code>{' '}
-                <Badge kind="status" value={r.findings.length === 0 ? 'ready' : 'quarantined'} />
+                <Badge kind="status" value={r.findings.some(blocking) ? 'quarantined' : 'ready'} />
                 <Findings findings={r.findings} />
                 <details>
                   <summary>{t('record.data')}</summary>

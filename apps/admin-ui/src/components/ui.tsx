@@ -91,7 +91,7 @@ export function JsonBlock({ value }: { value: unknown }) {
 export function Findings({
   findings,
 }: {
-  findings: Array<{ code: string; message: string; path?: string }>;
+  findings: Array<{ code: string; message: string; path?: string; severity?: string }>;
 }) {
   const { t, i18n } = useTranslation();
   if (findings.length === 0) return null;
@@ -101,7 +101,8 @@ export function Findings({
         const key = `finding.${f.code}`;
         const known = i18n.exists(key);
         return (
-          <li key={i} data-testid="finding" data-code={f.code}>
+          <li key={i} data-testid="finding" data-code={f.code} data-severity={f.severity ?? 'error'}>
+            {f.severity === 'warning' && <span className="finding-warning">{t('findings.warning')}</span>}{' '}
             <code className="finding-code">{f.code}</code>{' '}
             <span className="finding-text" title={known ? f.message : undefined}>
               {known ? t(key) : f.message}

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppError, type HubConfig } from '@txng/common';
 import { SourcesService } from '@txng/connectors';
 import { previewMapping } from '@txng/mapping';
+import { isBlockingFinding } from '@txng/national-model';
 import { ALL_QUEUES, QueueStatsService } from '@txng/queues';
 import { CliModule } from '../cli.module';
 import { readSourceFile } from './source-file';
@@ -73,7 +74,10 @@ export async function sourceCommand(
         policy: { requireProductImage: source.policy.requireProductImage ?? false },
       });
       out(JSON.stringify(result, null, 2));
-      const findings = result.findings.length + result.records.reduce((n, r) => n + r.findings.length, 0);
+      // Warnings do not hold a record back, so they do not fail the preview.
+      const findings =
+        result.findings.length +
+        result.records.reduce((n, r) => n + r.findings.filter(isBlockingFinding).length, 0);
       return findings > 0 ? 3 : 0;
     }
     out('Usage: npm run source -- apply <file.yaml> | preview <sourceKey> <sample-file>');

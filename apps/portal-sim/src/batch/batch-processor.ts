@@ -1,4 +1,5 @@
 import {
+  isBlockingFinding,
   type RecordKind,
   canonicalJson,
   companyPrefixCandidates,
@@ -68,7 +69,7 @@ function processRecord(provinceCode: string, record: BatchRecordIn, deps: Deps):
       `provinceCode "${data.provinceCode}" is not one of the 34 current codes; map pre-merger codes before sending`,
     );
   }
-  const findings = validateRecord(kind, data, { now: new Date(deps.now()) });
+  const findings = validateRecord(kind, data, { now: new Date(deps.now()) }).filter(isBlockingFinding);
   if (findings.length > 0) {
     return reject(
       key,

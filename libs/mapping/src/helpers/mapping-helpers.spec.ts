@@ -110,7 +110,12 @@ describe('mapping helpers', () => {
     expect(
       await value('$number(["1.234,5", "2,5", "2.5", "1,234.5", "1.234.567", "1,234,567", "-3"])'),
     ).toEqual([1234.5, 2.5, 2.5, 1234.5, 1234567, 1234567, -3]);
-    expect(await value('$number("1.234")')).toBe(1.234);
+    // Vietnamese notation by default; a value English would read otherwise is left for the
+    // normaliser to read and report (NUMBER_AMBIGUOUS), never guessed silently.
+    expect(parseVnNumber('1.500')).toBe(1500);
+    expect(await value('$number("1.500")')).toBe('1.500');
+    expect(await value('$quantity("1.500 kg")')).toEqual({ value: '1.500', uom: 'KGM' });
+    expect(await value('$number("1.500", ".")')).toBe(1.5);
     expect(await value('$number("1.234", ",")')).toBe(1234);
     expect(await value('$number("1,234", ".")')).toBe(1234);
     expect(await value('$number("12 kg")')).toBe('12 kg');

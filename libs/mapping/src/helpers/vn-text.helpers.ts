@@ -6,7 +6,7 @@ import {
   toRec20Unit,
 } from '@txng/national-model';
 import { vnDateTimeToRfc3339, vnDateToIso } from './vn-date';
-import { parseVnNumber } from './vn-number';
+import { isAmbiguousNumber, parseVnNumber } from './vn-number';
 
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
@@ -24,12 +24,18 @@ export function uom(input: unknown): string | undefined {
   return toRec20Unit(s) ?? s;
 }
 
-/** A number from text in Vietnamese or English notation; unchanged input when it is not a number. */
+/**
+ * A number from text in Vietnamese notation (or English where only English can be meant); the
+ * input unchanged when it is not a number, and also when, without `decimalMark`, it could be
+ * either ("1.500"): in a quantity the hub then reads it in Vietnamese notation and reports
+ * NUMBER_AMBIGUOUS, instead of this helper guessing where no one sees it.
+ */
 export function vnNumber(input: unknown, decimalMark?: unknown): number | string | undefined {
   if (typeof input === 'number') return input;
   const s = str(input);
   if (s === undefined) return undefined;
   const mark = decimalMark === ',' || decimalMark === '.' ? decimalMark : undefined;
+  if (mark === undefined && isAmbiguousNumber(s)) return s.trim();
   return parseVnNumber(s, mark) ?? s;
 }
 

@@ -38,7 +38,10 @@ export function envelopeToRecords(envelope: Envelope, options: RecordOptions = {
     if (!Array.isArray(list)) continue;
     for (const item of list) {
       const normalized = normalizeRecord(kind, item, { defaultOffset: options.defaultOffset });
-      const findings = validateRecord(kind, normalized.data, { now: options.now, policy: options.policy });
+      const findings = [
+        ...normalized.findings,
+        ...validateRecord(kind, normalized.data, { now: options.now, policy: options.policy }),
+      ];
       records.push({ kind, key: normalized.key ?? null, data: normalized.data, findings });
     }
   }

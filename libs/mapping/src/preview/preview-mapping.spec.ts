@@ -42,6 +42,19 @@ describe('previewMapping', () => {
     });
   });
 
+  it('reads an ambiguous number in Vietnamese notation and warns on the record', async () => {
+    const r = await previewMapping({
+      format: 'json',
+      body: '{"lo": {"g": "8936012000016", "so": "L1", "sl": "1.500 kg"}}',
+      mapping: mapping('{"lots": lo.{"gtin": g, "lot": so, "quantity": $quantity(sl)}}'),
+      now: NOW,
+    });
+    expect(r.records[0].data).toMatchObject({ quantity: { value: 1500, uom: 'KGM' } });
+    expect(r.records[0].findings).toEqual([
+      expect.objectContaining({ code: 'NUMBER_AMBIGUOUS', path: '/quantity/value', severity: 'warning' }),
+    ]);
+  });
+
   it('puts per-record findings on the record and applies the policy', async () => {
     const r = await previewMapping({
       format: 'csv',

@@ -19,6 +19,36 @@ describe('normalizeRecord', () => {
     });
   });
 
+  it('reads quantity text in Vietnamese notation and warns where English would read it otherwise', () => {
+    const n = normalizeRecord('lot', {
+      gtin: '8935049500018',
+      lot: 'L1',
+      quantity: { value: '1.500', uom: 'kg' },
+    });
+    expect((n.data as { quantity: unknown }).quantity).toEqual({ value: 1500, uom: 'KGM' });
+    expect(n.findings).toEqual([
+      expect.objectContaining({ code: 'NUMBER_AMBIGUOUS', path: '/quantity/value', severity: 'warning' }),
+    ]);
+    expect(n.findings[0].message).toContain('1.5');
+    const clear = normalizeRecord('product', {
+      gtin: '8935049500018',
+      netContent: { value: '2,5', uom: 'kg' },
+    });
+    expect((clear.data as { netContent: unknown }).netContent).toEqual({ value: 2.5, uom: 'KGM' });
+    expect(clear.findings).toEqual([]);
+    const event = normalizeRecord('event', {
+      type: 'ObjectEvent',
+      eventTime: '2025-07-01T08:00:00+07:00',
+      action: 'OBSERVE',
+      quantityList: [
+        { epcClass: 'https://id.gs1.org/01/08935049500018/10/L1', quantity: '1.234.567', uom: 'KGM' },
+      ],
+    });
+    expect((event.data as { quantityList: Array<{ quantity: unknown }> }).quantityList[0].quantity).toBe(
+      1234567,
+    );
+  });
+
   it('leaves an unknown unit as written', () => {
     const n = normalizeRecord('lot', { gtin: '8935049500018', lot: 'L1', quantity: { value: 2, uom: 'tạ' } });
     expect((n.data as { quantity: { uom: string } }).quantity.uom).toBe('tạ');
@@ -56,7 +86,9 @@ describe('normalizeRecord', () => {
       bizStep: 'https://ref.gs1.org/cbv/BizStep-shipping',
       disposition: 'urn:epcglobal:cbv:disp:in_transit',
       bizTransactionList: [{ type: 'urn:epcglobal:cbv:btt:po', bizTransaction: 'urn:vn:po:1' }],
-      sourceList: [{ type: 'https://gs1.org/voc/SDT-owning_party', source: 'https://id.gs1.org/417/8935049000006' }],
+      sourceList: [
+        { type: 'https://gs1.org/voc/SDT-owning_party', source: 'https://id.gs1.org/417/8935049000006' },
+      ],
       persistentDisposition: { set: ['https://gs1.org/voc/Disp-completeness_verified'] },
     });
     expect(uris.data).toEqual(bare.data);

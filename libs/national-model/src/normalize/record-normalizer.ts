@@ -5,6 +5,8 @@ import { resolveProvinceCode } from '../text/provinces';
 import { normalizeText } from '../text/vietnamese-text';
 import { toRec20Unit } from '../units/units';
 import { type CbvVocabulary, cbvBareWord } from '../validation/cbv-vocabulary';
+import { type Finding } from '../validation/finding';
+import { readDecimalText } from '../text/decimal-text';
 
 export interface NormalizeOptions {
   /** Offset for events that leave `eventTimeZoneOffset` out; Vietnam is +07:00. */
@@ -16,6 +18,8 @@ export interface NormalizedRecord {
   /** Undefined when the fields the key is built from are missing (validation reports them). */
   key: string | undefined;
   data: unknown;
+  /** Warnings about what normalisation had to decide (e.g. NUMBER_AMBIGUOUS); never blocking. */
+  findings: Finding[];
 }
 
 type Obj = Record<string, unknown>;
@@ -23,7 +27,6 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 /** Display text whose inner spacing carries no meaning: collapsed as well as trimmed. */
 const DISPLAY_FIELDS = new Set(['name', 'address', 'brand', 'category']);
-const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 
 /** NFC + trim every string, at any depth; display fields also collapse inner whitespace. */
 function deepText(value: unknown, field = ''): unknown {
@@ -38,12 +41,28 @@ function deepText(value: unknown, field = ''): unknown {
   return value;
 }
 
-/** `{value, uom}`: numeric strings become numbers, free-text units become Rec 20 codes when known. */
-function quantity(q: unknown, valueField = 'value'): unknown {
+/**
+ * `{value, uom}`: numeric text becomes a number, read in Vietnamese notation (`.` groups
+ * thousands, `,` marks decimals; see readDecimalText), with a NUMBER_AMBIGUOUS warning when the
+ * text could mean another number in English notation; free-text units become Rec 20 codes when known.
+ */
+function quantity(q: unknown, notes: Finding[], path: string, valueField = 'value'): unknown {
   if (!isObj(q)) return q;
   const out = { ...q };
   const v = out[valueField];
-  if (typeof v === 'string' && NUMERIC.test(v)) out[valueField] = Number(v);
+  if (typeof v === 'string') {
+    const read = readDecimalText(v);
+    if (read !== undefined) {
+      out[valueField] = read.value;
+      if (read.alternative !== undefined)
+        notes.push({
+          code: 'NUMBER_AMBIGUOUS',
+          message: `"${v}" was read in Vietnamese notation as ${read.value} ("." groups thousands, "," marks decimals); in English notation it would be ${read.alternative}. If that is meant, give the source's decimal mark in its mapping ($number(x, ".") or $quantity(x, uom, "."))`,
+          path: `${path}/${valueField}`,
+          severity: 'warning',
+        });
+    }
+  }
   if (typeof out.uom === 'string') out.uom = toRec20Unit(out.uom) ?? out.uom;
   return out;
 }
@@ -98,7 +117,8 @@ export function normalizeRecord(
   options: NormalizeOptions = {},
 ): NormalizedRecord {
   const r = deepText(data);
-  if (!isObj(r)) return { kind, key: undefined, data: r };
+  const notes: Finding[] = [];
+  if (!isObj(r)) return { kind, key: undefined, data: r, findings: notes };
   switch (kind) {
     case 'organization':
     case 'location':
@@ -106,11 +126,11 @@ export function normalizeRecord(
       break;
     case 'product':
       gtin(r);
-      if (r.netContent !== undefined) r.netContent = quantity(r.netContent);
+      if (r.netContent !== undefined) r.netContent = quantity(r.netContent, notes, '/netContent');
       break;
     case 'lot':
       gtin(r);
-      if (r.quantity !== undefined) r.quantity = quantity(r.quantity);
+      if (r.quantity !== undefined) r.quantity = quantity(r.quantity, notes, '/quantity');
       break;
     case 'event':
       if (
@@ -122,7 +142,8 @@ export function normalizeRecord(
       }
       cbvWords(r);
       for (const k of ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList']) {
-        if (Array.isArray(r[k])) r[k] = (r[k] as unknown[]).map((q) => quantity(q, 'quantity'));
+        if (Array.isArray(r[k]))
+          r[k] = (r[k] as unknown[]).map((q, i) => quantity(q, notes, `/${k}/${i}`, 'quantity'));
       }
       break;
   }
@@ -132,5 +153,5 @@ export function normalizeRecord(
   } catch {
     key = undefined;
   }
-  return { kind, key, data: r };
+  return { kind, key, data: r, findings: notes };
 }

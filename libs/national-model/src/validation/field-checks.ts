@@ -33,6 +33,10 @@ export class FindingList {
     this.items.push({ code, message, path: this.at(...segments) });
   }
 
+  /** A remark that is shown with the record but does not quarantine it. */
+  warn(code: Finding['code'], message: string, ...segments: Array<string | number>): void {
+    this.items.push({ code, message, path: this.at(...segments), severity: 'warning' });
+  }
   /** REQUIRED_FIELD when missing; returns whether the value is present. */
   required(record: Obj, field: string, what: string): boolean {
     if (!isBlank(record[field])) return true;

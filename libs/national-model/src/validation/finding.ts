@@ -13,14 +13,25 @@ export type FindingCode =
   | 'EVENT_SHAPE'
   | 'UOM_UNKNOWN'
   | 'QUANTITY_RANGE'
+  | 'NUMBER_AMBIGUOUS'
   | 'REQUIRED_FIELD'
   | 'PORTAL_MINIMUM';
 
-/** One reason a record cannot go to the portal as it is. `path` is a JSON Pointer into the record. */
+/**
+ * One remark on a record. `path` is a JSON Pointer into the record. Without `severity` it is a
+ * reason the record cannot go to the portal as it is (it is quarantined); a `warning` is shown
+ * with the record but does not hold it back.
+ */
 export interface Finding {
   code: FindingCode;
   message: string;
   path: string;
+  severity?: 'warning';
+}
+
+/** True for a finding that keeps its record from the portal (every finding but a warning). */
+export function isBlockingFinding(finding: { severity?: string }): boolean {
+  return finding.severity !== 'warning';
 }
 
 export interface ValidationPolicy {

@@ -1,5 +1,11 @@
 import { type PreviewRecord } from '@txng/mapping';
-import { claimantOf, contentHash, hasGs1CompanyPrefix, isRestrictedGtin } from '@txng/national-model';
+import {
+  claimantOf,
+  contentHash,
+  hasGs1CompanyPrefix,
+  isBlockingFinding,
+  isRestrictedGtin,
+} from '@txng/national-model';
 import { type Candidate, type PipelineFinding, type Provenance } from '../pipeline.types';
 import { commissionedSerials } from './serials';
 
@@ -7,19 +13,21 @@ import { commissionedSerials } from './serials';
 export const unkeyedKey = (receiptId: string, index: number): string => `unkeyed:${receiptId}:${index}`;
 
 /**
- * A mapped, normalised, validated record → what the pipeline judges. Any finding quarantines it;
+ * A mapped, normalised, validated record → what the pipeline judges. Any finding but a warning
+ * quarantines it (warnings stay with the version it becomes);
  * the claimant is the owner tax code where the kind has one, else the source (national-model.md).
  */
 export function toCandidate(record: PreviewRecord, index: number, provenance: Provenance): Candidate {
   const data = record.data;
   const fields = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
-  const quarantined = record.findings.length > 0 || record.key === null;
+  const quarantined = record.findings.some(isBlockingFinding) || record.key === null;
   const findings: PipelineFinding[] = record.findings.map((f) => ({
     code: f.code,
     message: f.message,
     path: f.path,
+    ...(f.severity ? { severity: f.severity } : {}),
   }));
-  if (record.key === null && findings.length === 0) {
+  if (record.key === null && !findings.some(isBlockingFinding)) {
     findings.push({ code: 'REQUIRED_FIELD', message: `the ${record.kind} has no key`, path: '' });
   }
   const claimant = claimantOf(record.kind, data) ?? `source:${provenance.sourceKey}`;

@@ -46,6 +46,24 @@ describe('planBatch', () => {
     n = 0;
   });
 
+  it('keeps a warning with the version it accepts', () => {
+    const warning = {
+      code: 'TAX_CODE_CHECK_DIGIT',
+      message: 'w',
+      path: '/ownerTaxCode',
+      severity: 'warning' as const,
+    };
+    const held = new Map([[refOf('product', KEY), empty()]]);
+    const plan = planBatch(
+      provenance,
+      [candidate({ findings: [warning] })],
+      held,
+      { eventIds: new Map() },
+      ids(1),
+    );
+    expect(plan.versions.map((v) => [v.status, v.version, v.findings])).toEqual([['ready', 1, [warning]]]);
+  });
+
   it('judges records of one key in receipt order, each seeing the one before (new, duplicate, version, conflict, duplicate of the conflict)', () => {
     const a = candidate({ contentHash: 'a' });
     const dup = candidate({ contentHash: 'a' });

@@ -125,7 +125,8 @@ export function planBatch(
           candidate: c,
           version: decision.version,
           status: 'ready',
-          findings: [],
+          // Only warnings reach here: they stay with the version so operators and provinces see them.
+          findings: c.findings,
           history: [
             received,
             {
