@@ -4,3 +4,4 @@ export * from './job-options';
 export * from './redis-connection';
 export * from './queue-stats.service';
 export * from './queues.module';
+export * from './job-scheduler-check';

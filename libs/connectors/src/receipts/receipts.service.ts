@@ -27,11 +27,14 @@ export interface StoredReceipt {
 
 /**
  * Receipts are the hub's promise: a body is durably in PostgreSQL before anyone is told "accepted".
- * Queueing comes after and may fail (Redis down); the sweeper finds receipts never queued.
+ * Queueing comes after and may fail (Redis down, or Redis loses its data later): the sweeper finds
+ * receipts never queued, and receipts whose job is gone or failed.
  */
 @Injectable()
 export class ReceiptsService {
   private readonly logger = new Logger(ReceiptsService.name);
+  /** Where `requeueLost` goes on from: the last receipt of its previous page. */
+  private lostCursor: { at: string; id: string } | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -114,6 +117,68 @@ export class ReceiptsService {
     for (const { id } of rows) if (await this.enqueue(id)) queued += 1;
     if (queued > 0) this.logger.log(`sweeper queued ${queued} receipt(s) that had not been queued`);
     return queued;
+  }
+
+  /**
+   * Receipts queued but not processed whose ingest job is gone (Redis lost its data, an operator
+   * removed the job) or failed (its retries spent, or BullMQ's stall limit after its worker died
+   * twice): each is queued again as a fresh job under the receipt's job id, so sweepers in several
+   * processes still make one. A held-back receipt (`processing`, its job delayed) counts too: its
+   * job is the one that re-checks it. Reads unfinished receipts in pages, going on from where the
+   * last call stopped, so a long backlog costs a bounded number of Redis calls per sweep. Returns
+   * how many it queued.
+   */
+  async requeueLost(minAgeMs = 5000, limit = 500): Promise<number> {
+    const after = this.lostCursor;
+    const rows: Array<{ id: string; at: string }> = await this.dataSource.query(
+      `SELECT id, received_at::text AS at FROM receipt
+        WHERE status IN ('stored', 'queued', 'processing') AND queued_at < now() - make_interval(secs => $1)
+          AND ($3::timestamptz IS NULL OR (received_at, id) > ($3::timestamptz, $4::uuid))
+        ORDER BY received_at, id LIMIT $2`,
+      [minAgeMs / 1000, limit, after?.at ?? null, after?.id ?? null],
+    );
+    this.lostCursor = rows.length < limit ? null : rows[rows.length - 1];
+    const lost: string[] = [];
+    for (const { id } of rows) {
+      const job = jobId('receipt', id);
+      const state = await this.ingest.getJobState(job);
+      if (state === 'unknown') lost.push(id);
+      else if (state === 'failed' && (await this.removeFailed(job))) lost.push(id);
+    }
+    if (lost.length === 0) return 0;
+    // Finished meanwhile (its job completed and was removed): nothing to do.
+    const still: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM receipt WHERE id = ANY($1::uuid[]) AND status IN ('stored', 'queued', 'processing')`,
+      [lost],
+    );
+    let queued = 0;
+    for (const { id } of still) {
+      try {
+        await this.ingest.add('process-receipt', { receiptId: id }, { jobId: jobId('receipt', id) });
+        queued += 1;
+      } catch (error) {
+        this.logger.warn(
+          `receipt ${id} lost its job and was not queued again (${(error as Error).message}); next sweep`,
+        );
+      }
+    }
+    if (queued > 0)
+      this.logger.warn(`sweeper queued again ${queued} receipt(s) whose ingest job was lost or failed`);
+    return queued;
+  }
+
+  /** Removes a failed job so that its id can be queued afresh; false when another process got there first. */
+  private async removeFailed(id: string): Promise<boolean> {
+    try {
+      const job = await this.ingest.getJob(id);
+      if (!job) return true;
+      if (!(await job.isFailed())) return false;
+      await job.remove();
+      return true;
+    } catch (error) {
+      this.logger.warn(`failed ingest job ${id} not removed (${(error as Error).message}); next sweep`);
+      return false;
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import { AdminSearch1764248400000 } from './1764248400000-admin-search';
 import { HeldItems1764252000000 } from './1764252000000-held-items';
 import { SyncIndexes1764255600000 } from './1764255600000-sync-indexes';
 import { SourceByteBudget1764259320000 } from './1764259320000-source-byte-budget';
+import { ReceiptRecovery1764262800000 } from './1764262800000-receipt-recovery';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   HeldItems1764252000000,
   SyncIndexes1764255600000,
   SourceByteBudget1764259320000,
+  ReceiptRecovery1764262800000,
 ];

@@ -63,14 +63,16 @@ export class IngestProcessor extends WorkerHost {
       .getRepository(SourceEntity)
       .findOne({ where: { key: receipt.sourceKey } });
     if (!source)
-      throw new UnrecoverableError(
+      throw await this.giveUp(
+        receiptId,
         `Receipt ${receiptId} names source "${receipt.sourceKey}", which does not exist.`,
       );
     // A replay reads the receipt with the source's current mapping (the point of replaying after a fix).
     const mappingVersion = replay ? source.mappingVersion : (receipt.mappingVersion ?? source.mappingVersion);
     const mapping = mappingVersion === null ? null : await this.sources.mapping(source.key, mappingVersion);
     if (mappingVersion !== null && !mapping) {
-      throw new UnrecoverableError(
+      throw await this.giveUp(
+        receiptId,
         `Mapping version ${mappingVersion} of source "${source.key}" does not exist; restore it and replay receipt ${receiptId}.`,
       );
     }
@@ -105,6 +107,19 @@ export class IngestProcessor extends WorkerHost {
     const counts = await this.pipeline.finish(receiptId, { status, recordCount: records, error });
     if (error !== null) this.logger.warn(`receipt ${receiptId} of ${source.key} could not be read: ${error}`);
     return { receiptId, status, records, counts };
+  }
+
+  /**
+   * A permanent failure of a receipt that exists: it is marked `failed` with the reason before the
+   * job fails, so the sweeper (which queues again receipts whose job failed) leaves it to an operator.
+   */
+  private async giveUp(receiptId: string, message: string): Promise<UnrecoverableError> {
+    await this.dataSource.query(
+      `UPDATE receipt SET status = 'failed', error = $2, processed_at = now()
+        WHERE id = $1 AND status IN ('stored', 'queued', 'processing')`,
+      [receiptId, message],
+    );
+    return new UnrecoverableError(message);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { jobId, QueueName } from '@txng/queues';
+import { jobId, jobSchedulerNeedsUpsert, QueueName } from '@txng/queues';
 import { type Queue } from 'bullmq';
 import { type DataSource } from 'typeorm';
 
@@ -14,7 +14,8 @@ export const pollSchedulerId = (sourceKey: string): string => jobId('poll-source
 /**
  * Keeps one BullMQ job scheduler per poll source in `testing` or `active`, and none for the others.
  * It re-reads the sources every 15 s, so pausing, resuming, activating or changing the interval
- * takes effect without a restart. Every worker process runs it; the upserts are idempotent.
+ * takes effect without a restart, and a scheduler Redis lost (or whose next run is gone) is set
+ * again. Every worker process runs it; the upserts are idempotent.
  */
 @Injectable()
 export class PollSchedulerService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -52,7 +53,7 @@ export class PollSchedulerService implements OnApplicationBootstrap, OnModuleDes
     const current = new Map(existing.map((s) => [s.key, s]));
     for (const [id, row] of wanted) {
       const every = row.interval! * 1000;
-      if (Number(current.get(id)?.every) === every) continue;
+      if (!(await jobSchedulerNeedsUpsert(this.queue, id, every))) continue;
       await this.queue.upsertJobScheduler(
         id,
         { every },
