@@ -4,7 +4,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { HUB_CONFIG, type HubConfig } from '@txng/common';
 import { ApiTokensService, AuditService, type Principal } from '@txng/persistence';
-import { ALL_QUEUES, QueueStatsService } from '@txng/queues';
+import { ALL_QUEUES, type QueueName, QueueStatsService } from '@txng/queues';
 import { type NextFunction, type Request, type Response } from 'express';
 import { DataSource } from 'typeorm';
 import { BOARD_COOKIE, BOARD_PATH, readCookie, verifyBoardSession } from './board-session';
@@ -67,7 +67,7 @@ export function mountBullBoard(app: INestApplication): void {
       .then(async (auth) => {
         if (auth.ok) {
           if (READ_METHODS.has(req.method)) return router(req, res, next);
-          const refusal = refuseChange(req);
+          const refusal = refuseChange(req) ?? (await refuseDrop(req.path, stats));
           if (refusal) {
             res.status(403).json({ error: 'forbidden', message: refusal, details: [] });
             return;
@@ -83,13 +83,11 @@ export function mountBullBoard(app: INestApplication): void {
           return router(req, res, next);
         }
         if (auth.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-        res
-          .status(auth.status)
-          .json({
-            error: auth.status === 401 ? 'unauthorized' : 'forbidden',
-            message: auth.message,
-            details: [],
-          });
+        res.status(auth.status).json({
+          error: auth.status === 401 ? 'unauthorized' : 'forbidden',
+          message: auth.message,
+          details: [],
+        });
       })
       // A failed authentication or audit write (the handler is async now) goes to the error filter.
       .catch((error: unknown) => next(error));
@@ -99,8 +97,8 @@ export function mountBullBoard(app: INestApplication): void {
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * The board's changes an operator may make: retry, clean and promote jobs, pause and resume queues
- * (all PUT). Adding jobs, editing their data, priority or delay, emptying or obliterating a queue,
+ * The board's changes an operator may make: retry, clean (completed and failed jobs only, see
+ * refuseDrop) and promote jobs, pause and resume queues (all PUT). Adding jobs, editing their data, priority or delay, emptying or obliterating a queue,
  * changing concurrency, rate limits or schedulers would be a second way to change the pipeline's
  * state, outside the operator API and its rules (ADR 0003): refused for every role.
  */
@@ -114,6 +112,29 @@ function boardAction(path: string): { verb: string; queue: string } | null {
   const job = /^\/api\/queues\/([^/]+)\/[^/]+\/(retry|clean|promote)$/.exec(path);
   if (job) return { verb: `${job[2]}-job`, queue: decodeURIComponent(job[1]) };
   return null;
+}
+
+/** Job states whose jobs may be cleaned: their work is done, or (failed) the hub re-queues it itself. */
+const CLEANABLE = new Set(['completed', 'failed']);
+
+/**
+ * Why a clean is refused, or null. Cleaning removes jobs; a waiting, delayed, active or paused job
+ * is work not yet done (an acknowledged receipt, a held-back one waiting for the prefix registry),
+ * so only finished jobs may go: completed ones, and failed ones (docs/pipeline.md, "What is rebuilt
+ * from PostgreSQL": a receipt whose job failed or vanished is queued again by the sweeper).
+ */
+async function refuseDrop(path: string, stats: QueueStatsService): Promise<string | null> {
+  const message = (what: string) =>
+    `Only completed and failed jobs may be cleaned; ${what} is work not yet done (pause the queue instead).`;
+  const all = /^\/api\/queues\/([^/]+)\/clean\/([a-z-]+)$/.exec(path);
+  if (all) return CLEANABLE.has(all[2]) ? null : message(`"${all[2]}"`);
+  const one = /^\/api\/queues\/([^/]+)\/([^/]+)\/clean$/.exec(path);
+  if (!one) return null;
+  const queue = decodeURIComponent(one[1]);
+  if (!(ALL_QUEUES as readonly string[]).includes(queue)) return null;
+  const state = await stats.queue(queue as QueueName).getJobState(decodeURIComponent(one[2]));
+  // A job that is not there any more has nothing to lose; bull-board answers 404 for it.
+  return state === 'unknown' || CLEANABLE.has(state) ? null : message(`a job that is ${state}`);
 }
 
 /**
