@@ -368,6 +368,56 @@ describe('portal-sim (National Portal Sync API v1 simulator)', () => {
       });
       expect(back.body).toMatchObject({ version: 2, portalId: 'P-000001' });
     });
+
+    it('logs every accepted version per key in the order accepted, and nothing else', async () => {
+      const v1 = organization(30);
+      const v2 = { ...v1, version: 2, data: { ...v1.data, name: 'Hợp tác xã Số 30 (đổi tên)' } };
+      const other = organization(31);
+      const first = await c.push({ provinceCode: '92', records: [v1, other] }, 'log-1');
+      // The same batch again (a replay), a duplicate, a stale version and a gap add nothing.
+      await c.push({ provinceCode: '92', records: [v1, other] }, 'log-1');
+      const second = await c.push({ provinceCode: '92', records: [v1, v2, v1, { ...v1, version: 5 }] });
+      expect(second.body.results.map((r: { status: string }) => r.status)).toEqual([
+        'duplicate',
+        'accepted',
+        'stale',
+        'rejected',
+      ]);
+      await c.admin('PUT', `/__sim/records/organization/${encodeURIComponent(other.key)}`, {
+        version: 2,
+        data: other.data,
+        provinceCode: '92',
+      });
+
+      const log = await c.admin('GET', `/__sim/accepted/organization/${encodeURIComponent(v1.key)}`);
+      expect(log.status).toBe(200);
+      expect(log.body).toMatchObject({ kind: 'organization', key: v1.key });
+      expect(log.body.versions).toEqual([
+        expect.objectContaining({
+          version: 1,
+          contentHash: contentHash(v1.data),
+          batchId: first.body.batchId,
+          provinceCode: '92',
+          data: v1.data,
+        }),
+        expect.objectContaining({ version: 2, contentHash: contentHash(v2.data), batchId: second.body.batchId }),
+      ]);
+      const all = await c.admin('GET', '/__sim/accepted');
+      expect(all.body).toMatchObject({ keys: 2, versions: 3 });
+      // The planted version 2 of `other` is not an acceptance.
+      const otherLog = all.body.records.find((r: { key: string }) => r.key === other.key);
+      expect(otherLog.versions.map((v: { version: number }) => v.version)).toEqual([1]);
+      expect((await c.admin('GET', '/__sim/accepted?provinceCode=93')).body).toMatchObject({ keys: 0 });
+      expect((await c.admin('GET', '/__sim/accepted?provinceCode=9')).status).toBe(400);
+      expect((await c.admin('GET', '/__sim/stats')).body.versionsAccepted).toBe(3);
+      expect((await c.call('GET', '/__sim/accepted')).status).toBe(403);
+
+      await c.admin('POST', '/__sim/reset');
+      expect((await c.admin('GET', '/__sim/accepted')).body).toEqual({ keys: 0, versions: 0, records: [] });
+      expect(
+        (await c.admin('GET', `/__sim/accepted/organization/${encodeURIComponent(v1.key)}`)).status,
+      ).toBe(404);
+    });
   });
 
   describe('prefix registry', () => {

@@ -48,10 +48,18 @@ const reject = (key: string, code: RejectCode, message: string, currentVersion?:
  * between reading a key's version and storing the next one.
  */
 export function processBatch(batch: BatchIn, batchId: string, deps: Deps): BatchResponse {
-  return { batchId, results: batch.records.map((r) => processRecord(batch.provinceCode, r, deps)) };
+  return {
+    batchId,
+    results: batch.records.map((r) => processRecord(batch.provinceCode, r, batchId, deps)),
+  };
 }
 
-function processRecord(provinceCode: string, record: BatchRecordIn, deps: Deps): RecordResult {
+function processRecord(
+  provinceCode: string,
+  record: BatchRecordIn,
+  batchId: string,
+  deps: Deps,
+): RecordResult {
   const { kind, key, data } = record;
   const injected = deps.injectedRejection?.(key);
   if (injected) return reject(key, injected, `${injected} (injected by the simulator's rejectKeys fault)`);
@@ -88,7 +96,7 @@ function processRecord(provinceCode: string, record: BatchRecordIn, deps: Deps):
     const problem = prefixOwnerProblem(data, deps.registry);
     if (problem) return reject(key, 'GTIN_PREFIX_OWNER', problem);
   }
-  return applyVersion(provinceCode, record, deps.records);
+  return applyVersion(provinceCode, record, batchId, deps);
 }
 
 function isNormalForm(kind: RecordKind, data: Record<string, unknown>): boolean {
@@ -113,7 +121,12 @@ function prefixOwnerProblem(data: Record<string, unknown>, registry: PrefixRegis
   return null;
 }
 
-function applyVersion(provinceCode: string, record: BatchRecordIn, store: RecordStore): RecordResult {
+function applyVersion(
+  provinceCode: string,
+  record: BatchRecordIn,
+  batchId: string,
+  { records: store, now }: Deps,
+): RecordResult {
   const { kind, key, version, data } = record;
   const hash = contentHash(data);
   const held = store.get(kind, key);
@@ -145,6 +158,6 @@ function applyVersion(provinceCode: string, record: BatchRecordIn, store: Record
       held.version,
     );
   }
-  const stored = store.put({ kind, key, version, contentHash: hash, provinceCode, data });
+  const stored = store.accept({ kind, key, version, contentHash: hash, provinceCode, data }, batchId, now());
   return { key, status: 'accepted', portalId: stored.portalId };
 }

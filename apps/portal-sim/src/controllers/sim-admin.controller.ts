@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { contentHash, isCurrentProvinceCode, RECORD_KINDS } from '@txng/national-model';
 import { timingSafeEqual } from 'node:crypto';
 import { SimHttpError } from '../http/sim-http.error';
@@ -39,7 +51,42 @@ export class SimAdminController {
   @Get('stats')
   stats(@Headers('x-sim-admin') admin: string | undefined): Record<string, unknown> {
     this.guard(admin);
-    return this.sim.stats.view(this.sim.records.size);
+    return this.sim.stats.view(this.sim.records.size, this.sim.records.accepted.versions);
+  }
+
+  /**
+   * Every version accepted from a batch, per key, in the order accepted (with the batch, province,
+   * time and data of each): what a test reads to check that each version arrived exactly once and
+   * in version order. `?provinceCode=` keeps the keys whose latest version that province's batch
+   * brought.
+   */
+  @Get('accepted')
+  accepted(
+    @Headers('x-sim-admin') admin: string | undefined,
+    @Query('provinceCode') provinceCode: string | undefined,
+  ): Record<string, unknown> {
+    this.guard(admin);
+    if (provinceCode !== undefined && !/^\d{2}$/.test(provinceCode))
+      throw new SimHttpError(400, { error: 'invalid_request', message: 'provinceCode is two digits' });
+    const records = this.sim.records.accepted.list(provinceCode);
+    return {
+      keys: records.length,
+      versions: records.reduce((n, r) => n + r.versions.length, 0),
+      records,
+    };
+  }
+
+  /** One key's accepted versions; 404 `record_not_found` when no batch brought any. */
+  @Get('accepted/:kind/:key')
+  acceptedKey(
+    @Headers('x-sim-admin') admin: string | undefined,
+    @Param('kind') kind: string,
+    @Param('key') key: string,
+  ): Record<string, unknown> {
+    this.guard(admin);
+    const log = this.sim.records.accepted.get(kind, key);
+    if (!log) throw new SimHttpError(404, { error: 'record_not_found' });
+    return { ...log };
   }
 
   /**

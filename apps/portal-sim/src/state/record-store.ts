@@ -1,5 +1,6 @@
 import { type RecordKind, summaryDigest } from '@txng/national-model';
 import { type PortalRecordInfo } from '@txng/portal-client';
+import { AcceptanceLog } from './acceptance-log';
 
 /**
  * The version held of one key: what the read-back answers (`provinceCode` being that of the batch
@@ -13,6 +14,8 @@ export interface StoredRecord extends PortalRecordInfo {
 export class RecordStore {
   private readonly records = new Map<string, StoredRecord>();
   private nextPortalId = 1;
+  /** Every version accepted from a batch, per key (`GET /__sim/accepted`). */
+  readonly accepted = new AcceptanceLog();
 
   get(kind: string, key: string): StoredRecord | undefined {
     return this.records.get(id(kind, key));
@@ -24,6 +27,20 @@ export class RecordStore {
     const portalId = existing?.portalId ?? `P-${String(this.nextPortalId++).padStart(6, '0')}`;
     const stored = { ...record, portalId };
     this.records.set(id(record.kind, record.key), stored);
+    return stored;
+  }
+
+  /** Stores a version a batch brought, and logs the acceptance. */
+  accept(record: Omit<StoredRecord, 'portalId'>, batchId: string, at: number): StoredRecord {
+    const stored = this.put(record);
+    this.accepted.append(record.kind, record.key, {
+      version: record.version,
+      contentHash: record.contentHash,
+      batchId,
+      provinceCode: record.provinceCode,
+      acceptedAt: new Date(at).toISOString(),
+      data: record.data,
+    });
     return stored;
   }
 
@@ -49,6 +66,7 @@ export class RecordStore {
 
   clear(): void {
     this.records.clear();
+    this.accepted.clear();
     this.nextPortalId = 1;
   }
 }

@@ -31,15 +31,17 @@ export class SimStats {
     };
   }
 
-  view(recordsHeld: number): Record<string, unknown> {
+  view(recordsHeld: number, versionsAccepted: number): Record<string, unknown> {
     return {
       calls: Object.fromEntries(this.calls),
       batchesStored: this.batchesStored,
       recordsHeld,
+      versionsAccepted,
       results: Object.fromEntries(this.results),
       replays: this.replays,
       tokensIssued: this.tokensIssued,
       maxInFlightByProvince: Object.fromEntries(this.maxInFlight),
+      inFlightByProvince: Object.fromEntries([...this.inFlight].filter(([, n]) => n > 0)),
     };
   }
 
