@@ -32,6 +32,19 @@ module.exports = {
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
     {
+      // The promise "nothing acknowledged is lost, nothing reaches the portal twice" under kill -9,
+      // PostgreSQL and Redis restarts and portal faults (docs/RELIABILITY.md), plus every property
+      // spec named *fuzz*, run longer here (FUZZ_RUNS) than in their own tier.
+      ...base,
+      displayName: 'reliability',
+      testMatch: [
+        '<rootDir>/test/reliability/**/*.reliability-spec.ts',
+        '<rootDir>/{apps,libs,test}/**/*fuzz*.{spec,integration-spec,e2e-spec}.ts',
+      ],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
       ...base,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],

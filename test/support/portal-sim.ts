@@ -29,6 +29,9 @@ export function simAdmin(sim: RunningPortalSim) {
   };
   return {
     stats: () => call('GET', '/__sim/stats'),
+    /** Every version accepted from a batch, per key (`?provinceCode=` to narrow). */
+    accepted: (provinceCode?: string) =>
+      call('GET', `/__sim/accepted${provinceCode ? `?provinceCode=${provinceCode}` : ''}`),
     reset: () => call('POST', '/__sim/reset'),
     faults: (patch: Record<string, unknown>) => call('POST', '/__sim/faults', patch),
     putRecord: (kind: string, key: string, body: { version: number; data: unknown; provinceCode: string }) =>
