@@ -1,3 +1,5 @@
+import { type PayloadLimitName } from '../parsing/payload-limits';
+
 /** Where in a payload a parse error is: a text position (1-based) or a JSON path into the parsed value. */
 export type PayloadLocation = { line: number; column: number } | { path: string };
 
@@ -35,4 +37,21 @@ export function locate(text: string, offset: number): { line: number; column: nu
     }
   }
   return { line, column: end - lineStart + 1 };
+}
+
+/**
+ * A body that is readable in principle but over one of the hub's shape limits (PAYLOAD_LIMITS):
+ * too deep, too wide, too many rows or cells. Still MALFORMED_PAYLOAD for the pipeline (the same
+ * bytes always fail), but the gateway answers it as a limit, naming which one.
+ */
+export class PayloadLimitError extends PayloadParseError {
+  constructor(
+    message: string,
+    readonly limit: PayloadLimitName,
+    readonly max: number,
+    where?: PayloadLocation,
+  ) {
+    super(message, where);
+    this.name = 'PayloadLimitError';
+  }
 }

@@ -112,10 +112,11 @@ describe('csv', () => {
     expect(parsePayload('csv', 'a,b;c\n1,2\n').data).toEqual([{ a: '1', 'b;c': '2' }]);
   });
 
-  it('fills missing trailing fields and ignores blank lines', () => {
-    expect(parsePayload('csv', 'a,b,c\n1\n\n2,3\n\n').data).toEqual([
-      { a: '1', b: '', c: '' },
-      { a: '2', b: '3', c: '' },
+  it('leaves the cells a short row does not have absent, keeps written empty cells, ignores blank lines', () => {
+    expect(parsePayload('csv', 'a,b,c\n1\n\n2,3\n4,,\n\n').data).toStrictEqual([
+      { a: '1' },
+      { a: '2', b: '3' },
+      { a: '4', b: '', c: '' },
     ]);
   });
 
