@@ -9,5 +9,6 @@ export * from './rate-limit/address-concurrency-limiter';
 export * from './webhook/content-type';
 export * from './webhook/webhook-signature';
 export * from './webhook/webhook-intake.service';
+export * from './webhook/payload-refusal';
 export * from './poll';
 export { IngestMetrics } from './ingest-metrics';

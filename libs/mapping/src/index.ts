@@ -10,6 +10,7 @@ export {
   parsePayload,
 } from './parsing/parse-payload';
 export { type CsvRow, parseCsvPayload, detectDelimiter } from './parsing/csv.parser';
+export { PAYLOAD_LIMITS, type PayloadLimitName } from './parsing/payload-limits';
 export { epcisXmlEvents } from './parsing/epcis-xml.parser';
 export { epcisJsonEvents } from './parsing/epcis-json.parser';
 export { decodeUtf8 } from './parsing/utf8-text';

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   PollRunner,
+  previewLimitRefusal,
   SourcesService,
   type SourceView,
   type SourceWithSecret,
@@ -9,7 +10,7 @@ import {
   type TestConnectionResult,
 } from '@txng/connectors';
 import { badRequest } from '@txng/common';
-import { previewMapping } from '@txng/mapping';
+import { previewMapping, type PreviewResult } from '@txng/mapping';
 import { type Principal } from '@txng/persistence';
 import { type Request } from 'express';
 import { CurrentPrincipal } from '../auth/principal.decorator';
@@ -77,12 +78,14 @@ export class SourcesController {
     const source = await this.sources.get(key);
     const mapping = await this.sources.mapping(key, source.mappingVersion);
     const body = await readRawBody(req, source.maxBodyBytes);
-    return previewMapping({
-      format: source.format,
-      mapping: mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
-      body,
-      policy: { requireProductImage: source.policy.requireProductImage ?? false },
-    });
+    return refuseOverLimit(
+      await previewMapping({
+        format: source.format,
+        mapping: mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
+        body,
+        policy: { requireProductImage: source.policy.requireProductImage ?? false },
+      }),
+    );
   }
 
   @Post(':key/preview-draft')
@@ -100,12 +103,14 @@ export class SourcesController {
     if (bytes > source.maxBodyBytes) {
       throw badRequest(`The sample is ${bytes} bytes; this source accepts at most ${source.maxBodyBytes}.`);
     }
-    return previewMapping({
-      format: source.format,
-      mapping: draft.expression.trim() ? { language: 'jsonata', expression: draft.expression } : undefined,
-      body: Buffer.from(draft.sample, 'utf8'),
-      policy: { requireProductImage: source.policy.requireProductImage ?? false },
-    });
+    return refuseOverLimit(
+      await previewMapping({
+        format: source.format,
+        mapping: draft.expression.trim() ? { language: 'jsonata', expression: draft.expression } : undefined,
+        body: Buffer.from(draft.sample, 'utf8'),
+        policy: { requireProductImage: source.policy.requireProductImage ?? false },
+      }),
+    );
   }
 
   @Post(':key/test-connection')
@@ -182,4 +187,14 @@ function readDraft(body: unknown): { expression: string; sample: string } {
   if (typeof value.sample !== 'string') problems.push("sample: must be a string in the source's format");
   if (problems.length > 0) throw badRequest('The draft preview body is not valid.', problems);
   return { expression: value.expression as string, sample: value.sample as string };
+}
+
+/**
+ * A sample over the parsers' limits is answered as intake would answer it (400), like a sample over
+ * the size limit (413): a syntax mistake is a finding to fix in place, a limit is a refusal.
+ */
+function refuseOverLimit(result: PreviewResult): PreviewResult {
+  const refusal = previewLimitRefusal(result.findings);
+  if (refusal) throw refusal;
+  return result;
 }

@@ -9,6 +9,7 @@ import { SourceRateLimiter } from '../rate-limit/source-rate-limiter';
 import { ReceiptsService } from '../receipts/receipts.service';
 import { SourcesService } from '../sources/sources.service';
 import { checkContentType } from './content-type';
+import { payloadRefusal } from './payload-refusal';
 import { type SignatureHeaders, verifyWebhookSignature } from './webhook-signature';
 
 export interface IntakeRequest {
@@ -146,8 +147,8 @@ export class WebhookIntakeService {
   }
 
   /**
-   * Parses (a malformed body is refused with 400 and nothing is stored) and maps the body to count
-   * the records it holds. A mapping that fails does not refuse the body: it is the hub's side that
+   * Parses (a malformed body, or one over the parsers' limits, is refused with 400 and nothing is
+   * stored) and maps the body to count the records it holds. A mapping that fails does not refuse the body: it is the hub's side that
    * must be fixed, so the receipt is kept and its records are quarantined by the pipeline.
    */
   private async countRecords(source: SourceEntity, body: Buffer): Promise<number> {
@@ -155,12 +156,7 @@ export class WebhookIntakeService {
     try {
       parsed = parsePayload(source.format, body);
     } catch (error) {
-      if (error instanceof PayloadParseError) {
-        throw new AppError('malformed_body', `The body is not valid ${source.format}: ${error.message}`, {
-          status: 400,
-          details: [{ where: error.where ?? null }],
-        });
-      }
+      if (error instanceof PayloadParseError) throw payloadRefusal(error, source.format);
       throw error;
     }
     try {

@@ -30,7 +30,11 @@ describe('CSV limits', () => {
   it('refuses a header wider than csvColumns, naming the limit (the 25 KB body that used to exhaust the heap)', () => {
     const body = `${header(3000)}\n${'x\n'.repeat(3000)}`;
     const e = limitError(() => parseCsvPayload(body));
-    expect(e).toMatchObject({ limit: 'csvColumns', max: PAYLOAD_LIMITS.csvColumns, code: 'MALFORMED_PAYLOAD' });
+    expect(e).toMatchObject({
+      limit: 'csvColumns',
+      max: PAYLOAD_LIMITS.csvColumns,
+      code: 'MALFORMED_PAYLOAD',
+    });
     expect(e.where).toEqual({ line: 1, column: 1 });
     expect(e.message).toMatch(/3000 columns; the hub reads at most 1000 \(csvColumns\)/);
   });

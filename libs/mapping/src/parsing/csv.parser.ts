@@ -54,8 +54,7 @@ export function* csvRecords(text: string, delimiter: string): Generator<RawRecor
         let from = open + 1;
         for (;;) {
           const q = text.indexOf('"', from);
-          if (q < 0)
-            throw new PayloadParseError('a quoted CSV field is never closed (missing ")', at(open));
+          if (q < 0) throw new PayloadParseError('a quoted CSV field is never closed (missing ")', at(open));
           if (q - open > PAYLOAD_LIMITS.csvCellChars) throw cellTooLong(at(open));
           if (text[q + 1] === '"') {
             parts.push(text.slice(from, q + 1));

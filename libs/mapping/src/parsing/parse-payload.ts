@@ -21,9 +21,23 @@ export function isSourceFormat(value: unknown): value is SourceFormat {
 
 /**
  * Reads a body in its source's format. Throws PayloadParseError (MALFORMED_PAYLOAD) with a line and
- * column (text formats) or a JSON path (EPCIS structure) when it cannot.
+ * column (text formats) or a JSON path (EPCIS structure) when it cannot, PayloadLimitError when the
+ * body is over a PAYLOAD_LIMITS limit, and nothing else.
  */
 export function parsePayload(format: SourceFormat, body: Buffer | string): ParsedPayload {
+  try {
+    return parseAs(format, body);
+  } catch (error) {
+    if (error instanceof PayloadParseError) throw error;
+    // A parser library giving up on a body it cannot read is still a body that cannot be read:
+    // the sender must hear 400 (not 500) and the worker must quarantine it (not retry it).
+    throw new PayloadParseError(
+      `the body could not be read as ${format}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+function parseAs(format: SourceFormat, body: Buffer | string): ParsedPayload {
   switch (format) {
     case 'json':
       return { format, data: parseJsonPayload(body) };

@@ -1,4 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
+import { PAYLOAD_LIMITS } from './payload-limits';
 import { decodeUtf8 } from './utf8-text';
 import { checkXmlText } from './xml-safety';
 
@@ -22,6 +23,8 @@ const parser = new XMLParser({
   // htmlEntities also decodes `&nbsp;`-style names; DTD-declared entities never get here.
   processEntities: true,
   htmlEntities: true,
+  // checkXmlDepth refuses deeper documents first, with a line and column; this only backs it up.
+  maxNestedTags: PAYLOAD_LIMITS.maxDepth,
 });
 
 /** XML text → plain object per the conventions above (after the safety and well-formedness checks). */

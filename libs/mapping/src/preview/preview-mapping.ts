@@ -1,7 +1,8 @@
 import { type ValidationPolicy } from '@txng/national-model';
 import { type MappingDefinition } from '../engine/compile-mapping';
 import { MappingError } from '../errors/mapping.errors';
-import { PayloadParseError, type PayloadLocation } from '../errors/payload-parse.error';
+import { PayloadLimitError, PayloadParseError, type PayloadLocation } from '../errors/payload-parse.error';
+import { type PayloadLimitName } from '../parsing/payload-limits';
 import { type SourceFormat, parsePayload } from '../parsing/parse-payload';
 import { type PreviewRecord, envelopeToRecords } from './envelope-to-records';
 import { mapPayload } from './map-payload';
@@ -18,6 +19,8 @@ export interface PreviewFinding {
   position?: number;
   token?: string;
   details?: ReadonlyArray<{ path: string; message: string }>;
+  /** The PAYLOAD_LIMITS limit the body is over (a MALFORMED_PAYLOAD finding), and its value. */
+  limit?: { name: PayloadLimitName; max: number };
 }
 
 export interface PreviewRequest {
@@ -38,14 +41,17 @@ export interface PreviewResult {
 export function toPreviewFinding(error: unknown): PreviewFinding {
   if (error instanceof PayloadParseError) {
     const where: PayloadLocation | undefined = error.where;
-    return where && 'line' in where
-      ? {
-          code: error.code,
-          message: error.message,
-          path: '',
-          where: { line: where.line, column: where.column },
-        }
-      : { code: error.code, message: error.message, path: where?.path ?? '' };
+    const finding: PreviewFinding =
+      where && 'line' in where
+        ? {
+            code: error.code,
+            message: error.message,
+            path: '',
+            where: { line: where.line, column: where.column },
+          }
+        : { code: error.code, message: error.message, path: where?.path ?? '' };
+    if (error instanceof PayloadLimitError) finding.limit = { name: error.limit, max: error.max };
+    return finding;
   }
   if (error instanceof MappingError) {
     const f: PreviewFinding = { code: error.code, message: error.message, path: '' };
