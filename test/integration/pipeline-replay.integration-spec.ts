@@ -68,7 +68,13 @@ describe('replay: quarantined, rejected and failed records go through again (rea
 
     // No fix: the same outcome, the same two records, nothing piles up.
     const again = await replay({ status: 'quarantined', sourceKey: 'rp-unit' }).expect(200);
-    expect(again.body).toEqual({ runId: expect.any(String), replayed: 2, receipts: 2, outdated: 0 });
+    expect(again.body).toEqual({
+      runId: expect.any(String),
+      replayed: 2,
+      receipts: 2,
+      outdated: 0,
+      expired: 0,
+    });
     await drain();
     quarantined = await list('sourceKey=rp-unit&status=quarantined');
     expect(quarantined.map((q) => q.id).sort()).toEqual(ids);
@@ -185,7 +191,13 @@ describe('replay: quarantined, rejected and failed records go through again (rea
       `gtin:0${gtin}`,
     ]);
     const res = await replay({ status: 'failed', sourceKey: 'rp-b' }).expect(200);
-    expect(res.body).toEqual({ runId: expect.any(String), replayed: 1, receipts: 0, outdated: 0 });
+    expect(res.body).toEqual({
+      runId: expect.any(String),
+      replayed: 1,
+      receipts: 0,
+      outdated: 0,
+      expired: 0,
+    });
     const detail = await admin(hub.url).get(`/v1/admin/records/product/gtin:0${gtin}`).expect(200);
     expect(detail.body.versions[0]).toMatchObject({ version: 1, status: 'ready' });
     expect(detail.body.versions[0].history.at(-1)).toMatchObject({

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { HUB_CONFIG, type HubConfig, MetricsModule, SecretBox } from '@txng/common';
 import { IngestMetrics } from './ingest-metrics';
 import { PollRunner } from './poll/poll-runner';
+import { ReceiptBodyRetention } from './receipts/receipt-body-retention';
 import { ReceiptsService } from './receipts/receipts.service';
 import { AddressConcurrencyLimiter } from './rate-limit/address-concurrency-limiter';
 import { SourceRateLimiter } from './rate-limit/source-rate-limiter';
@@ -11,6 +12,7 @@ import { WebhookIntakeService } from './webhook/webhook-intake.service';
 const SERVICES = [
   SourcesService,
   ReceiptsService,
+  ReceiptBodyRetention,
   SourceRateLimiter,
   AddressConcurrencyLimiter,
   WebhookIntakeService,

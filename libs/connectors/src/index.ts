@@ -4,6 +4,7 @@ export * from './sources/source-secrets';
 export * from './sources/source-view';
 export * from './sources/sources.service';
 export * from './receipts/receipts.service';
+export * from './receipts/receipt-body-retention';
 export * from './rate-limit/source-rate-limiter';
 export * from './rate-limit/address-concurrency-limiter';
 export * from './webhook/content-type';

@@ -25,7 +25,11 @@ export interface JobPayloads {
     };
     'reconcile-tick': Record<string, never>;
   };
-  maintenance: { 'sweep-receipts': Record<string, never> };
+  maintenance: {
+    'sweep-receipts': Record<string, never>;
+    /** Scheduled: raw bodies of finished receipts past RECEIPT_BODY_RETENTION_DAYS (docs/pipeline.md). */
+    'purge-receipt-bodies': Record<string, never>;
+  };
 }
 
 export type JobName<Q extends QueueName> = keyof JobPayloads[Q] & string;

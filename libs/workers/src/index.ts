@@ -2,3 +2,4 @@ export * from './workers.module';
 export * from './ingest';
 export * from './sync';
 export * from './reconcile';
+export * from './maintenance';

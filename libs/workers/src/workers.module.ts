@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConnectorsModule } from '@txng/connectors';
 import { IngestWorkersModule } from './ingest/ingest-workers.module';
+import { MaintenanceWorkersModule } from './maintenance/maintenance-workers.module';
 import { PollWorkersModule } from './poll/poll-workers.module';
 import { ReceiptSweeperService } from './receipts/receipt-sweeper.service';
 import { SyncWorkersModule } from './sync/sync-workers.module';
@@ -10,7 +11,13 @@ import { SyncWorkersModule } from './sync/sync-workers.module';
  * can carry both roles (`npm start`) without one app importing another (docs/adr/0001).
  */
 @Module({
-  imports: [ConnectorsModule, IngestWorkersModule, PollWorkersModule, SyncWorkersModule],
+  imports: [
+    ConnectorsModule,
+    IngestWorkersModule,
+    PollWorkersModule,
+    SyncWorkersModule,
+    MaintenanceWorkersModule,
+  ],
   providers: [ReceiptSweeperService],
 })
 export class WorkersModule {}

@@ -41,6 +41,8 @@ export interface ReplayAnswer {
   receipts: number;
   /** `failed` versions not sent again because a later version of their key is already at the portal. */
   outdated: number;
+  /** Receipts not re-read because their body was purged after the retention period. */
+  expired: number;
 }
 
 /** 1000 jobs per Redis round trip. */
@@ -97,6 +99,12 @@ export class ReplayController {
       }
     }
     this.metrics.replayed(body.status, run.replayed);
-    return { runId: run.runId, replayed: run.replayed, receipts: run.receipts.length, outdated: run.outdated };
+    return {
+      runId: run.runId,
+      replayed: run.replayed,
+      receipts: run.receipts.length,
+      outdated: run.outdated,
+      expired: run.expired,
+    };
   }
 }

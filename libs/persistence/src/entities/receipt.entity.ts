@@ -11,7 +11,8 @@ export class ReceiptEntity {
   @Column('text', { name: 'webhook_id', nullable: true }) webhookId!: string | null;
   @Column('jsonb', { name: 'poll_page', nullable: true }) pollPage!: Record<string, unknown> | null;
   @Column('text', { name: 'content_type' }) contentType!: string;
-  @Column('bytea') body!: Buffer;
+  /** Null once purged after the retention period (body_purged_at); the digest stays. */
+  @Column('bytea', { nullable: true }) body!: Buffer | null;
   @Column('text', { name: 'body_sha256' }) bodySha256!: string;
   @Column('integer', { name: 'size_bytes' }) sizeBytes!: number;
   @Column('integer', { name: 'record_count', nullable: true }) recordCount!: number | null;
@@ -21,4 +22,5 @@ export class ReceiptEntity {
   @Column('timestamptz', { name: 'received_at', default: () => 'now()' }) receivedAt!: Date;
   @Column('timestamptz', { name: 'queued_at', nullable: true }) queuedAt!: Date | null;
   @Column('timestamptz', { name: 'processed_at', nullable: true }) processedAt!: Date | null;
+  @Column('timestamptz', { name: 'body_purged_at', nullable: true }) bodyPurgedAt!: Date | null;
 }

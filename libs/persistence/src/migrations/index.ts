@@ -8,6 +8,7 @@ import { HeldItems1764252000000 } from './1764252000000-held-items';
 import { SyncIndexes1764255600000 } from './1764255600000-sync-indexes';
 import { SourceByteBudget1764259320000 } from './1764259320000-source-byte-budget';
 import { ReceiptRecovery1764262800000 } from './1764262800000-receipt-recovery';
+import { ReceiptBodyRetention1764266400000 } from './1764266400000-receipt-body-retention';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   SyncIndexes1764255600000,
   SourceByteBudget1764259320000,
   ReceiptRecovery1764262800000,
+  ReceiptBodyRetention1764266400000,
 ];

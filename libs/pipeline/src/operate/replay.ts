@@ -19,6 +19,11 @@ export interface ReplayRun {
   /** Receipts to re-run through the ingest queue (none for `failed`). */
   receipts: string[];
   /**
+   * Receipts with records of that status whose body was purged after the retention period: they
+   * cannot be read again, and are counted rather than queued (docs/pipeline.md, "Retention").
+   */
+  expired: number;
+  /**
    * `failed` versions left as they are because a later version of their key is already at the
    * portal: sending the older content now would make it the portal's newest.
    */
@@ -54,6 +59,7 @@ export class ReplayPlanner {
             replayed: run.replayed,
             receipts: run.receipts.length,
             outdated: run.outdated,
+            expired: run.expired,
           },
         },
         m,
@@ -63,8 +69,8 @@ export class ReplayPlanner {
   }
 
   private async select(m: EntityManager, req: ReplayRequest, runId: string): Promise<ReplayRun> {
-    const rows: Array<{ receipt_id: string; versions: string[] }> = await m.query(
-      `SELECT rr.receipt_id, array_agg(DISTINCT v.id::text) AS versions
+    const rows: Array<{ receipt_id: string; versions: string[]; expired: boolean }> = await m.query(
+      `SELECT rr.receipt_id, array_agg(DISTINCT v.id::text) AS versions, bool_or(r.body_purged_at IS NOT NULL) AS expired
          FROM receipt_record rr
          JOIN record_version v ON v.id = rr.record_version_id
          JOIN receipt r ON r.id = rr.receipt_id
@@ -74,7 +80,13 @@ export class ReplayPlanner {
       [req.status, req.sourceKey ?? null, req.kind ?? null],
     );
     const versions = new Set(rows.flatMap((r) => r.versions));
-    return { runId, replayed: versions.size, receipts: rows.map((r) => r.receipt_id), outdated: 0 };
+    return {
+      runId,
+      replayed: versions.size,
+      receipts: rows.filter((r) => !r.expired).map((r) => r.receipt_id),
+      outdated: 0,
+      expired: rows.filter((r) => r.expired).length,
+    };
   }
 
   /** failed → ready (sync picks them up again), under the keys' row locks in the pipeline's order. */
@@ -129,6 +141,6 @@ export class ReplayPlanner {
         [JSON.stringify(updated.map((u) => ({ kind: u.kind, key: u.key })))],
       );
     }
-    return { runId, replayed: updated.length, receipts: [], outdated: outdated.length };
+    return { runId, replayed: updated.length, receipts: [], outdated: outdated.length, expired: 0 };
   }
 }

@@ -27,7 +27,8 @@ type ProcessReceiptJob = Job<JobPayload<'ingest', 'process-receipt'>>;
 
 export interface IngestResult {
   receiptId: string;
-  status: 'processed' | 'failed';
+  /** `expired`: the body was purged after the retention period; nothing was read (docs/pipeline.md). */
+  status: 'processed' | 'failed' | 'expired';
   records: number;
   /** What the receipt's records became, over every run (a rerun changes nothing). */
   counts: OutcomeCounts;
@@ -58,6 +59,7 @@ export class IngestProcessor extends WorkerHost {
     const { receiptId, replay } = job.data;
     const receipt = await this.dataSource.getRepository(ReceiptEntity).findOne({ where: { id: receiptId } });
     if (!receipt) throw new UnrecoverableError(`Receipt ${receiptId} does not exist; nothing to process.`);
+    if (receipt.body === null) return this.expired(receipt);
     // A deleted source's receipts are still processed: they were acknowledged.
     const source = await this.dataSource
       .getRepository(SourceEntity)
@@ -123,6 +125,30 @@ export class IngestProcessor extends WorkerHost {
   }
 
   /**
+   * The receipt's body was purged after the retention period. Only finished receipts lose their
+   * body, so this is a replay (or a late duplicate job): nothing can be read again, and that is an
+   * answer, not a failure. The replay run counts it as expired.
+   */
+  private async expired(receipt: ReceiptEntity): Promise<IngestResult> {
+    this.logger.log(
+      `receipt ${receipt.id}: body purged ${receipt.bodyPurgedAt?.toISOString() ?? ''} after the retention period; not read again`,
+    );
+    const rows: Array<{ counts: Partial<OutcomeCounts> | null }> = await this.dataSource.query(
+      `SELECT counts FROM receipt WHERE id = $1`,
+      [receipt.id],
+    );
+    const counts = {
+      new: 0,
+      version: 0,
+      duplicate: 0,
+      quarantined: 0,
+      conflict: 0,
+      ...(rows[0]?.counts ?? {}),
+    };
+    return { receiptId: receipt.id, status: 'expired', records: 0, counts };
+  }
+
+  /**
    * Some records could not be judged yet (the prefix registry is unreachable): they have no link,
    * so the next run of this job judges exactly them. The job is put back in the delayed set with a
    * growing delay, without spending an attempt, and runs again by itself; nothing is lost.
@@ -159,7 +185,7 @@ export class IngestProcessor extends WorkerHost {
       records = await readRecords({
         format: source.format,
         mapping,
-        body: receipt.body,
+        body: receipt.body!,
         policy: source.policy,
       });
     } catch (error) {

@@ -1,0 +1,3 @@
+export * from './maintenance.processor';
+export * from './maintenance-scheduler.service';
+export * from './maintenance-workers.module';
