@@ -35,9 +35,31 @@ export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
 };
 
 /**
+ * How long a job's lock lives without renewal (the worker renews it every half of that), and how
+ * often workers look for jobs whose lock ran out. A process killed mid-job leaves its jobs active
+ * under its lock; another process runs them again once the lock is gone and a stall check saw it,
+ * within LOCK_MS + 2 × STALLED_CHECK_MS (25 s; BullMQ's defaults made it 30-90 s, during which the
+ * dead process's fixed-id sync job kept its province from syncing). Running a job twice is safe
+ * for every queue (receipts and sync batches are idempotent in PostgreSQL), so a short lock costs
+ * at most a duplicate run when a process stalls for more than half of it.
+ */
+export const LOCK_MS = 15_000;
+export const STALLED_CHECK_MS = 5_000;
+
+/**
  * Options every processor of a queue runs with. BullMQ records per-minute completion counts only
  * when a worker asks for them; the operator API's throughput and /metrics read those counts.
  */
-export function workerOptions(queue: QueueName): { concurrency: number; metrics: { maxDataPoints: number } } {
-  return { concurrency: QUEUE_CONCURRENCY[queue], metrics: { maxDataPoints: MetricsTime.ONE_WEEK } };
+export function workerOptions(queue: QueueName): {
+  concurrency: number;
+  metrics: { maxDataPoints: number };
+  lockDuration: number;
+  stalledInterval: number;
+} {
+  return {
+    concurrency: QUEUE_CONCURRENCY[queue],
+    metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
+    lockDuration: LOCK_MS,
+    stalledInterval: STALLED_CHECK_MS,
+  };
 }

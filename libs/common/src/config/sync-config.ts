@@ -10,7 +10,10 @@ export interface SyncOptions {
   inFlightPerProvince: number;
   /** Rounds of batches one sync job sends before it yields to the next tick. */
   roundsPerJob: number;
-  /** A claimed batch not acknowledged by then is taken over and re-sent (a worker died mid-send). */
+  /**
+   * A claimed batch not acknowledged by then is taken over and re-sent (a worker died mid-send);
+   * its sender renews it every third of that while it works the batch, however slow the portal.
+   */
   leaseMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
@@ -34,7 +37,7 @@ export const SYNC_DEFAULTS: Readonly<SyncOptions> = {
   maxBytes: PORTAL_MAX_BYTES,
   inFlightPerProvince: 4,
   roundsPerJob: 10,
-  leaseMs: 5 * 60_000,
+  leaseMs: 30_000,
   backoffBaseMs: 2000,
   backoffMaxMs: 5 * 60_000,
   maxAttempts: 0,

@@ -306,6 +306,20 @@ export class SyncBatchStore {
     });
   }
 
+  /**
+   * The heartbeat of batches being worked: their leases start again from now. Only a lease still
+   * held is renewed (a deferred, acknowledged or failed batch has none), and a batch another
+   * worker took over is left to it. Returns how many were renewed.
+   */
+  async renewLeases(batchIds: string[]): Promise<number> {
+    const [, renewed]: [unknown, number] = await this.dataSource.query(
+      `UPDATE sync_batch SET lease_until = now() + make_interval(secs => $2::double precision / 1000)
+        WHERE id = ANY($1::bigint[]) AND status = 'pending' AND lease_until IS NOT NULL`,
+      [batchIds, this.options.leaseMs],
+    );
+    return renewed;
+  }
+
   /** A retryable failure: the batch stays claimed, its records `ready`, and is re-sent after `delayMs`. */
   async defer(
     batchId: string,

@@ -77,7 +77,9 @@ export class SyncService {
         batches.push(claimed);
       }
       if (batches.length === 0) break;
-      const outcomes = await Promise.all(batches.map((b) => this.sendAndAcknowledge(client, b)));
+      const outcomes = await this.whileLeased(batches, () =>
+        Promise.all(batches.map((b) => this.sendAndAcknowledge(client, b))),
+      );
       result.batches += batches.length;
       result.records += batches.reduce((n, b) => n + b.items.length, 0);
       result.deferred += outcomes.filter((o) => o === 'deferred').length;
@@ -86,6 +88,32 @@ export class SyncService {
       if (outcomes.includes('deferred')) break;
     }
     return result;
+  }
+
+  /**
+   * Keeps the batches' leases alive while `work` runs, renewing them every third of the lease: a
+   * live sender keeps its batches however slow the portal, and a process that dies loses them
+   * within one lease (SYNC_LEASE_MS, docs/sync.md "Claim, send, acknowledge").
+   */
+  private async whileLeased<T>(batches: ClaimedBatch[], work: () => Promise<T>): Promise<T> {
+    const ids = batches.map((b) => b.id);
+    let renewing: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(
+      () => {
+        renewing = this.store
+          .renewLeases(ids)
+          .catch((error: unknown) =>
+            this.logger.warn(`leases of batches ${ids.join(', ')} not renewed: ${(error as Error).message}`),
+          );
+      },
+      Math.max(50, Math.floor(this.options.leaseMs / 3)),
+    );
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+      await renewing;
+    }
   }
 
   /** Sends one claimed batch and records the outcome. Never throws for portal errors. */
