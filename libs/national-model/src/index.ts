@@ -16,6 +16,7 @@ export * from './carriers/epc-urn';
 export * from './xml/xml-tree';
 export * from './text/vietnamese-text';
 export * from './text/decimal-text';
+export * from './tax/tax-code';
 export * from './text/provinces';
 export * from './units/units';
 export * from './validation/finding';

@@ -43,11 +43,17 @@ async function preview(key: string, sample: string): Promise<PreviewResult> {
   });
 }
 
-/** `code` findings by record key, to assert the planted problems one by one. */
+/**
+ * `code` of the findings that quarantine, by record key, to assert the planted problems one by
+ * one (the samples' fictional tax codes also carry TAX_CODE_CHECK_DIGIT warnings; the golden
+ * files show them).
+ */
 function findingsByKey(result: PreviewResult): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const r of result.records)
-    if (r.findings.length > 0) out[r.key ?? '(no key)'] = r.findings.map((f) => f.code);
+  for (const r of result.records) {
+    const blocking = r.findings.filter((f) => f.severity !== 'warning');
+    if (blocking.length > 0) out[r.key ?? '(no key)'] = blocking.map((f) => f.code);
+  }
   return out;
 }
 

@@ -126,6 +126,7 @@ describe('mapping helpers', () => {
   it('$text NFC-normalises and trims; $taxCode strips spaces and dots', async () => {
     expect(await value(`$text("  ${'Cần Thơ'.normalize('NFD')} ")`)).toBe('Cần Thơ');
     expect(await value('$taxCode("0312 345.678-001")')).toBe('0312345678-001');
+    expect(await value('$taxCode("0312345678001")')).toBe('0312345678-001');
   });
 
   it('every helper is documented in docs/mapping-guide.md', () => {

@@ -2,6 +2,7 @@ import {
   findProvinceByName,
   legacyProvinces,
   matchKey,
+  normalizeTaxCode,
   resolveProvinceCode,
   toRec20Unit,
 } from '@txng/national-model';
@@ -95,8 +96,8 @@ export function province(input: unknown): string | undefined {
   return r.status === 'unknown' ? code : r.provinceCode;
 }
 
-/** "0312 345 678", "0312.345.678-001" → "0312345678", "0312345678-001". */
+/** "0312 345 678", "0312.345.678-001", "0312345678001" → "0312345678", "0312345678-001", "0312345678-001". */
 export function taxCode(input: unknown): string | undefined {
   const s = text(input);
-  return s === undefined ? undefined : s.replace(/[\s.]/g, '');
+  return s === undefined ? undefined : normalizeTaxCode(s.replace(/[\s.]/g, ''));
 }

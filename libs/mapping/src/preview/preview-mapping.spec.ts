@@ -20,7 +20,7 @@ describe('previewMapping', () => {
       format: 'json',
       body: '{"sp": {"g": "8936012000016", "ten": " Gạo ", "kl": "5 kg"}}',
       mapping: mapping(
-        '{"products": sp.{"gtin": g, "name": ten, "ownerTaxCode": "1801234567", "netContent": $quantity(kl)}}',
+        '{"products": sp.{"gtin": g, "name": ten, "ownerTaxCode": "0300588569", "netContent": $quantity(kl)}}',
       ),
       now: NOW,
     });
@@ -33,7 +33,7 @@ describe('previewMapping', () => {
           data: {
             gtin: '08936012000016',
             name: 'Gạo',
-            ownerTaxCode: '1801234567',
+            ownerTaxCode: '0300588569',
             netContent: { value: 5, uom: 'KGM' },
           },
           findings: [],
@@ -60,7 +60,7 @@ describe('previewMapping', () => {
       format: 'csv',
       body: 'gtin,ten\n8936012000017,Gạo\n',
       mapping: mapping(
-        '{"products": $.{"gtin": gtin, "name": ten, "ownerTaxCode": "1801234567", "netContent": {"value": 1, "uom": "KGM"}}}',
+        '{"products": $.{"gtin": gtin, "name": ten, "ownerTaxCode": "0300588569", "netContent": {"value": 1, "uom": "KGM"}}}',
       ),
       policy: { requireProductImage: true },
     });

@@ -49,6 +49,22 @@ describe('normalizeRecord', () => {
     );
   });
 
+  it('writes a branch tax code with its hyphen, in the key too', () => {
+    const org = normalizeRecord('organization', {
+      taxCode: '0300588569001',
+      name: 'Chi nhánh',
+      provinceCode: '79',
+    });
+    expect(org.key).toBe('org:0300588569-001');
+    expect(org.data).toMatchObject({ taxCode: '0300588569-001' });
+    const lot = normalizeRecord('lot', {
+      gtin: '8935049500018',
+      lot: 'L1',
+      producerTaxCode: '0300588569001',
+    });
+    expect(lot.data).toMatchObject({ producerTaxCode: '0300588569-001' });
+  });
+
   it('leaves an unknown unit as written', () => {
     const n = normalizeRecord('lot', { gtin: '8935049500018', lot: 'L1', quantity: { value: 2, uom: 'tạ' } });
     expect((n.data as { quantity: { uom: string } }).quantity.uom).toBe('tạ');

@@ -4,6 +4,7 @@ import { type RecordKind } from '../records/record.types';
 import { resolveProvinceCode } from '../text/provinces';
 import { normalizeText } from '../text/vietnamese-text';
 import { toRec20Unit } from '../units/units';
+import { normalizeTaxCode } from '../tax/tax-code';
 import { type CbvVocabulary, cbvBareWord } from '../validation/cbv-vocabulary';
 import { type Finding } from '../validation/finding';
 import { readDecimalText } from '../text/decimal-text';
@@ -93,6 +94,12 @@ function cbvWords(r: Obj): void {
     r.errorDeclaration = { ...r.errorDeclaration, reason: bare(r.errorDeclaration.reason, 'er') };
 }
 
+/** Branch tax codes written without their hyphen get it back, so the key is the same either way. */
+function taxCodes(r: Obj): void {
+  for (const field of ['taxCode', 'ownerTaxCode', 'producerTaxCode'])
+    if (typeof r[field] === 'string') r[field] = normalizeTaxCode(r[field]);
+}
+
 function gtin(r: Obj): void {
   if (typeof r.gtin === 'string') r.gtin = toGtin14(r.gtin) ?? r.gtin;
 }
@@ -119,6 +126,7 @@ export function normalizeRecord(
   const r = deepText(data);
   const notes: Finding[] = [];
   if (!isObj(r)) return { kind, key: undefined, data: r, findings: notes };
+  if (kind !== 'event') taxCodes(r);
   switch (kind) {
     case 'organization':
     case 'location':

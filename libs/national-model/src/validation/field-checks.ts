@@ -2,6 +2,7 @@ import { isCset82, isValidLotOrSerial } from '../gs1/cset82';
 import { isValidGln, isValidSscc } from '../gs1/gs1-keys';
 import { isRestrictedGtin, isValidGtin, nonTradeItemGtin } from '../gs1/gtin';
 import { resolveProvinceCode } from '../text/provinces';
+import { hasValidTaxCodeCheckDigit, taxCodeCheckDigit, taxCodeKind } from '../tax/tax-code';
 import { isRec20Unit } from '../units/units';
 import { type Finding, show } from './finding';
 
@@ -120,13 +121,26 @@ export function checkGlnExtension(f: FindingList, value: unknown, ...path: Array
   }
 }
 
-const TAX_CODE = /^\d{10}(-\d{3})?$/;
-
+/**
+ * TAX_CODE_FORMAT when the code has none of the shapes (10 digits, 10 + "-" + 3, or a 12-digit
+ * personal identification number); a TAX_CODE_CHECK_DIGIT warning when a 10-digit code's check
+ * digit does not hold (a warning: the rule is the tax authority's, not the contract's, and a
+ * mistyped code is better shown than held back).
+ */
 export function checkTaxCode(f: FindingList, value: unknown, ...path: Array<string | number>): void {
-  if (typeof value !== 'string' || !TAX_CODE.test(value)) {
+  const kind = typeof value === 'string' ? taxCodeKind(value) : undefined;
+  if (kind === undefined) {
     f.add(
       'TAX_CODE_FORMAT',
-      `tax code ${show(value)} must be 10 digits, or 10 digits + "-" + 3 digits for a branch (e.g. 0301234567 or 0301234567-001), written as a string`,
+      `tax code ${show(value)} must be 10 digits, 10 digits + "-" + 3 digits for a branch (e.g. 0301234567 or 0301234567-001), or a household business's 12-digit personal identification number, written as a string`,
+      ...path,
+    );
+    return;
+  }
+  if (kind !== 'personal-id' && !hasValidTaxCodeCheckDigit(value as string)) {
+    f.warn(
+      'TAX_CODE_CHECK_DIGIT',
+      `tax code ${show(value)} fails the check digit of Vietnamese tax codes (the tenth digit should be ${String(taxCodeCheckDigit((value as string).slice(0, 9)) ?? 'none: no such code is issued')}); check it for a mistyped digit`,
       ...path,
     );
   }

@@ -7,6 +7,7 @@ export type FindingCode =
   | 'LOT_FORMAT'
   | 'SERIAL_FORMAT'
   | 'TAX_CODE_FORMAT'
+  | 'TAX_CODE_CHECK_DIGIT'
   | 'PROVINCE_UNKNOWN'
   | 'DATE_ORDER'
   | 'EVENT_TIME_FUTURE'

@@ -11,7 +11,7 @@ const codes = (kind: RecordKind, data: unknown, policy = {}) =>
 const product = {
   gtin: '8935049500018',
   name: 'Gạo ST25',
-  ownerTaxCode: '0301234567',
+  ownerTaxCode: '0300588569',
   netContent: { value: 5, uom: 'KGM' },
 };
 const event = {
@@ -29,7 +29,7 @@ describe('validateRecord', () => {
   it('accepts well-formed records', () => {
     expect(codes('product', product)).toEqual([]);
     expect(
-      codes('organization', { taxCode: '0301234567-001', name: 'HTX Rau sạch', provinceCode: '92' }),
+      codes('organization', { taxCode: '0300588569-001', name: 'HTX Rau sạch', provinceCode: '92' }),
     ).toEqual([]);
     expect(
       codes('lot', {
@@ -61,6 +61,21 @@ describe('validateRecord', () => {
     expect(findings[0].path).toBe('/taxCode');
     expect(codes('product', { ...product, gtin: '8935049500019' })).toEqual(['GTIN_FORMAT']);
     expect(codes('product', { ...product, gtin: '2000000000015' })).toEqual(['GTIN_RESTRICTED']);
+  });
+
+  it('checks the tax code check digit as a warning, and takes a 12-digit personal identification number', () => {
+    const org = { name: 'HTX Rau sạch', provinceCode: '92' };
+    expect(codes('organization', { ...org, taxCode: '0300588569' })).toEqual([]);
+    expect(codes('organization', { ...org, taxCode: '0300588569-001' })).toEqual([]);
+    const mistyped = validateRecord('organization', { ...org, taxCode: '0300588568' }, { now });
+    expect(mistyped).toEqual([
+      expect.objectContaining({ code: 'TAX_CODE_CHECK_DIGIT', path: '/taxCode', severity: 'warning' }),
+    ]);
+    expect(codes('product', { ...product, ownerTaxCode: '0300588568' })).toEqual(['TAX_CODE_CHECK_DIGIT']);
+    // A household business: its owner's personal identification number is its tax code since 2025-07-01.
+    expect(codes('organization', { ...org, taxCode: '079203001234' })).toEqual([]);
+    expect(codes('organization', { ...org, taxCode: '0300588569001' })).toEqual(['TAX_CODE_FORMAT']);
+    expect(codes('organization', { ...org, taxCode: '07920300123' })).toEqual(['TAX_CODE_FORMAT']);
   });
 
   it('refuses refund receipts, coupons and demonstration numbers as products, in events too', () => {
@@ -154,7 +169,10 @@ describe('validateRecord', () => {
       'https://gs1.org/voc/BizStep-shiping',
       'cbv:BizStep-shiping',
     ])
-      expect({ bizStep, codes: codes('event', { ...event, bizStep }) }).toEqual({ bizStep, codes: ['EVENT_SHAPE'] });
+      expect({ bizStep, codes: codes('event', { ...event, bizStep }) }).toEqual({
+        bizStep,
+        codes: ['EVENT_SHAPE'],
+      });
     expect(codes('event', { ...event, bizStep: 'urn:epcglobal:cbv:bizstep:shipping' })).toEqual([]);
     expect(codes('event', { ...event, disposition: 'urn:epcglobal:cbv:disp:in_transti' })).toEqual([
       'EVENT_SHAPE',
@@ -175,11 +193,14 @@ describe('validateRecord', () => {
     expect(codes('event', ok)).toEqual([]);
     expect(codes('event', { ...ok, sourceList: [{ type: 'owner', source: gln }] })).toEqual(['EVENT_SHAPE']);
     expect(codes('event', { ...ok, destinationList: [{ destination: gln }] })).toEqual(['EVENT_SHAPE']);
-    expect(codes('event', { ...ok, bizTransactionList: [{ type: 'purchase_order', bizTransaction: 'x:1' }] })).toEqual(
-      ['EVENT_SHAPE'],
-    );
     expect(
-      codes('event', { ...ok, bizTransactionList: [{ type: 'https://example.vn/btt/hop-dong', bizTransaction: 'x:1' }] }),
+      codes('event', { ...ok, bizTransactionList: [{ type: 'purchase_order', bizTransaction: 'x:1' }] }),
+    ).toEqual(['EVENT_SHAPE']);
+    expect(
+      codes('event', {
+        ...ok,
+        bizTransactionList: [{ type: 'https://example.vn/btt/hop-dong', bizTransaction: 'x:1' }],
+      }),
     ).toEqual([]);
     expect(codes('event', { ...ok, errorDeclaration: { ...ok.errorDeclaration, reason: 'wrong' } })).toEqual([
       'EVENT_SHAPE',
