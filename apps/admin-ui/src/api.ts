@@ -119,7 +119,9 @@ export interface RecordView {
 export interface RecordDetail extends RecordView {
   provinceCode: string | null;
   syncedVersion: number | null;
+  /** The newest versions only (the API bounds the list); versionsTotal says how many there are. */
   versions: Array<RecordView & { history: Array<{ status: string; reason: string; at: string }> }>;
+  versionsTotal?: number;
   /** Arrivals not judged yet because a check they need is held back. */
   received?: RecordView[];
   duplicates: Array<{

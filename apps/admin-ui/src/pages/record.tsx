@@ -84,6 +84,11 @@ export function RecordPage() {
             </section>
           )}
           <h2>{t('record.versions')}</h2>
+          {data.versionsTotal !== undefined && data.versionsTotal > data.versions.length && (
+            <p className="muted" data-testid="record-versions-shown">
+              {t('record.versionsShown', { shown: data.versions.length, total: data.versionsTotal })}
+            </p>
+          )}
           <ol className="versions">
             {[...data.versions].reverse().map((v) => (
               <li key={v.id}>

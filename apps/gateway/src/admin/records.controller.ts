@@ -4,6 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest, notFound } from '@txng/common';
 import { RECORD_KINDS } from '@txng/national-model';
 import {
+  DETAIL_DEFAULTS,
+  DETAIL_MAX,
   RECORD_LIST_STATUSES,
   type RecordDetail,
   type RecordListStatus,
@@ -65,17 +67,53 @@ export class RecordsController {
   @Get(':kind/*key')
   @ApiOperation({
     summary:
-      'One record: its current state, every version with provenance and status history, its duplicates and conflicts.',
+      'One record: its current state, its newest versions with provenance and status history, its duplicates and conflicts; each list bounded, with its total (docs/pipeline.md, "API").',
   })
-  async get(@Param('kind') kind: string, @Param('key') key: string | string[]): Promise<RecordDetail> {
+  @ApiQuery({
+    name: 'versions',
+    required: false,
+    description: `Newest versions shown (1-${DETAIL_MAX.versions}, default ${DETAIL_DEFAULTS.versions}).`,
+  })
+  @ApiQuery({
+    name: 'before',
+    required: false,
+    description: 'Only versions older than this cursor (nextVersionsCursor).',
+  })
+  @ApiQuery({
+    name: 'history',
+    required: false,
+    description: `Newest history entries per version (1-${DETAIL_MAX.history}, default ${DETAIL_DEFAULTS.history}).`,
+  })
+  async get(
+    @Param('kind') kind: string,
+    @Param('key') key: string | string[],
+    @Query('versions') versions?: string,
+    @Query('before') before?: string,
+    @Query('history') history?: string,
+  ): Promise<RecordDetail> {
     if (!isKind(kind)) throw badRequest(`kind must be one of ${[...RECORD_KINDS, 'receipt'].join(', ')}.`);
     const fullKey = Array.isArray(key) ? key.join('/') : key;
     if (fullKey.length > RECORD_KEY_MAX)
       throw badRequest(`key must be at most ${RECORD_KEY_MAX} characters.`);
-    const detail = await this.read.detail(kind, fullKey);
+    if (before !== undefined && !/^\d{1,18}$/.test(before))
+      throw badRequest('before is not valid; pass the nextVersionsCursor of the previous answer.');
+    const detail = await this.read.detail(kind, fullKey, {
+      versions: bounded(versions, 'versions', DETAIL_DEFAULTS.versions, DETAIL_MAX.versions),
+      before: before ?? null,
+      history: bounded(history, 'history', DETAIL_DEFAULTS.history, DETAIL_MAX.history),
+      related: DETAIL_DEFAULTS.related,
+    });
     if (!detail) throw notFound(`Record ${kind} "${fullKey}"`);
     return detail;
   }
+}
+
+function bounded(value: string | undefined, name: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d{1,4}$/.test(value) || n < 1 || n > max)
+    throw badRequest(`${name} must be a whole number from 1 to ${max}.`);
+  return n;
 }
 
 function isKind(kind: string): boolean {

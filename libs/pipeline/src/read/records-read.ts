@@ -38,14 +38,41 @@ export interface DuplicateView {
   at: Date;
 }
 
+export interface HistoryEntry {
+  status: string;
+  reason: string;
+  at: Date;
+}
+
+/** How much of a record the detail answer carries (docs/pipeline.md, "API"). */
+export interface DetailPage {
+  /** Newest versions shown. */
+  versions: number;
+  /** Only versions older than this version id (the previous answer's nextVersionsCursor). */
+  before?: string | null;
+  /** Newest history entries shown per version. */
+  history: number;
+  /** Newest duplicates and conflicts shown. */
+  related: number;
+}
+
+export const DETAIL_DEFAULTS: Readonly<DetailPage> = { versions: 50, history: 50, related: 50 };
+export const DETAIL_MAX = { versions: 500, history: 500 } as const;
+
 export interface RecordDetail extends RecordView {
   provinceCode: string | null;
   syncedVersion: number | null;
   updatedAt: Date | null;
-  versions: Array<RecordView & { history: Array<{ status: string; reason: string; at: Date }> }>;
+  /** The newest versions (at most DetailPage.versions, before the cursor), oldest first. */
+  versions: Array<RecordView & { history: HistoryEntry[]; historyTotal: number }>;
+  versionsTotal: number;
+  /** Pass as `before` for the next older page of versions; null when there is none. */
+  nextVersionsCursor: string | null;
   /** Arrivals of this key not judged yet (a check they need is held back), status `received`. */
   received: RecordView[];
+  /** The newest duplicates, oldest first; all of them through GET /records?status=duplicate&kind=&key=. */
   duplicates: DuplicateView[];
+  duplicatesTotal: number;
   conflicts: Array<{
     id: string;
     code: string;
@@ -54,6 +81,7 @@ export interface RecordDetail extends RecordView {
     incomingVersionId: string;
     createdAt: Date;
   }>;
+  conflictsTotal: number;
 }
 
 /** Read side of the records API: every version and duplicate the pipeline holds, newest first. */
@@ -118,32 +146,49 @@ export class RecordsRead {
     };
   }
 
-  /** The record, every version with its history, its duplicates and its conflicts; null if unknown. */
-  async detail(kind: string, key: string): Promise<RecordDetail | null> {
-    const [records, versions, history, duplicates, conflicts, held] = (await Promise.all([
+  /**
+   * The record with its newest versions (each with its newest history entries), newest duplicates
+   * and conflicts; null if unknown. Every list is bounded (DetailPage) and says its total; older
+   * versions are paged with `before` = `nextVersionsCursor`, older duplicates through the list API.
+   */
+  async detail(kind: string, key: string, page: DetailPage = DETAIL_DEFAULTS): Promise<RecordDetail | null> {
+    const before = page.before ?? null;
+    const [records, face, versionRows, totals, duplicates, conflicts, held] = (await Promise.all([
       this.dataSource.query(
         `SELECT latest_version_id::text AS latest_version_id, province_code, synced_version, status, claimant, updated_at FROM record WHERE kind = $1 AND key = $2`,
         [kind, key],
       ),
+      // The record's face is its latest accepted version, else its latest arrival of any status,
+      // whatever page of versions is asked for.
       this.dataSource.query(
-        `SELECT ${VERSION_COLUMNS} FROM record_version v WHERE v.kind = $1 AND v.key = $2 ORDER BY v.id`,
+        `SELECT ${VERSION_COLUMNS} FROM record_version v
+          WHERE v.kind = $1 AND v.key = $2
+          ORDER BY (v.id = (SELECT latest_version_id FROM record WHERE kind = $1 AND key = $2)) DESC NULLS LAST, v.id DESC
+          LIMIT 1`,
         [kind, key],
       ),
       this.dataSource.query(
-        `SELECT h.record_version_id::text AS version_id, h.status, h.reason, h.at FROM record_status_history h
-           JOIN record_version v ON v.id = h.record_version_id WHERE v.kind = $1 AND v.key = $2 ORDER BY h.id`,
+        `SELECT ${VERSION_COLUMNS} FROM record_version v
+          WHERE v.kind = $1 AND v.key = $2 AND ($3::bigint IS NULL OR v.id < $3)
+          ORDER BY v.id DESC LIMIT $4`,
+        [kind, key, before, page.versions + 1],
+      ),
+      this.dataSource.query(
+        `SELECT (SELECT count(*) FROM record_version WHERE kind = $1 AND key = $2)::int AS versions,
+                (SELECT count(*) FROM receipt_record WHERE kind = $1 AND key = $2 AND outcome = 'duplicate')::int AS duplicates,
+                (SELECT count(*) FROM conflict WHERE kind = $1 AND key = $2)::int AS conflicts`,
         [kind, key],
       ),
       this.dataSource.query(
         `SELECT rr.receipt_id, r.source_key, r.webhook_id, r.poll_page, rr.record_version_id::text AS duplicate_of, v.version, rr.created_at
            FROM receipt_record rr JOIN receipt r ON r.id = rr.receipt_id LEFT JOIN record_version v ON v.id = rr.record_version_id
-          WHERE rr.kind = $1 AND rr.key = $2 AND rr.outcome = 'duplicate' ORDER BY rr.id`,
-        [kind, key],
+          WHERE rr.kind = $1 AND rr.key = $2 AND rr.outcome = 'duplicate' ORDER BY rr.id DESC LIMIT $3`,
+        [kind, key, page.related],
       ),
       this.dataSource.query(
         `SELECT id, code, status, existing_version_id::text AS existing_version_id, incoming_version_id::text AS incoming_version_id, created_at
-           FROM conflict WHERE kind = $1 AND key = $2 ORDER BY created_at, id`,
-        [kind, key],
+           FROM conflict WHERE kind = $1 AND key = $2 ORDER BY created_at DESC, id DESC LIMIT $3`,
+        [kind, key, page.related],
       ),
       this.listReceived({ kind, key, limit: 100 }),
     ])) as [
@@ -156,7 +201,8 @@ export class RecordsRead {
         updated_at: Date;
       }>,
       VersionSqlRow[],
-      Array<{ version_id: string; status: string; reason: string; at: Date }>,
+      VersionSqlRow[],
+      Array<{ versions: number; duplicates: number; conflicts: number }>,
       Array<{
         receipt_id: string;
         source_key: string;
@@ -177,7 +223,7 @@ export class RecordsRead {
       { items: RecordView[] },
     ];
     const received = held.items;
-    if (versions.length === 0) {
+    if (face.length === 0) {
       // Every arrival of this key is held back: the newest one is the record's face, `received`.
       if (received.length === 0) return null;
       return {
@@ -186,31 +232,40 @@ export class RecordsRead {
         syncedVersion: null,
         updatedAt: null,
         versions: [],
+        versionsTotal: 0,
+        nextVersionsCursor: null,
         received,
         duplicates: [],
+        duplicatesTotal: 0,
         conflicts: [],
+        conflictsTotal: 0,
       };
     }
+    const more = versionRows.length > page.versions;
+    // Oldest first within the page, as the whole list always was.
+    const versions = (more ? versionRows.slice(0, page.versions) : versionRows).reverse();
+    const history = await this.history(
+      versions.map((v) => v.id),
+      page.history,
+    );
     const record = records[0];
-    const views = versions.map((v) => ({
-      ...toRecordView(v),
-      history: history
-        .filter((h) => h.version_id === v.id)
-        .map((h) => ({ status: h.status, reason: h.reason, at: h.at })),
-    }));
-    // The record's face is its latest accepted version, else its latest arrival of any status.
-    const latest = views.find((v) => v.id === record?.latest_version_id) ?? views[views.length - 1];
-    const { history: _history, ...face } = latest;
+    const latest = toRecordView(face[0]);
     return {
-      ...face,
+      ...latest,
       status: record && record.latest_version_id !== null ? record.status : latest.status,
       claimant: record?.claimant ?? latest.claimant,
       provinceCode: record?.province_code ?? null,
       syncedVersion: record?.synced_version ?? null,
       updatedAt: record?.updated_at ?? null,
-      versions: views,
+      versions: versions.map((v) => ({
+        ...toRecordView(v),
+        history: history.get(v.id)?.entries ?? [],
+        historyTotal: history.get(v.id)?.total ?? 0,
+      })),
+      versionsTotal: totals[0].versions,
+      nextVersionsCursor: more ? versions[0].id : null,
       received,
-      duplicates: duplicates.map((d) => ({
+      duplicates: duplicates.reverse().map((d) => ({
         receiptId: d.receipt_id,
         source: d.source_key,
         webhookId: d.webhook_id,
@@ -219,7 +274,8 @@ export class RecordsRead {
         version: d.version,
         at: d.created_at,
       })),
-      conflicts: conflicts.map((c) => ({
+      duplicatesTotal: totals[0].duplicates,
+      conflicts: conflicts.reverse().map((c) => ({
         id: c.id,
         code: c.code,
         status: c.status,
@@ -227,6 +283,32 @@ export class RecordsRead {
         incomingVersionId: c.incoming_version_id,
         createdAt: c.created_at,
       })),
+      conflictsTotal: totals[0].conflicts,
     };
+  }
+
+  /** The newest `limit` history entries of each version (oldest first) and how many it has in all. */
+  private async history(
+    versionIds: string[],
+    limit: number,
+  ): Promise<Map<string, { entries: HistoryEntry[]; total: number }>> {
+    const byVersion = new Map<string, { entries: HistoryEntry[]; total: number }>();
+    if (versionIds.length === 0) return byVersion;
+    const rows: Array<{ version_id: string; status: string; reason: string; at: Date; total: number }> =
+      await this.dataSource.query(
+        `SELECT version_id, status, reason, at, total FROM (
+           SELECT h.record_version_id::text AS version_id, h.id, h.status, h.reason, h.at,
+                  row_number() OVER (PARTITION BY h.record_version_id ORDER BY h.id DESC) AS n,
+                  count(*) OVER (PARTITION BY h.record_version_id)::int AS total
+             FROM record_status_history h WHERE h.record_version_id = ANY($1::bigint[])) x
+          WHERE n <= $2 ORDER BY id`,
+        [versionIds, limit],
+      );
+    for (const r of rows) {
+      const entry = byVersion.get(r.version_id) ?? { entries: [], total: r.total };
+      entry.entries.push({ status: r.status, reason: r.reason, at: r.at });
+      byVersion.set(r.version_id, entry);
+    }
+    return byVersion;
   }
 }
