@@ -14,3 +14,6 @@ export * from './metrics/metric-once';
 export * from './process/run-main';
 export * from './process/shutdown';
 export * from './crypto/secret-box';
+export * from './outbound/address-class';
+export * from './outbound/outbound-allowlist';
+export * from './outbound/outbound-guard';

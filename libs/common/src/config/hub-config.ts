@@ -1,3 +1,4 @@
+import { type OutboundAllowRule } from '../outbound/outbound-allowlist';
 import { type IntakeOptions } from './intake-config';
 import { type SyncOptions } from './sync-config';
 
@@ -32,6 +33,11 @@ export interface HubConfig {
    * default; `PREFIX_REGISTRY_CHECK=off` is for test rigs that run without any portal.
    */
   prefixRegistryCheck: boolean;
+  /**
+   * OUTBOUND_ALLOWLIST: non-public hosts and ranges that province URLs may reach (loopback for the
+   * demo and tests, a province's VPN range). Empty by default: only public addresses.
+   */
+  outboundAllowlist: OutboundAllowRule[];
   /** Portal sync and reconciliation knobs (SYNC_* and RECONCILE_* variables, docs/sync.md). */
   sync: SyncOptions;
   /** Webhook intake's per-address limits and receipt body retention (WEBHOOK_* and RECEIPT_BODY_*). */

@@ -38,6 +38,16 @@ describe('loadConfig', () => {
     expect(problemsOf({ PREFIX_REGISTRY_CHECK: 'no' })).toEqual(['PREFIX_REGISTRY_CHECK']);
   });
 
+  it('reads OUTBOUND_ALLOWLIST (empty by default) and names it when an entry is malformed', () => {
+    expect(loadConfig({}).outboundAllowlist).toEqual([]);
+    expect(loadConfig({ OUTBOUND_ALLOWLIST: '127.0.0.1:4201, api.example.org' }).outboundAllowlist).toEqual([
+      { kind: 'network', text: '127.0.0.1:4201', address: '127.0.0.1', prefix: 32, family: 4, port: 4201 },
+      { kind: 'host', text: 'api.example.org', host: 'api.example.org', port: null },
+    ]);
+    expect(problemsOf({ OUTBOUND_ALLOWLIST: '127.0.0.1, 10.0.0.0/40' })).toEqual(['OUTBOUND_ALLOWLIST']);
+    expect(problemsOf({ OUTBOUND_ALLOWLIST: 'not a host' })).toEqual(['OUTBOUND_ALLOWLIST']);
+  });
+
   it.each([['abc'], ['0'], ['70000'], ['3000.5'], ['-1']])('names PORT when it is %s', (port) => {
     expect(problemsOf({ PORT: port })).toEqual(['PORT']);
   });

@@ -1,3 +1,4 @@
+import { parseOutboundAllowlist } from '../outbound/outbound-allowlist';
 import { readIntakeOptions } from './intake-config';
 import { readSyncOptions } from './sync-config';
 import { type HubConfig, type NodeEnv, type PortalEndpoint } from './hub-config';
@@ -149,6 +150,9 @@ export function loadConfig(env: Env = process.env): HubConfig {
     });
   }
 
+  const allowlist = parseOutboundAllowlist(env.OUTBOUND_ALLOWLIST ?? '');
+  for (const problem of allowlist.problems) problems.push({ variable: 'OUTBOUND_ALLOWLIST', message: problem });
+
   const sync = readSyncOptions(env, problems);
   const intake = readIntakeOptions(env, problems);
 
@@ -167,6 +171,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     secretKey: secretKeyRaw ?? DEVELOPMENT_SECRET_KEY,
     secretKeyIsDevelopmentDefault: secretKeyRaw === null,
     prefixRegistryCheck: prefixCheckRaw === 'on',
+    outboundAllowlist: allowlist.rules,
     sync,
     intake,
   };
