@@ -69,7 +69,11 @@ describe('poll connector (real PostgreSQL, Redis and a province API on loopback)
   });
 
   async function pollSource(
-    poll: Omit<PollInput, 'url' | 'intervalSeconds'> & { path: string; intervalSeconds?: number },
+    poll: Omit<PollInput, 'url' | 'intervalSeconds'> & {
+      path: string;
+      url?: string;
+      intervalSeconds?: number;
+    },
   ): Promise<string> {
     const key = `poll-src-${++keyCounter}`;
     const { path, ...rest } = poll;
@@ -399,6 +403,82 @@ describe('poll connector (real PostgreSQL, Redis and a province API on loopback)
     expect(result.reason).toContain('did not answer within 1 s');
   });
 
+  it('refuses a poll URL on a loopback address outside OUTBOUND_ALLOWLIST before connecting, as a permanent failure', async () => {
+    for (const host of ['127.0.0.2', '::1']) {
+      const elsewhere = await FakeProvinceApi.start(host);
+      try {
+        elsewhere.records = FakeProvinceApi.makeRecords(2);
+        const key = await pollSource({
+          path: '/page/records',
+          url: `${elsewhere.url}/page/records`,
+          itemsPath: 'result.items',
+          auth: { type: 'apiKey', in: 'header', name: 'X-API-Key', value: SECRETS[0] },
+          pagination: { type: 'page', param: 'page' },
+        });
+        const result = await runner.run(key);
+        expect(result).toMatchObject({ outcome: 'failed', temporary: false, receiptIds: [] });
+        expect(result.reason).toMatch(
+          /is a loopback address, which the hub does not call.*OUTBOUND_ALLOWLIST/,
+        );
+        expect(elsewhere.requests).toHaveLength(0);
+        expect((await sourceRow(key)).lastError).toBe(result.reason);
+        await expectNoSecretsStored(key);
+      } finally {
+        await elsewhere.close();
+      }
+    }
+  });
+
+  it('refuses an OAuth2 token URL outside OUTBOUND_ALLOWLIST, so the client secret is never sent there', async () => {
+    const elsewhere = await FakeProvinceApi.start('127.0.0.2');
+    try {
+      elsewhere.auth = { type: 'oauth2', clientId: 'hub', clientSecret: SECRETS[2] };
+      api.records = FakeProvinceApi.makeRecords(2);
+      const key = await pageSource({
+        auth: {
+          type: 'oauth2',
+          tokenUrl: `${elsewhere.url}/oauth/token`,
+          clientId: 'hub',
+          clientSecret: SECRETS[2],
+        },
+      });
+      const result = await runner.run(key);
+      expect(result).toMatchObject({ outcome: 'failed', temporary: false });
+      expect(result.reason).toMatch(/127\.0\.0\.2:\d+ is a loopback address/);
+      expect(elsewhere.tokenRequests).toBe(0);
+      expect(api.requests).toHaveLength(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('does not follow a redirect from the token endpoint, so the client secret is posted once, to the configured URL', async () => {
+    const other = await FakeProvinceApi.start();
+    try {
+      api.auth = { type: 'oauth2', clientId: 'hub', clientSecret: SECRETS[2] };
+      other.auth = api.auth;
+      api.redirectTokenTo = `${other.url}/oauth/token`;
+      api.records = FakeProvinceApi.makeRecords(2);
+      const key = await pageSource({
+        auth: {
+          type: 'oauth2',
+          tokenUrl: `${api.url}/oauth/token`,
+          clientId: 'hub',
+          clientSecret: SECRETS[2],
+        },
+      });
+      const result = await runner.run(key);
+      expect(result).toMatchObject({ outcome: 'failed', temporary: false });
+      expect(result.reason).toMatch(/redirect/);
+      expect(result.reason).toContain(`${other.url}/oauth/token`);
+      expect(api.tokenRequests).toBe(1);
+      expect(other.tokenRequests).toBe(0);
+      expect(api.recordRequests).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('tests a connection with one real fetch and stores nothing', async () => {
     api.auth = { type: 'basic', username: 'can-tho', password: SECRETS[1] };
     api.records = FakeProvinceApi.makeRecords(5);
@@ -408,14 +488,48 @@ describe('poll connector (real PostgreSQL, Redis and a province API on loopback)
     });
     const before = await sourceRow(key);
 
-    const ok = await runner.testConnection(before);
-    expect(ok).toMatchObject({ ok: true, status: 200, items: 2, sample: api.records[0] });
+    const ok = await runner.testConnection(before, 'test');
+    expect(ok).toMatchObject({
+      ok: true,
+      status: 200,
+      items: 2,
+      contentType: expect.stringContaining('json'),
+    });
+    expect(ok.durationMs).toEqual(expect.any(Number));
+    expect(ok.summary).toMatch(/^HTTP 200, \d+ bytes of application\/json.*, 2 items at "result\.items"$/);
+    // What the province answered stays with the hub: no record, field or value comes back.
+    expect(ok).not.toHaveProperty('sample');
+    for (const leak of [api.records[0].id, api.records[0].name, 'updatedAt'])
+      expect(JSON.stringify(ok)).not.toContain(leak);
     expect(api.recordRequests).toHaveLength(1);
 
     api.auth = { type: 'basic', username: 'can-tho', password: 'changed' };
-    const refused = await runner.testConnection(before);
+    const refused = await runner.testConnection(before, 'test');
     expect(refused).toMatchObject({ ok: false, status: 401, items: 0 });
     for (const secret of SECRETS) expect(JSON.stringify(refused)).not.toContain(secret);
+
+    // A page that is not what the source expects (an intranet page, say) is not quoted back, not
+    // even through the parser's complaint (an XML parser names the tags it trips on).
+    api.auth = { type: 'basic', username: 'can-tho', password: SECRETS[1] };
+    api.fault = { status: 200, body: '<admin><hunter2-root-password></admin>' };
+    const notJson = await runner.testConnection(before, 'test');
+    expect(notJson).toMatchObject({ ok: false, status: null, items: 0 });
+    expect(notJson.error).toMatch(/is not valid json/);
+    const notXml = await runner.testConnection({ ...before, format: 'xml' }, 'test');
+    expect(notXml.error).toMatch(/is not valid xml: the body is not well-formed XML/);
+    for (const leak of ['hunter2', 'admin']) expect(JSON.stringify([notJson, notXml])).not.toContain(leak);
+    api.fault = null;
+
+    const audited = await dataSource.query(
+      `SELECT actor, details FROM audit_log WHERE action = 'source.test-connection' AND target = $1 ORDER BY id`,
+      [key],
+    );
+    expect(audited).toEqual([
+      ...Array.from({ length: 4 }, () => ({
+        actor: 'test',
+        details: { url: `${api.url}/page/records?page=1&pageSize=2` },
+      })),
+    ]);
 
     expect(await receiptsOf(key)).toHaveLength(0);
     const after = await sourceRow(key);

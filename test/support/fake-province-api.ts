@@ -27,6 +27,8 @@ export interface FakeFault {
   status?: number;
   /** ... or never answer at all. */
   hang?: boolean;
+  /** Sent as the body (text/html) instead of the usual JSON error. */
+  body?: string;
   /** Sent as `Retry-After` (seconds) with the status. */
   retryAfterSeconds?: number;
   /** Only for requests this matches (default: every records request). */
@@ -41,13 +43,15 @@ export interface FakeFault {
  * - `GET /since/records?updatedSince=` → `{"data":[…]}`: records with updatedAt ≥ the value, oldest
  *   first, at most `pageSize`
  * - `POST /oauth/token` (client credentials in the form body) → `{"access_token","expires_in"}`
- * `records`, `auth`, `pageSize` and `fault` may be changed between requests.
+ * `records`, `auth`, `pageSize`, `fault` and `redirectTokenTo` may be changed between requests.
  */
 export class FakeProvinceApi {
   records: FakeRecord[] = [];
   auth: FakeAuth = { type: 'none' };
   pageSize = 2;
   fault: FakeFault | null = null;
+  /** When set, the token endpoint answers 307 to this URL instead of issuing a token. */
+  redirectTokenTo: string | null = null;
   readonly requests: SeenRequest[] = [];
   tokenRequests = 0;
   private tokens = new Set<string>();
@@ -55,12 +59,17 @@ export class FakeProvinceApi {
   private readonly server = createServer((req, res) => void this.handle(req, res));
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const { address, port } = this.server.address() as AddressInfo;
+    return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   }
 
-  static async start(): Promise<FakeProvinceApi> {
+  /**
+   * Listens on `host`, 127.0.0.1 unless a test needs another loopback address (127.0.0.2, ::1) that
+   * the tests' OUTBOUND_ALLOWLIST leaves out.
+   */
+  static async start(host = '127.0.0.1'): Promise<FakeProvinceApi> {
     const api = new FakeProvinceApi();
-    await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => api.server.listen(0, host, resolve));
     return api;
   }
 
@@ -87,6 +96,7 @@ export class FakeProvinceApi {
     this.requests.length = 0;
     this.tokenRequests = 0;
     this.fault = null;
+    this.redirectTokenTo = null;
   }
 
   async close(): Promise<void> {
@@ -111,6 +121,7 @@ export class FakeProvinceApi {
 
     if (url.pathname === '/oauth/token' && req.method === 'POST') {
       this.tokenRequests += 1;
+      if (this.redirectTokenTo) return send(307, { moved: true }, { Location: this.redirectTokenTo });
       const form = new URLSearchParams(await readBody(req));
       const a = this.auth;
       if (
@@ -131,7 +142,14 @@ export class FakeProvinceApi {
     if (this.fault && (this.fault.when?.(url.searchParams, url.pathname) ?? true)) {
       if (this.fault.hang) return; // left open until the client gives up or the server closes
       const headers: Record<string, string> =
-        this.fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(this.fault.retryAfterSeconds) };
+        this.fault.retryAfterSeconds === undefined
+          ? {}
+          : { 'Retry-After': String(this.fault.retryAfterSeconds) };
+      if (this.fault.body !== undefined) {
+        seen.status = this.fault.status ?? 500;
+        res.writeHead(seen.status, { 'Content-Type': 'text/html', ...headers });
+        return void res.end(this.fault.body);
+      }
       return send(this.fault.status ?? 500, { error: 'province system failure' }, headers);
     }
 

@@ -24,6 +24,8 @@ export function hubProcessEnv(env: TestEnv, extra: Record<string, string> = {}):
     REDIS_URL: env.config.redisUrl,
     REDIS_PREFIX: env.redisPrefix,
     LOG_LEVEL: 'warn',
+    // Poll sources in e2e tests point at fake provinces on 127.0.0.1 (test-env.ts does the same).
+    OUTBOUND_ALLOWLIST: '127.0.0.1',
     ...extra,
   };
 }

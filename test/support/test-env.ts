@@ -48,6 +48,9 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     HUB_SECRET_KEY: 'test-secret-key-0123456789abcdefghijklmnop',
     // Most specs run without a portal; the prefix-registry specs turn the check on.
     PREFIX_REGISTRY_CHECK: 'off',
+    // The fake province APIs and simulators listen on 127.0.0.1; tests of the outbound guard use
+    // 127.0.0.2 and [::1], which stay outside the list.
+    OUTBOUND_ALLOWLIST: '127.0.0.1',
     ...overrides,
   });
   return {

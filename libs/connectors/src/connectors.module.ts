@@ -1,5 +1,12 @@
 import { Module } from '@nestjs/common';
-import { HUB_CONFIG, type HubConfig, MetricsModule, SecretBox } from '@txng/common';
+import {
+  HUB_CONFIG,
+  type HubConfig,
+  MetricsModule,
+  OutboundGuard,
+  outboundGuardFor,
+  SecretBox,
+} from '@txng/common';
 import { IngestMetrics } from './ingest-metrics';
 import { PollRunner } from './poll/poll-runner';
 import { ReceiptBodyRetention } from './receipts/receipt-body-retention';
@@ -33,8 +40,14 @@ const SERVICES = [
       inject: [HUB_CONFIG],
       useFactory: (config: HubConfig) => new SecretBox(config.secretKey),
     },
+    // One guard (and one pair of agents) per process for every request to a province's URL.
+    {
+      provide: OutboundGuard,
+      inject: [HUB_CONFIG],
+      useFactory: (config: HubConfig) => outboundGuardFor(config),
+    },
     ...SERVICES,
   ],
-  exports: [SECRET_BOX, ...SERVICES],
+  exports: [SECRET_BOX, OutboundGuard, ...SERVICES],
 })
 export class ConnectorsModule {}

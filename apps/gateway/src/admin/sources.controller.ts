@@ -116,15 +116,21 @@ export class SourcesController {
   @Post(':key/test-connection')
   @RequireRole('admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Poll sources: one real fetch of the first page; nothing is stored.' })
-  async testConnection(@Param('key') key: string): Promise<TestConnectionResult> {
+  @ApiOperation({
+    summary:
+      'Poll sources: one real fetch of the first page, audited; answers status, timing and item count, never the page. Nothing is stored.',
+  })
+  async testConnection(
+    @Param('key') key: string,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<TestConnectionResult> {
     const source = await this.sources.get(key);
     if (source.kind !== 'poll') {
       throw badRequest(
         `Source "${key}" is a webhook source; the province calls the hub, so there is nothing to test from here.`,
       );
     }
-    return this.poller.testConnection(source);
+    return this.poller.testConnection(source, who.actor);
   }
 
   @Post(':key/start-testing')

@@ -12,6 +12,8 @@ export const PollErrorCode = {
   TooLarge: 'poll_page_too_large',
   BadPage: 'poll_bad_page',
   TokenFailed: 'poll_token_failed',
+  /** The outbound guard refused the address (not public, not in OUTBOUND_ALLOWLIST) or plain http. */
+  AddressRefused: 'poll_address_refused',
 } as const;
 export type PollErrorCode = (typeof PollErrorCode)[keyof typeof PollErrorCode];
 

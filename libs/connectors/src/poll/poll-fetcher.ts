@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { type OutboundGuard, OutboundRefusedError } from '@txng/common';
 import { type PollSettings } from '@txng/persistence';
-import axios, { type AxiosError, type AxiosResponse, isAxiosError } from 'axios';
+import axios, { type AxiosError, type AxiosRequestConfig, type AxiosResponse, isAxiosError } from 'axios';
 import { type SourceSecrets } from '../sources/source-secrets';
 import { PollErrorCode, PollFetchError } from './poll-fetch.error';
 
@@ -44,10 +45,28 @@ interface CachedToken {
 
 /**
  * Fetches one page of a province's API. Holds the OAuth2 tokens of every source it has polled (one
- * per source and client), so a run of 100 pages asks the province's token endpoint once.
+ * per source and client), so a run of 100 pages asks the province's token endpoint once. Every
+ * connection goes through the outbound guard (public addresses, or OUTBOUND_ALLOWLIST), never through
+ * an environment proxy, and no redirect is followed: credentials go to the configured URL or nowhere.
  */
 export class PollFetcher {
   private readonly tokens = new Map<string, CachedToken>();
+
+  constructor(private readonly guard: OutboundGuard) {}
+
+  /** Request options every outbound call of the connector shares. */
+  private outbound(timeoutMs: number): AxiosRequestConfig {
+    return {
+      httpAgent: this.guard.httpAgent,
+      httpsAgent: this.guard.httpsAgent,
+      proxy: false,
+      maxRedirects: 0,
+      timeout: timeoutMs,
+      // The socket timeout above only notices silence; this bounds a slow trickle as well.
+      signal: AbortSignal.timeout(timeoutMs + 1000),
+      validateStatus: () => true,
+    };
+  }
 
   async fetchPage(
     sourceKey: string,
@@ -56,6 +75,7 @@ export class PollFetcher {
     request: PageRequest,
   ): Promise<FetchedPage> {
     const { url, safeUrl } = buildPageUrl(settings, secrets, request);
+    refuseUrl(this.guard, settings.url, "The source's poll URL");
     const timeoutMs = (settings.timeoutSeconds ?? DEFAULT_POLL_TIMEOUT_SECONDS) * 1000;
     const auth = settings.auth;
 
@@ -82,17 +102,13 @@ export class PollFetcher {
     timeoutMs: number,
   ): Promise<AxiosResponse<ArrayBuffer>> {
     try {
+      // Redirects are not followed (outbound): a custom API-key header would travel to whatever
+      // host the Location names. The error tells the operator the URL to configure instead.
       return await axios.get<ArrayBuffer>(url, {
+        ...this.outbound(timeoutMs),
         headers: { Accept: 'application/json, application/xml;q=0.9, text/csv;q=0.8, */*;q=0.1', ...headers },
         responseType: 'arraybuffer',
-        timeout: timeoutMs,
-        // The socket timeout above only notices silence; this bounds a slow trickle as well.
-        signal: AbortSignal.timeout(timeoutMs + 1000),
         maxContentLength: MAX_POLL_PAGE_BYTES,
-        // Redirects are not followed: a custom API-key header would travel to whatever host the
-        // Location names. The error tells the operator the URL to configure instead.
-        maxRedirects: 0,
-        validateStatus: () => true,
       });
     } catch (error) {
       throw networkError(error, safeUrl, timeoutMs);
@@ -149,17 +165,27 @@ export class PollFetcher {
     });
     if (typeof auth.scope === 'string' && auth.scope !== '') form.set('scope', auth.scope);
     const safeTokenUrl = withoutCredentials(new URL(tokenUrl));
+    refuseUrl(this.guard, tokenUrl, "The source's OAuth2 token URL");
     let response: AxiosResponse<unknown>;
     try {
+      // Not following a redirect matters most here: the client secret is in the body, and a 307/308
+      // would post it again to whatever host the Location names.
       response = await axios.post<unknown>(tokenUrl, form.toString(), {
+        ...this.outbound(timeoutMs),
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        timeout: timeoutMs,
-        signal: AbortSignal.timeout(timeoutMs + 1000),
         maxContentLength: 1024 * 1024,
-        validateStatus: () => true,
       });
     } catch (error) {
       throw networkError(error, safeTokenUrl, timeoutMs);
+    }
+    if (response.status >= 300 && response.status < 400) {
+      const location = headerText(response.headers.location);
+      throw new PollFetchError(
+        PollErrorCode.TokenFailed,
+        `The token endpoint ${safeTokenUrl} answered HTTP ${response.status} (a redirect to ${location ? withoutQuery(location, safeTokenUrl) : 'another address'}); the client secret was not sent there. Set the source's tokenUrl to the address it redirects to.`,
+        false,
+        response.status,
+      );
     }
     if (response.status >= 500 || response.status === 429) {
       throw new PollFetchError(
@@ -286,7 +312,22 @@ function checkStatus(response: AxiosResponse, safeUrl: string, authType: string)
   );
 }
 
+/** A URL the guard refuses before any connection (plain http in production) is a permanent failure. */
+function refuseUrl(guard: OutboundGuard, url: string, what: string): void {
+  const problem = guard.urlProblem(url, what);
+  if (problem) throw new PollFetchError(PollErrorCode.AddressRefused, problem, false);
+}
+
 function networkError(error: unknown, safeUrl: string, timeoutMs: number): PollFetchError {
+  const refused =
+    error instanceof OutboundRefusedError ? error : (error as { cause?: unknown } | null)?.cause;
+  if (refused instanceof OutboundRefusedError) {
+    return new PollFetchError(
+      PollErrorCode.AddressRefused,
+      `Fetching ${safeUrl} was refused: ${refused.message}`,
+      false,
+    );
+  }
   if (!isAxiosError(error)) {
     return new PollFetchError(
       PollErrorCode.Unreachable,

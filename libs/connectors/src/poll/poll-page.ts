@@ -27,7 +27,7 @@ export function readPage(
   } catch (error) {
     throw new PollFetchError(
       PollErrorCode.BadPage,
-      `A page from ${safeUrl} is not valid ${format}: ${(error as Error).message}. Check the source's format and URL.`,
+      `A page from ${safeUrl} is not valid ${format}: ${parserHint(error)}. Check the source's format and URL.`,
       false,
     );
   }
@@ -41,6 +41,16 @@ export function readPage(
         ? latestTime(items.map((item) => timeOf(valueAt(item, String(p.recordTimePath)))))
         : null,
   };
+}
+
+/**
+ * The parser's complaint without the text it quotes: JSON.parse quotes the start of the body
+ * ("Unexpected token '<', "<html>…" is not valid JSON"), and a page's content must not reach
+ * lastError or a test-connection answer.
+ */
+function parserHint(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/(["'`])[^]*?\1/g, '…').slice(0, 200);
 }
 
 /** The value at a dotted path (`data.items`, `result.0.records`); the whole value for an empty path. */

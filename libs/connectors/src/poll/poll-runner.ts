@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type PollSettings, SourceEntity } from '@txng/persistence';
+import { OutboundGuard } from '@txng/common';
+import { AuditService, type PollSettings, SourceEntity } from '@txng/persistence';
 import { type DataSource, type EntityManager, IsNull } from 'typeorm';
 import { ReceiptsService } from '../receipts/receipts.service';
 import { SourcesService } from '../sources/sources.service';
@@ -13,7 +14,7 @@ import {
   step,
 } from './poll-checkpoint';
 import { PollFetchError } from './poll-fetch.error';
-import { type FetchedPage, PollFetcher, type PollSecrets } from './poll-fetcher';
+import { buildPageUrl, type FetchedPage, PollFetcher, type PollSecrets } from './poll-fetcher';
 import { readPage } from './poll-page';
 
 /** One run never reads more pages than this; the next run carries on from the checkpoint. */
@@ -22,7 +23,6 @@ export const MAX_PAGES_PER_RUN = 100;
 export const UNHEALTHY_AFTER_FAILURES = 3;
 export const MAX_BACKOFF_SECONDS = 3600;
 const POLLED_STAGES = new Set(['testing', 'active']);
-const SAMPLE_MAX_CHARS = 4000;
 
 export interface PollRunResult {
   sourceKey: string;
@@ -37,13 +37,22 @@ export interface PollRunResult {
   checkpoint: PollCheckpoint | null;
 }
 
+/**
+ * What a connection test tells the operator. Never the page itself: an admin pointing a source at an
+ * address would otherwise read whatever answers there through the hub.
+ */
 export interface TestConnectionResult {
   ok: boolean;
   status: number | null;
   items: number;
+  /** Milliseconds from the request to the parsed page (or the failure). */
+  durationMs: number;
   url?: string;
+  /** The media type only (`application/json`), without parameters the province chose. */
   contentType?: string;
-  sample?: unknown;
+  bytes?: number;
+  /** One line: status, size, type and where the items were found. */
+  summary?: string;
   error?: string;
 }
 
@@ -57,13 +66,17 @@ class ConcurrentRunError extends Error {}
 @Injectable()
 export class PollRunner {
   private readonly logger = new Logger(PollRunner.name);
-  private readonly fetcher = new PollFetcher();
+  private readonly fetcher: PollFetcher;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sources: SourcesService,
     private readonly receipts: ReceiptsService,
-  ) {}
+    private readonly audit: AuditService,
+    guard: OutboundGuard,
+  ) {
+    this.fetcher = new PollFetcher(guard);
+  }
 
   async run(sourceKey: string, now: Date = new Date()): Promise<PollRunResult> {
     const source = await this.dataSource.manager.findOne(SourceEntity, {
@@ -149,35 +162,55 @@ export class PollRunner {
     return { ...result, outcome: 'completed', checkpoint };
   }
 
-  /** One real fetch of the source's first page; nothing is stored and the source is not changed. */
-  async testConnection(source: SourceEntity): Promise<TestConnectionResult> {
+  /**
+   * One real fetch of the source's first page; nothing is stored and the source is not changed. The
+   * attempt is audited before the request, so who made the hub call which address is on record even
+   * if the process dies mid-request.
+   */
+  async testConnection(source: SourceEntity, actor: string): Promise<TestConnectionResult> {
     if (source.kind !== 'poll' || !source.poll)
-      return { ok: false, status: null, items: 0, error: 'Only poll sources can test a connection.' };
+      return {
+        ok: false,
+        status: null,
+        items: 0,
+        durationMs: 0,
+        error: 'Only poll sources can test a connection.',
+      };
     const settings: PollSettings = source.poll;
+    const request = requestFor(initialCheckpoint(settings));
+    await this.audit.record({
+      actor,
+      action: 'source.test-connection',
+      target: source.key,
+      details: { url: buildPageUrl(settings, {}, request).safeUrl },
+    });
+    const started = Date.now();
     let page: FetchedPage | null = null;
     try {
-      page = await this.fetcher.fetchPage(
-        source.key,
-        settings,
-        this.secrets(source),
-        requestFor(initialCheckpoint(settings)),
-      );
+      page = await this.fetcher.fetchPage(source.key, settings, this.secrets(source), request);
       const content = readPage(source.format, settings, page.body, page.url);
-      const result: TestConnectionResult = {
+      const contentType = mediaType(page.contentType);
+      const where = settings.itemsPath ? `at "${settings.itemsPath}"` : 'in the page';
+      return {
         ok: true,
         status: page.status,
         items: content.items.length,
+        durationMs: Date.now() - started,
         url: page.url,
-        contentType: page.contentType,
+        contentType,
+        bytes: page.body.length,
+        summary: `HTTP ${page.status}, ${page.body.length} bytes of ${contentType}, ${content.items.length} items ${where}`,
       };
-      if (content.items.length > 0) {
-        const sample = JSON.stringify(content.items[0]);
-        if (sample !== undefined && sample.length <= SAMPLE_MAX_CHARS) result.sample = content.items[0];
-      }
-      return result;
     } catch (error) {
       const status = error instanceof PollFetchError ? error.httpStatus : (page?.status ?? null);
-      return { ok: false, status, items: 0, url: page?.url, error: describeFailure(error) };
+      return {
+        ok: false,
+        status,
+        items: 0,
+        durationMs: Date.now() - started,
+        url: page?.url,
+        error: describeFailure(error),
+      };
     }
   }
 
@@ -293,6 +326,12 @@ function sameCheckpoint(a: PollCheckpoint, b: PollCheckpoint): boolean {
 
 function withoutUndefined(checkpoint: PollCheckpoint): Record<string, unknown> {
   return JSON.parse(JSON.stringify(checkpoint)) as Record<string, unknown>;
+}
+
+/** `application/json` of `application/json; charset=utf-8`; anything odd is not repeated. */
+function mediaType(contentType: string): string {
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  return /^[a-z0-9.+-]{1,50}\/[a-z0-9.+-]{1,80}$/.test(type) ? type : 'an unnamed media type';
 }
 
 /** A failure in words for lastError and logs. Poll errors are written to carry no secret. */
