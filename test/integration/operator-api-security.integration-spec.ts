@@ -92,12 +92,13 @@ const NOT_AUDITED: Record<string, string> = {
   'DELETE /v1/admin/session': 'clears the caller’s own cookie; changes nothing on the hub',
   'POST /v1/admin/sources/{key}/preview': 'stores nothing',
   'POST /v1/admin/sources/{key}/preview-draft': 'stores nothing',
-  'POST /v1/admin/sources/{key}/test-connection': 'one fetch, stores nothing',
 };
 /** Audited, but not cheap to call harmlessly here: tested where the feature is. */
 const AUDITED_ELSEWHERE: Record<string, string> = {
   'POST /v1/admin/conflicts/{id}/resolve': 'pipeline-conflicts.integration-spec.ts (conflict.resolve)',
   'POST /v1/admin/provinces/{code}/reconciliation': 'reconciliation.integration-spec.ts (reconciliation.run)',
+  'POST /v1/admin/sources/{key}/test-connection':
+    'sources-api.integration-spec.ts (source.test-connection, before the fetch; needs a poll source)',
 };
 
 interface Route {

@@ -134,9 +134,19 @@ describe('operator API: tokens, roles, sources, provinces, audit (real PostgreSQ
           })
           .expect(201);
         const ok = await admin(hub.url).post(`/v1/admin/sources/${key}/test-connection`, {}).expect(200);
-        expect(ok.body).toMatchObject({ ok: true, status: 200, items: 2 });
-        expect(ok.body.sample).toMatchObject({ id: 'r001' });
+        expect(ok.body).toMatchObject({ ok: true, status: 200, items: 2, contentType: 'application/json' });
+        expect(ok.body.summary).toMatch(/^HTTP 200, \d+ bytes of application\/json, 2 items at "data"$/);
+        // Status, timing and counts only: nothing the province's system answered comes back.
+        expect(ok.body.sample).toBeUndefined();
+        for (const leak of ['r001', api.records[0].name]) expect(JSON.stringify(ok.body)).not.toContain(leak);
         expect(api.recordRequests).toHaveLength(1);
+        const audit = await db.query(
+          `SELECT actor, details FROM audit_log WHERE action = 'source.test-connection' AND target = $1`,
+          [key],
+        );
+        expect(audit.rows).toEqual([
+          { actor: 'bootstrap-admin', details: { url: `${api.url}/cursor/records` } },
+        ]);
         const stored = await db.query('SELECT count(*)::int AS n FROM receipt WHERE source_key = $1', [key]);
         expect(stored.rows[0].n).toBe(0);
 
@@ -148,11 +158,184 @@ describe('operator API: tokens, roles, sources, provinces, audit (real PostgreSQ
         await admin(hub.url)
           .post('/v1/admin/sources', { ...JSON_SOURCE, key: 'ca-mau-webhook-test', provinceCode: '96' })
           .expect(201);
-        const webhook = await admin(hub.url).post('/v1/admin/sources/ca-mau-webhook-test/test-connection', {});
+        const webhook = await admin(hub.url).post(
+          '/v1/admin/sources/ca-mau-webhook-test/test-connection',
+          {},
+        );
         expect(webhook.status).toBe(400);
       } finally {
         await api.close();
       }
+    });
+
+    it('refuses a poll source whose URL is on a loopback address outside OUTBOUND_ALLOWLIST, at test-connection', async () => {
+      const elsewhere = await FakeProvinceApi.start('127.0.0.2');
+      try {
+        elsewhere.records = FakeProvinceApi.makeRecords(2);
+        const key = 'ssrf-loopback-test';
+        await admin(hub.url)
+          .post('/v1/admin/sources', {
+            ...POLL_SOURCE,
+            key,
+            poll: { ...POLL_SOURCE.poll, url: `${elsewhere.url}/cursor/records` },
+          })
+          .expect(201);
+        const res = await admin(hub.url).post(`/v1/admin/sources/${key}/test-connection`, {}).expect(200);
+        expect(res.body).toMatchObject({ ok: false, status: null, items: 0 });
+        expect(res.body.error).toMatch(/127\.0\.0\.2:\d+ is a loopback address.*OUTBOUND_ALLOWLIST/);
+        expect(elsewhere.requests).toHaveLength(0);
+      } finally {
+        await elsewhere.close();
+      }
+    });
+
+    it.each([
+      [
+        'user:password@ in the poll URL',
+        { url: 'http://hub:s3cret@127.0.0.1:9/api/records' },
+        '/poll/url',
+        /user:password@/,
+      ],
+      [
+        '?token= in the poll URL',
+        { url: 'http://127.0.0.1:9/api/records?token=s3cret' },
+        '/poll/url',
+        /query \(token\)/,
+      ],
+      [
+        '?key= in the poll URL',
+        { url: 'http://127.0.0.1:9/api/records?page=1&key=s3cret' },
+        '/poll/url',
+        /query \(key\)/,
+      ],
+      [
+        '?apikey= in the poll URL',
+        { url: 'http://127.0.0.1:9/api/records?apikey=s3cret' },
+        '/poll/url',
+        /apikey/,
+      ],
+      [
+        '?api_key= in the poll URL',
+        { url: 'http://127.0.0.1:9/api/records?api_key=s3cret' },
+        '/poll/url',
+        /api_key/,
+      ],
+      [
+        '?secret= in the poll URL',
+        { url: 'http://127.0.0.1:9/api/records?secret=s3cret' },
+        '/poll/url',
+        /secret/,
+      ],
+      [
+        '?password= in the poll URL',
+        { url: 'http://127.0.0.1:9/api/records?password=s3cret' },
+        '/poll/url',
+        /password/,
+      ],
+      [
+        '?access_token= in the poll URL',
+        { url: 'http://127.0.0.1:9/api/records?access_token=s3cret' },
+        '/poll/url',
+        /access_token/,
+      ],
+      [
+        '?client_secret= in the token URL',
+        {
+          auth: {
+            type: 'oauth2',
+            tokenUrl: 'http://127.0.0.1:9/token?client_secret=s3cret',
+            clientId: 'hub',
+            clientSecret: 'x',
+          },
+        },
+        '/poll/auth/tokenUrl',
+        /client_secret/,
+      ],
+    ])(
+      'refuses %s with a 400 that says credentials belong in auth, on create and on change',
+      async (_what, change, path, message) => {
+        const key = `url-credentials-${path.length}-${Math.random().toString(36).slice(2, 8)}`;
+        const created = await admin(hub.url)
+          .post('/v1/admin/sources', { ...POLL_SOURCE, key, poll: { ...POLL_SOURCE.poll, ...change } })
+          .expect(400);
+        expect(created.body.error).toBe('validation_failed');
+        expect(created.body.details).toEqual([{ path, message: expect.stringMatching(message) }]);
+        expect(created.body.details[0].message).toMatch(/set "auth" instead/);
+        expect(JSON.stringify(created.body)).not.toContain('s3cret');
+        expect((await db.query('SELECT 1 FROM source WHERE key = $1', [key])).rowCount).toBe(0);
+
+        await admin(hub.url)
+          .post('/v1/admin/sources', { ...POLL_SOURCE, key })
+          .expect(201);
+        const patched = await admin(hub.url)
+          .patch(`/v1/admin/sources/${key}`, { poll: { ...POLL_SOURCE.poll, ...change } })
+          .expect(400);
+        expect(patched.body.details).toEqual([{ path, message: expect.stringMatching(message) }]);
+        const row = await db.query('SELECT poll::text AS poll FROM source WHERE key = $1', [key]);
+        expect(row.rows[0].poll).not.toContain('s3cret');
+      },
+    );
+
+    it('keeps query parameters that are not credentials', async () => {
+      const key = 'url-plain-query';
+      const url = 'http://127.0.0.1:9/api/records?province=80&format=json&pageToken=abc';
+      const res = await admin(hub.url)
+        .post('/v1/admin/sources', { ...POLL_SOURCE, key, poll: { ...POLL_SOURCE.poll, url } })
+        .expect(201);
+      expect(res.body.poll.url).toBe(url);
+    });
+
+    it('masks credentials in the URLs of sources saved before they were refused', async () => {
+      const key = 'url-legacy-credentials';
+      await admin(hub.url)
+        .post('/v1/admin/sources', { ...POLL_SOURCE, key })
+        .expect(201);
+      await db.query(`UPDATE source SET poll = jsonb_set(poll, '{url}', to_jsonb($2::text)) WHERE key = $1`, [
+        key,
+        'http://hub:0ld-s3cret@127.0.0.1:9/api/records?access_token=0ld-t0ken&page=1',
+      ]);
+      const res = await admin(hub.url).get(`/v1/admin/sources/${key}`).expect(200);
+      expect(res.body.poll.url).toBe('http://***:***@127.0.0.1:9/api/records?access_token=***&page=1');
+      const list = await admin(hub.url).get('/v1/admin/sources').expect(200);
+      for (const secret of ['0ld-s3cret', '0ld-t0ken'])
+        expect(JSON.stringify(list.body)).not.toContain(secret);
+    });
+
+    it.each([
+      ['Host'],
+      ['host'],
+      ['Authorization'],
+      ['Proxy-Authorization'],
+      ['Cookie'],
+      ['Connection'],
+      ['Transfer-Encoding'],
+      ['Content-Length'],
+      ['X-Forwarded-For'],
+      ['Sec-Fetch-Site'],
+      ['X API Key'],
+      ['X-Key\r\nHost'],
+    ])('refuses an API key sent as the header %j', async (name) => {
+      const res = await admin(hub.url)
+        .post('/v1/admin/sources', {
+          ...POLL_SOURCE,
+          key: `header-${Math.random().toString(36).slice(2, 10)}`,
+          poll: { ...POLL_SOURCE.poll, auth: { type: 'apiKey', in: 'header', name, value: 'k-123' } },
+        })
+        .expect(400);
+      expect(res.body.details).toEqual([{ path: '/poll/auth/name', message: expect.any(String) }]);
+    });
+
+    it('accepts an API key in a header of its own', async () => {
+      await admin(hub.url)
+        .post('/v1/admin/sources', {
+          ...POLL_SOURCE,
+          key: 'header-own',
+          poll: {
+            ...POLL_SOURCE.poll,
+            auth: { type: 'apiKey', in: 'header', name: 'X-API-Key', value: 'k-123' },
+          },
+        })
+        .expect(201);
     });
 
     it('refuses a malformed definition with every problem listed', async () => {
@@ -315,5 +498,52 @@ describe('operator API: tokens, roles, sources, provinces, audit (real PostgreSQ
     );
     expect(res.body.items[0]).toMatchObject({ actor: expect.any(String), at: expect.any(String) });
     expect(JSON.stringify(res.body)).not.toContain(ADMIN_TOKEN);
+  });
+});
+
+describe('poll URLs in production (NODE_ENV=production)', () => {
+  let hub: GatewayHarness;
+
+  beforeAll(async () => {
+    hub = await startGateway({
+      env: { NODE_ENV: 'production', OUTBOUND_ALLOWLIST: '127.0.0.1, intranet.tayninh.test' },
+    });
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  it('requires https unless the host is in OUTBOUND_ALLOWLIST, for the poll URL and the token URL', async () => {
+    const define = (key: string, poll: object) =>
+      admin(hub.url).post('/v1/admin/sources', {
+        ...POLL_SOURCE,
+        key,
+        poll: { ...POLL_SOURCE.poll, ...poll },
+      });
+
+    const plain = await define('prod-plain', { url: 'http://api.tayninh.test/records' }).expect(400);
+    expect(plain.body.details).toEqual([
+      {
+        path: '/poll/url',
+        message: expect.stringMatching(/must use https in production.*OUTBOUND_ALLOWLIST/),
+      },
+    ]);
+    const token = await define('prod-plain-token', {
+      url: 'https://api.tayninh.test/records',
+      auth: { type: 'oauth2', tokenUrl: 'http://api.tayninh.test/token', clientId: 'hub', clientSecret: 'x' },
+    }).expect(400);
+    expect(token.body.details).toEqual([
+      { path: '/poll/auth/tokenUrl', message: expect.stringMatching(/must use https in production/) },
+    ]);
+
+    await define('prod-https', { url: 'https://api.tayninh.test/records' }).expect(201);
+    await define('prod-listed-name', { url: 'http://intranet.tayninh.test/records' }).expect(201);
+    await define('prod-listed-address', { url: 'http://127.0.0.1:9/records' }).expect(201);
+    const patched = await admin(hub.url)
+      .patch('/v1/admin/sources/prod-https', {
+        poll: { ...POLL_SOURCE.poll, url: 'http://api.tayninh.test/records' },
+      })
+      .expect(400);
+    expect(patched.body.details[0].path).toBe('/poll/url');
   });
 });

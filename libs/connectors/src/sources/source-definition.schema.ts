@@ -1,5 +1,6 @@
 import Ajv, { type ErrorObject, type JSONSchemaType } from 'ajv';
 import { type SourceFormat, type SourceKind } from '@txng/persistence';
+import { pollOutboundProblems } from './poll-outbound.rules';
 
 export type PollAuthInput =
   | { type: 'none' }
@@ -187,10 +188,13 @@ function describe(errors: ErrorObject[] | null | undefined): SchemaProblem[] {
     .filter((p) => (seen.has(p.path + p.message) ? false : (seen.add(p.path + p.message), true)));
 }
 
+/** Every problem of a definition: the schema's, then the poll rules (credentials, header names). */
 export function checkSourceDefinition(value: unknown): SchemaProblem[] {
-  return validateDefinition(value) ? [] : describe(validateDefinition.errors);
+  if (!validateDefinition(value)) return describe(validateDefinition.errors);
+  return pollOutboundProblems((value as { poll?: unknown }).poll);
 }
 
 export function checkSourcePatch(value: unknown): SchemaProblem[] {
-  return validatePatch(value) ? [] : describe(validatePatch.errors);
+  if (!validatePatch(value)) return describe(validatePatch.errors);
+  return pollOutboundProblems((value as { poll?: unknown }).poll);
 }

@@ -1,5 +1,6 @@
 import { provinceName } from '@txng/national-model';
-import { type MappingVersionEntity, type SourceEntity } from '@txng/persistence';
+import { type MappingVersionEntity, type PollSettings, type SourceEntity } from '@txng/persistence';
+import { isCredentialName } from './poll-outbound.rules';
 
 /** A source as the operator API shows it: never a secret, always where to send webhooks. */
 export interface SourceView {
@@ -44,7 +45,7 @@ export function toSourceView(source: SourceEntity, mapping: MappingVersionEntity
     mapping: mapping
       ? { version: mapping.version, language: mapping.language, expression: mapping.expression }
       : null,
-    poll: source.poll,
+    poll: source.poll ? withoutUrlCredentials(source.poll) : null,
     maxBodyBytes: source.maxBodyBytes,
     rateLimitPerMinute: source.rateLimitPerMinute,
     rateLimitBytesPerMinute: source.rateLimitBytesPerMinute,
@@ -57,4 +58,32 @@ export function toSourceView(source: SourceEntity, mapping: MappingVersionEntity
     createdAt: source.createdAt.toISOString(),
     updatedAt: source.updatedAt.toISOString(),
   };
+}
+
+/**
+ * Sources saved before URLs were checked may carry credentials in them (user:password@, ?token=):
+ * viewers see those URLs with the credentials masked. New definitions cannot have them.
+ */
+function withoutUrlCredentials(poll: PollSettings): PollSettings {
+  const auth = poll.auth;
+  return {
+    ...poll,
+    url: maskUrl(poll.url),
+    auth: typeof auth.tokenUrl === 'string' ? { ...auth, tokenUrl: maskUrl(auth.tokenUrl) } : auth,
+  };
+}
+
+function maskUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return value;
+  }
+  const names = [...new Set(url.searchParams.keys())].filter(isCredentialName);
+  if (!url.username && !url.password && names.length === 0) return value;
+  if (url.username) url.username = '***';
+  if (url.password) url.password = '***';
+  for (const name of names) url.searchParams.set(name, '***');
+  return url.toString();
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AppError, ErrorCode, notFound, SecretBox } from '@txng/common';
+import { AppError, ErrorCode, notFound, OutboundGuard, SecretBox } from '@txng/common';
 import { compileMapping, MappingCompileError } from '@txng/mapping';
 import { isCurrentProvinceCode } from '@txng/national-model';
 import {
@@ -55,6 +55,7 @@ export class SourcesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
+    private readonly guard: OutboundGuard,
   ) {}
 
   async create(input: unknown, actor: string): Promise<SourceWithSecret> {
@@ -166,6 +167,7 @@ export class SourcesService {
       }
     }
     if (patch.mapping) compileOrRefuse(patch.mapping);
+    if (patch.poll) this.checkPollUrls(patch.poll);
 
     await this.dataSource.transaction(async (tx) => {
       const source = await this.lockSource(tx, key);
@@ -340,6 +342,22 @@ export class SourcesService {
     };
   }
 
+  /** https in production unless OUTBOUND_ALLOWLIST names the host (the guard checks again per request). */
+  private checkPollUrls(poll: PollInput): void {
+    const problems = [
+      { path: '/poll/url', message: this.guard.urlProblem(poll.url, 'The poll URL') },
+      ...(poll.auth.type === 'oauth2'
+        ? [
+            {
+              path: '/poll/auth/tokenUrl',
+              message: this.guard.urlProblem(poll.auth.tokenUrl, 'The token URL'),
+            },
+          ]
+        : []),
+    ].filter((p): p is { path: string; message: string } => p.message !== null);
+    if (problems.length > 0) throw invalid(problems.map((p) => p.message).join(' '), problems);
+  }
+
   private checkSemantics(def: SourceDefinition): void {
     if (!isCurrentProvinceCode(def.provinceCode)) {
       throw invalid(
@@ -351,6 +369,7 @@ export class SourcesService {
       throw invalid('A poll source needs a "poll" object.', [
         { path: '/poll', message: 'is required for kind poll' },
       ]);
+    if (def.poll) this.checkPollUrls(def.poll);
     if (def.kind === 'webhook' && def.poll)
       throw invalid('A webhook source takes no "poll" object.', [
         { path: '/poll', message: 'only for kind poll' },
