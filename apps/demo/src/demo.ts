@@ -384,6 +384,8 @@ export async function main(...args: string[]): Promise<void> {
       HUB_ADMIN_TOKEN: options.adminToken,
       // Reconcile every minute (default 10) so a newcomer sees the hub and the portal compared.
       RECONCILE_EVERY_MS: process.env.RECONCILE_EVERY_MS ?? '60000',
+      // The simulated Tây Ninh API is on loopback, which the hub only polls when allowlisted.
+      OUTBOUND_ALLOWLIST: `127.0.0.1:${options.pollPort}`,
       ...(process.env.HUB_SECRET_KEY ? { HUB_SECRET_KEY: process.env.HUB_SECRET_KEY } : {}),
     };
 
