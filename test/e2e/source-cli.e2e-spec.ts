@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestEnv, type TestEnv } from '../support/test-env';
@@ -64,6 +66,28 @@ describe('npm run source (built CLI) against a real database', () => {
     expect(row.secrets_enc).toEqual(expect.any(String));
     expect(row.poll).not.toContain('k-tay-ninh-e2e-secret');
     expect(row.secrets_enc).not.toContain('k-tay-ninh-e2e-secret');
+  });
+
+  it('refuses a poll definition with credentials in its URL, as the API does, storing nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'txng-cli-'));
+    const file = join(dir, 'tay-ninh-key-in-url.yaml');
+    const yaml = readFileSync(join(ROOT, 'config/sources/tay-ninh-long-an.yaml'), 'utf8')
+      .replace('key: tay-ninh-long-an', 'key: tay-ninh-key-in-url')
+      .replace(
+        'url: http://127.0.0.1:4201/api/records',
+        'url: http://127.0.0.1:4201/api/records?api_key=${TAY_NINH_API_KEY}',
+      );
+    writeFileSync(file, yaml);
+    try {
+      const refused = await run(['apply', file], { TAY_NINH_API_KEY: 'k-in-url-e2e-secret' });
+      expect(refused.code).toBe(1);
+      expect(refused.output).toContain('validation_failed');
+      expect(refused.output).toMatch(/"path":"\/poll\/url".*carries credentials in its query \(api_key\)/);
+      expect(refused.output).not.toContain('k-in-url-e2e-secret');
+      expect(await query("SELECT key FROM source WHERE key = 'tay-ninh-key-in-url'")).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('previews a golden sample, printing records and findings (exit 3 when there are findings)', async () => {
