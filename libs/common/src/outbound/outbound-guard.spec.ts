@@ -112,6 +112,15 @@ describe('OutboundGuard (real connections on loopback)', () => {
     expect(resolve.calls).toEqual(['province.test', 'localhost']);
   });
 
+  it("uses the system's resolver by default: localhost, a loopback name, is refused unless listed", async () => {
+    const before = allowed.hits;
+    expect(await get(guardOf('127.0.0.2'), `http://localhost:${allowed.port}/`)).toMatch(
+      /^refused: localhost:\d+ resolves to (127\.0\.0\.1|::1), a loopback address/,
+    );
+    expect(allowed.hits).toBe(before);
+    expect(await get(guardOf('localhost'), `http://localhost:${allowed.port}/`)).toBe('200 ok');
+  });
+
   it('checks every connection again, so a name rebound to another address is refused', async () => {
     const resolve = resolverOf({ 'rebind.test': [['127.0.0.1'], ['127.0.0.2']] });
     const guard = guardOf('127.0.0.1', resolve);
