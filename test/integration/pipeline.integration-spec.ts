@@ -234,6 +234,36 @@ describe('pipeline: dedup, versions, conflicts, quarantine (real PostgreSQL and 
       .expect(200);
   });
 
+  it("takes a province's error declaration on a held event as its next version, ready to sync", async () => {
+    const e = event({ eventTime: '2025-07-28T10:00:00+07:00' });
+    const first = await send('pl-a', { events: [e] });
+    await drain();
+    const list = await admin(hub.url).get('/v1/admin/records?kind=event&status=ready').expect(200);
+    const key = list.body.items.find((i: { receiptId: string }) => i.receiptId === first).key;
+    const errorDeclaration = {
+      declarationTime: '2025-07-29T09:00:00+07:00',
+      reason: 'incorrect_data',
+      correctiveEventIDs: ['urn:uuid:0f7c3f2e-2b1a-4c55-9d0e-3a6f1b2c4d5e'],
+    };
+    const correction = await send('pl-a', { events: [{ ...e, errorDeclaration }] });
+    await drain();
+    // The uncorrected event arriving late again changes nothing.
+    await send('pl-a', { events: [e] });
+    await drain();
+    const res = await detail('event', key).expect(200);
+    expect(res.body).toMatchObject({
+      key,
+      version: 2,
+      status: 'ready',
+      receiptId: correction,
+      data: { errorDeclaration },
+    });
+    expect(res.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    const v2 = res.body.versions.find((v: { version: number }) => v.version === 2);
+    expect(v2.history.map((h: { reason: string }) => h.reason).join(' | ')).toContain('error declaration');
+    expect((await receiptCounts(correction)).counts).toEqual({ version: 1 });
+  });
+
   it('raises EVENT_ID_REUSED when a source-given eventID comes back with another event hash', async () => {
     const eventID = 'urn:uuid:6d0a7c4e-9c4b-4a53-9f62-2f4b9b1d1a01';
     await send('pl-a', { events: [event({ eventID, eventTime: '2025-07-29T10:00:00+07:00' })] });

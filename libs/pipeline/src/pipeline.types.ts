@@ -46,6 +46,8 @@ export interface Candidate {
   prefixDigits?: string | null;
   /** Commissioning ObjectEvents with action ADD: the SGTINs they claim. */
   serials?: SerialClaim | null;
+  /** Events: the content hash of their `errorDeclaration` (left out of the Event Hash ID), null without one. */
+  declaration?: string | null;
 }
 
 /** What the hub holds for one (kind, key), read under its row lock. */
@@ -58,6 +60,8 @@ export interface HeldRecord {
   claimant: string | null;
   /** Content hash → version id of incoming versions held in an open conflict on this key. */
   heldConflicts: Map<string, string>;
+  /** Events: the content hash of the latest version's `errorDeclaration`, null without one. */
+  latestDeclaration?: string | null;
 }
 
 /** Who first used an eventID, with that event's accepted version (null if it has none yet). */

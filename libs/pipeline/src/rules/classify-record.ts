@@ -48,7 +48,19 @@ export function toCandidate(record: PreviewRecord, index: number, provenance: Pr
     quarantined,
     prefixDigits: record.kind === 'product' && !quarantined ? prefixDigitsOf(record.key!) : null,
     serials: record.kind === 'event' && !quarantined ? commissionedSerials(data, claimant) : null,
+    declaration: record.kind === 'event' ? declarationOf(fields.errorDeclaration) : null,
   };
+}
+
+/**
+ * What identifies an event's error declaration: the content hash of `errorDeclaration`, null when
+ * the event has none. The Event Hash ID leaves the declaration out, so this is what tells a
+ * province's correction of a held event from the same event sent again.
+ */
+export function declarationOf(errorDeclaration: unknown): string | null {
+  return typeof errorDeclaration === 'object' && errorDeclaration !== null
+    ? contentHash(errorDeclaration)
+    : null;
 }
 
 /**

@@ -177,6 +177,34 @@ describe('decideRecord (the decision table of docs/pipeline.md)', () => {
       });
     });
 
+    it('row 1a: a held event that comes again with a new error declaration is its next version', () => {
+      const accepted = { ...eventHeld, latestVersion: 1, latestVersionId: '5', latestDeclaration: null };
+      expect(decideRecord(accepted, event({ declaration: 'sha256:d1' }))).toMatchObject({
+        outcome: 'version',
+        version: 2,
+      });
+      const corrected = {
+        ...accepted,
+        latestVersion: 2,
+        latestVersionId: '8',
+        latestDeclaration: 'sha256:d1',
+      };
+      // The same declaration again, or the uncorrected event sent late, changes nothing.
+      expect(decideRecord(corrected, event({ declaration: 'sha256:d1' }))).toEqual({
+        outcome: 'duplicate',
+        of: '8',
+      });
+      expect(decideRecord(corrected, event({ declaration: null }))).toEqual({
+        outcome: 'duplicate',
+        of: '8',
+      });
+      // A declaration that says something else (another reason, a corrective event) is news.
+      expect(decideRecord(corrected, event({ declaration: 'sha256:d2' }))).toMatchObject({
+        outcome: 'version',
+        version: 3,
+      });
+    });
+
     it('row 2: EVENT_ID_REUSED when the eventID names another event', () => {
       expect(
         decideRecord(eventHeld, event({ eventId: 'urn:uuid:1' }), {

@@ -12,7 +12,7 @@ import { sgtinOf } from './serials';
 
 export type Decision =
   | { outcome: 'duplicate'; of: string }
-  | { outcome: 'new' | 'version'; version: number }
+  | { outcome: 'new' | 'version'; version: number; correction?: boolean }
   | { outcome: 'held'; reason: string }
   | {
       outcome: 'conflict';
@@ -113,11 +113,21 @@ function prefixConflict(
   };
 }
 
-/** Events are immutable (key = Event Hash ID): new or duplicate, unless their eventID or a serial they commission names another event. */
+/**
+ * Events are keyed by their Event Hash ID, which leaves `errorDeclaration` out: the same event is a
+ * duplicate, unless it comes with an error declaration the held version does not have (EPCIS 2.0
+ * §7.4.1.2: the erroneous event is sent again, declared), which makes it the key's next version
+ * so the correction reaches the portal. Otherwise new, unless its eventID or a serial it
+ * commissions names another event.
+ */
 function decideEvent(held: HeldRecord, incoming: Candidate, context: DecideContext): Decision {
   const eventIdOwner = context.eventIdOwner;
-  if (held.latestVersion > 0 && held.latestVersionId !== null)
+  if (held.latestVersion > 0 && held.latestVersionId !== null) {
+    const declaration = incoming.declaration ?? null;
+    if (declaration !== null && declaration !== (held.latestDeclaration ?? null))
+      return { outcome: 'version', version: held.latestVersion + 1, correction: true };
     return { outcome: 'duplicate', of: held.latestVersionId };
+  }
   const heldConflict = held.heldConflicts.values().next();
   if (!heldConflict.done) return { outcome: 'duplicate', of: heldConflict.value };
   if (incoming.eventId !== null && eventIdOwner !== undefined && eventIdOwner.eventKey !== incoming.key) {

@@ -20,6 +20,12 @@ const sameFindings = (a: readonly PipelineFinding[], b: readonly PipelineFinding
   a.length === b.length &&
   a.every((f, i) => f.code === b[i]?.code && f.message === b[i]?.message && f.path === b[i]?.path);
 
+/** ` (reason incorrect_data)` from an event's errorDeclaration, for the version's history. */
+function declarationReason(data: unknown): string {
+  const declaration = (data as { errorDeclaration?: { reason?: unknown } } | null)?.errorDeclaration;
+  return typeof declaration?.reason === 'string' ? ` (reason ${declaration.reason})` : '';
+}
+
 /**
  * Judges a batch of candidates in receipt order against the held state (read under row locks) and
  * returns every row to write. Records of the same key inside one batch see each other: the state is
@@ -134,7 +140,9 @@ export function planBatch(
               reason:
                 decision.outcome === 'new'
                   ? 'new record, version 1'
-                  : `new content from the same claimant: version ${decision.version}`,
+                  : decision.correction
+                    ? `the event came again with an error declaration${declarationReason(c.data)}: version ${decision.version}`
+                    : `new content from the same claimant: version ${decision.version}`,
             },
           ],
         });
@@ -142,6 +150,7 @@ export function planBatch(
         state.latestVersionId = id;
         state.latestContentHash = c.contentHash;
         state.claimant = c.claimant;
+        if (c.kind === 'event') state.latestDeclaration = c.declaration ?? null;
         if (c.eventId !== null && owner?.eventKey === c.key) owner.versionId = id;
         for (const o of serialOwners ?? []) if (o.eventKey === c.key) o.versionId = id;
         touched.set(ref, state);

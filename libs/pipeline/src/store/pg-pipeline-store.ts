@@ -16,6 +16,7 @@ import {
   type Provenance,
   type SerialOwner,
 } from '../pipeline.types';
+import { declarationOf } from '../rules/classify-record';
 import { quarantineRef, refOf } from '../rules/plan-batch';
 
 /** PostgreSQL error codes worth retrying the whole transaction for. */
@@ -107,12 +108,16 @@ class PgPipelineTx implements PipelineTx {
       latest_version_id: string | null;
       latest_content_hash: string | null;
       claimant: string | null;
+      error_declaration: unknown;
     }> = await this.m.query(
-      `SELECT kind, key, latest_version, latest_version_id::text AS latest_version_id, latest_content_hash, claimant
-           FROM record
-          WHERE (kind, key) IN (SELECT kind, key FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text))
-          ORDER BY kind COLLATE "C", key COLLATE "C"
-          FOR UPDATE`,
+      // An event's latest error declaration comes along: a correction is new content under the same key.
+      `SELECT r.kind, r.key, r.latest_version, r.latest_version_id::text AS latest_version_id,
+              r.latest_content_hash, r.claimant,
+              CASE WHEN r.kind = 'event' THEN v.data->'errorDeclaration' END AS error_declaration
+           FROM record r LEFT JOIN record_version v ON v.id = r.latest_version_id
+          WHERE (r.kind, r.key) IN (SELECT kind, key FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text))
+          ORDER BY r.kind COLLATE "C", r.key COLLATE "C"
+          FOR UPDATE OF r`,
       [json],
     );
     for (const r of rows) {
@@ -124,6 +129,7 @@ class PgPipelineTx implements PipelineTx {
         latestContentHash: r.latest_content_hash,
         claimant: r.claimant,
         heldConflicts: new Map(),
+        latestDeclaration: r.kind === 'event' ? declarationOf(r.error_declaration) : null,
       });
     }
     const conflicts: Array<{ kind: string; key: string; content_hash: string; id: string }> =
