@@ -68,9 +68,11 @@ export function checkXmlText(text: string): void {
   if (text.trim() === '') throw new PayloadParseError('the XML body is empty', { line: 1, column: 1 });
   const result = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (result !== true) {
+    // The validator leaves out the column (and sometimes the line) for a document it cannot start.
+    const { line, col } = result.err as { line?: number; col?: number };
     throw new PayloadParseError(`the body is not well-formed XML: ${result.err.msg}`, {
-      line: result.err.line,
-      column: result.err.col,
+      line: line ?? 1,
+      column: col ?? 1,
     });
   }
   checkXmlDepth(text);
