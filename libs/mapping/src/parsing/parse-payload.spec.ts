@@ -61,6 +61,12 @@ describe('json', () => {
 });
 
 describe('xml', () => {
+  it('gives a position even where the validator names none (an unclosed comment before any element)', () => {
+    const e = parseError(() => parsePayload('xml', '<!--<a></a>'));
+    expect(e.where).toEqual({ line: 1, column: 1 });
+    expect(e.message).not.toMatch(/undefined/);
+  });
+
   it('applies the contract conventions: @attributes, #text only beside attributes, strings, trimmed', () => {
     const xml =
       '<?xml version="1.0"?><a ma="007"><b>  0123 </b><b>x &amp; y</b><c donVi="kg">5,5</c><d/><e>&#7841;</e><f>true</f></a>';
