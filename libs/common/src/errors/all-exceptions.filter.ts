@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { type Response } from 'express';
 import { AppError, ErrorCode } from './app-error';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
 import { type ErrorBody } from './error-body';
 
 const STATUS_CODES: Record<number, string> = {
@@ -23,8 +24,9 @@ const STATUS_CODES: Record<number, string> = {
 };
 
 /**
- * Turns every error that reaches HTTP into `{"error","message","details"}`. Unknown errors answer a
- * generic 500 and are logged with their stack; their text never reaches the client.
+ * Turns every error that reaches HTTP into `{"error","message","details"}`. An unreachable database
+ * answers 503 with Retry-After (temporary); other unknown errors answer a generic 500 and are
+ * logged with their stack; their text never reaches the client.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -33,7 +35,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body, headers } = this.describe(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (status === 503 && isDatabaseUnavailable(exception))
+      this.logger.warn(`database unreachable: ${(exception as Error).message}`);
+    else if (status >= 500)
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     response.status(status).json(body);
   }
@@ -86,6 +91,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
         status: bodyParserStatus,
         body: { error: STATUS_CODES[bodyParserStatus] ?? ErrorCode.BadRequest, message, details: [] },
         headers: {},
+      };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      // Temporary: nothing is wrong with the request (docs/architecture.md, "Storage").
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: {
+          error: ErrorCode.ServiceUnavailable,
+          message: `The hub's database is unreachable right now; retry after ${DATABASE_RETRY_AFTER_SECONDS} seconds (a webhook sent again with the same webhook-id is stored once).`,
+          details: [],
+        },
+        headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
       };
     }
     return {
