@@ -132,6 +132,11 @@ describe('OutboundGuard (real connections on loopback)', () => {
     expect(other.hits).toBe(before);
   });
 
+  it('refuses a name its resolver answers with something other than an address', async () => {
+    const guard = guardOf('127.0.0.1', resolverOf({ 'odd.test': [['not-an-address']] }));
+    expect(await get(guard, `http://odd.test:${allowed.port}/`)).toMatch(/^refused: .*not an IP address/);
+  });
+
   it('connects only to the permitted addresses of a name that has several', async () => {
     const guard = guardOf('127.0.0.1', resolverOf({ 'mixed.test': [['127.0.0.2', '127.0.0.1']] }));
     const before = allowed.hits;

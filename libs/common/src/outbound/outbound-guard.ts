@@ -97,12 +97,6 @@ export class OutboundGuard {
     return null;
   }
 
-  /** Throws OutboundRefusedError when urlProblem finds one. */
-  checkUrl(value: string | URL, what: string): void {
-    const problem = this.urlProblem(value, what);
-    if (problem) throw new OutboundRefusedError(problem);
-  }
-
   /**
    * Why a connection to `address` (reached through `host`, as written in the URL) at `port` is
    * refused, or null when it may be made.
@@ -116,6 +110,8 @@ export class OutboundGuard {
       return `${describeHost(host, port)} is plain http; production calls only https, or hosts in OUTBOUND_ALLOWLIST.`;
     }
     if (hostAllowed || this.allowlist.permitsAddress(address, port)) return null;
+    if (isIP(address) === 0)
+      return `${describeHost(host, port)} resolved to something that is not an IP address.`;
     const kind = classifyAddress(address);
     if (kind === 'public') return null;
     const where = named
@@ -139,7 +135,7 @@ export class OutboundGuard {
 
   private lookupFor(host: string, port: number, tls: boolean): LookupFunction {
     return (hostname, lookupOptions, callback) => {
-      const wanted = lookupOptions.family === 4 || lookupOptions.family === 6 ? lookupOptions.family : null;
+      const wanted = familyOf(lookupOptions.family);
       this.resolve(hostname).then(
         (found) => {
           const usable = found.filter((a) => wanted === null || a.family === wanted);
@@ -172,6 +168,13 @@ export function outboundGuardFor(
     requireHttps: config.nodeEnv === 'production',
     resolve,
   });
+}
+
+/** The address family a lookup asks for (4, 6), or null for any; older callers spell it 'IPv4'. */
+function familyOf(family: unknown): 4 | 6 | null {
+  if (family === 4 || family === 'IPv4') return 4;
+  if (family === 6 || family === 'IPv6') return 6;
+  return null;
 }
 
 function portOf(url: URL): number {
