@@ -16,12 +16,14 @@ const OWNER = '0301234567';
 describe('replay: quarantined, rejected and failed records go through again (real PostgreSQL and Redis)', () => {
   let hub: GatewayHarness;
   let ingest: Queue;
+  let maintenance: Queue;
   let db: Client;
   let viewerToken: string;
   const secrets: Record<string, string> = {};
 
   const send = (key: string, body: unknown): Promise<string> => sendWebhook(hub.url, key, secrets[key], body);
-  const drain = () => waitForQueuesToDrain([ingest], { timeoutMs: 30_000 });
+  // A replay is a job on the maintenance queue that queues ingest jobs: both must be quiet.
+  const drain = () => waitForQueuesToDrain([maintenance, ingest], { timeoutMs: 30_000 });
   const list = async (query: string) =>
     (await admin(hub.url).get(`/v1/admin/records?${query}&limit=500`).expect(200)).body.items as Array<{
       id: string;
@@ -35,7 +37,8 @@ describe('replay: quarantined, rejected and failed records go through again (rea
   const replay = (body: object, token?: string) => admin(hub.url, token).post('/v1/admin/replay', body);
 
   beforeAll(async () => {
-    hub = await startGateway({ withWorkers: true });
+    // Bodies kept: no purge schedule sits in the maintenance queue, so it drains.
+    hub = await startGateway({ withWorkers: true, env: { RECEIPT_BODY_RETENTION_DAYS: 'off' } });
     secrets['rp-unit'] = await createActiveSource(hub.url, source('rp-unit', mappingWithUnit('tạ')));
     secrets['rp-map'] = await createActiveSource(
       hub.url,
@@ -44,6 +47,7 @@ describe('replay: quarantined, rejected and failed records go through again (rea
     secrets['rp-b'] = await createActiveSource(hub.url, source('rp-b', mappingWithUnit('KGM')));
     viewerToken = (await createToken(hub.url, 'viewer', 'viewer')).token;
     ingest = hub.queue('ingest');
+    maintenance = hub.queue('maintenance');
     db = await hub.db();
   });
   afterAll(async () => {
@@ -74,6 +78,8 @@ describe('replay: quarantined, rejected and failed records go through again (rea
       receipts: 2,
       outdated: 0,
       expired: 0,
+      jobId: `replay.${again.body.runId}`,
+      state: 'queued',
     });
     await drain();
     quarantined = await list('sourceKey=rp-unit&status=quarantined');
@@ -197,7 +203,10 @@ describe('replay: quarantined, rejected and failed records go through again (rea
       receipts: 0,
       outdated: 0,
       expired: 0,
+      jobId: `replay.${res.body.runId}`,
+      state: 'queued',
     });
+    await drain();
     const detail = await admin(hub.url).get(`/v1/admin/records/product/gtin:0${gtin}`).expect(200);
     expect(detail.body.versions[0]).toMatchObject({ version: 1, status: 'ready' });
     expect(detail.body.versions[0].history.at(-1)).toMatchObject({
@@ -223,10 +232,60 @@ describe('replay: quarantined, rejected and failed records go through again (rea
     );
     const res = await replay({ status: 'failed', sourceKey: 'rp-b' }).expect(200);
     expect(res.body).toMatchObject({ replayed: 0, outdated: 1 });
+    await drain();
     const detail = await admin(hub.url).get(`/v1/admin/records/product/${key}`).expect(200);
     const v1 = detail.body.versions.find((v: { version: number }) => v.version === 1);
     expect(v1.status).toBe('failed');
     expect(v1.history.at(-1).reason).toContain('already at the portal');
+  });
+
+  it('answers at once with a job and what matched; the run goes batch by batch to done, its progress readable', async () => {
+    // 30 receipts of quarantined records (the unit is wrong under mapping v1 of rp-wide).
+    secrets['rp-wide'] = await createActiveSource(hub.url, source('rp-wide', mappingWithUnit('tạ')));
+    const receipts: string[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      const gtin = gtin13(`8935049810${String(i).padStart(2, '0')}`);
+      receipts.push(await send('rp-wide', { products: [{ gtin, name: `Gạo ${i}`, owner: OWNER, kg: 5 }] }));
+    }
+    await drain();
+    await maintenance.pause(); // so that the answer is seen before the run starts
+    const res = await replay({ status: 'quarantined', sourceKey: 'rp-wide' }).expect(200);
+    expect(res.body).toEqual({
+      runId: expect.any(String),
+      replayed: 30,
+      receipts: 30,
+      outdated: 0,
+      expired: 0,
+      jobId: `replay.${res.body.runId}`,
+      state: 'queued',
+    });
+    const queued = await admin(hub.url, viewerToken).get(`/v1/admin/replay/${res.body.runId}`).expect(200);
+    expect(queued.body).toMatchObject({
+      runId: res.body.runId,
+      state: 'queued',
+      status: 'quarantined',
+      sourceKey: 'rp-wide',
+      replayed: 30,
+      receipts: 30,
+      progress: { receiptsQueued: 0, versionsRequeued: 0, outdatedKept: 0 },
+    });
+    expect(await ingest.getJob(`replay.${res.body.runId}.${receipts[0]}`)).toBeUndefined();
+    await maintenance.resume();
+    await drain();
+    const done = await admin(hub.url).get(`/v1/admin/replay/${res.body.runId}`).expect(200);
+    expect(done.body).toMatchObject({
+      state: 'done',
+      progress: { receiptsQueued: 30 },
+      startedAt: expect.any(String),
+      finishedAt: expect.any(String),
+      error: null,
+    });
+    const job = await maintenance.getJob(res.body.jobId as string);
+    expect(job?.returnvalue).toEqual({ receiptsQueued: 30, versionsRequeued: 0, outdatedKept: 0 });
+    // Each receipt was re-read once by this run: its record is quarantined again (no fix), replayed.
+    for (const id of receipts) expect(await ingest.getJob(`replay.${res.body.runId}.${id}`)).toBeDefined();
+    await admin(hub.url).get('/v1/admin/replay/00000000-0000-4000-8000-000000000000').expect(404);
+    await admin(hub.url).get('/v1/admin/replay/not-a-run').expect(400);
   });
 
   it('answers 403 to a viewer, 400 to a bad body, 404 to an unknown source', async () => {

@@ -101,6 +101,13 @@ describe('receipt body retention (real PostgreSQL and Redis, the scheduled maint
       .post('/v1/admin/replay', { status: 'quarantined', sourceKey: 'ret-src' })
       .expect(200);
     expect(replay.body).toMatchObject({ replayed: 3, receipts: 0, expired: 3 });
+    // The run is a job on the maintenance queue (which holds the purge schedule, so it never drains).
+    await until('the replay run is done', async () => {
+      const run = await admin(hub.url).get(`/v1/admin/replay/${replay.body.runId}`).expect(200);
+      return run.body.state === 'done';
+    });
+    const run = await admin(hub.url).get(`/v1/admin/replay/${replay.body.runId}`).expect(200);
+    expect(run.body).toMatchObject({ expired: 3, progress: { receiptsQueued: 0 } });
     await waitForQueuesToDrain([ingest]);
     expect(await ingest.getFailedCount()).toBe(0);
     const after = await admin(hub.url)

@@ -310,6 +310,10 @@ export interface ReplayAnswer {
   replayed: number;
   receipts: number;
   outdated: number;
+  /** Receipts not replayed: their bodies were purged after the retention period. */
+  expired?: number;
+  /** The run is a job; GET /v1/admin/replay/{runId} shows its progress. */
+  jobId?: string;
 }
 
 /** Re-reads a source's held records with its current mapping (operator). */

@@ -15,5 +15,7 @@ export { prefixDigitsOf } from './rules/classify-record';
 export { commissionedSerials, sgtinOf, isCommissioning, type SerialClaim } from './rules/serials';
 export * from './operate/conflict-resolver';
 export * from './operate/replay';
+export * from './operate/replay-runner';
+export * from './read/replay-runs-read';
 export * from './store/prefix-registry-cache';
 export * from './pipeline-metrics';

@@ -67,8 +67,7 @@ export class PipelineService {
       const batch = candidates.slice(start, start + this.batchSize);
       // The last batch of a replay reaches to the end of the index space: items the current mapping
       // no longer makes are found (and noted) there.
-      const end =
-        start + this.batchSize >= candidates.length ? 2_147_483_647 : start + this.batchSize;
+      const end = start + this.batchSize >= candidates.length ? 2_147_483_647 : start + this.batchSize;
       const verdicts = await this.verdicts(batch);
       const started = process.hrtime.bigint();
       const plan = await this.store.transaction(async (tx) => {

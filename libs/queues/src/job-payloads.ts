@@ -29,6 +29,8 @@ export interface JobPayloads {
     'sweep-receipts': Record<string, never>;
     /** Scheduled: raw bodies of finished receipts past RECEIPT_BODY_RETENTION_DAYS (docs/pipeline.md). */
     'purge-receipt-bodies': Record<string, never>;
+    /** POST /v1/admin/replay: the run stored in replay_run, done in bounded batches (docs/pipeline.md). */
+    'replay-run': { runId: string };
   };
 }
 

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api, query, type Page, type RecordView, type SourceView } from '../api';
+import { api, query, type Page, type RecordView, type ReplayAnswer, type SourceView } from '../api';
 import { useAuth } from '../auth';
 import { ErrorMessage, Findings, Loading, Num, PageHeader } from '../components/ui';
 import { useLoad } from '../hooks';
+import { replayMessage } from '../replay-message';
 import { recordPath } from './search';
 
 const STATUSES = ['quarantined', 'rejected', 'failed'] as const;
@@ -42,11 +43,11 @@ export function QuarantinePage() {
     setReplayError(null);
     setResult(null);
     try {
-      const answer = await api<{ replayed?: number; receipts?: number }>('/v1/admin/replay', {
+      const answer = await api<Partial<ReplayAnswer>>('/v1/admin/replay', {
         method: 'POST',
         body: { status, sourceKey: source },
       });
-      setResult(t('quarantine.replayed', { records: answer.replayed ?? 0, receipts: answer.receipts ?? 0 }));
+      setResult(replayMessage(t, answer));
       reload();
     } catch (e) {
       setReplayError(e);

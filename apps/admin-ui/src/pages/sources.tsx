@@ -16,6 +16,7 @@ import {
   type SourceView,
 } from '../api';
 import { useAuth } from '../auth';
+import { replayMessage } from '../replay-message';
 import { MappingEditor, useDraftPreview } from '../components/mapping-editor';
 import { Badge, DateTime, ErrorMessage, Loading, Num, PageHeader, SecretOnce } from '../components/ui';
 import { useLoad } from '../hooks';
@@ -211,7 +212,7 @@ export function SourcePage() {
     setReplayed(null);
     try {
       const answer = await replayHeld(key, 'quarantined');
-      setReplayed(t('quarantine.replayed', { records: answer.replayed, receipts: answer.receipts }));
+      setReplayed(replayMessage(t, answer));
       held.reload();
     } catch (e) {
       setReplayError(e);

@@ -1,11 +1,18 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { METRICS_REGISTRY, notFound } from '@txng/common';
+import { badRequest, METRICS_REGISTRY, notFound } from '@txng/common';
 import { RECORD_KINDS } from '@txng/national-model';
 import { AuditService, type Principal } from '@txng/persistence';
-import { PipelineMetrics, REPLAY_STATUSES, ReplayPlanner, type ReplayStatus } from '@txng/pipeline';
+import {
+  PipelineMetrics,
+  REPLAY_STATUSES,
+  ReplayPlanner,
+  type ReplayRunView,
+  ReplayRunsRead,
+  type ReplayStatus,
+} from '@txng/pipeline';
 import { type JobPayload, jobId, QueueName } from '@txng/queues';
 import { type Queue } from 'bullmq';
 import { type Registry } from 'prom-client';
@@ -35,42 +42,44 @@ export class ReplayDto {
 
 export interface ReplayAnswer {
   runId: string;
-  /** Record versions selected. */
+  /** Record versions matched. */
   replayed: number;
-  /** Receipts sent through the ingest queue again (0 for `failed`: those go straight back to ready). */
+  /** Receipts to send through the ingest queue again (0 for `failed`: those go straight back to ready). */
   receipts: number;
-  /** `failed` versions not sent again because a later version of their key is already at the portal. */
+  /** `failed` versions not to be sent again because a later version of their key is already at the portal. */
   outdated: number;
-  /** Receipts not re-read because their body was purged after the retention period. */
+  /** Receipts not to be re-read because their body was purged after the retention period. */
   expired: number;
+  /** The job doing the run (maintenance queue); GET /v1/admin/replay/{runId} shows its progress. */
+  jobId: string;
+  state: 'queued';
 }
-
-/** 1000 jobs per Redis round trip. */
-const ENQUEUE_CHUNK = 1000;
 
 @ApiTags('admin: records')
 @ApiBearerAuth()
-@RequireRole('operator')
 @Controller('v1/admin/replay')
 export class ReplayController {
   private readonly planner: ReplayPlanner;
+  private readonly runs: ReplayRunsRead;
   private readonly metrics: PipelineMetrics;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectQueue(QueueName.Ingest) private readonly ingest: Queue,
+    @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
     audit: AuditService,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.planner = new ReplayPlanner(dataSource, (event, manager) => audit.record(event, manager));
+    this.runs = new ReplayRunsRead(dataSource);
     this.metrics = new PipelineMetrics(registry);
   }
 
   @Post()
   @HttpCode(200)
+  @RequireRole('operator')
   @ApiOperation({
     summary:
-      'Send records through the pipeline again: quarantined or rejected ones are re-read from their receipts with the source’s current mapping; failed ones go back to ready for sync (docs/pipeline.md, "Replay").',
+      'Send records through the pipeline again: quarantined or rejected ones are re-read from their receipts with the source’s current mapping; failed ones go back to ready for sync. Answers what matched at once; a job does the work (docs/pipeline.md, "Replay").',
   })
   async replay(@Body() body: ReplayDto, @CurrentPrincipal() who: Principal): Promise<ReplayAnswer> {
     if (body.sourceKey !== undefined) {
@@ -85,26 +94,41 @@ export class ReplayController {
       kind: body.kind ?? null,
       actor: who.actor,
     });
-    if (body.status !== 'failed') {
-      const replay = { runId: run.runId, status: body.status, kind: body.kind ?? null };
-      for (let i = 0; i < run.receipts.length; i += ENQUEUE_CHUNK) {
-        await this.ingest.addBulk(
-          run.receipts.slice(i, i + ENQUEUE_CHUNK).map((receiptId) => ({
-            name: 'process-receipt',
-            data: { receiptId, replay } satisfies JobPayload<'ingest', 'process-receipt'>,
-            // Deterministic per run and receipt: the same run enqueued twice is one job each.
-            opts: { jobId: jobId('replay', run.runId, receiptId) },
-          })),
-        );
-      }
+    const id = jobId('replay', run.runId);
+    try {
+      await this.maintenance.add(
+        'replay-run',
+        { runId: run.runId } satisfies JobPayload<'maintenance', 'replay-run'>,
+        { jobId: id },
+      );
+    } catch (error) {
+      await this.dataSource.query(
+        `UPDATE replay_run SET state = 'failed', error = $2, finished_at = now() WHERE id = $1`,
+        [run.runId, `not queued: ${(error as Error).message}`],
+      );
+      throw error;
     }
     this.metrics.replayed(body.status, run.replayed);
     return {
       runId: run.runId,
       replayed: run.replayed,
-      receipts: run.receipts.length,
+      receipts: run.receipts,
       outdated: run.outdated,
       expired: run.expired,
+      jobId: id,
+      state: 'queued',
     };
   }
+
+  @Get(':runId')
+  @RequireRole('viewer')
+  @ApiOperation({ summary: 'A replay run: what it matched, its state and how far it got.' })
+  async get(@Param('runId') runId: string): Promise<ReplayRunView> {
+    if (!UUID.test(runId)) throw badRequest('runId is not valid; pass the runId a replay answered.');
+    const run = await this.runs.get(runId);
+    if (!run) throw notFound(`Replay run ${runId}`);
+    return run;
+  }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -9,6 +9,7 @@ import { SyncIndexes1764255600000 } from './1764255600000-sync-indexes';
 import { SourceByteBudget1764259320000 } from './1764259320000-source-byte-budget';
 import { ReceiptRecovery1764262800000 } from './1764262800000-receipt-recovery';
 import { ReceiptBodyRetention1764266400000 } from './1764266400000-receipt-body-retention';
+import { ReplayRuns1764270000000 } from './1764270000000-replay-runs';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   SourceByteBudget1764259320000,
   ReceiptRecovery1764262800000,
   ReceiptBodyRetention1764266400000,
+  ReplayRuns1764270000000,
 ];

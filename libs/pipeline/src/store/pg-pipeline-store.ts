@@ -400,10 +400,10 @@ class PgPipelineTx implements PipelineTx {
     }
     if (plan.links.length > 0) {
       // Judged now: no longer waiting (docs/pipeline.md, "Held back").
-      await this.m.query(`DELETE FROM held_item WHERE receipt_id = $1::uuid AND item_index = ANY($2::int[])`, [
-        p.receiptId,
-        plan.links.map((l) => l.index),
-      ]);
+      await this.m.query(
+        `DELETE FROM held_item WHERE receipt_id = $1::uuid AND item_index = ANY($2::int[])`,
+        [p.receiptId, plan.links.map((l) => l.index)],
+      );
     }
     if (plan.held.length > 0) {
       await this.m.query(

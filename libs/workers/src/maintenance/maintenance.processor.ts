@@ -1,32 +1,62 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { HUB_CONFIG, type HubConfig } from '@txng/common';
 import { type PurgeRun, ReceiptBodyRetention } from '@txng/connectors';
-import { QueueName, workerOptions } from '@txng/queues';
-import { type Job, UnrecoverableError } from 'bullmq';
+import { type ReplayProgress, ReplayRunner } from '@txng/pipeline';
+import { type JobPayload, jobId, QueueName, workerOptions } from '@txng/queues';
+import { type Job, type Queue, UnrecoverableError } from 'bullmq';
+import { type DataSource } from 'typeorm';
+
+type MaintenanceJob = Job<
+  JobPayload<'maintenance', 'purge-receipt-bodies'> | JobPayload<'maintenance', 'replay-run'>
+>;
 
 /**
  * The maintenance queue's one processor: every job name of that queue is handled here, so that no
  * second worker of the queue takes (and refuses) jobs meant for this one.
  *
- * `purge-receipt-bodies` (scheduled every RECEIPT_BODY_PURGE_EVERY_MS): raw bodies of finished
- * receipts older than RECEIPT_BODY_RETENTION_DAYS, in bounded batches (docs/pipeline.md, "Retention").
+ * - `purge-receipt-bodies` (scheduled every RECEIPT_BODY_PURGE_EVERY_MS): raw bodies of finished
+ *   receipts older than RECEIPT_BODY_RETENTION_DAYS, in bounded batches (docs/pipeline.md, "Retention").
+ * - `replay-run` (POST /v1/admin/replay): the stored run, batch by batch, its progress in
+ *   replay_run and in the job's progress (docs/pipeline.md, "Replay").
  */
 @Processor(QueueName.Maintenance, workerOptions(QueueName.Maintenance))
 export class MaintenanceProcessor extends WorkerHost {
+  private readonly replays: ReplayRunner;
+
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly retention: ReceiptBodyRetention,
+    @InjectDataSource() dataSource: DataSource,
+    @InjectQueue(QueueName.Ingest) ingest: Queue,
   ) {
     super();
+    this.replays = new ReplayRunner(dataSource, async (run, receiptIds) => {
+      const replay = { runId: run.runId, status: run.status, kind: run.kind };
+      await ingest.addBulk(
+        receiptIds.map((receiptId) => ({
+          name: 'process-receipt',
+          data: { receiptId, replay } satisfies JobPayload<'ingest', 'process-receipt'>,
+          // Deterministic per run and receipt: a receipt met twice in a run is one job.
+          opts: { jobId: jobId('replay', run.runId, receiptId) },
+        })),
+      );
+    });
   }
 
-  async process(job: Job): Promise<PurgeRun | { skipped: string }> {
+  async process(job: MaintenanceJob): Promise<PurgeRun | ReplayProgress | { skipped: string }> {
     if (job.name === 'purge-receipt-bodies') {
       const { bodyRetentionDays, purgeBatchSize } = this.config.intake;
       // A schedule left by a process configured otherwise: this process keeps bodies.
       if (bodyRetentionDays === null) return { skipped: 'RECEIPT_BODY_RETENTION_DAYS is off' };
       return this.retention.purgeExpired(bodyRetentionDays, purgeBatchSize);
+    }
+    if (job.name === 'replay-run') {
+      const { runId } = job.data as JobPayload<'maintenance', 'replay-run'>;
+      if (typeof runId !== 'string')
+        throw new UnrecoverableError(`replay-run needs a runId, got ${JSON.stringify(job.data)}`);
+      return this.replays.run(runId, (progress) => job.updateProgress({ ...progress }));
     }
     throw new UnrecoverableError(`The maintenance queue has no job "${job.name}".`);
   }
