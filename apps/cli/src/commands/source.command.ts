@@ -71,7 +71,10 @@ export async function sourceCommand(
         format: source.format,
         mapping: mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
         body: readFileSync(samplePath),
-        policy: { requireProductImage: source.policy.requireProductImage ?? false },
+        policy: {
+          requireProductImage: source.policy.requireProductImage ?? false,
+          requireNetContent: source.policy.requireNetContent ?? true,
+        },
       });
       out(JSON.stringify(result, null, 2));
       // Warnings do not hold a record back, so they do not fail the preview.

@@ -83,7 +83,10 @@ export class SourcesController {
         format: source.format,
         mapping: mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
         body,
-        policy: { requireProductImage: source.policy.requireProductImage ?? false },
+        policy: {
+          requireProductImage: source.policy.requireProductImage ?? false,
+          requireNetContent: source.policy.requireNetContent ?? true,
+        },
       }),
     );
   }
@@ -108,7 +111,10 @@ export class SourcesController {
         format: source.format,
         mapping: draft.expression.trim() ? { language: 'jsonata', expression: draft.expression } : undefined,
         body: Buffer.from(draft.sample, 'utf8'),
-        policy: { requireProductImage: source.policy.requireProductImage ?? false },
+        policy: {
+          requireProductImage: source.policy.requireProductImage ?? false,
+          requireNetContent: source.policy.requireNetContent ?? true,
+        },
       }),
     );
   }

@@ -39,7 +39,7 @@ export interface SourceDefinition {
   maxBodyBytes?: number;
   rateLimitPerMinute?: number;
   rateLimitBytesPerMinute?: number;
-  policy?: { requireProductImage?: boolean };
+  policy?: { requireProductImage?: boolean; requireNetContent?: boolean };
 }
 
 const nonEmpty = { type: 'string', minLength: 1, maxLength: 500 } as const;
@@ -152,7 +152,7 @@ export const SOURCE_DEFINITION_SCHEMA = {
     policy: {
       type: 'object',
       additionalProperties: false,
-      properties: { requireProductImage: { type: 'boolean' } },
+      properties: { requireProductImage: { type: 'boolean' }, requireNetContent: { type: 'boolean' } },
     },
   },
 } as const;

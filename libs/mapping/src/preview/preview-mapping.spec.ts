@@ -10,6 +10,7 @@ const EVENT = {
   type: 'ObjectEvent',
   eventTime: '2026-03-01T08:00:00+07:00',
   action: 'OBSERVE',
+  bizStep: 'receiving',
   epcList: ['https://id.gs1.org/01/08936090000014/21/1'],
 };
 const DOC = JSON.stringify({ type: 'EPCISDocument', epcisBody: { eventList: [EVENT] } });
@@ -36,7 +37,8 @@ describe('previewMapping', () => {
             ownerTaxCode: '0300588569',
             netContent: { value: 5, uom: 'KGM' },
           },
-          findings: [],
+          // Valid under the contract; the circular's fuller list (image, producer, standards) is a warning.
+          findings: [expect.objectContaining({ code: 'CIRCULAR_MINIMUM', severity: 'warning' })],
         },
       ],
     });
@@ -52,6 +54,7 @@ describe('previewMapping', () => {
     expect(r.records[0].data).toMatchObject({ quantity: { value: 1500, uom: 'KGM' } });
     expect(r.records[0].findings).toEqual([
       expect.objectContaining({ code: 'NUMBER_AMBIGUOUS', path: '/quantity/value', severity: 'warning' }),
+      expect.objectContaining({ code: 'CIRCULAR_MINIMUM', severity: 'warning' }),
     ]);
   });
 
@@ -64,7 +67,10 @@ describe('previewMapping', () => {
       ),
       policy: { requireProductImage: true },
     });
-    expect(r.records[0].findings.map((f) => f.code)).toEqual(['GTIN_FORMAT', 'PORTAL_MINIMUM']);
+    expect(r.records[0].findings.filter((f) => !f.severity).map((f) => f.code)).toEqual([
+      'GTIN_FORMAT',
+      'PORTAL_MINIMUM',
+    ]);
   });
 
   it('answers parse and mapping failures as outer findings', async () => {

@@ -59,8 +59,14 @@ export interface ProductRecord {
   category?: string;
   description?: string;
   imageUrls?: string[];
-  /** e.g. VietGAP, OCOP. */
+  /** e.g. VietGAP, OCOP: the standards applied (tiêu chuẩn áp dụng). */
   standards?: string[];
+  /** Name of the producing facility (cơ sở sản xuất), when it is not the owner's own name. */
+  producerName?: string;
+  /** Address of the producing facility. */
+  producerAddress?: string;
+  /** Shelf life where the product has one (hạn sử dụng), e.g. "12 tháng". */
+  shelfLife?: string;
 }
 
 export interface LotRecord {
@@ -72,6 +78,8 @@ export interface LotRecord {
   quantity?: Quantity;
   originGln?: string;
   producerTaxCode?: string;
+  /** Serial numbers where items are serialised (số sê-ri), besides the lot. */
+  serials?: string[];
 }
 
 export type EpcisEventType =

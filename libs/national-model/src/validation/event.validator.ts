@@ -276,6 +276,13 @@ export function validateEvent(r: Obj, f: FindingList, options: ValidationOptions
       }
     });
   }
+  // The circular's "production and business stages": each event should say which stage it records.
+  if (isEpcisEventType(type) && isBlank(r.bizStep))
+    f.warn(
+      'CIRCULAR_MINIMUM',
+      'Thiếu thông tin tối thiểu theo Thông tư 02/2024/TT-BKHCN: công đoạn sản xuất, kinh doanh (bizStep, ví dụ commissioning, shipping). Bản ghi vẫn được đồng bộ; hãy bổ sung ở hệ thống của tỉnh.',
+      'bizStep',
+    );
   if (isObj(r.errorDeclaration) && r.errorDeclaration.reason !== undefined)
     checkVocabulary(f, r.errorDeclaration.reason, 'er', 'error reason', 'errorDeclaration', 'reason');
 }

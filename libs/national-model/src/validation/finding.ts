@@ -16,7 +16,8 @@ export type FindingCode =
   | 'QUANTITY_RANGE'
   | 'NUMBER_AMBIGUOUS'
   | 'REQUIRED_FIELD'
-  | 'PORTAL_MINIMUM';
+  | 'PORTAL_MINIMUM'
+  | 'CIRCULAR_MINIMUM';
 
 /**
  * One remark on a record. `path` is a JSON Pointer into the record. Without `severity` it is a
@@ -38,6 +39,12 @@ export function isBlockingFinding(finding: { severity?: string }): boolean {
 export interface ValidationPolicy {
   /** The source's policy asks for at least one product image URL before publishing. */
   requireProductImage?: boolean;
+  /**
+   * Net content is required to publish a product (default true, as the contract says). A source
+   * whose products are sold loose or by count may turn it off; its absence is then a
+   * CIRCULAR_MINIMUM warning like the circular's other fields.
+   */
+  requireNetContent?: boolean;
 }
 
 export interface ValidationOptions {

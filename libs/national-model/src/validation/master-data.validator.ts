@@ -60,7 +60,8 @@ export function validateProduct(r: Obj, f: FindingList, options: ValidationOptio
   const hasName = f.required(r, 'name', 'product name');
   const hasOwner = f.required(r, 'ownerTaxCode', "owner's tax code");
   if (hasOwner) checkTaxCode(f, r.ownerTaxCode, 'ownerTaxCode');
-  const hasNet = f.required(r, 'netContent', 'net content {value, uom}');
+  const needsNet = options.policy?.requireNetContent !== false;
+  const hasNet = needsNet ? f.required(r, 'netContent', 'net content {value, uom}') : !isBlank(r.netContent);
   if (hasNet) checkQuantity(f, r.netContent, 'netContent', 'netContent');
   const needsImage = options.policy?.requireProductImage === true;
   const hasImage =
@@ -69,7 +70,7 @@ export function validateProduct(r: Obj, f: FindingList, options: ValidationOptio
   const missing = [
     !hasName && 'name',
     !hasOwner && 'owner tax code',
-    !hasNet && 'net content',
+    needsNet && !hasNet && 'net content',
     needsImage && !hasImage && 'an image URL',
   ].filter((m): m is string => typeof m === 'string');
   if (missing.length > 0) {
@@ -79,6 +80,29 @@ export function validateProduct(r: Obj, f: FindingList, options: ValidationOptio
       ...(needsImage && !hasImage && missing.length === 1 ? ['imageUrls'] : []),
     );
   }
+  circularMinimum(f, [
+    !hasImage && !needsImage && 'ảnh sản phẩm (imageUrls)',
+    isBlank(r.producerName) && isBlank(r.producerAddress) && 'tên và địa chỉ cơ sở sản xuất (producerName, producerAddress)',
+    isBlank(r.standards) && 'tiêu chuẩn áp dụng (standards, ví dụ TCVN, VietGAP)',
+    !needsNet && !hasNet && 'khối lượng tịnh (netContent)',
+  ]);
+}
+
+/**
+ * The circular's list of what a published trace shows (Circular 02/2024/TT-BKHCN, the minimum
+ * information: product name, image, producer name and address, production and business stages,
+ * production time, trace code, brand or serial and shelf life where there are, applied
+ * standards) goes beyond the contract's required fields. What a record lacks of it is one
+ * CIRCULAR_MINIMUM warning, in Vietnamese for the province: the contract does not require these,
+ * and making them errors would quarantine records valid under it.
+ */
+export function circularMinimum(f: FindingList, missing: Array<string | false>): void {
+  const lacking = missing.filter((m): m is string => typeof m === 'string');
+  if (lacking.length === 0) return;
+  f.warn(
+    'CIRCULAR_MINIMUM',
+    `Thiếu thông tin tối thiểu theo Thông tư 02/2024/TT-BKHCN: ${lacking.join('; ')}. Bản ghi vẫn được đồng bộ; hãy bổ sung ở hệ thống của tỉnh.`,
+  );
 }
 
 export function validateLot(r: Obj, f: FindingList): void {
@@ -98,6 +122,7 @@ export function validateLot(r: Obj, f: FindingList): void {
   if (r.quantity !== undefined) checkQuantity(f, r.quantity, 'quantity', 'quantity');
   if (!isBlank(r.originGln)) checkGln(f, r.originGln, 'originGln');
   if (!isBlank(r.producerTaxCode)) checkTaxCode(f, r.producerTaxCode, 'producerTaxCode');
+  circularMinimum(f, [isBlank(r.productionDate) && 'thời gian sản xuất (productionDate)']);
 }
 
 export { isObj };

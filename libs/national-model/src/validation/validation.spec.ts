@@ -1,10 +1,18 @@
 import fc from 'fast-check';
 import { type RecordKind } from '../records/record.types';
+import { isBlockingFinding } from './finding';
 import { validateEnvelope, validateRecord } from './record.validator';
 
 const now = new Date('2025-08-01T00:00:00Z');
+/** The codes of the findings that quarantine (warnings are asserted with `warnings`). */
 const codes = (kind: RecordKind, data: unknown, policy = {}) =>
   validateRecord(kind, data, { now, policy })
+    .filter(isBlockingFinding)
+    .map((f) => f.code)
+    .sort();
+const warnings = (kind: RecordKind, data: unknown, policy = {}) =>
+  validateRecord(kind, data, { now, policy })
+    .filter((f) => !isBlockingFinding(f))
     .map((f) => f.code)
     .sort();
 
@@ -71,7 +79,11 @@ describe('validateRecord', () => {
     expect(mistyped).toEqual([
       expect.objectContaining({ code: 'TAX_CODE_CHECK_DIGIT', path: '/taxCode', severity: 'warning' }),
     ]);
-    expect(codes('product', { ...product, ownerTaxCode: '0300588568' })).toEqual(['TAX_CODE_CHECK_DIGIT']);
+    expect(codes('product', { ...product, ownerTaxCode: '0300588568' })).toEqual([]);
+    expect(warnings('product', { ...product, ownerTaxCode: '0300588568' })).toEqual([
+      'CIRCULAR_MINIMUM',
+      'TAX_CODE_CHECK_DIGIT',
+    ]);
     // A household business: its owner's personal identification number is its tax code since 2025-07-01.
     expect(codes('organization', { ...org, taxCode: '079203001234' })).toEqual([]);
     expect(codes('organization', { ...org, taxCode: '0300588569001' })).toEqual(['TAX_CODE_FORMAT']);
@@ -85,7 +97,9 @@ describe('validateRecord', () => {
     expect(codes('event', { ...event, epcList: ['https://id.gs1.org/01/09810000000013/21/S1'] })).toEqual([
       'GTIN_NOT_TRADE_ITEM',
     ]);
-    const [finding] = validateRecord('product', { ...product, gtin: '9800000000014' }, { now });
+    const [finding] = validateRecord('product', { ...product, gtin: '9800000000014' }, { now }).filter(
+      isBlockingFinding,
+    );
     expect(finding.message).toContain('refund receipt');
     expect(codes('product', { ...product, gtin: '9786040000019' })).toEqual([]); // an ISBN is a trade item
   });
@@ -105,6 +119,36 @@ describe('validateRecord', () => {
         { requireProductImage: true },
       ),
     ).toEqual([]);
+  });
+
+  it('names what the circular asks for beyond the contract as one warning per record, in Vietnamese', () => {
+    const full = {
+      ...product,
+      imageUrls: ['https://cdn.example.vn/st25.jpg'],
+      producerName: 'HTX Nông nghiệp Hòa Lộc',
+      producerAddress: 'Ấp Hòa Lộc, xã Hòa Hưng, Đồng Tháp',
+      standards: ['VietGAP'],
+    };
+    expect(warnings('product', full)).toEqual([]);
+    const bare = validateRecord('product', product, { now });
+    expect(bare).toEqual([
+      expect.objectContaining({ code: 'CIRCULAR_MINIMUM', severity: 'warning', path: '' }),
+    ]);
+    expect(bare[0].message).toContain('ảnh sản phẩm');
+    expect(bare[0].message).toContain('tiêu chuẩn áp dụng');
+    expect(bare[0].message).toContain('Thông tư 02/2024/TT-BKHCN');
+    expect(warnings('lot', { gtin: '08935049500018', lot: 'L01' })).toEqual(['CIRCULAR_MINIMUM']);
+    expect(warnings('lot', { gtin: '08935049500018', lot: 'L01', productionDate: '2025-07-01' })).toEqual([]);
+    expect(warnings('event', { ...event, bizStep: undefined })).toEqual(['CIRCULAR_MINIMUM']);
+    expect(codes('event', { ...event, bizStep: undefined })).toEqual([]);
+  });
+
+  it('keeps net content a policy: required by default, a warning when the source turns it off', () => {
+    const loose = { gtin: product.gtin, name: product.name, ownerTaxCode: product.ownerTaxCode };
+    expect(codes('product', loose)).toEqual(['PORTAL_MINIMUM', 'REQUIRED_FIELD']);
+    expect(codes('product', loose, { requireNetContent: false })).toEqual([]);
+    const [w] = validateRecord('product', loose, { now, policy: { requireNetContent: false } });
+    expect(w.message).toContain('khối lượng tịnh');
   });
 
   it('reports units, quantities, lots and date order', () => {
@@ -264,7 +308,7 @@ describe('validateEnvelope', () => {
       { products: [product, { ...product, gtin: '123' }], events: ['x'] },
       { now },
     );
-    expect(findings.map((f) => `${f.code} ${f.path}`)).toEqual([
+    expect(findings.filter(isBlockingFinding).map((f) => `${f.code} ${f.path}`)).toEqual([
       'GTIN_FORMAT /products/1/gtin',
       'REQUIRED_FIELD /events/0',
     ]);

@@ -34,6 +34,8 @@ export interface PollSettings {
 export interface SourcePolicy {
   /** Circular 02/2024 Art. 6.5: products must carry an image URL to publish. */
   requireProductImage?: boolean;
+  /** Net content is required to publish (default true, as the national model's contract says). */
+  requireNetContent?: boolean;
 }
 
 @Entity('source')
