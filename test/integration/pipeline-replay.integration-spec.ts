@@ -1,5 +1,7 @@
 import { type Queue } from 'bullmq';
 import { type Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { ReplayRunner } from '@txng/pipeline';
 import { admin, createActiveSource, createToken } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
@@ -286,6 +288,43 @@ describe('replay: quarantined, rejected and failed records go through again (rea
     for (const id of receipts) expect(await ingest.getJob(`replay.${res.body.runId}.${id}`)).toBeDefined();
     await admin(hub.url).get('/v1/admin/replay/00000000-0000-4000-8000-000000000000').expect(404);
     await admin(hub.url).get('/v1/admin/replay/not-a-run').expect(400);
+  });
+
+  it('runs in bounded batches: receipts queued batch by batch in arrival order, progress after each', async () => {
+    secrets['rp-batch'] = await createActiveSource(hub.url, source('rp-batch', mappingWithUnit('tạ')));
+    const receipts: string[] = [];
+    for (let i = 0; i < 17; i += 1) {
+      const gtin = gtin13(`8935049820${String(i).padStart(2, '0')}`);
+      receipts.push(await send('rp-batch', { products: [{ gtin, name: `Gạo ${i}`, owner: OWNER, kg: 5 }] }));
+    }
+    await drain();
+    await maintenance.pause();
+    const res = await replay({ status: 'quarantined', sourceKey: 'rp-batch' }).expect(200);
+    // The same run, driven here with batches of 5 instead of 500.
+    const queued: string[][] = [];
+    const progress: number[] = [];
+    const runner = new ReplayRunner(
+      hub.app.get(DataSource),
+      (_run, ids) => {
+        queued.push(ids);
+        return Promise.resolve();
+      },
+      5,
+    );
+    const done = await runner.run(res.body.runId as string, (p) => {
+      progress.push(p.receiptsQueued);
+      return Promise.resolve();
+    });
+    expect(queued.map((b) => b.length)).toEqual([5, 5, 5, 2]);
+    expect(queued.flat()).toEqual(receipts);
+    expect(progress).toEqual([5, 10, 15, 17]);
+    expect(done).toEqual({ receiptsQueued: 17, versionsRequeued: 0, outdatedKept: 0 });
+    // The job that was queued for it finds the run done and does nothing again.
+    await maintenance.resume();
+    await drain();
+    const job = await maintenance.getJob(res.body.jobId as string);
+    expect(job?.returnvalue).toEqual({ receiptsQueued: 17, versionsRequeued: 0, outdatedKept: 0 });
+    expect(await ingest.getJob(`replay.${res.body.runId}.${receipts[0]}`)).toBeUndefined();
   });
 
   it('answers 403 to a viewer, 400 to a bad body, 404 to an unknown source', async () => {

@@ -48,10 +48,14 @@ describe('receipt body retention (real PostgreSQL and Redis, the scheduled maint
   }
 
   beforeAll(async () => {
-    // A tiny retention (0.00002 days: under 2 s) and a purge every second.
+    // A tiny retention (0.00002 days: under 2 s), a purge every second, one body per batch.
     hub = await startGateway({
       withWorkers: true,
-      env: { RECEIPT_BODY_RETENTION_DAYS: '0.00002', RECEIPT_BODY_PURGE_EVERY_MS: '1000' },
+      env: {
+        RECEIPT_BODY_RETENTION_DAYS: '0.00002',
+        RECEIPT_BODY_PURGE_EVERY_MS: '1000',
+        RECEIPT_BODY_PURGE_BATCH: '1',
+      },
     });
     secret = await createActiveSource(hub.url, source);
     ingest = hub.queue('ingest');
