@@ -6,7 +6,7 @@ export * from './config/intake-config';
 export * from './errors/app-error';
 export * from './errors/error-body';
 export * from './errors/all-exceptions.filter';
-export * from './errors/database-unavailable';
+export * from './errors/store-unavailable';
 export * from './logging/logging.module';
 export * from './logging/redact';
 export * from './redis/redis.module';

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { type Response } from 'express';
 import { AppError, ErrorCode } from './app-error';
-import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
+import { STORE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, isRedisUnavailable } from './store-unavailable';
 import { type ErrorBody } from './error-body';
 
 const STATUS_CODES: Record<number, string> = {
@@ -24,9 +24,9 @@ const STATUS_CODES: Record<number, string> = {
 };
 
 /**
- * Turns every error that reaches HTTP into `{"error","message","details"}`. An unreachable database
- * answers 503 with Retry-After (temporary); other unknown errors answer a generic 500 and are
- * logged with their stack; their text never reaches the client.
+ * Turns every error that reaches HTTP into `{"error","message","details"}`. An unreachable
+ * PostgreSQL or Redis answers 503 with Retry-After (temporary); other unknown errors answer a
+ * generic 500 and are logged with their stack; their text never reaches the client.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -35,8 +35,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body, headers } = this.describe(exception);
-    if (status === 503 && isDatabaseUnavailable(exception))
-      this.logger.warn(`database unreachable: ${(exception as Error).message}`);
+    if (status === 503 && (isDatabaseUnavailable(exception) || isRedisUnavailable(exception)))
+      this.logger.warn(`store unreachable: ${(exception as Error).message}`);
     else if (status >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
@@ -93,16 +93,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
         headers: {},
       };
     }
-    if (isDatabaseUnavailable(exception)) {
+    if (isDatabaseUnavailable(exception) || isRedisUnavailable(exception)) {
       // Temporary: nothing is wrong with the request (docs/architecture.md, "Storage").
       return {
         status: HttpStatus.SERVICE_UNAVAILABLE,
         body: {
           error: ErrorCode.ServiceUnavailable,
-          message: `The hub's database is unreachable right now; retry after ${DATABASE_RETRY_AFTER_SECONDS} seconds (a webhook sent again with the same webhook-id is stored once).`,
+          message: `A store the hub needs (PostgreSQL or Redis) is unreachable right now; retry after ${STORE_RETRY_AFTER_SECONDS} seconds (a webhook sent again with the same webhook-id is stored once).`,
           details: [],
         },
-        headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+        headers: { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) },
       };
     }
     return {

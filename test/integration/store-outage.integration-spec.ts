@@ -15,7 +15,7 @@ function expectUnavailable(res: Response): void {
   expect(res.status).toBe(503);
   expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
   expect(res.body).toEqual({ error: 'service_unavailable', message: expect.any(String), details: [] });
-  expect(res.body.message).toMatch(/database is unreachable/);
+  expect(res.body.message).toMatch(/\(PostgreSQL or Redis\) is unreachable right now/);
 }
 
 describe('PostgreSQL unreachable: intake and operator API answer 503 with Retry-After, then recover', () => {
@@ -68,5 +68,56 @@ describe('PostgreSQL unreachable: intake and operator API answer 503 with Retry-
     }, 20_000);
     expect(accepted.body).toMatchObject({ records: 1 });
     await admin(url, operator).get('/v1/admin/records').expect(200);
+  });
+});
+
+describe('Redis unreachable: intake answers 503 with Retry-After instead of 500, then recovers', () => {
+  let env: TestEnv;
+  let proxy: TcpProxy;
+  let app: INestApplication;
+  let url: string;
+  let secret: string;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    await migrateDatabase(env.databaseUrl);
+    const redis = new URL(env.config.redisUrl);
+    proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+    app = await createGateway(
+      { ...env.config, redisUrl: proxy.through(env.config.redisUrl) },
+      { withWorkers: false },
+    );
+    url = await listenOnLoopback(app);
+    secret = await createActiveSource(url, passThroughSource('redis-down'));
+  });
+  afterAll(async () => {
+    await proxy?.restore();
+    await app?.close();
+    await proxy?.close();
+    await env?.dispose();
+  });
+
+  it('while it is down, and again once it is back', async () => {
+    const organizations = [{ taxCode: '0311113333', name: 'HTX Mất Redis', provinceCode: '92' }];
+    await sendWebhook(url, 'redis-down', secret, { organizations });
+    await proxy.cut();
+
+    const raw = JSON.stringify({ organizations });
+    const headers = {
+      'Content-Type': 'application/json',
+      ...signWebhook(secret, raw, { id: 'redis-down-1' }),
+    };
+    // The source's rate-limit window cannot be checked: nothing is stored, the province retries.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      expectUnavailable(await request(url).post('/v1/webhooks/redis-down').set(headers).send(raw));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+
+    await proxy.restore();
+    const accepted = await eventually(async () => {
+      const res = await request(url).post('/v1/webhooks/redis-down').set(headers).send(raw);
+      return res.status === 202 ? res : null;
+    }, 20_000);
+    expect(accepted.body).toMatchObject({ records: 1 });
   });
 });

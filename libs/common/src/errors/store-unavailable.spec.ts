@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { isDatabaseUnavailable } from './database-unavailable';
+import { isDatabaseUnavailable, isRedisUnavailable } from './store-unavailable';
 
 const withCode = (message: string, code: string): Error => Object.assign(new Error(message), { code });
 
@@ -29,5 +29,30 @@ describe('isDatabaseUnavailable', () => {
     ['nothing', undefined],
   ])('is false for %s', (_what, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
+
+describe('isRedisUnavailable', () => {
+  it.each([
+    [
+      'the offline queue refused',
+      new Error("Stream isn't writeable and enableOfflineQueue options is false"),
+    ],
+    ['a closed connection', new Error('Connection is closed.')],
+    [
+      'retries spent',
+      Object.assign(new Error('Reached the max retries per request limit (which is 1).'), {
+        name: 'MaxRetriesPerRequestError',
+      }),
+    ],
+  ])('is true for %s', (_what, error) => {
+    expect(isRedisUnavailable(error)).toBe(true);
+  });
+
+  it.each([
+    ['a script error', new Error('ERR Error running script')],
+    ['a wrong type', new Error('WRONGTYPE Operation against a key holding the wrong kind of value')],
+  ])('is false for %s', (_what, error) => {
+    expect(isRedisUnavailable(error)).toBe(false);
   });
 });

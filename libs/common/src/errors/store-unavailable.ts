@@ -1,5 +1,5 @@
 /**
- * Whether an error means PostgreSQL cannot be reached right now (down, restarting, refusing or
+ * Whether an error means PostgreSQL (or Redis, see isRedisUnavailable) cannot be reached right now (down, restarting, refusing or
  * dropping connections), as opposed to a query that is wrong. Such a failure is temporary: the edge
  * answers 503 with Retry-After instead of 500, so a province retries its webhook (the same
  * webhook-id is stored once) and an operator's script waits.
@@ -34,5 +34,22 @@ const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300)$/;
 const PG_CONNECTION_MESSAGES =
   /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable)/;
 
-/** What a client is told to wait before retrying while the database is unreachable, in seconds. */
-export const DATABASE_RETRY_AFTER_SECONDS = 5;
+/**
+ * Whether an error means Redis cannot be reached right now. The hub's shared ioredis client does
+ * not queue commands while disconnected (enableOfflineQueue false, one retry), so a check that
+ * needs Redis (a source's rate-limit window) fails at once with one of these instead of hanging.
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  return (
+    name === 'MaxRetriesPerRequestError' ||
+    (typeof message === 'string' && IOREDIS_CONNECTION_MESSAGES.test(message))
+  );
+}
+
+const IOREDIS_CONNECTION_MESSAGES =
+  /^(Stream isn't writeable and enableOfflineQueue options is false|Connection is closed\.|Reached the max retries per request limit)/;
+
+/** What a client is told to wait before retrying while a store is unreachable, in seconds. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
