@@ -61,6 +61,7 @@ describe.each(TOPOLOGIES)('PostgreSQL and Redis restarted mid-run (%s)', (topolo
       HUB_ADMIN_TOKEN: ADMIN_TOKEN,
       HUB_SECRET_KEY: 'reliability-secret-key-0123456789abcdef',
       PREFIX_REGISTRY_CHECK: 'off',
+      OUTBOUND_ALLOWLIST: '127.0.0.1',
     });
     await fleet.start();
     secret = await createActiveSource(fleet.url, passThroughSource('reliability-services', '92'));
