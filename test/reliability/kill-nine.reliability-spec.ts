@@ -10,6 +10,7 @@ import {
   acceptedByKey,
   deliveryProblems,
   newOutcome,
+  problemKinds,
   planLoad,
   randomBetween,
   recordCount,
@@ -153,7 +154,7 @@ describe.each(TOPOLOGIES)('kill -9 of the hub (%s)', (topology) => {
         faultEndToAllAtPortalMs: settleMs,
         resends: outcome.attempts - outcome.acked.size,
         portal: { replays: stats.replays, results: stats.results },
-        problems: problems.length,
+        problems: problemKinds(problems),
         firstProblems: problems.slice(0, 3),
       });
 

@@ -10,6 +10,7 @@ import {
   deliveryProblems,
   keysOf,
   newOutcome,
+  problemKinds,
   planLoad,
   type PlannedWebhook,
   recordFigure,
@@ -133,7 +134,7 @@ describe('portal faults (one-process hub, production sync settings)', () => {
         atPortalWhenFaultEnded: atFaultEnd,
         faultEndToAllAtPortalMs: settleMs,
         portal: { replays: stats.replays, results: stats.results, calls: stats.calls },
-        problems: problems.length,
+        problems: problemKinds(problems),
         firstProblems: problems.slice(0, 3),
       });
 

@@ -9,6 +9,7 @@ import {
   deliveryProblems,
   keysOf,
   newOutcome,
+  problemKinds,
   planLoad,
   type PlannedWebhook,
   recordFigure,
@@ -130,7 +131,7 @@ describe.each(TOPOLOGIES)('PostgreSQL and Redis restarted mid-run (%s)', (topolo
       faultEndToAllAtPortalMs: settleMs,
       refusedDuringFault: countBy(refusals),
       portal: { replays: stats.replays, results: stats.results },
-      problems: problems.length,
+      problems: problemKinds(problems),
       firstProblems: problems.slice(0, 3),
     });
 

@@ -196,18 +196,36 @@ export function deliveryProblems(
       const same = (a: string[], b: string[]): boolean =>
         a.length === b.length && a.every((x, i) => x === b[i]);
       const content = same(names, expected) || (optional !== null && same(names, [...expected, optional]));
-      if (!inOrder || !content) {
-        problems.push(
-          `${key}: the portal accepted ${JSON.stringify(versions.map((v) => [v.version, (v.data as { name?: string }).name]))}; ` +
-            `expected the acknowledged revisions ${JSON.stringify(expected)} as versions 1..${expected.length}` +
-            (optional ? ` (then possibly ${JSON.stringify(optional)})` : ''),
-        );
-      }
+      if (inOrder && content) return;
+      const sorted = (a: string[]): string[] => [...a].sort();
+      const kind = !inOrder
+        ? 'NUMBERING' // a portal version skipped or repeated
+        : expected.some((n) => !names.includes(n))
+          ? 'LOST' // an acknowledged revision is not at the portal
+          : names.length !== new Set(names).size
+            ? 'TWICE' // one revision accepted as two versions
+            : same(sorted(names), sorted(expected)) ||
+                (optional !== null && same(sorted(names), sorted([...expected, optional])))
+              ? 'ORDER' // every revision once, but not in the order acknowledged
+              : 'OTHER';
+      problems.push(
+        `${kind} ${key}: the portal accepted ${JSON.stringify(versions.map((v) => [v.version, (v.data as { name?: string }).name]))}; ` +
+          `expected the acknowledged revisions ${JSON.stringify(expected)} as versions 1..${expected.length}` +
+          (optional ? ` (then possibly ${JSON.stringify(optional)})` : ''),
+      );
     });
   }
   for (const key of accepted.keys())
-    if (!planned.has(key) && !sentBefore.has(key)) problems.push(`${key}: at the portal, never sent`);
+    if (!planned.has(key) && !sentBefore.has(key))
+      problems.push(`STRANGER ${key}: at the portal, never sent`);
   return problems;
+}
+
+/** Problems counted by their first word (LOST, TWICE, ORDER, NUMBERING, STRANGER, OTHER), for the figures. */
+export function problemKinds(problems: string[]): Record<string, number> {
+  const kinds: Record<string, number> = {};
+  for (const p of problems) kinds[p.split(' ')[0]] = (kinds[p.split(' ')[0]] ?? 0) + 1;
+  return kinds;
 }
 
 /**
