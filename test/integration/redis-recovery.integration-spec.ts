@@ -87,8 +87,13 @@ describe('Redis loses the hub’s data while it runs: everything is rebuilt from
       'every receipt processed and every version synced',
     );
     for (const key of keys) expect(simAdmin(sim).record('organization', key)).toMatchObject({ version: 1 });
-    // The schedulers are back in Redis.
+    // The schedulers are back in Redis (each process checks them every 15 s).
     expect(await hub.queue(QueueName.Sync).getJobScheduler('sync-tick')).toBeDefined();
+    await eventually(
+      async () => await hub.queue(QueueName.Maintenance).getJobScheduler('purge-receipt-bodies'),
+      20_000,
+      'the receipt body purge scheduled again',
+    );
   });
 
   it('a receipt whose job BullMQ failed (stall limit after its worker died twice) is queued again', async () => {

@@ -1,5 +1,8 @@
 import { type Queue } from 'bullmq';
 
+/** How often every worker process checks that its job schedulers are still in Redis. */
+export const SCHEDULER_CHECK_EVERY_MS = 15_000;
+
 /**
  * Whether a BullMQ job scheduler must be (re)created: it is missing (Redis lost its data), runs at
  * another interval than this process wants, or its next job is gone although it is due (the job

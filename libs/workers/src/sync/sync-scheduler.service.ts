@@ -6,15 +6,12 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { jobSchedulerNeedsUpsert, QueueName } from '@txng/queues';
+import { jobSchedulerNeedsUpsert, QueueName, SCHEDULER_CHECK_EVERY_MS } from '@txng/queues';
 import { type Queue } from 'bullmq';
 import { SYNC_OPTIONS, type SyncOptions } from './sync.options';
 
 export const SYNC_TICK_SCHEDULER = 'sync-tick';
 export const RECONCILE_TICK_SCHEDULER = 'reconcile-tick';
-
-/** How often every worker process checks that the schedulers are still in Redis. */
-export const SCHEDULER_CHECK_EVERY_MS = 15_000;
 
 const TICK_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: { count: 100 } };
 
