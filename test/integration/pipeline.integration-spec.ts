@@ -1,9 +1,12 @@
-import type request from 'supertest';
+import request from 'supertest';
+import { mappingSandbox } from '@txng/mapping';
 import { type Queue } from 'bullmq';
 import { type Client } from 'pg';
 import { admin, createActiveSource } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
+import { eventually } from '../support/sync-harness';
+import { signWebhook } from '../support/webhook-signer';
 import { gtin13, passThroughSource, receiptOutcome, sendWebhook } from '../support/webhook-sources';
 
 const OWNER_A = '0301234567';
@@ -53,6 +56,13 @@ describe('pipeline: dedup, versions, conflicts, quarantine (real PostgreSQL and 
       mapping: { language: 'jsonata', expression: '$error("the province changed its format")' },
     };
     secrets['pl-bad-map'] = await createActiveSource(hub.url, failing);
+    // Backtracks for minutes on a name of many a's followed by "!": one RegExp call that never
+    // returns to JSONata's own time checks.
+    const runaway = {
+      ...passThroughSource('pl-runaway', '92'),
+      mapping: { language: 'jsonata', expression: '($match(products[0].name, /(a+)+$/); $)' },
+    };
+    secrets['pl-runaway'] = await createActiveSource(hub.url, runaway);
     ingest = hub.queue('ingest');
     db = await hub.db();
   });
@@ -337,6 +347,47 @@ describe('pipeline: dedup, versions, conflicts, quarantine (real PostgreSQL and 
         receiptId,
         findings: [expect.objectContaining({ code: 'MAPPING_FAILED' })],
       }),
+    ]);
+  });
+
+  it('stops a runaway mapping: 202 with the body stored, the hub answering meanwhile, the receipt quarantined as MAPPING_TIMEOUT', async () => {
+    const raw = JSON.stringify({ products: [product(gtin13('893504950031'), `${'a'.repeat(30)}!`)] });
+    let answeredAt = 0;
+    const intake = request(hub.url)
+      .post('/v1/webhooks/pl-runaway')
+      .set({ 'Content-Type': 'application/json', ...signWebhook(secrets['pl-runaway'], raw) })
+      .send(raw)
+      .then((res) => {
+        answeredAt = Date.now();
+        return res;
+      });
+    // While intake's count of the records runs away, the gateway goes on answering.
+    await eventually(
+      () => Promise.resolve(mappingSandbox().stats().running > 0 || answeredAt > 0),
+      10_000,
+      'the mapping running',
+    );
+    const asked = Date.now();
+    await request(hub.url).get('/health/live').expect(200);
+    expect(Date.now() - asked).toBeLessThan(1000);
+    expect(answeredAt).toBe(0);
+
+    const res = await intake;
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ receiptId: expect.any(String), records: 0 });
+    const receiptId = res.body.receiptId as string;
+    const stored = await db.query('SELECT body FROM receipt WHERE id = $1', [receiptId]);
+    expect(stored.rows[0].body.toString('utf8')).toBe(raw);
+
+    await drain();
+    expect(await receiptCounts(receiptId)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('MAPPING_TIMEOUT'),
+      counts: { quarantined: 1 },
+    });
+    const detailRes = await detail('receipt', `receipt:${receiptId}`).expect(200);
+    expect(detailRes.body.findings).toEqual([
+      expect.objectContaining({ code: 'MAPPING_TIMEOUT', message: expect.stringMatching(/was stopped/) }),
     ]);
   });
 

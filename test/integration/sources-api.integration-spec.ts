@@ -1,8 +1,10 @@
 import { type Client } from 'pg';
 import request from 'supertest';
+import { mappingSandbox } from '@txng/mapping';
 import { admin, ADMIN_TOKEN, JSON_SOURCE } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { FakeProvinceApi } from '../support/fake-province-api';
+import { eventually } from '../support/sync-harness';
 import { signWebhook } from '../support/webhook-signer';
 
 const POLL_SOURCE = {
@@ -430,6 +432,42 @@ describe('operator API: tokens, roles, sources, provinces, audit (real PostgreSQ
       const bad = await admin(hub.url).post(`${base}/preview-draft`, { sample: 42 }).expect(400);
       expect(bad.body.details).toHaveLength(2);
       expect((await admin(hub.url).get(base).expect(200)).body.mappingVersion).toBe(before);
+    });
+
+    it('stops a runaway draft mapping at its time limit as the finding MAPPING_TIMEOUT, answering /health/live meanwhile', async () => {
+      const base = `/v1/admin/sources/${JSON_SOURCE.key}`;
+      const expression = `($match("${'a'.repeat(30)}!", /(a+)+$/); {})`;
+      let answeredAt = 0;
+      const started = Date.now();
+      const preview = admin(hub.url)
+        .post(`${base}/preview-draft`, { expression, sample: '{}' })
+        .then((res) => {
+          answeredAt = Date.now();
+          return res;
+        });
+      await eventually(
+        () => Promise.resolve(mappingSandbox().stats().running > 0 || answeredAt > 0),
+        10_000,
+        'the mapping running',
+      );
+      const asked = Date.now();
+      await request(hub.url).get('/health/live').expect(200);
+      expect(Date.now() - asked).toBeLessThan(1000);
+      expect(answeredAt).toBe(0);
+
+      const res = await preview;
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        records: [],
+        findings: [
+          expect.objectContaining({
+            code: 'MAPPING_TIMEOUT',
+            message: expect.stringMatching(/longer than 2000 ms/),
+          }),
+        ],
+      });
+      // Generous: the limit is 2 s, and a sandbox process may have had to start first.
+      expect(answeredAt - started).toBeLessThan(2000 + 8000);
     });
 
     it('moves through the connection stages and refuses moves the process does not allow', async () => {

@@ -22,6 +22,15 @@ export {
   evaluateMapping,
 } from './engine/evaluate-mapping';
 export { toEnvelope } from './engine/envelope-result';
+export {
+  type SandboxOptions,
+  type SandboxTask,
+  SANDBOX_DEFAULTS,
+  MappingSandbox,
+  mappingSandbox,
+  closeMappingSandbox,
+} from './sandbox/mapping-sandbox';
+export { type SandboxedEvaluateOptions, evaluateSandboxed } from './sandbox/evaluate-sandboxed';
 export { MAPPING_HELPERS, type HelperFunction } from './helpers/mapping-helpers';
 export { parseVnNumber } from './helpers/vn-number';
 export { vnDateToIso, vnDateTimeToRfc3339 } from './helpers/vn-date';

@@ -9,8 +9,13 @@ import {
   type StageAction,
   type TestConnectionResult,
 } from '@txng/connectors';
-import { badRequest } from '@txng/common';
-import { previewMapping, type PreviewResult } from '@txng/mapping';
+import { AppError, badRequest } from '@txng/common';
+import {
+  MappingUnavailableError,
+  previewMapping,
+  type PreviewRequest,
+  type PreviewResult,
+} from '@txng/mapping';
 import { type Principal } from '@txng/persistence';
 import { type Request } from 'express';
 import { CurrentPrincipal } from '../auth/principal.decorator';
@@ -79,7 +84,7 @@ export class SourcesController {
     const mapping = await this.sources.mapping(key, source.mappingVersion);
     const body = await readRawBody(req, source.maxBodyBytes);
     return refuseOverLimit(
-      await previewMapping({
+      await preview({
         format: source.format,
         mapping: mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
         body,
@@ -107,7 +112,7 @@ export class SourcesController {
       throw badRequest(`The sample is ${bytes} bytes; this source accepts at most ${source.maxBodyBytes}.`);
     }
     return refuseOverLimit(
-      await previewMapping({
+      await preview({
         format: source.format,
         mapping: draft.expression.trim() ? { language: 'jsonata', expression: draft.expression } : undefined,
         body: Buffer.from(draft.sample, 'utf8'),
@@ -209,4 +214,23 @@ function refuseOverLimit(result: PreviewResult): PreviewResult {
   const refusal = previewLimitRefusal(result.findings);
   if (refusal) throw refusal;
   return result;
+}
+
+/**
+ * A preview, with a saturated mapping sandbox answered 503 + Retry-After (the sample is fine; the
+ * hub is busy). A mapping that runs away is not an error of the request: it is the outer finding
+ * MAPPING_TIMEOUT or MAPPING_OUT_OF_MEMORY of a 200, as every mapping error is (hub-interface.md).
+ */
+async function preview(request: PreviewRequest): Promise<PreviewResult> {
+  try {
+    return await previewMapping(request);
+  } catch (error) {
+    if (error instanceof MappingUnavailableError) {
+      throw new AppError(error.code.toLowerCase(), `The mapping could not be run now: ${error.message}.`, {
+        status: 503,
+        headers: { 'Retry-After': '1' },
+      });
+    }
+    throw error;
+  }
 }

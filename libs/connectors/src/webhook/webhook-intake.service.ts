@@ -12,6 +12,9 @@ import { checkContentType } from './content-type';
 import { payloadRefusal } from './payload-refusal';
 import { type SignatureHeaders, verifyWebhookSignature } from './webhook-signature';
 
+/** Longest wait for a free mapping sandbox process when counting a webhook's records. */
+export const INTAKE_MAPPING_WAIT_MS = 1000;
+
 export interface IntakeRequest {
   sourceKey: string;
   contentType: string | undefined;
@@ -148,8 +151,13 @@ export class WebhookIntakeService {
 
   /**
    * Parses (a malformed body, or one over the parsers' limits, is refused with 400 and nothing is
-   * stored) and maps the body to count the records it holds. A mapping that fails does not refuse the body: it is the hub's side that
-   * must be fixed, so the receipt is kept and its records are quarantined by the pipeline.
+   * stored) and maps the body to count the records it holds. A mapping that fails does not refuse
+   * the body: it is the hub's side that must be fixed, so the receipt is kept and its records are
+   * quarantined by the pipeline. The mapping runs in the sandbox, never on this event loop; one
+   * that runs away (MAPPING_TIMEOUT, MAPPING_OUT_OF_MEMORY) or a sandbox too busy to take it
+   * within INTAKE_MAPPING_WAIT_MS answers `records: 0` with the 202 (the count is not known yet;
+   * the pipeline decides): the province waits at most that wait plus the mapping's time limit,
+   * and its body is stored all the same.
    */
   private async countRecords(source: SourceEntity, body: Buffer): Promise<number> {
     let parsed: ParsedPayload;
@@ -165,6 +173,7 @@ export class WebhookIntakeService {
         source.format,
         mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
         parsed,
+        { maxWaitMs: INTAKE_MAPPING_WAIT_MS },
       );
       return countEnvelopeRecords(envelope);
     } catch (error) {

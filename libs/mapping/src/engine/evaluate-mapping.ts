@@ -1,5 +1,10 @@
 import { type Envelope } from '@txng/national-model';
-import { MappingError, MappingEvaluationError, MappingTimeoutError } from '../errors/mapping.errors';
+import {
+  MappingError,
+  MappingEvaluationError,
+  MappingOutOfMemoryError,
+  MappingTimeoutError,
+} from '../errors/mapping.errors';
 import { type CompiledMapping } from './compile-mapping';
 import { give, take } from './expression-pool';
 import { jsonataErrorShape } from './parse-jsonata';
@@ -82,8 +87,15 @@ export async function evaluateMapping(
     const e = jsonataErrorShape(error);
     if (e.code && JSONATA_TIMEOUT_CODES.has(e.code))
       throw new MappingTimeoutError(e.message ?? 'the mapping ran too long', { position: e.position });
-    if (error instanceof RangeError)
-      throw new MappingTimeoutError(`the mapping exhausted its resources: ${error.message}`);
+    if (error instanceof RangeError) {
+      // V8's own size limits ("Invalid string length", "Invalid array length") are memory; a
+      // stack overflow is recursion the depth budget did not catch.
+      if (/call stack/i.test(error.message))
+        throw new MappingTimeoutError(`the mapping exhausted its resources: ${error.message}`);
+      throw new MappingOutOfMemoryError(
+        `the mapping built a string or list too large to hold (${error.message}); check $pad, $split, ranges and string joins`,
+      );
+    }
     const where = e.position !== undefined ? ` at character ${e.position}` : '';
     throw new MappingEvaluationError(
       `the mapping failed${where}: ${e.message ?? 'unknown error'}${e.code ? ` (JSONata ${e.code})` : ''}`,

@@ -3,6 +3,7 @@ import { SOURCE_FORMATS } from '../parsing/parse-payload';
 import { mapPayload } from './map-payload';
 import { parsePayload } from '../parsing/parse-payload';
 import { previewMapping } from './preview-mapping';
+import { closeMappingSandbox } from '../sandbox/mapping-sandbox';
 
 const NOW = new Date('2026-04-01T00:00:00Z');
 const mapping = (expression: string) => ({ language: 'jsonata' as const, expression });
@@ -14,6 +15,8 @@ const EVENT = {
   epcList: ['https://id.gs1.org/01/08936090000014/21/1'],
 };
 const DOC = JSON.stringify({ type: 'EPCISDocument', epcisBody: { eventList: [EVENT] } });
+
+afterAll(() => closeMappingSandbox());
 
 describe('previewMapping', () => {
   it('returns normalised, keyed, validated records', async () => {
@@ -156,4 +159,53 @@ describe('previewMapping', () => {
       { numRuns: 300 },
     );
   });
+});
+
+describe('previewMapping of a runaway mapping', () => {
+  // Each spends its time in one built-in call that never returns to the evaluator's own checks.
+  const RUNAWAYS: Array<[string, string]> = [
+    ['a huge $pad', '($length($pad("", 1e8)); {})'],
+    ['a huge range', '{"lots": [1..1e7]}'],
+    ['a regular expression that backtracks', `($match("${'a'.repeat(30)}!", /(a+)+$/); {})`],
+  ];
+
+  beforeEach(async () => {
+    // A warm sandbox process (the last test's was killed): the limit counts from when a process
+    // takes the work, and starting one from the TypeScript sources takes a second or two.
+    await previewMapping({ format: 'json', body: '{}', mapping: mapping('{}') });
+  });
+
+  it.each(RUNAWAYS)(
+    'stops %s at its time limit as MAPPING_TIMEOUT, the caller staying responsive',
+    async (_, expression) => {
+      let longestGap = 0;
+      let last = Date.now();
+      const timer = setInterval(() => {
+        longestGap = Math.max(longestGap, Date.now() - last);
+        last = Date.now();
+      }, 10);
+      const started = Date.now();
+      let result;
+      try {
+        result = await previewMapping({
+          format: 'json',
+          body: '{}',
+          mapping: mapping(expression),
+          timeoutMs: 300,
+        });
+      } finally {
+        clearInterval(timer);
+        longestGap = Math.max(longestGap, Date.now() - last); // also a block that outlasted the wait
+      }
+      expect(result.records).toEqual([]);
+      expect(result.findings).toEqual([
+        expect.objectContaining({
+          code: 'MAPPING_TIMEOUT',
+          message: expect.stringMatching(/longer than 300 ms/),
+        }),
+      ]);
+      expect(Date.now() - started).toBeLessThan(300 + 1500); // generous: stopped at the limit, not after the call
+      expect(longestGap).toBeLessThan(250); // the event loop never waited for the mapping
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import { type ValidationPolicy } from '@txng/national-model';
 import { type MappingDefinition } from '../engine/compile-mapping';
-import { MappingError } from '../errors/mapping.errors';
+import { MappingError, type MappingErrorCode, MappingUnavailableError } from '../errors/mapping.errors';
 import { PayloadLimitError, PayloadParseError, type PayloadLocation } from '../errors/payload-parse.error';
 import { type PayloadLimitName } from '../parsing/payload-limits';
 import { type SourceFormat, parsePayload } from '../parsing/parse-payload';
@@ -9,7 +9,7 @@ import { mapPayload } from './map-payload';
 
 /** A finding that belongs to no single record: the body or the mapping failed as a whole. */
 export interface PreviewFinding {
-  code: 'MALFORMED_PAYLOAD' | 'MAPPING_INVALID' | 'MAPPING_FAILED' | 'MAPPING_TIMEOUT' | 'INTERNAL_ERROR';
+  code: 'MALFORMED_PAYLOAD' | MappingErrorCode | 'INTERNAL_ERROR';
   message: string;
   /** JSON Pointer into the payload when known, else ''. */
   path: string;
@@ -82,13 +82,16 @@ export async function readRecords(request: PreviewRequest): Promise<PreviewRecor
 
 /**
  * What `POST /v1/admin/sources/{key}/preview` answers: the records a sample body makes, each with
- * its findings, and the findings about the body or mapping as a whole. Stores nothing and never
- * throws: every failure comes back as a finding.
+ * its findings, and the findings about the body or mapping as a whole (a runaway mapping included:
+ * MAPPING_TIMEOUT, MAPPING_OUT_OF_MEMORY). Stores nothing. Throws only MappingUnavailableError
+ * (the sandbox is saturated: nothing is wrong with the sample, ask again shortly); every other
+ * failure comes back as a finding.
  */
 export async function previewMapping(request: PreviewRequest): Promise<PreviewResult> {
   try {
     return { records: await readRecords(request), findings: [] };
   } catch (error) {
+    if (error instanceof MappingUnavailableError) throw error;
     return { records: [], findings: [toPreviewFinding(error)] };
   }
 }

@@ -1,0 +1,63 @@
+import {
+  MappingCompileError,
+  MappingError,
+  type MappingErrorCode,
+  MappingEvaluationError,
+  MappingOutOfMemoryError,
+  MappingTimeoutError,
+} from '../errors/mapping.errors';
+
+/** Parent → sandbox process: evaluate one mapping on one parsed payload. */
+export interface EvaluateMessage {
+  id: number;
+  expression: string;
+  input: unknown;
+  bindings?: Record<string, unknown>;
+  timeoutMs: number;
+  maxDepth: number;
+  /** Largest result handed back, in bytes of its V8 serialisation. */
+  maxResultBytes: number;
+}
+
+/** A MappingError as it crosses the process boundary (class instances do not). */
+export interface MappingErrorData {
+  code: MappingErrorCode;
+  message: string;
+  position?: number;
+  token?: string;
+  details: ReadonlyArray<{ path: string; message: string }>;
+}
+
+/** Sandbox process → parent. */
+export type SandboxMessage =
+  | { type: 'ready' }
+  /** The envelope, serialised by the process itself so that it can refuse one too large. */
+  | { type: 'result'; id: number; envelope: Uint8Array }
+  | { type: 'mapping-error'; id: number; error: MappingErrorData }
+  /** Anything else thrown: a defect of the hub, not of the mapping. */
+  | { type: 'internal-error'; id: number; message: string };
+
+export function mappingErrorData(error: MappingError): MappingErrorData {
+  return {
+    code: error.code,
+    message: error.message,
+    position: error.position,
+    token: error.token,
+    details: error.details,
+  };
+}
+
+/** The MappingError a sandbox process reported, as the class its code names. */
+export function mappingErrorFrom(data: MappingErrorData): MappingError {
+  const opts = { position: data.position, token: data.token, details: data.details };
+  switch (data.code) {
+    case 'MAPPING_INVALID':
+      return new MappingCompileError(data.message, opts);
+    case 'MAPPING_TIMEOUT':
+      return new MappingTimeoutError(data.message, opts);
+    case 'MAPPING_OUT_OF_MEMORY':
+      return new MappingOutOfMemoryError(data.message, opts);
+    case 'MAPPING_FAILED':
+      return new MappingEvaluationError(data.message, opts);
+  }
+}
