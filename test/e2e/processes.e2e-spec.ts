@@ -1,3 +1,4 @@
+import { admin, ADMIN_TOKEN } from '../support/admin-client';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { freePort } from '../support/ports';
 import { hubProcessEnv, startBuilt } from '../support/processes';
@@ -44,6 +45,50 @@ describe('hub processes as built (dist/)', () => {
       await proc.waitFor(/listening on/);
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(ready.status).toBe(200);
+    } finally {
+      expect(await proc.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('runs mappings in its sandbox process as built: helpers work, a runaway one is stopped while /health/live answers', async () => {
+    const port = await freePort();
+    const proc = startBuilt('gateway', [], { ...hubEnv(env, port), HUB_ADMIN_TOKEN: ADMIN_TOKEN });
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await proc.waitFor(/listening on/);
+      await admin(url)
+        .post('/v1/admin/sources', {
+          key: 'e2e-sandbox',
+          provinceCode: '92',
+          name: 'Nguồn kiểm thử sandbox',
+          kind: 'webhook',
+          format: 'json',
+          mapping: { language: 'jsonata', expression: '{"products": [{"gtin": $gtin14(g)}]}' },
+        })
+        .expect(201);
+      const ordinary = await admin(url)
+        .post('/v1/admin/sources/e2e-sandbox/preview', { g: '8936012000016' })
+        .expect(200);
+      expect(ordinary.body.records[0]).toMatchObject({ key: 'gtin:08936012000016' });
+
+      let answeredAt = 0;
+      const runaway = admin(url)
+        .post('/v1/admin/sources/e2e-sandbox/preview-draft', {
+          expression: `($match("${'a'.repeat(30)}!", /(a+)+$/); {})`,
+          sample: '{}',
+        })
+        .then((res) => {
+          answeredAt = Date.now();
+          return res;
+        });
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the preview is under way
+      const asked = Date.now();
+      expect((await fetch(`${url}/health/live`)).status).toBe(200);
+      expect(Date.now() - asked).toBeLessThan(1000);
+      expect(answeredAt).toBe(0);
+      const res = await runaway;
+      expect(res.status).toBe(200);
+      expect(res.body.findings).toEqual([expect.objectContaining({ code: 'MAPPING_TIMEOUT' })]);
     } finally {
       expect(await proc.stop('SIGTERM')).toBe(0);
     }

@@ -1,4 +1,3 @@
-import { serialize } from 'node:v8';
 import { compileMapping } from '../engine/compile-mapping';
 import { evaluateMapping } from '../engine/evaluate-mapping';
 import { MappingError, MappingOutOfMemoryError } from '../errors/mapping.errors';
@@ -23,14 +22,14 @@ async function evaluate(message: EvaluateMessage): Promise<SandboxMessage> {
       maxDepth: message.maxDepth,
       bindings: message.bindings,
     });
-    const bytes = serialize(envelope);
-    if (bytes.length > message.maxResultBytes) {
+    const json = JSON.stringify(envelope);
+    if (json.length > message.maxResultChars) {
       const mib = (n: number) => (n / 1048576).toFixed(1);
       throw new MappingOutOfMemoryError(
-        `the mapping's result is ${mib(bytes.length)} MiB, more than the ${mib(message.maxResultBytes)} MiB a mapping may return; check for a very large range, $pad or repeated copies of the payload`,
+        `the mapping's result is ${mib(json.length)} MiB of JSON, more than the ${mib(message.maxResultChars)} MiB a mapping may return; check for a very large range, $pad or repeated copies of the payload`,
       );
     }
-    return { type: 'result', id, envelope: bytes };
+    return { type: 'result', id, envelope: json };
   } catch (error) {
     if (error instanceof MappingError) return { type: 'mapping-error', id, error: mappingErrorData(error) };
     return { type: 'internal-error', id, message: error instanceof Error ? error.message : String(error) };

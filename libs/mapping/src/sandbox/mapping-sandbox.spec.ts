@@ -153,7 +153,7 @@ describe('MappingSandbox', () => {
   });
 
   it('refuses a result larger than allowed', async () => {
-    const small = new MappingSandbox({ processes: 1, maxResultBytes: 10_000 });
+    const small = new MappingSandbox({ processes: 1, maxResultChars: 10_000 });
     try {
       const error = await errorOf(
         small.evaluate(task('{"products": [{"gtin": "1", "name": $pad("", 20000, "x")}]}')),

@@ -15,8 +15,8 @@ export interface EvaluateMessage {
   bindings?: Record<string, unknown>;
   timeoutMs: number;
   maxDepth: number;
-  /** Largest result handed back, in bytes of its V8 serialisation. */
-  maxResultBytes: number;
+  /** Largest result handed back, in characters of its JSON text. */
+  maxResultChars: number;
 }
 
 /** A MappingError as it crosses the process boundary (class instances do not). */
@@ -31,8 +31,11 @@ export interface MappingErrorData {
 /** Sandbox process → parent. */
 export type SandboxMessage =
   | { type: 'ready' }
-  /** The envelope, serialised by the process itself so that it can refuse one too large. */
-  | { type: 'result'; id: number; envelope: Uint8Array }
+  /**
+   * The envelope as JSON text, written by the process itself so that it can refuse one too large.
+   * JSON, not V8 serialisation: JSON.stringify/parse are several times faster for this data.
+   */
+  | { type: 'result'; id: number; envelope: string }
   | { type: 'mapping-error'; id: number; error: MappingErrorData }
   /** Anything else thrown: a defect of the hub, not of the mapping. */
   | { type: 'internal-error'; id: number; message: string };
