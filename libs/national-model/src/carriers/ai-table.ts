@@ -1,88 +1,68 @@
-/** How an AI's value is written: digits only, or character set 82. */
+import { GS1_AI_ENTRIES, type Gs1AiComponent } from './gs1-ai-table.data';
+
+/** How an AI's value is written: digits only, or character set 82 (or 39/64 in parts). */
 export type AiFormat = 'N' | 'X';
 
 export interface AiDefinition {
   ai: string;
   title: string;
+  /** 'N' when every component is digits. */
   format: AiFormat;
   /** Exact length for fixed-length AIs; maximum length for variable ones. */
   length: number;
   fixed: boolean;
-  /** Identifiers that carry a GS1 check digit in their last position. */
+  /** Predefined length (GS1 General Specifications figure 7.8.5-2): never followed by FNC1. */
+  predefinedLength: boolean;
+  /** Identifiers that carry a GS1 check digit (in one of their components). */
   checkDigit?: boolean;
   /** YYMMDD dates. */
   date?: boolean;
   /** Primary keys that may start a GS1 Digital Link path. */
   primaryKey?: boolean;
-  /** Key qualifiers allowed after a primary key in a Digital Link path, in their required order. */
-  qualifiers?: string[];
+  /** Key qualifiers allowed after a primary key in a Digital Link path: alternative sequences, each in its required order. */
+  qualifierSequences?: ReadonlyArray<readonly string[]>;
+  /** May be a Digital Link query attribute. */
+  dlAttribute: boolean;
+  /** The parts of the value, in order (GS1 Barcode Syntax Dictionary). */
+  components: readonly Gs1AiComponent[];
 }
 
-const defs: AiDefinition[] = [
-  { ai: '00', title: 'SSCC', format: 'N', length: 18, fixed: true, checkDigit: true, primaryKey: true },
-  {
-    ai: '01',
-    title: 'GTIN',
-    format: 'N',
-    length: 14,
-    fixed: true,
-    checkDigit: true,
-    primaryKey: true,
-    qualifiers: ['22', '10', '21'],
-  },
-  { ai: '02', title: 'CONTENT', format: 'N', length: 14, fixed: true, checkDigit: true },
-  { ai: '10', title: 'BATCH/LOT', format: 'X', length: 20, fixed: false },
-  { ai: '11', title: 'PROD DATE', format: 'N', length: 6, fixed: true, date: true },
-  { ai: '12', title: 'DUE DATE', format: 'N', length: 6, fixed: true, date: true },
-  { ai: '13', title: 'PACK DATE', format: 'N', length: 6, fixed: true, date: true },
-  { ai: '15', title: 'BEST BEFORE or BEST BY', format: 'N', length: 6, fixed: true, date: true },
-  { ai: '16', title: 'SELL BY', format: 'N', length: 6, fixed: true, date: true },
-  { ai: '17', title: 'USE BY OR EXPIRY', format: 'N', length: 6, fixed: true, date: true },
-  { ai: '20', title: 'VARIANT', format: 'N', length: 2, fixed: true },
-  { ai: '21', title: 'SERIAL', format: 'X', length: 20, fixed: false },
-  { ai: '22', title: 'CPV', format: 'X', length: 20, fixed: false },
-  { ai: '30', title: 'VAR. COUNT', format: 'N', length: 8, fixed: false },
-  { ai: '37', title: 'COUNT', format: 'N', length: 8, fixed: false },
-  { ai: '254', title: 'GLN EXTENSION COMPONENT', format: 'X', length: 20, fixed: false },
-  { ai: '400', title: 'ORDER NUMBER', format: 'X', length: 30, fixed: false },
-  { ai: '401', title: 'GINC', format: 'X', length: 30, fixed: false, primaryKey: true },
-  { ai: '402', title: 'GSIN', format: 'N', length: 17, fixed: true, checkDigit: true, primaryKey: true },
-  { ai: '410', title: 'SHIP TO LOC', format: 'N', length: 13, fixed: true, checkDigit: true },
-  { ai: '411', title: 'BILL TO', format: 'N', length: 13, fixed: true, checkDigit: true },
-  { ai: '412', title: 'PURCHASE FROM', format: 'N', length: 13, fixed: true, checkDigit: true },
-  { ai: '413', title: 'SHIP FOR LOC', format: 'N', length: 13, fixed: true, checkDigit: true },
-  {
-    ai: '414',
-    title: 'LOC No.',
-    format: 'N',
-    length: 13,
-    fixed: true,
-    checkDigit: true,
-    primaryKey: true,
-    qualifiers: ['254'],
-  },
-  { ai: '415', title: 'PAY TO', format: 'N', length: 13, fixed: true, checkDigit: true },
-  { ai: '416', title: 'PROD/SERV LOC', format: 'N', length: 13, fixed: true, checkDigit: true },
-  { ai: '417', title: 'PARTY', format: 'N', length: 13, fixed: true, checkDigit: true, primaryKey: true },
-  { ai: '422', title: 'ORIGIN', format: 'N', length: 3, fixed: true },
-];
-// Trade measures 310n–369n: six digits with n implied decimals. Only the ones the hub reads.
-const measures: Array<[string, string]> = [
-  ['310', 'NET WEIGHT (kg)'],
-  ['320', 'NET WEIGHT (lb)'],
-  ['315', 'NET VOLUME (l)'],
-  ['330', 'GROSS WEIGHT (kg)'],
-];
-for (const [base, title] of measures) {
-  for (let n = 0; n <= 5; n++) defs.push({ ai: `${base}${n}`, title, format: 'N', length: 6, fixed: true });
+function toDefinition([
+  ai,
+  title,
+  predefined,
+  dlAttribute,
+  components,
+  dl,
+]: (typeof GS1_AI_ENTRIES)[number]): AiDefinition {
+  const fixed = components.every(([, min, max, optional]) => min === max && optional === 0);
+  return {
+    ai,
+    title,
+    format: components.every(([type]) => type === 'N') ? 'N' : 'X',
+    length: components.reduce((n, [, , max]) => n + max, 0),
+    fixed,
+    predefinedLength: predefined === 1,
+    ...(components.some(([, , , , l]) => l.includes('csum')) ? { checkDigit: true } : {}),
+    ...(components.length === 1 && /^yymmd[d0]$/.test(components[0][4][0] ?? '') ? { date: true } : {}),
+    ...(dl !== null ? { primaryKey: true, qualifierSequences: dl } : {}),
+    dlAttribute: dlAttribute === 1,
+    components,
+  };
 }
 
-/** Application Identifier definitions (GS1 General Specifications §3.2), keyed by AI. */
-export const AI_TABLE: ReadonlyMap<string, AiDefinition> = new Map(defs.map((d) => [d.ai, d]));
+/**
+ * Every Application Identifier of the GS1 General Specifications (§3.2), from the GS1 Barcode
+ * Syntax Dictionary (gs1-ai-table.data.ts says which release, and its licence), keyed by AI.
+ */
+export const AI_TABLE: ReadonlyMap<string, AiDefinition> = new Map(
+  GS1_AI_ENTRIES.map((e) => [e[0], toDefinition(e)]),
+);
 
 /**
  * AIs whose element-string length is predefined by their first two digits (GS1 General
- * Specifications figure 7.8.5-2): these never take an FNC1 separator after them.
+ * Specifications figure 7.8.5-2): these never take an FNC1 separator after them. Used for AIs
+ * the table does not know; known ones carry the flag themselves.
  */
 const PREDEFINED_LENGTH_PREFIXES = new Set([
   '00',
@@ -110,7 +90,7 @@ const PREDEFINED_LENGTH_PREFIXES = new Set([
 ]);
 
 export function isPredefinedLength(ai: string): boolean {
-  return PREDEFINED_LENGTH_PREFIXES.has(ai.slice(0, 2));
+  return AI_TABLE.get(ai)?.predefinedLength ?? PREDEFINED_LENGTH_PREFIXES.has(ai.slice(0, 2));
 }
 
 /** Finds the AI at the start of `text` (AIs are prefix-free: 2, 3 or 4 digits). */

@@ -24,27 +24,61 @@ export type CarrierResult = { ok: true; data: CarrierData } | { ok: false; error
 
 const POUND_IN_KG = 0.45359237;
 
-/** Checks one AI value against the table: length, digits, check digit, real date. */
+const CHARSETS: Record<string, RegExp> = {
+  N: /^\d*$/,
+  X: /^[!"%-?A-Z_a-z]*$/,
+  // Character set 39 (GS1 General Specifications figure 7.11-2) and base64url, as the dictionary names them.
+  Y: /^[#\-/0-9A-Z]*$/,
+  Z: /^[-0-9A-Z_a-z]*$/,
+};
+const CHARSET_NAME: Record<string, string> = {
+  N: 'digits',
+  X: 'GS1 character set 82',
+  Y: 'GS1 character set 39',
+  Z: 'base64url characters',
+};
+
+/** The GS1 mod-10 check digit of a digit string (last digit). */
+function checkDigitHolds(digits: string): boolean {
+  let sum = 0;
+  for (let i = digits.length - 2, w = 3; i >= 0; i--, w = 4 - w) sum += (digits.charCodeAt(i) - 48) * w;
+  return (10 - (sum % 10)) % 10 === digits.charCodeAt(digits.length - 1) - 48;
+}
+
+/**
+ * Checks one AI value against the table: the value is cut into the AI's components (GS1 Barcode
+ * Syntax Dictionary), each with its length, character set, check digit and date. Other linters
+ * of the dictionary (country codes, coupon structures…) are not applied. An AI the table does not
+ * know is kept when it is well formed: 1–90 characters of set 82.
+ */
 export function checkAiValue(ai: string, value: string): string | undefined {
   const def = AI_TABLE.get(ai);
-  if (!def) return `AI (${ai}) is not supported`;
-  if (def.fixed ? value.length !== def.length : value.length < 1 || value.length > def.length) {
+  if (!def) {
+    if (!/^\d{2,4}$/.test(ai)) return `"${ai}" is not an AI (2 to 4 digits)`;
+    if (value.length < 1 || value.length > 90 || !CHARSETS.X.test(value))
+      return `AI (${ai}) is not in the GS1 table; its value must be 1 to 90 characters of GS1 character set 82, got "${value}"`;
+    return undefined;
+  }
+  if (value.length > def.length || value.length < 1 || (def.fixed && value.length !== def.length)) {
     return `AI (${ai}) ${def.title} must be ${def.fixed ? 'exactly' : '1 to'} ${def.length} characters, got "${value}"`;
   }
-  if (def.format === 'N' && !/^\d+$/.test(value))
-    return `AI (${ai}) ${def.title} must be digits, got "${value}"`;
-  if (def.format === 'X' && !/^[!"%-?A-Z_a-z]+$/.test(value)) {
-    return `AI (${ai}) ${def.title} has characters outside GS1 character set 82: "${value}"`;
-  }
-  if (def.checkDigit) {
-    let sum = 0;
-    for (let i = value.length - 2, w = 3; i >= 0; i--, w = 4 - w) sum += (value.charCodeAt(i) - 48) * w;
-    if ((10 - (sum % 10)) % 10 !== value.charCodeAt(value.length - 1) - 48) {
+  let pos = 0;
+  for (const [type, min, max, optional, linters] of def.components) {
+    if (pos >= value.length && optional === 1) break;
+    const part = value.slice(pos, pos + max);
+    pos += part.length;
+    if (part.length < min)
+      return `AI (${ai}) ${def.title} is too short: "${value}" (${def.components.length > 1 ? 'a part needs' : 'needs'} at least ${min} characters)`;
+    if (!CHARSETS[type].test(part))
+      return `AI (${ai}) ${def.title} must be ${CHARSET_NAME[type]}${def.components.length > 1 ? ' in that part' : ''}, got "${value}"`;
+    if (linters.includes('csum') && !checkDigitHolds(part))
       return `AI (${ai}) ${def.title} "${value}" has a wrong check digit`;
-    }
+    if ((linters.includes('yymmd0') || linters.includes('yymmdd')) && gs1DateToIso(part) === undefined)
+      return `AI (${ai}) ${def.title} "${value}" is not a real YYMMDD date`;
+    if (linters.includes('yymmdd') && part.endsWith('00'))
+      return `AI (${ai}) ${def.title} "${value}" is not a real YYMMDD date (day 00 is not allowed here)`;
   }
-  if (def.date && gs1DateToIso(value) === undefined)
-    return `AI (${ai}) ${def.title} "${value}" is not a real YYMMDD date`;
+  if (pos < value.length) return `AI (${ai}) ${def.title} is too long: "${value}"`;
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { withCheckDigit } from '../gs1/check-digit';
-import { buildDigitalLink, parseDigitalLink } from './digital-link';
+import { AI_TABLE } from './ai-table';
+import { buildDigitalLink, encodeDlValue, parseDigitalLink } from './digital-link';
 import { GS, buildBracketedElementString, buildRawElementString, parseElementString } from './element-string';
 import { epcUrnToDigitalLink } from './epc-urn';
 import { gs1DateToIso } from './gs1-date';
@@ -40,10 +41,48 @@ describe('GS1 element strings (TCVN 13275:2020)', () => {
     expect(d.ais['400']).toBe('PO-15');
   });
 
-  it('reports a wrong check digit, a bad date and an unknown AI', () => {
+  it('reports a wrong check digit, a bad date and an AI it cannot delimit', () => {
     expect(parseElementString('(01)08935049500019').ok).toBe(false);
     expect(parseElementString('(01)08935049500018(17)261332').ok).toBe(false);
-    expect(parseElementString('99ABC').ok).toBe(false);
+    expect(parseElementString('(8003)012345678901231').ok).toBe(false); // GRAI check digit
+    // In the raw form an AI outside the table cannot be delimited.
+    expect(AI_TABLE.has('8099')).toBe(false);
+    expect(parseElementString('8099ABC').ok).toBe(false);
+  });
+
+  it('reads every AI of the GS1 table, keeping GTIN and lot beside them', () => {
+    const gtin = '08935049500018';
+    const d = data(
+      parseElementString(
+        `(01)${gtin}(10)L01(7003)2512311230(7007)251201251205(7005)27(7006)251130(7008)SHR(7009)VN(7010)01(8008)25120108(8200)https://tinh.gov.vn(235)TPX-1(90)NOI-BO(91)A(99)Z`,
+      ),
+    );
+    expect(d.gtin14).toBe(gtin);
+    expect(d.lot).toBe('L01');
+    expect(d.ais).toMatchObject({
+      '7003': '2512311230',
+      '7007': '251201251205',
+      '8200': 'https://tinh.gov.vn',
+      '90': 'NOI-BO',
+      '99': 'Z',
+    });
+    const raw = data(parseElementString(`]C101${gtin}7003251231123010L01${GS}800825120108${GS}90INTERNAL`));
+    expect(raw.ais).toEqual({
+      '01': gtin,
+      '7003': '2512311230',
+      '10': 'L01',
+      '8008': '25120108',
+      '90': 'INTERNAL',
+    });
+    expect(AI_TABLE.size).toBeGreaterThan(500);
+    expect(AI_TABLE.get('7007')?.title).toBe('HARVEST DATE');
+  });
+
+  it('keeps a well-formed AI the table does not know, in the bracketed form', () => {
+    expect(AI_TABLE.has('8099')).toBe(false);
+    const d = data(parseElementString('(01)08935049500018(8099)ABC-1(10)L7'));
+    expect(d.ais).toEqual({ '01': '08935049500018', '8099': 'ABC-1', '10': 'L7' });
+    expect(d.lot).toBe('L7');
   });
 
   it('applies the GS1 century rule', () => {
@@ -62,6 +101,47 @@ describe('GS1 element strings (TCVN 13275:2020)', () => {
 });
 
 describe('GS1 Digital Link', () => {
+  it('parses every primary key, with its qualifiers', () => {
+    const cases: Array<[string, Record<string, string>]> = [
+      ['https://id.gs1.org/253/4012345000092PO-4711', { '253': '4012345000092PO-4711' }],
+      ['https://id.gs1.org/255/40123450000921234', { '255': '40123450000921234' }],
+      ['https://id.gs1.org/8003/04012345000221334455', { '8003': '04012345000221334455' }],
+      ['https://id.gs1.org/8004/4012345ABC345', { '8004': '4012345ABC345' }],
+      ['https://id.gs1.org/8006/040123451111180102/21/987', { '8006': '040123451111180102', '21': '987' }],
+      [
+        'https://id.gs1.org/8010/061414111111111111111-A%23%2F/8011/1234',
+        { '8010': '061414111111111111111-A#/', '8011': '1234' },
+      ],
+      ['https://id.gs1.org/8017/401234500000000074', { '8017': '401234500000000074' }],
+      ['https://id.gs1.org/8018/401234500000067657', { '8018': '401234500000067657' }],
+      ['https://id.gs1.org/01/08935049500018/235/TPX-1', { '01': '08935049500018', '235': 'TPX-1' }],
+    ];
+    for (const [uri, ais] of cases)
+      expect({ uri, ais: data(parseDigitalLink(uri)).ais }).toEqual({ uri, ais });
+  });
+
+  it('refuses qualifiers out of order, mixed sequences and qualifiers of another key', () => {
+    for (const uri of [
+      'https://id.gs1.org/01/08935049500018/21/S1/10/L1',
+      'https://id.gs1.org/01/08935049500018/10/L1/22/V',
+      'https://id.gs1.org/01/08935049500018/10/L1/235/T',
+      'https://id.gs1.org/414/8935049000006/21/S1',
+      'https://id.gs1.org/00/376104250021234569/10/L1',
+    ]) {
+      const r = parseDigitalLink(uri);
+      expect({ uri, ok: r.ok }).toEqual({ uri, ok: false });
+      if (!r.ok) expect(r.error).toMatch(/cannot follow/);
+    }
+    expect(parseDigitalLink('https://id.gs1.org/01/08935049500018/22/V/10/L1/21/S1').ok).toBe(true);
+  });
+
+  it("percent-encodes ' like the other sub-delimiters", () => {
+    expect(encodeDlValue("L'01!(*)")).toBe('L%2701%21%28%2A%29');
+    expect(buildDigitalLink({ '01': '08935049500018', '10': "O'K" })).toBe(
+      'https://id.gs1.org/01/08935049500018/10/O%27K',
+    );
+  });
+
   it('parses any domain, short GTINs, percent-encoding and query AIs', () => {
     const d = data(
       parseDigitalLink(

@@ -42,14 +42,37 @@ export const DL_PRIMARY_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Percent-encodes a value for a Digital Link path or query: everything but unreserved characters
- * and `'`, so `!`, `(`, `)`, `*` are encoded too (GS1 Digital Link 1.2 table 7-1).
+ * Percent-encodes a value for a Digital Link path or query: everything but the unreserved
+ * characters `A-Z a-z 0-9 - . _ ~`, so `!`, `'`, `(`, `)`, `*` are encoded too (GS1 Digital Link
+ * 1.2 §7.1: character set 82's sub-delimiters are percent-encoded; `encodeURIComponent` leaves them).
  */
 export function encodeDlValue(value: string): string {
   return encodeURIComponent(value).replace(
-    /[!()*]/g,
+    /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
+}
+
+/**
+ * Why the AIs after a primary key in a Digital Link path are not allowed there, or undefined:
+ * they must be qualifiers of that key, in one of its qualifier sequences and in its order
+ * (e.g. /01/…/22/…/10/…/21/…, or /01/…/235/…; never /01/…/21/…/10/…).
+ */
+export function dlPathError(primary: string, qualifiers: readonly string[]): string | undefined {
+  if (qualifiers.length === 0) return undefined;
+  const sequences = AI_TABLE.get(primary)?.qualifierSequences ?? [];
+  const fits = (seq: readonly string[]) => {
+    let at = -1;
+    for (const q of qualifiers) {
+      const i = seq.indexOf(q);
+      if (i <= at) return false;
+      at = i;
+    }
+    return true;
+  };
+  if (sequences.some(fits)) return undefined;
+  const allowed = sequences.map((seq) => seq.map((q) => `/${q}`).join('')).join(' or ');
+  return `/${qualifiers.join('/…/')} cannot follow /${primary} in a Digital Link path (${allowed ? `allowed, in this order: ${allowed}` : 'it takes no qualifiers'}); put other AIs in the query string`;
 }
 
 function decode(value: string): string | undefined {
@@ -81,6 +104,11 @@ export function digitalLinkToPairs(uri: string): { pairs: Array<[string, string]
     if (value === undefined) return { error: `bad percent-encoding in "${segments[i + 1]}"` };
     pairs.push([codes[i], value]);
   }
+  const pathError = dlPathError(
+    pairs[0][0],
+    pairs.slice(1).map(([ai]) => ai),
+  );
+  if (pathError) return { error: `"${uri}": ${pathError}` };
   for (const param of (m[2] ?? '').slice(1).split('&')) {
     if (param === '') continue;
     const eq = param.indexOf('=');
@@ -113,7 +141,10 @@ export function parseDigitalLink(uri: string): CarrierResult {
 export function buildDigitalLink(ais: Record<string, string>, base = DEFAULT_DL_BASE): string | undefined {
   const primary = Object.keys(ais).find((ai) => DL_PRIMARY_KEYS.has(ai));
   if (primary === undefined) return undefined;
-  const qualifiers = AI_TABLE.get(primary)?.qualifiers ?? [];
+  // The qualifier sequence that holds the most of the given AIs (01: 22,10,21 or 235).
+  const sequences = AI_TABLE.get(primary)?.qualifierSequences ?? [];
+  const held = (seq: readonly string[]) => seq.filter((q) => ais[q] !== undefined).length;
+  const qualifiers = [...sequences].sort((a, b) => held(b) - held(a))[0] ?? [];
   let path = `/${primary}/${encodeDlValue(ais[primary])}`;
   for (const q of qualifiers) if (ais[q] !== undefined) path += `/${q}/${encodeDlValue(ais[q])}`;
   const query = Object.entries(ais)

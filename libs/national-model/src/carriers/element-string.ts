@@ -1,4 +1,4 @@
-import { AI_TABLE, isPredefinedLength, matchAi } from './ai-table';
+import { isPredefinedLength, matchAi } from './ai-table';
 import { type CarrierResult, toCarrierData } from './carrier-data';
 
 export const GS = '\u001d';
@@ -17,14 +17,16 @@ export function parseElementString(input: string): CarrierResult {
 
 function parseBracketed(text: string): CarrierResult {
   const pairs: Array<[string, string]> = [];
-  // A "(" inside a value is only taken as the start of the next AI when a known AI follows it.
+  // "(" + 2 to 4 digits + ")" starts the next element, whether the table knows that AI or not
+  // (an unknown one is kept when its value is well formed); a "(" followed by anything else is
+  // part of the value.
   const re = /\((\d{2,4})\)/g;
   const starts: Array<{ ai: string; at: number; end: number }> = [];
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (AI_TABLE.has(m[1])) starts.push({ ai: m[1], at: m.index, end: m.index + m[0].length });
+    starts.push({ ai: m[1], at: m.index, end: m.index + m[0].length });
   }
   if (starts.length === 0 || starts[0].at !== 0)
-    return { ok: false, error: `"${text}" does not start with a known (AI)` };
+    return { ok: false, error: `"${text}" does not start with an (AI)` };
   for (let i = 0; i < starts.length; i++) {
     const valueEnd = i + 1 < starts.length ? starts[i + 1].at : text.length;
     pairs.push([starts[i].ai, text.slice(starts[i].end, valueEnd)]);
@@ -40,7 +42,7 @@ function parseRaw(text: string): CarrierResult {
     if (!def)
       return {
         ok: false,
-        error: `unknown or unsupported AI at position ${pos}: "${text.slice(pos, pos + 4)}"`,
+        error: `AI at position ${pos} ("${text.slice(pos, pos + 4)}…") is not in the GS1 table, so its end cannot be found in the raw form; send the bracketed form or a Digital Link`,
       };
     pos += def.ai.length;
     let value: string;

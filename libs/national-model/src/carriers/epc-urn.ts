@@ -1,5 +1,14 @@
 import { withCheckDigit } from '../gs1/check-digit';
-import { encodeDlValue } from './digital-link';
+/**
+ * Percent-encoding as the GS1 reference conversion of EPC URNs writes it (and so the Event Hash
+ * ID's test vectors): like encodeDlValue, but `'` stays as it is.
+ */
+function encodeDlValue(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
 
 const DL = 'https://id.gs1.org';
 
