@@ -3,6 +3,7 @@ import { closeOnSignals, runMain } from '@txng/common';
 import { migrateDatabase } from '@txng/persistence';
 import { withDevelopmentAdminToken } from './auth/development-admin-token';
 import { createGateway } from './create-gateway';
+import { listenGateway } from './listen-gateway';
 import { probePortal } from './health/health.controller';
 import { PORTAL_CLIENTS, type PortalClients } from '@txng/portal-client';
 
@@ -11,13 +12,13 @@ runMain('gateway', async (validated) => {
   const withWorkers = process.argv.includes('--with-workers');
   await migrateDatabase(config.databaseUrl);
   const app = await createGateway(config, { withWorkers });
-  await app.listen(config.port);
+  const { url, notice } = await listenGateway(app, config, { adminToken: tokenFile !== null });
   closeOnSignals(app, (message) => process.stdout.write(`txng-hub gateway: ${message}\n`));
-  const url = `http://127.0.0.1:${config.port}`;
   process.stdout.write(
     `txng-hub ${withWorkers ? 'gateway + workers' : 'gateway'} listening on ${url} ` +
       `(operators ${url}/admin, health ${url}/health/ready, API docs ${url}/docs)\n`,
   );
+  if (notice) process.stdout.write(`txng-hub gateway: ${notice}\n`);
   if (tokenFile) {
     process.stdout.write(
       `txng-hub gateway: HUB_ADMIN_TOKEN is not set; a development admin token is in ${tokenFile}\n`,

@@ -1,5 +1,6 @@
 export * from './config/hub-config';
 export * from './config/load-config';
+export * from './config/development-secrets';
 export * from './config/hub-config.module';
 export * from './config/sync-config';
 export * from './config/intake-config';

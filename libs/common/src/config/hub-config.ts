@@ -24,10 +24,18 @@ export interface HubConfig {
   portalSandbox: PortalEndpoint | null;
   /** Bootstrap admin token; null only in development. */
   adminToken: string | null;
-  /** Source of the key that encrypts stored credentials; a fixed development key when unset in development. */
+  /**
+   * Source of the key that encrypts stored credentials and signs board sessions. When HUB_SECRET_KEY
+   * is unset (never in production) it is random: runMain replaces it with the development key kept in
+   * `.txng/secret-key` (development-secrets.ts), so every process of one working directory shares it.
+   */
   secretKey: string;
-  /** True when secretKey is the development fallback, so the process can warn about it. */
-  secretKeyIsDevelopmentDefault: boolean;
+  /** True when HUB_SECRET_KEY is unset and secretKey was generated. */
+  secretKeyGenerated: boolean;
+  /** HOST: the address the gateway listens on; null = every interface (loopback only on development defaults). */
+  host: string | null;
+  /** Requests per operator token to /v1/admin in each window (ADMIN_RATE_LIMIT, 0 = no limit). */
+  adminRate: { limit: number; windowSeconds: number };
   /**
    * Check products against the portal's GS1 company prefix registry (GTIN_PREFIX_OWNER). On by
    * default; `PREFIX_REGISTRY_CHECK=off` is for test rigs that run without any portal.

@@ -18,7 +18,7 @@ describe('loadConfig', () => {
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.nodeEnv).toBe('development');
     expect(config.portalSandbox).toBeNull();
-    expect(config.secretKeyIsDevelopmentDefault).toBe(true);
+    expect(config.secretKeyGenerated).toBe(true);
     expect(config.prefixRegistryCheck).toBe(true);
   });
 

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { parseOutboundAllowlist } from '../outbound/outbound-allowlist';
 import { readIntakeOptions } from './intake-config';
 import { readSyncOptions } from './sync-config';
@@ -18,10 +20,11 @@ export const CONFIG_DEFAULTS = {
 } as const;
 
 /**
- * Only ever used in development when HUB_SECRET_KEY is unset, so that a newcomer's `npm start` works;
- * production refuses to start without a real key.
+ * Requests one operator token may make to /v1/admin per window: far above what the admin UI (a few
+ * calls every few seconds) or a test suite polling for a result makes, low enough that a runaway
+ * script or a stolen token cannot occupy the gateway.
  */
-const DEVELOPMENT_SECRET_KEY = 'txng-hub-development-only-secret-key-do-not-use';
+export const ADMIN_RATE_DEFAULTS = { limit: 1800, windowSeconds: 60 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -129,6 +132,23 @@ export function loadConfig(env: Env = process.env): HubConfig {
     problems.push({ variable: 'HUB_ADMIN_TOKEN', message: 'must be at least 16 characters' });
   }
 
+  const host = optional('HOST');
+  if (host !== null && host !== 'localhost' && isIP(host.replace(/^\[|\]$/g, '')) === 0) {
+    problems.push({ variable: 'HOST', message: `must be an IP address or localhost (got "${host}")` });
+  }
+
+  const adminRate = {
+    limit: readWhole(env, problems, 'ADMIN_RATE_LIMIT', ADMIN_RATE_DEFAULTS.limit, 0, 1_000_000),
+    windowSeconds: readWhole(
+      env,
+      problems,
+      'ADMIN_RATE_WINDOW_SECONDS',
+      ADMIN_RATE_DEFAULTS.windowSeconds,
+      1,
+      86_400,
+    ),
+  };
+
   const secretKeyRaw = optional('HUB_SECRET_KEY');
   if (secretKeyRaw === null && production) {
     problems.push({
@@ -168,13 +188,35 @@ export function loadConfig(env: Env = process.env): HubConfig {
     portal,
     portalSandbox,
     adminToken,
-    secretKey: secretKeyRaw ?? DEVELOPMENT_SECRET_KEY,
-    secretKeyIsDevelopmentDefault: secretKeyRaw === null,
+    // Unset outside production: random, for this process only, until runMain replaces it with the
+    // development key file (withDevelopmentSecretKey). Never a constant anyone could read.
+    secretKey: secretKeyRaw ?? randomBytes(32).toString('base64url'),
+    secretKeyGenerated: secretKeyRaw === null,
+    host,
+    adminRate,
     prefixRegistryCheck: prefixCheckRaw === 'on',
     outboundAllowlist: allowlist.rules,
     sync,
     intake,
   };
+}
+
+function readWhole(
+  env: Env,
+  problems: ConfigProblem[],
+  variable: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[variable]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    problems.push({ variable, message: `must be a whole number from ${min} to ${max} (got "${raw}")` });
+    return fallback;
+  }
+  return value;
 }
 
 function checkUrl(
