@@ -28,10 +28,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [restoring, setRestoring] = useState(() => tokenStore.get() !== null);
 
   const signOut = useCallback(() => {
+    const token = tokenStore.get();
     tokenStore.clear();
     setSession(null);
-    // The queue board cookie goes with the sign-out (best effort; it expires by itself anyway).
-    void fetch('/v1/admin/session', { method: 'DELETE' }).catch(() => undefined);
+    // The queue board's sessions end with the sign-out: the server forgets them (it needs the token
+    // to know whose) and clears this browser's cookie. Best effort: a failure leaves the session to
+    // its expiry, and the token is gone from this tab either way.
+    if (token) {
+      void fetch('/v1/admin/session', {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+      }).catch(() => undefined);
+    }
   }, []);
 
   useEffect(() => {

@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { GatewayModule, type GatewayOptions } from './gateway.module';
 import { RAW_BODY_ROUTES } from './webhooks/raw-body';
 import { mountAdminUi } from './admin-ui/admin-ui';
+import { securityHeaders } from './http/security-headers';
 import express, { type NextFunction, type Request, type Response } from 'express';
 
 /**
@@ -22,6 +23,7 @@ export async function createGateway(config: HubConfig, options: GatewayOptions):
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  app.use(securityHeaders());
   const json = express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] });
   app.use((req: Request, res: Response, next: NextFunction) =>
     RAW_BODY_ROUTES.test(req.path) ? next() : json(req, res, next),

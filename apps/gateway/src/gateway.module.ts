@@ -26,6 +26,7 @@ import { RecordsController } from './admin/records.controller';
 import { ReplayController } from './admin/replay.controller';
 import { SourcesController } from './admin/sources.controller';
 import { TokensController } from './admin/tokens.controller';
+import { AdminRateLimitGuard } from './auth/admin-rate-limit.guard';
 import { TokenAuthGuard } from './auth/token-auth.guard';
 import { HealthController } from './health/health.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -53,6 +54,7 @@ export class GatewayModule implements NestModule {
         QueuesModule,
         PortalModule,
         TerminusModule.forRoot({ errorLogStyle: 'pretty', gracefulShutdownTimeoutMs: 0 }),
+        AdminRateLimitGuard.module(),
         ConnectorsModule,
         ReconciliationModule,
         ...(options.withWorkers ? [WorkersModule] : []),
@@ -75,7 +77,9 @@ export class GatewayModule implements NestModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        // In this order: the rate limit counts per token, so it runs once the token is known.
         { provide: APP_GUARD, useClass: TokenAuthGuard },
+        { provide: APP_GUARD, useClass: AdminRateLimitGuard },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),

@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Role } from '@txng/persistence';
+import type Redis from 'ioredis';
 
 /**
  * The bull-board session cookie. A browser navigation cannot send `Authorization: Bearer`, so the
@@ -7,6 +8,12 @@ import { type Role } from '@txng/persistence';
  * holds no token: only who (the audit actor), the role and an expiry, signed with a key derived
  * from HUB_SECRET_KEY; `Path=/admin/queues/board` keeps browsers from sending it anywhere else,
  * and the API guard ignores cookies altogether (no cross-site request can act with it).
+ *
+ * A signature alone would keep a cookie valid until it expires. So each session also has an id kept
+ * in Redis under its actor (sign-out deletes them all: `DELETE /v1/admin/session` cannot see the
+ * path-scoped cookie), and is bound to the token that opened it: a keyed hash of the token's
+ * SHA-256, checked against the token's current hash at each request, so that a changed
+ * HUB_ADMIN_TOKEN (same actor, `bootstrap-admin`) ends the old token's sessions as revocation does.
  */
 export const BOARD_COOKIE = 'txng_board';
 export const BOARD_PATH = '/admin/queues/board';
@@ -17,6 +24,39 @@ export interface BoardSession {
   role: Role;
   /** Expiry, milliseconds since the epoch. */
   exp: number;
+  /** Session id, live while it is in Redis (`board-sessions:<actor>`). */
+  sid: string;
+  /** tokenBinding() of the token that opened the session. */
+  bind: string;
+}
+
+/** SHA-256 (hex) of a token: what api_token.token_hash holds. */
+export const tokenHash = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** Ties a session to one token without putting the token, or its stored hash, in the cookie. */
+export function tokenBinding(secretKey: string, tokenHashHex: string): string {
+  return createHmac('sha256', keyOf(secretKey))
+    .update(`bind:${tokenHashHex}`)
+    .digest('base64url')
+    .slice(0, 32);
+}
+
+export const newSessionId = (): string => randomBytes(16).toString('base64url');
+
+const sessionsKey = (actor: string): string => `board-sessions:${actor}`;
+
+export async function rememberBoardSession(redis: Redis, session: BoardSession): Promise<void> {
+  const key = sessionsKey(session.actor);
+  await redis.multi().sadd(key, session.sid).expire(key, BOARD_SESSION_SECONDS).exec();
+}
+
+export async function isLiveBoardSession(redis: Redis, session: BoardSession): Promise<boolean> {
+  return (await redis.sismember(sessionsKey(session.actor), session.sid)) === 1;
+}
+
+/** Ends every board session of an actor (sign-out). */
+export async function endBoardSessions(redis: Redis, actor: string): Promise<void> {
+  await redis.del(sessionsKey(actor));
 }
 
 const keyOf = (secretKey: string): Buffer =>
@@ -40,9 +80,16 @@ export function verifyBoardSession(secretKey: string, value: string, now = Date.
   try {
     const session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<BoardSession>;
     if (typeof session.actor !== 'string' || typeof session.exp !== 'number') return null;
+    if (typeof session.sid !== 'string' || typeof session.bind !== 'string') return null;
     if (session.role !== 'operator' && session.role !== 'admin') return null;
     if (session.exp <= now) return null;
-    return { actor: session.actor, role: session.role, exp: session.exp };
+    return {
+      actor: session.actor,
+      role: session.role,
+      exp: session.exp,
+      sid: session.sid,
+      bind: session.bind,
+    };
   } catch {
     return null;
   }

@@ -1,14 +1,24 @@
+import { timingSafeEqual } from 'node:crypto';
 import { type INestApplication } from '@nestjs/common';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { HUB_CONFIG, type HubConfig } from '@txng/common';
+import { HUB_CONFIG, type HubConfig, REDIS_CLIENT } from '@txng/common';
+import type Redis from 'ioredis';
 import { ApiTokensService, AuditService, type Principal } from '@txng/persistence';
 import { ALL_QUEUES, type QueueName, QueueStatsService } from '@txng/queues';
 import { type NextFunction, type Request, type Response } from 'express';
 import { DataSource } from 'typeorm';
-import { BOARD_COOKIE, BOARD_PATH, readCookie, verifyBoardSession } from './board-session';
-import { setUiSecurityHeaders } from './security-headers';
+import {
+  BOARD_COOKIE,
+  BOARD_PATH,
+  type BoardSession,
+  isLiveBoardSession,
+  readCookie,
+  tokenBinding,
+  tokenHash,
+  verifyBoardSession,
+} from './board-session';
 
 type BoardAuth = { ok: true; who: Principal } | { ok: false; status: 401 | 403; message: string };
 
@@ -21,6 +31,7 @@ export function mountBullBoard(app: INestApplication): void {
   const tokens = app.get(ApiTokensService);
   const config = app.get<HubConfig>(HUB_CONFIG);
   const dataSource = app.get(DataSource);
+  const redis = app.get<Redis>(REDIS_CLIENT);
 
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BOARD_PATH);
@@ -39,7 +50,9 @@ export function mountBullBoard(app: INestApplication): void {
     } else {
       const cookie = readCookie(req.headers.cookie, BOARD_COOKIE);
       const session = cookie ? verifyBoardSession(config.secretKey, cookie) : null;
-      if (session) who = await stillValid(session.actor, config, dataSource);
+      if (session && (await isLiveBoardSession(redis, session))) {
+        who = await stillValid(session, config, dataSource);
+      }
     }
     if (!who) {
       return {
@@ -61,7 +74,6 @@ export function mountBullBoard(app: INestApplication): void {
   const router = serverAdapter.getRouter() as (req: Request, res: Response, next: NextFunction) => void;
   const audit = app.get(AuditService);
   app.use(BOARD_PATH, (req: Request, res: Response, next: NextFunction) => {
-    setUiSecurityHeaders(res, { allowInline: true });
     res.setHeader('Cache-Control', 'no-store');
     authenticate(req)
       .then(async (auth) => {
@@ -167,20 +179,31 @@ function sameHost(origin: string, host: string | undefined): boolean {
   }
 }
 
-/** The token behind a session may have been revoked since the cookie was issued. */
+/**
+ * The token behind a session may have been revoked, or (HUB_ADMIN_TOKEN) replaced, since the cookie
+ * was issued: the session lives only while the token it is bound to does.
+ */
 async function stillValid(
-  actor: string,
+  session: BoardSession,
   config: HubConfig,
   dataSource: DataSource,
 ): Promise<Principal | null> {
+  const { actor } = session;
+  const boundTo = (hashHex: string): boolean => {
+    const expected = Buffer.from(tokenBinding(config.secretKey, hashHex));
+    const given = Buffer.from(session.bind);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
   if (actor === 'bootstrap-admin') {
-    return config.adminToken ? { actor, name: 'HUB_ADMIN_TOKEN', role: 'admin' } : null;
+    return config.adminToken && boundTo(tokenHash(config.adminToken))
+      ? { actor, name: 'HUB_ADMIN_TOKEN', role: 'admin' }
+      : null;
   }
   const id = /^token:([0-9a-f-]{36})$/.exec(actor)?.[1];
   if (!id) return null;
-  const rows: Array<{ name: string; role: Principal['role'] }> = await dataSource.query(
-    'SELECT name, role FROM api_token WHERE id = $1 AND revoked_at IS NULL',
+  const rows: Array<{ name: string; role: Principal['role']; token_hash: string }> = await dataSource.query(
+    'SELECT name, role, token_hash FROM api_token WHERE id = $1 AND revoked_at IS NULL',
     [id],
   );
-  return rows[0] ? { actor, name: rows[0].name, role: rows[0].role } : null;
+  return rows[0] && boundTo(rows[0].token_hash) ? { actor, name: rows[0].name, role: rows[0].role } : null;
 }

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { setUiSecurityHeaders } from './security-headers';
 
 /** Where `vite build --config apps/admin-ui/vite.config.ts` writes the UI (vite.config.ts `build.outDir`). */
 export function findAdminUiDir(explicit?: string): string | null {
@@ -34,7 +33,6 @@ export function adminUiRouter(dir: string | null): Router {
   const router = express.Router();
   router.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    setUiSecurityHeaders(res);
     if (!dir) {
       res.status(503).setHeader('Cache-Control', 'no-store');
       res.type('html').send(NOT_BUILT_PAGE);

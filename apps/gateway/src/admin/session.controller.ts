@@ -1,14 +1,21 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HUB_CONFIG, type HubConfig } from '@txng/common';
+import { HUB_CONFIG, type HubConfig, REDIS_CLIENT } from '@txng/common';
+import type Redis from 'ioredis';
 import { AuditService, type Principal } from '@txng/persistence';
 import { type Request, type Response } from 'express';
 import {
   BOARD_PATH,
   BOARD_SESSION_SECONDS,
+  type BoardSession,
   boardCookieHeader,
   clearBoardCookieHeader,
+  endBoardSessions,
+  newSessionId,
+  rememberBoardSession,
   signBoardSession,
+  tokenBinding,
+  tokenHash,
 } from '../admin-ui/board-session';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireRole } from '../auth/roles.decorator';
@@ -20,6 +27,7 @@ export class SessionController {
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly audit: AuditService,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
   @Get('whoami')
@@ -42,7 +50,17 @@ export class SessionController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ path: string; expiresAt: string }> {
     const exp = Date.now() + BOARD_SESSION_SECONDS * 1000;
-    const value = signBoardSession(this.config.secretKey, { actor: who.actor, role: who.role, exp });
+    // The guard accepted exactly this header, so the token is there.
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')![1];
+    const session: BoardSession = {
+      actor: who.actor,
+      role: who.role,
+      exp,
+      sid: newSessionId(),
+      bind: tokenBinding(this.config.secretKey, tokenHash(token)),
+    };
+    await rememberBoardSession(this.redis, session);
+    const value = signBoardSession(this.config.secretKey, session);
     res.setHeader('Set-Cookie', boardCookieHeader(value, overHttps(req)));
     res.setHeader('Cache-Control', 'no-store');
     await this.audit.record({ actor: who.actor, action: 'board-session.open', target: BOARD_PATH });
@@ -52,7 +70,16 @@ export class SessionController {
   @Delete('session')
   @RequireRole('viewer')
   @HttpCode(204)
-  close(@Req() req: Request, @Res({ passthrough: true }) res: Response): void {
+  @ApiOperation({
+    summary:
+      "Signs the calling token out of the queue board: ends every board session it opened (the cookie's path keeps it from this request) and clears this browser's cookie.",
+  })
+  async close(
+    @CurrentPrincipal() who: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    await endBoardSessions(this.redis, who.actor);
     res.setHeader('Set-Cookie', clearBoardCookieHeader(overHttps(req)));
   }
 }

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AppError, ErrorCode } from '@txng/common';
 import { ApiTokensService, type Principal, type Role } from '@txng/persistence';
 import { type Request } from 'express';
-import { REQUIRED_ROLE } from './roles.decorator';
+import { PUBLIC_ROUTE, REQUIRED_ROLE } from './roles.decorator';
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
@@ -11,7 +11,10 @@ export interface AuthenticatedRequest extends Request {
   principal?: Principal;
 }
 
-/** Bearer token → principal; 401 without a valid token, 403 when the role is not enough. */
+/**
+ * Bearer token → principal; 401 without a valid token, 403 when the role is not enough. Deny by
+ * default: only `@Public()` routes skip it, and a route that names no role needs admin.
+ */
 @Injectable()
 export class TokenAuthGuard implements CanActivate {
   constructor(
@@ -20,11 +23,8 @@ export class TokenAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const required = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (!required) return true;
+    const required = this.requiredRole(context);
+    if (required === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -51,5 +51,15 @@ export class TokenAuthGuard implements CanActivate {
     }
     request.principal = principal;
     return true;
+  }
+
+  /** The handler's own decorator wins over its controller's; with none at all, admin. */
+  private requiredRole(context: ExecutionContext): Role | 'public' {
+    for (const target of [context.getHandler(), context.getClass()]) {
+      if (this.reflector.get<boolean | undefined>(PUBLIC_ROUTE, target) === true) return 'public';
+      const role = this.reflector.get<Role | undefined>(REQUIRED_ROLE, target);
+      if (role) return role;
+    }
+    return 'admin';
   }
 }

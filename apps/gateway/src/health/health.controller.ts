@@ -9,11 +9,18 @@ import {
 import { REDIS_CLIENT } from '@txng/common';
 import { PORTAL_CLIENTS, type PortalClient, type PortalClients } from '@txng/portal-client';
 import type Redis from 'ioredis';
-import { RequireRole } from '../auth/roles.decorator';
+import { Public, RequireRole } from '../auth/roles.decorator';
+
+/** How long one answer of GET /health/portal is reused (every caller, concurrent ones included). */
+export const PORTAL_PROBE_CACHE_MS = 5000;
+
+type PortalAnswer = { production: PortalProbe; sandbox: PortalProbe | null };
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  private cached: { at: number; answer: Promise<PortalAnswer> } | null = null;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
@@ -23,12 +30,14 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @Public()
   @ApiOperation({ summary: 'The process is up (no dependency is checked).' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @Public()
   @HealthCheck()
   @ApiOperation({ summary: 'PostgreSQL and Redis answer; 503 otherwise.' })
   ready() {
@@ -53,14 +62,20 @@ export class HealthController {
     summary:
       'Whether the National Portal (and the sandbox, when configured) answers with our credentials. Informational: ' +
       'always 200, and not part of readiness — the hub keeps receiving while the portal is away. ' +
-      'Each call makes one request to each portal, so it needs a viewer token.',
+      'A probe makes one request to each portal, so it needs a viewer token, and its answer is reused for 5 s.',
   })
-  async portal(): Promise<{ production: PortalProbe; sandbox: PortalProbe | null }> {
-    const [production, sandbox] = await Promise.all([
-      probePortal(this.portals.production),
-      this.portals.sandbox ? probePortal(this.portals.sandbox) : Promise.resolve(null),
-    ]);
-    return { production, sandbox };
+  portal(): Promise<PortalAnswer> {
+    // Callers within a few seconds share one probe (also while it runs), so however often this is
+    // called, the portal sees at most one request per portal every PORTAL_PROBE_CACHE_MS.
+    const now = Date.now();
+    if (!this.cached || now - this.cached.at >= PORTAL_PROBE_CACHE_MS) {
+      const answer = Promise.all([
+        probePortal(this.portals.production),
+        this.portals.sandbox ? probePortal(this.portals.sandbox) : Promise.resolve(null),
+      ]).then(([production, sandbox]) => ({ production, sandbox }));
+      this.cached = { at: now, answer };
+    }
+    return this.cached.answer;
   }
 }
 

@@ -3,8 +3,10 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { METRICS_REGISTRY } from '@txng/common';
 import { ALL_QUEUES, QueueStatsService } from '@txng/queues';
 import { Gauge, type Registry } from 'prom-client';
+import { Public } from '../auth/roles.decorator';
 
 @ApiExcludeController()
+@Public()
 @Controller('metrics')
 export class MetricsController implements OnModuleInit {
   constructor(

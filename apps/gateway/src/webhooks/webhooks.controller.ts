@@ -2,6 +2,7 @@ import { Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WebhookIntakeService } from '@txng/connectors';
 import { type Request, type Response } from 'express';
+import { Public } from '../auth/roles.decorator';
 import { readRawBody } from './raw-body';
 
 const header = (req: Request, name: string): string | undefined => {
@@ -10,6 +11,7 @@ const header = (req: Request, name: string): string | undefined => {
 };
 
 @ApiTags('webhooks')
+@Public() // each delivery proves itself with its source's signature (WebhookIntakeService)
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(private readonly intake: WebhookIntakeService) {}
