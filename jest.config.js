@@ -23,7 +23,12 @@ module.exports = {
   // Jest reads testTimeout only at the top level; unit tests stay far below it.
   testTimeout: 60000,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'unit',
+      // test/unit: checks of the repository itself (build and supply chain), no service needed.
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'],
+    },
     {
       ...base,
       displayName: 'integration',
