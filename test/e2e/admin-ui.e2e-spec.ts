@@ -573,7 +573,15 @@ describe('admin UI in headless Chromium against the built hub', () => {
   it('offers a viewer nothing it may not do', async () => {
     const res = await api('POST', '/v1/admin/tokens', { name: 'Người xem', role: 'viewer' });
     const viewer = ((await res.json()) as { token: string }).token;
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    // Signing out ends the queue board session opened above: its cookie is cleared and refused.
+    const [signedOut] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/v1/admin/session') && r.request().method() === 'DELETE'),
+      page.getByRole('button', { name: 'Sign out' }).click(),
+    ]);
+    expect(signedOut.status()).toBe(204);
+    expect((await page.context().cookies()).filter((c) => c.name === 'txng_board')).toEqual([]);
+    const board = await page.context().request.get(`${base}/admin/queues/board/api/queues`);
+    expect(board.status()).toBe(401);
     await page.getByLabel('Access token').fill(viewer);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('role').getByText('Viewer').waitFor();

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { admin, ADMIN_TOKEN } from '../support/admin-client';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { freePort } from '../support/ports';
@@ -91,6 +94,38 @@ describe('hub processes as built (dist/)', () => {
       expect(res.body.findings).toEqual([expect.objectContaining({ code: 'MAPPING_TIMEOUT' })]);
     } finally {
       expect(await proc.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('on development defaults: keeps its own key in .txng/ (the worker finds it), listens on loopback whatever HOST says', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'txng-dev-'));
+    const port = await freePort();
+    // Neither HUB_SECRET_KEY nor HUB_ADMIN_TOKEN: the development defaults.
+    const development = { ...hubEnv(env, port), NODE_ENV: 'development', HOST: '0.0.0.0' };
+    const gateway = startBuilt('gateway', [], development, { cwd: dir });
+    try {
+      await gateway.waitFor(/listening on/);
+      const keyFile = join(dir, '.txng', 'secret-key');
+      const key = readFileSync(keyFile, 'utf8').trim();
+      expect(key.length).toBeGreaterThanOrEqual(32);
+      expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, '.txng')).mode & 0o777).toBe(0o700);
+      const said = gateway.output();
+      expect(said).toContain(`development key made now in ${keyFile}`);
+      expect(said).toContain(`listening on http://127.0.0.1:${port}`);
+      expect(said).toContain('HOST=0.0.0.0 is ignored');
+      expect(said).toContain(join(dir, '.txng', 'admin-token'));
+      expect(said).not.toContain(key);
+      expect(said).not.toContain(readFileSync(join(dir, '.txng', 'admin-token'), 'utf8').trim());
+      expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
+
+      const worker = startBuilt('worker', [], { ...hubEnv(env, 1), NODE_ENV: 'development' }, { cwd: dir });
+      await worker.waitFor(/worker running/);
+      expect(worker.output()).toContain(`development key kept in ${keyFile}`);
+      expect(await worker.stop('SIGTERM')).toBe(0);
+      expect(readFileSync(keyFile, 'utf8').trim()).toBe(key);
+    } finally {
+      expect(await gateway.stop('SIGTERM')).toBe(0);
     }
   });
 

@@ -35,6 +35,7 @@ export function startBuilt(
   app: 'gateway' | 'worker' | 'cli' | 'portal-sim' | 'demo',
   args: string[],
   env: Record<string, string>,
+  options: { cwd?: string } = {},
 ): RunningProcess {
   const script = join(DIST, app, 'main.js');
   if (!existsSync(script))
@@ -42,6 +43,7 @@ export function startBuilt(
   const child = spawn(process.execPath, [script, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.cwd,
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));

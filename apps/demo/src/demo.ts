@@ -223,6 +223,14 @@ interface SourceView {
   webhookSecret?: string;
 }
 
+/**
+ * Sources of a demo database are sealed with the key of the hub that made them. A database from
+ * before development kept its own key in .txng/secret-key (or from another clone) cannot be opened.
+ */
+const OLD_KEY_HINT =
+  ' (if this demo database was made with another HUB_SECRET_KEY or development key, its source secrets ' +
+  'cannot be opened: start again with npm run demo -- --reset)';
+
 /** The operator API as the demo uses it (bearer = the admin token). */
 function adminApi(baseUrl: string, token: string) {
   return async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
@@ -286,12 +294,16 @@ async function applySources(
         delete patch.mapping;
       const patched = await api<SourceView>('PATCH', `/v1/admin/sources/${key}`, patch);
       if (patched.status !== 200)
-        throw new Error(`could not update ${key}: ${patched.status} ${JSON.stringify(patched.body)}`);
+        throw new Error(
+          `could not update ${key}: ${patched.status} ${JSON.stringify(patched.body)}${patched.status >= 500 ? OLD_KEY_HINT : ''}`,
+        );
       view = patched.body;
       if (definition.kind === 'webhook') {
         const rotated = await api<SourceView>('POST', `/v1/admin/sources/${key}/rotate-secret`);
         if (rotated.status !== 200 || !rotated.body.webhookSecret)
-          throw new Error(`could not rotate the secret of ${key}: ${rotated.status}`);
+          throw new Error(
+            `could not rotate the secret of ${key}: ${rotated.status}${rotated.status >= 500 ? OLD_KEY_HINT : ''}`,
+          );
         secrets.set(key, rotated.body.webhookSecret);
       }
       say(
