@@ -1,7 +1,9 @@
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { migrateDatabase } from '@txng/persistence';
+import Redis from 'ioredis';
 import request from 'supertest';
+import { RedisThrottlerStorage } from '../../apps/gateway/src/auth/admin-rate-limit.guard';
 import { createGateway } from '../../apps/gateway/src/create-gateway';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { PORTAL_PROBE_CACHE_MS } from '../../apps/gateway/src/health/health.controller';
@@ -213,6 +215,24 @@ describe('rate limit per token on /v1/admin', () => {
     await admin(hub.url).get('/v1/admin/whoami').expect(200);
     // Routes outside /v1/admin are not counted against anyone.
     await request(hub.url).get('/health/live').expect(200);
+  });
+});
+
+describe('the rate limit without Redis', () => {
+  it('lets requests through rather than refusing every operator while Redis is away', async () => {
+    const gone = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    gone.on('error', () => undefined);
+    try {
+      const storage = new RedisThrottlerStorage(gone);
+      await expect(storage.increment('k', 60_000, 1)).resolves.toMatchObject({ isBlocked: false });
+    } finally {
+      gone.disconnect();
+    }
   });
 });
 

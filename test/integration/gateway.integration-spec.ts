@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { PORTAL_PROBE_CACHE_MS } from '../../apps/gateway/src/health/health.controller';
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
 import { admin } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
@@ -103,6 +104,8 @@ describe('portal health (real PostgreSQL, Redis and portal simulator)', () => {
 
     await simAdmin(sim).faults({ outage: true });
     try {
+      // The answer above is reused for PORTAL_PROBE_CACHE_MS (the portal is probed at most that often).
+      await new Promise((r) => setTimeout(r, PORTAL_PROBE_CACHE_MS));
       const down = await admin(hub.url).get('/health/portal').expect(200);
       expect(down.body.production).toMatchObject({ reachable: false, error: expect.any(String) });
       await request(hub.url).get('/health/ready').expect(200);

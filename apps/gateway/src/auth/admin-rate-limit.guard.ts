@@ -9,7 +9,9 @@ import { type AuthenticatedRequest } from './token-auth.guard';
 /**
  * A fixed window per key in Redis (INCR + PEXPIRE in one round trip), so every gateway process
  * counts against the same limit. A window allows a burst of up to twice the limit across its
- * boundary; against a runaway script that is good enough.
+ * boundary; against a runaway script that is good enough. Without Redis the limit is not applied
+ * (fails open): it guards against abuse by a holder of a valid token, and operators need the API
+ * most while Redis is being recovered (docs/operations.md).
  */
 export class RedisThrottlerStorage implements ThrottlerStorage {
   constructor(private readonly redis: Redis) {}
@@ -17,11 +19,16 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   async increment(key: string, ttlMs: number, limit: number) {
     const window = Math.floor(Date.now() / ttlMs);
     const redisKey = `admin-rate:${key}:${window}`;
-    const [[, hits]] = (await this.redis
-      .multi()
-      .incr(redisKey)
-      .pexpire(redisKey, ttlMs * 2)
-      .exec()) as [[null, number], unknown];
+    let hits: number;
+    try {
+      [[, hits]] = (await this.redis
+        .multi()
+        .incr(redisKey)
+        .pexpire(redisKey, ttlMs * 2)
+        .exec()) as [[null, number], unknown];
+    } catch {
+      return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+    }
     const secondsLeft = Math.max(1, Math.ceil(((window + 1) * ttlMs - Date.now()) / 1000));
     const isBlocked = hits > limit;
     return {
