@@ -29,6 +29,7 @@ async function evaluate(message: EvaluateMessage): Promise<SandboxMessage> {
         `the mapping's result is ${mib(json.length)} MiB of JSON, more than the ${mib(message.maxResultChars)} MiB a mapping may return; check for a very large range, $pad or repeated copies of the payload`,
       );
     }
+    send({ type: 'evaluated', id });
     return { type: 'result', id, envelope: json };
   } catch (error) {
     if (error instanceof MappingError) return { type: 'mapping-error', id, error: mappingErrorData(error) };
@@ -37,6 +38,7 @@ async function evaluate(message: EvaluateMessage): Promise<SandboxMessage> {
 }
 
 process.on('message', (message: EvaluateMessage) => {
+  send({ type: 'started', id: message.id });
   void evaluate(message).then(send);
 });
 // The parent is gone (it exited or closed the sandbox): nothing left to do.

@@ -59,7 +59,8 @@ interface Pending {
 
 interface Running extends Pending {
   id: number;
-  timer: NodeJS.Timeout;
+  /** Armed when the process says it has the input (`started`), cleared when it has evaluated. */
+  timer?: NodeJS.Timeout;
 }
 
 interface Sandboxed {
@@ -88,7 +89,8 @@ export function defaultEntry(): string {
  * evaluation runs past the time limit (MAPPING_TIMEOUT: a `$match` that backtracks, a huge range or
  * `$pad` never return to the evaluator's own time checks) and dies by itself past its heap limit
  * (MAPPING_OUT_OF_MEMORY); a new one is started when there is work. The time limit counts from the
- * moment a process takes the evaluation, not while it waits in the queue.
+ * moment a process has the evaluation's input until it has evaluated: not the wait in the queue,
+ * nor the transfer of a large body or result over the channel.
  *
  * Processes hold the parent's event loop open only while they have work, get no environment
  * variables (no secret reaches them) and exit when the parent goes away.
@@ -197,8 +199,7 @@ export class MappingSandbox {
     const id = this.nextId++;
     const { task } = pending;
     clearTimeout(pending.waitTimer);
-    const timer = setTimeout(() => this.overtime(p), task.timeoutMs + this.options.killGraceMs);
-    p.running = { ...pending, id, timer };
+    p.running = { ...pending, id };
     p.proc.channel?.ref();
     const message: EvaluateMessage = {
       id,
@@ -247,6 +248,12 @@ export class MappingSandbox {
     const running = p.running;
     if (!running || running.id !== message.id) return;
     clearTimeout(running.timer);
+    if (message.type === 'started') {
+      const limit = running.task.timeoutMs + this.options.killGraceMs;
+      running.timer = setTimeout(() => this.overtime(p), limit);
+      return;
+    }
+    if (message.type === 'evaluated') return;
     p.running = undefined;
     if (message.type === 'result') {
       const envelope = JSON.parse(message.envelope) as Envelope;

@@ -32,6 +32,13 @@ export interface MappingErrorData {
 export type SandboxMessage =
   | { type: 'ready' }
   /**
+   * The evaluation's input has arrived and it begins (`started`), or it has finished and only the
+   * answer is left to send (`evaluated`): the time limit covers what lies between, not the transfer
+   * of a large body or result over the channel, which costs time in proportion to its size.
+   */
+  | { type: 'started'; id: number }
+  | { type: 'evaluated'; id: number }
+  /**
    * The envelope as JSON text, written by the process itself so that it can refuse one too large.
    * JSON, not V8 serialisation: JSON.stringify/parse are several times faster for this data.
    */
