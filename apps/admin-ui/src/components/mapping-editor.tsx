@@ -66,6 +66,11 @@ const blocking = (f: { severity?: string }): boolean => f.severity !== 'warning'
 export function PreviewPanel({ draft, extraError }: { draft: DraftPreview; extraError?: unknown }) {
   const { t } = useTranslation();
   const { preview, busy } = draft;
+  // Warnings (the circular's fuller data, a tax code's check digit) are counted apart: they never
+  // hold a record back, so they must not read as errors to fix before going live.
+  const warnings = preview
+    ? preview.records.reduce((n, r) => n + r.findings.filter((f) => !blocking(f)).length, 0)
+    : 0;
   return (
     <div aria-live="polite" aria-busy={busy} data-testid="preview">
       <h3>
@@ -77,9 +82,16 @@ export function PreviewPanel({ draft, extraError }: { draft: DraftPreview; extra
           <p data-testid="preview-summary">
             {t('mapping.previewSummary', {
               records: preview.records.length,
-              findings: preview.findings.length + preview.records.reduce((n, r) => n + r.findings.length, 0),
+              findings:
+                preview.findings.length +
+                preview.records.reduce((n, r) => n + r.findings.filter(blocking).length, 0),
             })}
           </p>
+          {warnings > 0 && (
+            <p data-testid="preview-warnings" className="muted">
+              {t('mapping.previewWarnings', { count: warnings })}
+            </p>
+          )}
           <Findings findings={preview.findings} />
           <ol className="plain">
             {preview.records.map((r, i) => (
