@@ -290,6 +290,33 @@ describe('replay: quarantined, rejected and failed records go through again (rea
     await admin(hub.url).get('/v1/admin/replay/not-a-run').expect(400);
   });
 
+  it('finishes a run whose job Redis lost: the run stored in PostgreSQL is queued again', async () => {
+    secrets['rp-lost'] = await createActiveSource(hub.url, source('rp-lost', mappingWithUnit('tạ')));
+    const receipts: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const gtin = gtin13(`8935049830${String(i).padStart(2, '0')}`);
+      receipts.push(await send('rp-lost', { products: [{ gtin, name: `Gạo ${i}`, owner: OWNER, kg: 5 }] }));
+    }
+    await drain();
+    await maintenance.pause();
+    const res = await replay({ status: 'quarantined', sourceKey: 'rp-lost' }).expect(200);
+    // What a Redis that forgot its data leaves: the run in replay_run, no job anywhere.
+    await maintenance.remove(res.body.jobId as string);
+    expect(await maintenance.getJob(res.body.jobId as string)).toBeUndefined();
+    await maintenance.resume();
+    // The maintenance check runs every 15 s and leaves runs younger than 10 s alone.
+    const deadline = Date.now() + 50_000;
+    let state = 'queued';
+    while (Date.now() < deadline) {
+      state = (await admin(hub.url).get(`/v1/admin/replay/${res.body.runId}`).expect(200)).body.state as string;
+      if (state === 'done') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(state).toBe('done');
+    await drain();
+    for (const id of receipts) expect(await ingest.getJob(`replay.${res.body.runId}.${id}`)).toBeDefined();
+  }, 90_000);
+
   it('runs in bounded batches: receipts queued batch by batch in arrival order, progress after each', async () => {
     secrets['rp-batch'] = await createActiveSource(hub.url, source('rp-batch', mappingWithUnit('tạ')));
     const receipts: string[] = [];
