@@ -342,6 +342,40 @@ describe('pipeline conflicts: all four codes and their resolution (real PostgreS
     ).toBe(0);
   });
 
+  it('a receipt held back for the registry does not hold back the later receipts of its source', async () => {
+    await sims.faults({ outage: true });
+    const gtin = gtin13('893601400007'); // 8936014, not asked before
+    try {
+      const heldId = await send('pc-a', { products: [product(gtin, 'Gạo tám', '1800156802')] });
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const held = await db.query('SELECT count(*)::int AS n FROM held_item WHERE receipt_id = $1', [
+          heldId,
+        ]);
+        if (held.rows[0].n === 1) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // Its records wait for the registry; the source's next receipt is judged meanwhile.
+      const later = await send('pc-a', {
+        organizations: [{ taxCode: '1800156802', name: 'HTX Tám Thơm', provinceCode: '92' }],
+      });
+      const laterBy = Date.now() + 10_000;
+      let status = '';
+      while (status !== 'processed' && Date.now() < laterBy) {
+        status = (await db.query('SELECT status FROM receipt WHERE id = $1', [later])).rows[0].status;
+        if (status !== 'processed') await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(status).toBe('processed');
+      expect((await db.query('SELECT status FROM receipt WHERE id = $1', [heldId])).rows[0].status).toBe(
+        'processing',
+      );
+    } finally {
+      await sims.faults({ clear: true });
+    }
+    await drain();
+    expect((await detail('product', `gtin:0${gtin}`).expect(200)).body).toMatchObject({ version: 1 });
+  });
+
   async function heldThenReleased(): Promise<void> {
     const gtin = gtin13('893601200001'); // 8936012, not asked before
     const receiptId = await send('pc-a', {

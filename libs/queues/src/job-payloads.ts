@@ -9,6 +9,8 @@ export interface JobPayloads {
       replay?: { runId: string; status: 'quarantined' | 'rejected'; kind?: string | null };
       /** How many times the job was put back because records were held back (prefix registry down). */
       holds?: number;
+      /** How many times the job was put back because an earlier receipt of its source was unjudged. */
+      waits?: number;
     };
   };
   poll: { 'poll-source': { sourceKey: string } };

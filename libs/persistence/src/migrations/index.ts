@@ -10,6 +10,7 @@ import { SourceByteBudget1764259320000 } from './1764259320000-source-byte-budge
 import { ReceiptRecovery1764262800000 } from './1764262800000-receipt-recovery';
 import { ReceiptBodyRetention1764266400000 } from './1764266400000-receipt-body-retention';
 import { ReplayRuns1764270000000 } from './1764270000000-replay-runs';
+import { ReceiptOrder1764273600000 } from './1764273600000-receipt-order';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   ReceiptRecovery1764262800000,
   ReceiptBodyRetention1764266400000,
   ReplayRuns1764270000000,
+  ReceiptOrder1764273600000,
 ];
