@@ -167,6 +167,33 @@ export class ReceiptsService {
     return queued;
   }
 
+  /**
+   * A receipt was judged (or failed, or left only records held back for the registry): the next
+   * unjudged receipt of its source, in the order the hub stored them, may be waiting in the delayed
+   * set for its turn (docs/pipeline.md, "Receipt order"). Its job is run now rather than at the end
+   * of its delay, so one busy source goes at the pace of judging, not of the waits. Never throws:
+   * a job not woken still runs when its delay ends.
+   */
+  async wakeNext(receiptId: string): Promise<void> {
+    try {
+      const rows: Array<{ id: string }> = await this.dataSource.query(
+        `SELECT e.id FROM receipt me
+           JOIN receipt e ON e.source_key = me.source_key
+                         AND e.status IN ('stored', 'queued', 'processing')
+                         AND (e.received_at, e.id) > (me.received_at, me.id)
+          WHERE me.id = $1
+          ORDER BY e.received_at, e.id LIMIT 1`,
+        [receiptId],
+      );
+      if (rows.length === 0) return;
+      const job = await this.ingest.getJob(jobId('receipt', rows[0].id));
+      if (job && (await job.isDelayed())) await job.promote();
+    } catch (error) {
+      // Raced (the job ran or moved meanwhile) or Redis away: its delay brings it back anyway.
+      this.logger.debug(`next receipt after ${receiptId} not woken: ${(error as Error).message}`);
+    }
+  }
+
   /** Removes a failed job so that its id can be queued afresh; false when another process got there first. */
   private async removeFailed(id: string): Promise<boolean> {
     try {

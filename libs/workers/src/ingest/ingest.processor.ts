@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { SourcesService } from '@txng/connectors';
+import { ReceiptsService, SourcesService } from '@txng/connectors';
 import {
   MappingError,
   PayloadParseError,
@@ -47,6 +47,7 @@ export class IngestProcessor extends WorkerHost {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sources: SourcesService,
+    private readonly receipts: ReceiptsService,
     private readonly pipeline: PipelineService,
     private readonly settings: PipelineSettings,
   ) {
@@ -105,10 +106,15 @@ export class IngestProcessor extends WorkerHost {
       candidates,
       replay ? { replay: { runId: replay.runId, status: replay.status, kind: replay.kind ?? null } } : {},
     );
-    if (applied.held > 0) await this.holdBack(job, token, applied.held, applied.heldReason);
+    if (applied.held > 0) {
+      // Only the held records wait for the registry; the source's next receipt may go on.
+      if (!replay) await this.receipts.wakeNext(receiptId);
+      await this.holdBack(job, token, applied.held, applied.heldReason);
+    }
     const status = error === null ? 'processed' : 'failed';
     const records = error === null ? candidates.length : 0;
     const counts = await this.pipeline.finish(receiptId, { status, recordCount: records, error });
+    if (!replay) await this.receipts.wakeNext(receiptId);
     if (error !== null) this.logger.warn(`receipt ${receiptId} of ${source.key} could not be read: ${error}`);
     return { receiptId, status, records, counts };
   }
@@ -123,6 +129,7 @@ export class IngestProcessor extends WorkerHost {
         WHERE id = $1 AND status IN ('stored', 'queued', 'processing')`,
       [receiptId, message],
     );
+    await this.receipts.wakeNext(receiptId);
     return new UnrecoverableError(message);
   }
 
