@@ -1,7 +1,13 @@
 import { Client } from 'pg';
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
 import { ADMIN_TOKEN, createActiveSource } from '../support/admin-client';
-import { hubFleet, type HubFleet, type Role, type Topology } from '../support/hub-fleet';
+import {
+  hubFleet,
+  type HubFleet,
+  reliabilityHubSettings,
+  type Role,
+  type Topology,
+} from '../support/hub-fleet';
 import { simAdmin, startSim } from '../support/portal-sim';
 import { freePort } from '../support/ports';
 import { hubProcessEnv } from '../support/processes';
@@ -51,12 +57,7 @@ describe.each(TOPOLOGIES)('kill -9 of the hub (%s)', (topology) => {
     fleet = hubFleet(
       topology,
       await freePort(),
-      hubProcessEnv(env, {
-        PORTAL_BASE_URL: sim.url,
-        HUB_ADMIN_TOKEN: ADMIN_TOKEN,
-        HUB_SECRET_KEY: 'reliability-secret-key-0123456789abcdef',
-        PREFIX_REGISTRY_CHECK: 'off',
-      }),
+      hubProcessEnv(env, reliabilityHubSettings(sim.url, ADMIN_TOKEN)),
     );
     await fleet.start();
     secret = await createActiveSource(fleet.url, passThroughSource('reliability-kill', '92'));

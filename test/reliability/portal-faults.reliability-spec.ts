@@ -1,6 +1,6 @@
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
 import { ADMIN_TOKEN, createActiveSource } from '../support/admin-client';
-import { hubFleet, type HubFleet } from '../support/hub-fleet';
+import { hubFleet, type HubFleet, reliabilityHubSettings } from '../support/hub-fleet';
 import { simAdmin, startSim } from '../support/portal-sim';
 import { freePort } from '../support/ports';
 import { hubProcessEnv } from '../support/processes';
@@ -70,12 +70,7 @@ describe('portal faults (one-process hub, production sync settings)', () => {
     fleet = hubFleet(
       'one-process',
       await freePort(),
-      hubProcessEnv(env, {
-        PORTAL_BASE_URL: sim.url,
-        HUB_ADMIN_TOKEN: ADMIN_TOKEN,
-        HUB_SECRET_KEY: 'reliability-secret-key-0123456789abcdef',
-        PREFIX_REGISTRY_CHECK: 'off',
-      }),
+      hubProcessEnv(env, reliabilityHubSettings(sim.url, ADMIN_TOKEN)),
     );
     await fleet.start();
     secret = await createActiveSource(fleet.url, passThroughSource('reliability-portal', '92'));

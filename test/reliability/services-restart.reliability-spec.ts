@@ -1,6 +1,6 @@
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
 import { ADMIN_TOKEN, createActiveSource } from '../support/admin-client';
-import { hubFleet, type HubFleet, type Topology } from '../support/hub-fleet';
+import { hubFleet, type HubFleet, reliabilityHubSettings, type Topology } from '../support/hub-fleet';
 import { simAdmin, startSim } from '../support/portal-sim';
 import { freePort } from '../support/ports';
 import {
@@ -58,10 +58,7 @@ describe.each(TOPOLOGIES)('PostgreSQL and Redis restarted mid-run (%s)', (topolo
       REDIS_URL: redis.url,
       REDIS_PREFIX: 'txng-reliability',
       LOG_LEVEL: 'warn',
-      PORTAL_BASE_URL: sim.url,
-      HUB_ADMIN_TOKEN: ADMIN_TOKEN,
-      HUB_SECRET_KEY: 'reliability-secret-key-0123456789abcdef',
-      PREFIX_REGISTRY_CHECK: 'off',
+      ...reliabilityHubSettings(sim.url, ADMIN_TOKEN),
       OUTBOUND_ALLOWLIST: '127.0.0.1',
     });
     await fleet.start();

@@ -28,6 +28,20 @@ const READY: Record<'hub' | 'gateway' | 'worker', RegExp> = {
  * The built hub (`npm run build` first) as real processes on loopback, which a test can kill -9
  * and start again on the same database, Redis and port.
  */
+/**
+ * What every reliability suite's hub runs with beside its database and Redis: the simulator as its
+ * portal, the shared admin token, a fixed secret key (restarted processes must open what the last
+ * one sealed) and no prefix registry (the simulator's registry is not what these suites test).
+ */
+export function reliabilityHubSettings(portalUrl: string, adminToken: string): Record<string, string> {
+  return {
+    PORTAL_BASE_URL: portalUrl,
+    HUB_ADMIN_TOKEN: adminToken,
+    HUB_SECRET_KEY: 'reliability-secret-key-0123456789abcdef',
+    PREFIX_REGISTRY_CHECK: 'off',
+  };
+}
+
 export function hubFleet(topology: Topology, port: number, env: Record<string, string>): HubFleet {
   const names = topology === 'one-process' ? (['hub'] as const) : (['gateway', 'worker'] as const);
   const running = new Map<string, RunningProcess>();
