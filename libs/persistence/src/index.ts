@@ -5,3 +5,4 @@ export * from './persistence.module';
 export * from './audit/audit.service';
 export * from './tokens/api-tokens.service';
 export { MIGRATIONS } from './migrations';
+export * from './transaction';

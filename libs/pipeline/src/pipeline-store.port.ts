@@ -44,9 +44,9 @@ export interface KeyToLock {
 }
 
 /**
- * One transaction's view of the store. The pipeline calls these in this order, which is what keeps
- * concurrent workers from deadlocking: receipt row, then record rows in sorted key order, then
- * eventIDs in sorted order.
+ * One transaction's view of the store. The pipeline calls these in this order, which is the hub's
+ * lock order (libs/persistence/src/transaction/lock-order.ts) and what keeps concurrent workers
+ * from deadlocking: receipt row, then record rows, then eventIDs, then serials.
  */
 export interface PipelineTx {
   /** Locks the receipt; answers the item indexes already judged (the receipt was processed before). */
@@ -80,7 +80,7 @@ export interface PipelineTx {
 
 /** The database behind the pipeline, as a port: the Postgres adapter is PgPipelineStore. */
 export interface PipelineStore {
-  /** Runs `fn` in one transaction; retries it from scratch on a deadlock or serialization failure. */
+  /** Runs `fn` in one transaction; retries it from scratch on a deadlock or serialization failure (retryingTransaction). */
   transaction<T>(fn: (tx: PipelineTx) => Promise<T>): Promise<T>;
   /** Marks the receipt done with its outcome counts (read back from its links, so a rerun agrees). */
   finishReceipt(

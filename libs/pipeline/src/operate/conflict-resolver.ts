@@ -1,4 +1,5 @@
 import { AppError, ErrorCode, notFound } from '@txng/common';
+import { byteOrder, recordKeyOrder, recordKeyOrderSql } from '@txng/persistence';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { type PipelineFinding } from '../pipeline.types';
 import { type ConflictSqlRow, ConflictsRead, type ConflictView } from '../read/conflicts-read';
@@ -42,12 +43,10 @@ interface LockedRecord {
   latest_content_hash: string | null;
 }
 
-const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * An operator's decision on an open conflict (docs/pipeline.md, "Resolving conflicts"). One
- * transaction under the key's row lock, taken in the pipeline's lock order (record rows sorted,
- * then eventIDs, then serials), so a resolution and a batch touching the same key run one after the
+ * transaction under the key's row lock, taken in the hub's lock order (libs/persistence lock-order.ts:
+ * record rows sorted, then eventIDs, then serials), so a resolution and a batch touching the same key run one after the
  * other. The conflict row is locked after the record rows and re-read: of two concurrent
  * resolutions exactly one finds it open; the other gets 409.
  */
@@ -79,12 +78,12 @@ export class ConflictResolver {
       const keys = [{ kind: conflict.kind, key: conflict.key }];
       if (existing && (existing.kind !== conflict.kind || existing.key !== conflict.key))
         keys.push({ kind: existing.kind, key: existing.key });
-      keys.sort((a, b) => byteOrder(a.kind, b.kind) || byteOrder(a.key, b.key));
+      keys.sort(recordKeyOrder);
       const locked = await m.query<LockedRecord[]>(
         `SELECT kind, key, latest_version, latest_version_id::text AS latest_version_id, latest_content_hash
            FROM record
           WHERE (kind, key) IN (SELECT kind, key FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text))
-          ORDER BY kind COLLATE "C", key COLLATE "C"
+          ORDER BY ${recordKeyOrderSql()}
           FOR UPDATE`,
         [JSON.stringify(keys)],
       );

@@ -1,4 +1,5 @@
 import { type RecordKind } from '@txng/national-model';
+import { byteOrder, recordKeyOrder, recordKeyOrderSql, retryingTransaction } from '@txng/persistence';
 import { type DataSource, type EntityManager } from 'typeorm';
 import {
   type KeyToLock,
@@ -19,13 +20,6 @@ import {
 import { declarationOf } from '../rules/classify-record';
 import { quarantineRef, refOf } from '../rules/plan-batch';
 
-/** PostgreSQL error codes worth retrying the whole transaction for. */
-const RETRYABLE = new Set(['40P01', '40001']);
-const MAX_ATTEMPTS = 5;
-
-/** Byte-wise order, the same as `COLLATE "C"` for the ASCII keys the model makes. */
-const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * The pipeline's store on PostgreSQL. Every statement takes a whole batch (a JSON array expanded
  * with jsonb_to_recordset), so a receipt of N records costs a fixed number of round trips, not N.
@@ -34,17 +28,7 @@ export class PgPipelineStore implements PipelineStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async transaction<T>(fn: (tx: PipelineTx) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.dataSource.transaction((manager) => fn(new PgPipelineTx(manager)));
-      } catch (error) {
-        const code =
-          (error as { driverError?: { code?: string }; code?: string }).driverError?.code ??
-          (error as { code?: string }).code;
-        if (attempt >= MAX_ATTEMPTS || code === undefined || !RETRYABLE.has(code)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
-      }
-    }
+    return retryingTransaction(this.dataSource, (manager) => fn(new PgPipelineTx(manager)));
   }
 
   async finishReceipt(
@@ -82,7 +66,7 @@ class PgPipelineTx implements PipelineTx {
   async lockRecords(keys: KeyToLock[]): Promise<Map<string, HeldRecord>> {
     const held = new Map<string, HeldRecord>();
     if (keys.length === 0) return held;
-    const sorted = [...keys].sort((a, b) => byteOrder(a.kind, b.kind) || byteOrder(a.key, b.key));
+    const sorted = [...keys].sort(recordKeyOrder);
     const json = JSON.stringify(
       sorted.map((k) => ({
         kind: k.kind,
@@ -97,7 +81,7 @@ class PgPipelineTx implements PipelineTx {
       `INSERT INTO record (kind, key, province_code, source_key)
        SELECT kind, key, province_code, source_key
          FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text, province_code text, source_key text)
-        ORDER BY kind COLLATE "C", key COLLATE "C"
+        ORDER BY ${recordKeyOrderSql()}
        ON CONFLICT (kind, key) DO NOTHING`,
       [json],
     );
@@ -116,7 +100,7 @@ class PgPipelineTx implements PipelineTx {
               CASE WHEN r.kind = 'event' THEN v.data->'errorDeclaration' END AS error_declaration
            FROM record r LEFT JOIN record_version v ON v.id = r.latest_version_id
           WHERE (r.kind, r.key) IN (SELECT kind, key FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text))
-          ORDER BY r.kind COLLATE "C", r.key COLLATE "C"
+          ORDER BY ${recordKeyOrderSql('r')}
           FOR UPDATE OF r`,
       [json],
     );

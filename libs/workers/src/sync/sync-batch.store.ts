@@ -1,4 +1,5 @@
 import { type RecordKind } from '@txng/national-model';
+import { recordKeyOrderSql, retryingTransaction } from '@txng/persistence';
 import { batchIdempotencyKey, type PortalRecord, type PortalTarget } from '@txng/portal-client';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { type SyncOptions } from './sync.options';
@@ -40,8 +41,6 @@ export interface ItemOutcome {
   error?: Record<string, unknown> | null;
   finding?: { code: string; message: string; path: string } | null;
 }
-
-const RETRYABLE_PG = new Set(['40P01', '40001']);
 
 /**
  * `record` rows of the (kind, key) pairs in $1 (kinds) and $2 (keys), exactly: the `= ANY` lists
@@ -156,7 +155,7 @@ export class SyncBatchStore {
            FROM record r
            LEFT JOIN record_sync rs ON rs.kind = r.kind AND rs.key = r.key AND rs.target = $3
           WHERE ${KEYS_MATCH('r')}
-          ORDER BY r.kind COLLATE "C", r.key COLLATE "C"
+          ORDER BY ${recordKeyOrderSql('r')}
           FOR UPDATE OF r SKIP LOCKED`,
         [candidates.map((c) => c.kind), candidates.map((c) => c.key), target],
       );
@@ -411,7 +410,7 @@ export class SyncBatchStore {
     }
     await m.query(
       `SELECT 1 FROM record r WHERE ${KEYS_MATCH('r')}
-        ORDER BY r.kind COLLATE "C", r.key COLLATE "C" FOR UPDATE`,
+        ORDER BY ${recordKeyOrderSql('r')} FOR UPDATE`,
       [outcomes.map((o) => o.kind), outcomes.map((o) => o.key)],
     );
     const sentAs = new Map((batch?.items ?? []).map((i) => [String(i.id), i.portalVersion]));
@@ -509,13 +508,6 @@ export class SyncBatchStore {
   }
 
   private async transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.dataSource.transaction(work);
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (attempt >= 5 || !code || !RETRYABLE_PG.has(code)) throw error;
-      }
-    }
+    return retryingTransaction(this.dataSource, work);
   }
 }

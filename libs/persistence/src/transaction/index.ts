@@ -1,0 +1,2 @@
+export * from './retrying-transaction';
+export * from './lock-order';
