@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import { layeringPlugin } from './eslint/layering.mjs';
 
 export default tseslint.config(
   {
@@ -40,9 +41,11 @@ export default tseslint.config(
     },
   },
   {
-    // Libraries import each other only downward and never an app; apps never import each other.
-    files: ['libs/**/*.ts', 'apps/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**', '../../apps/*'] }] },
+    // Libraries import each other only downward and never an app; apps never import each other
+    // (layers: eslint/layering.mjs, docs/architecture.md). Test files under test/ import anything.
+    files: ['libs/**/*.{ts,tsx}', 'apps/**/*.{ts,tsx}'],
+    plugins: { layering: layeringPlugin },
+    rules: { 'layering/imports': ['error', { root: import.meta.dirname }] },
   },
   {
     files: ['libs/national-model/**/*.ts'],

@@ -3,14 +3,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { readSourceFile } from '../../cli/src/commands/source-file';
-import {
-  API_KEY_VARIABLE,
-  numberOption as num,
-  secretVariable,
-  UsageError,
-  WEBHOOK_SOURCES,
-} from '../../province-sim/src/province-sim';
+import { numberOption as num, UsageError } from '@txng/common/process/command-line';
+import { readSourceFile } from '@txng/connectors/sources/source-file';
+import { API_KEY_VARIABLE, secretVariable, WEBHOOK_SOURCES } from '@txng/simulators';
 import { appCommand, Child } from './children';
 
 export interface DemoOptions {

@@ -6,7 +6,8 @@ import { prefixRegistry } from './catalogue';
 import { type Delivery } from './feeds/feed';
 import { TayNinhRecords } from './feeds/tay-ninh';
 import { INVALID_GTINS, LAST_PLANTED_INDEX, plantedMess } from './plan';
-import { feedFor, WEBHOOK_SOURCES } from './province-sim';
+import { WEBHOOK_SOURCES } from '@txng/simulators';
+import { feedFor } from './province-sim';
 import { Rng } from './rng';
 
 const ROOT = join(__dirname, '..', '..', '..');

@@ -1,5 +1,13 @@
 import { setMaxListeners } from 'node:events';
 import { type Server } from 'node:http';
+import { numberOption, UsageError } from '@txng/common/process/command-line';
+import {
+  ALL_SOURCES,
+  API_KEY_VARIABLE,
+  POLL_SOURCE,
+  secretVariable,
+  WEBHOOK_SOURCES,
+} from '@txng/simulators';
 import { CaMauFeed } from './feeds/ca-mau';
 import { CanThoFeed } from './feeds/can-tho';
 import { CaoBangFeed } from './feeds/cao-bang';
@@ -9,20 +17,6 @@ import { VinhLongFeed } from './feeds/vinh-long';
 import { startPollServer } from './poll-server';
 import { Rng } from './rng';
 import { Milestones, sleep, WebhookPusher } from './webhook-pusher';
-
-export const WEBHOOK_SOURCES = [
-  'can-tho-nong-san',
-  'vinh-long-tra-vinh',
-  'ca-mau-tom',
-  'cao-bang-csv',
-] as const;
-export const POLL_SOURCE = 'tay-ninh-long-an';
-export const ALL_SOURCES = [...WEBHOOK_SOURCES, POLL_SOURCE] as const;
-
-/** The environment variable that carries a webhook source's secret, e.g. PROVINCE_SIM_SECRET_CA_MAU_TOM. */
-export const secretVariable = (sourceKey: string): string =>
-  `PROVINCE_SIM_SECRET_${sourceKey.toUpperCase().replace(/-/g, '_')}`;
-export const API_KEY_VARIABLE = 'PROVINCE_SIM_TAY_NINH_API_KEY';
 
 export interface SimOptions {
   hubUrl: string;
@@ -46,16 +40,6 @@ const USAGE = `Usage: province-sim [--hub URL] [--seed N] [--rate R] [--duration
   --poll-port     Tây Ninh's records API port (default 4201)
 Secrets come from the environment: ${secretVariable('<source-key>')} (whsec_…) per webhook source,
 ${API_KEY_VARIABLE} for the records API. They are never printed.`;
-
-export class UsageError extends Error {}
-
-/** A numeric option's value; a UsageError naming the flag and its range when it is not one in range. */
-export function numberOption(flag: string, raw: string | undefined, min: number, max: number): number {
-  const value = Number(raw);
-  if (raw === undefined || raw === '' || !Number.isFinite(value) || value < min || value > max)
-    throw new UsageError(`${flag} must be a number from ${min} to ${max} (got ${raw ?? 'nothing'})`);
-  return value;
-}
 
 export function parseArgs(args: string[], env: NodeJS.ProcessEnv = process.env): SimOptions {
   const options: SimOptions = {

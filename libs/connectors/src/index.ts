@@ -2,6 +2,7 @@ export * from './connectors.module';
 export * from './sources/source-definition.schema';
 export * from './sources/poll-outbound.rules';
 export * from './sources/source-secrets';
+export * from './sources/source-file';
 export * from './sources/source-view';
 export * from './sources/sources.service';
 export * from './receipts/receipts.service';

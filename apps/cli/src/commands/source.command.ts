@@ -2,12 +2,11 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import { AppError, type HubConfig } from '@txng/common';
-import { SourcesService } from '@txng/connectors';
+import { readSourceFile, SourcesService } from '@txng/connectors';
 import { previewMapping } from '@txng/mapping';
 import { isBlockingFinding } from '@txng/national-model';
 import { ALL_QUEUES, QueueStatsService } from '@txng/queues';
 import { CliModule } from '../cli.module';
-import { readSourceFile } from './source-file';
 
 const FIXED_FIELDS = ['key', 'kind', 'provinceCode'];
 
