@@ -5,3 +5,4 @@ export * from './redis-connection';
 export * from './queue-stats.service';
 export * from './queues.module';
 export * from './job-scheduler-check';
+export * from './worker-closing-guard';
