@@ -5,7 +5,7 @@ import { createTestEnv, type TestEnv } from '../support/test-env';
 /** The message ioredis gives a command on a closed connection, which BullMQ treats as retryable. */
 const CONNECTION_CLOSED = 'Connection is closed.';
 
-type Retrying = { retryIfFailed<T>(fn: () => Promise<T>, opts: Record<string, unknown>): Promise<T> };
+type Retrying = { retryIfFailed: <T>(fn: () => Promise<T>, opts: Record<string, unknown>) => Promise<T> };
 
 describe('a closing worker does not retry Redis commands forever (real Redis)', () => {
   let env: TestEnv;
@@ -21,7 +21,7 @@ describe('a closing worker does not retry Redis commands forever (real Redis)', 
   });
 
   it('a command failing for a closed connection after a forced close is tried once and raised', async () => {
-    const worker = new Worker('closing-guard', async () => undefined, {
+    const worker = new Worker('closing-guard', () => Promise.resolve(), {
       connection: redisConnectionOptions(env.config.redisUrl),
       prefix: env.redisPrefix,
       runRetryDelay: 10,
@@ -48,7 +48,7 @@ describe('a closing worker does not retry Redis commands forever (real Redis)', 
   });
 
   it('a running worker still retries a connection error after its pause, as BullMQ intends', async () => {
-    const worker = new Worker('closing-guard-live', async () => undefined, {
+    const worker = new Worker('closing-guard-live', () => Promise.resolve(), {
       connection: redisConnectionOptions(env.config.redisUrl),
       prefix: env.redisPrefix,
     });

@@ -23,10 +23,12 @@ export class WorkerClosingError extends Error {
   }
 }
 
+type Retry = <T>(this: RetryingWorker, fn: () => Promise<T>, opts: Record<string, unknown>) => Promise<T>;
+
 interface RetryingWorker {
   closing?: Promise<void>;
   closed?: boolean;
-  retryIfFailed<T>(fn: () => Promise<T>, opts: Record<string, unknown>): Promise<T>;
+  retryIfFailed: Retry;
 }
 
 const INSTALLED = Symbol.for('txng.queues.worker-closing-guard');
@@ -41,7 +43,7 @@ export function installWorkerClosingGuard(): boolean {
     fn: () => Promise<T>,
     opts: Record<string, unknown>,
   ): Promise<T> {
-    return original.call(
+    return original.call<RetryingWorker, [() => Promise<T>, Record<string, unknown>], Promise<T>>(
       this,
       async () => {
         try {
@@ -52,7 +54,7 @@ export function installWorkerClosingGuard(): boolean {
         }
       },
       opts,
-    ) as Promise<T>;
+    );
   };
   proto[INSTALLED] = true;
   return true;
