@@ -14,6 +14,8 @@ import { Client } from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { createGateway } from '../../apps/gateway/src/create-gateway';
 import { createTestEnv, deleteRedisKeys, type TestEnv } from '../support/test-env';
+import { cantHoBody } from './cantho-bodies';
+import { fmt, percentile, sleep } from './measure';
 
 /**
  * The hub's main path, measured: signed webhooks → intake (202, body stored) → ingest pipeline
@@ -47,67 +49,6 @@ interface Options {
   profile: boolean;
 }
 
-/** Cần Thơ companies of the simulator's prefix registry: the prefix check passes for their GTINs. */
-const OWNERS = [
-  { prefix: '8936012', taxCode: '1800156801', name: 'Hợp tác xã Gạo sạch Cờ Đỏ' },
-  { prefix: '8938501', taxCode: '1800589003', name: 'Công ty Cổ phần Thủy sản Cần Thơ' },
-  { prefix: '8936082', taxCode: '6300123456', name: 'Hợp tác xã Trái cây Phong Điền' },
-];
-const PRODUCTS = ['Gạo ST25', 'Bưởi Năm Roi', 'Cá tra phi lê', 'Xoài cát Hòa Lộc', 'Gạo thơm Jasmine'];
-const SIZES = ['5 kg', '1,5 kg', '2 ký', '500 g', '10 kg'];
-const STEPS = ['thu_hoach', 'dong_goi', 'xuat_kho', 'nhap_kho'];
-
-const checkDigit = (body: string): string => {
-  const sum = [...body].reverse().reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
-  return body + String((10 - (sum % 10)) % 10);
-};
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-
-/** Body `i` in the Cần Thơ system's format; `update` changes every product and lot (same keys). */
-export function cantHoBody(i: number, records: number, update: boolean): Record<string, unknown> {
-  const owner = OWNERS[i % OWNERS.length];
-  const rest = records - 1;
-  const nProducts = Math.floor(rest / 3);
-  const nLots = Math.floor(rest / 3);
-  const nEvents = rest - nProducts - nLots;
-  const gtin = (j: number) => checkDigit(`${owner.prefix}${pad((i * nProducts + j) % 100_000, 5)}`);
-  const site = checkDigit(`${owner.prefix}00000`);
-  const day = 1 + (i % 28);
-  return {
-    doanhNghiep: {
-      maSoThue: owner.taxCode,
-      ten: owner.name,
-      maTinh: '92',
-      maGLN: site,
-      diaChi: 'Quốc lộ 91, quận Thốt Nốt, TP Cần Thơ',
-      dienThoai: '0292 3841 123',
-    },
-    sanPham: Array.from({ length: nProducts }, (_, j) => ({
-      maGTIN: gtin(j),
-      tenSanPham: `${PRODUCTS[j % PRODUCTS.length]} lô ${i}-${j}${update ? ' (bao bì mới)' : ''}`,
-      khoiLuong: SIZES[j % SIZES.length],
-      tieuChuan: j % 2 ? ['VietGAP'] : ['VietGAP', 'OCOP 4 sao'],
-      anh: [`https://txng.cantho.gov.vn/anh/${i}-${j}.jpg`],
-    })),
-    loHang: Array.from({ length: nLots }, (_, j) => ({
-      maGTIN: gtin(j % Math.max(nProducts, 1)),
-      soLo: `L${i}-${j}`,
-      ngaySanXuat: `${pad(day)}/03/2026`,
-      hanSuDung: `${pad(day)}/03/2027`,
-      soLuong: `${update ? '1.350' : '1.200'} kg`,
-    })),
-    suKien: Array.from({ length: nEvents }, (_, j) => ({
-      loai: STEPS[j % STEPS.length],
-      thoiGian: `${pad(day)}/04/2026 ${pad(7 + (j % 10))}:${pad(j % 60)}:${pad(i % 60)}`,
-      maGTIN: gtin(j % Math.max(nProducts, 1)),
-      soLo: `L${i}-${j % Math.max(nLots, 1)}`,
-      soLuong: `${100 + j}`,
-      donVi: 'kg',
-      diaDiem: site,
-    })),
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Measuring helpers
 
@@ -119,12 +60,6 @@ interface Usage {
   pgCpuMs: number | null;
   redisCpuMs: number;
 }
-
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-const fmt = (n: number, digits = 0): string =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Last CPU time (ticks) seen per backend pid: a backend that has exited keeps what it used. */
 const pgTicks = new Map<number, number>();

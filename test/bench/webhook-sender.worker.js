@@ -1,7 +1,14 @@
-// Worker thread of pipeline.bench.ts: the provinces. Sends signed webhooks with K requests in flight
-// and reports each one's latency, so the client's own CPU (signing, HTTP) stays off the hub's
-// event loop. Plain JavaScript: a worker thread does not inherit run-ts.js's TypeScript hook.
-// Signing as the Standard Webhooks specification says (same as test/support/webhook-signer.ts).
+// Worker thread of the benchmarks (pipeline.bench.ts, hub.bench.ts): the provinces. Sends signed
+// webhooks with K requests in flight and reports each one's latency, so the client's own CPU
+// (signing, HTTP) stays off the hub's event loop. Plain JavaScript: a worker thread does not
+// inherit run-ts.js's TypeScript hook. Signing as the Standard Webhooks specification says (same
+// as test/support/webhook-signer.ts).
+//
+// A job: `bodies` (strings) and either one `url` + `secret`, or `targets` ([{url, secret}], body i
+// goes to targets[i % targets.length]: several sources, or several gateways). `ratePerSecond`
+// offers the bodies at a steady pace (body i not before start + i / rate) instead of as fast as
+// the K lanes go. Answers latencies (ms), statuses, records (sum of the 202s' `records`), wallMs,
+// and, for each body, when it was sent and when its 202 came (epoch ms, `sentAt` / `ackAt`).
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHmac } = require('node:crypto');
 const { performance } = require('node:perf_hooks');
@@ -13,8 +20,13 @@ function sign(secret, id, body) {
   return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
 }
 
-async function run({ url, secret, bodies, idPrefix, concurrency }) {
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function run({ url, secret, targets, bodies, idPrefix, concurrency, ratePerSecond }) {
+  const to = targets ?? [{ url, secret }];
   const latencies = new Array(bodies.length);
+  const sentAt = new Array(bodies.length);
+  const ackAt = new Array(bodies.length);
   const statuses = {};
   let records = 0;
   let next = 0;
@@ -22,21 +34,29 @@ async function run({ url, secret, bodies, idPrefix, concurrency }) {
   async function lane() {
     while (next < bodies.length) {
       const i = next++;
+      if (ratePerSecond) {
+        const due = started + (i * 1000) / ratePerSecond;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+      }
       const body = bodies[i];
+      const target = to[i % to.length];
+      sentAt[i] = Date.now();
       const t0 = performance.now();
-      const res = await fetch(url, {
+      const res = await fetch(target.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...sign(secret, `${idPrefix}-${i}`, body) },
+        headers: { 'content-type': 'application/json', ...sign(target.secret, `${idPrefix}-${i}`, body) },
         body,
       });
       const answer = await res.json();
       latencies[i] = performance.now() - t0;
+      ackAt[i] = Date.now();
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       if (res.status === 202) records += answer.records;
     }
   }
   await Promise.all(Array.from({ length: concurrency }, lane));
-  return { latencies, statuses, records, wallMs: performance.now() - started };
+  return { latencies, statuses, records, wallMs: performance.now() - started, sentAt, ackAt };
 }
 
 parentPort.on('message', (job) => {
