@@ -84,3 +84,19 @@ export function appCommand(root: string, app: string, tsEntry?: string): { comma
     return { command: process.execPath, args: [join(root, 'test/bench/run-ts.js'), join(root, tsEntry)] };
   throw new Error(`${built} is missing: build it with \`npx nest build ${app}\` (npm run demo does)`);
 }
+
+/** Waits until `url` answers 2xx; fails when `child` exits first or after `timeoutMs`. */
+export async function waitReady(url: string, child: Child, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!child.running) throw new Error(`${child.name} exited before it was ready`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
