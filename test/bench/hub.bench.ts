@@ -387,6 +387,8 @@ async function mapped(expression: string, body: string): Promise<{ records: numb
     'json',
     { language: 'jsonata', expression },
     parsePayload('json', Buffer.from(body)),
+    // A check of the bodies, not the hub's limit: a loaded machine must not fail it.
+    { timeoutMs: 120_000 },
   );
   const records = envelopeToRecords(envelope);
   // Warnings (a tax code's check digit, say) do not hold a record back; errors do.
