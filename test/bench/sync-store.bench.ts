@@ -1,14 +1,10 @@
-import { migrateDatabase, dataSourceOptions } from '@txng/persistence';
+import { migrateDatabase, dataSourceOptions, PgSyncBatchRepository } from '@txng/persistence';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadSyncOptions } from '../../libs/workers/src/sync/sync.options';
-import {
-  type ClaimedBatch,
-  type ItemOutcome,
-  SyncBatchStore,
-} from '../../libs/workers/src/sync/sync-batch.store';
+import { type ClaimedBatch, type ItemOutcome, SyncBatches } from '../../libs/workers/src/sync/sync-batches';
 import { createTestEnv } from '../support/test-env';
 
 /**
@@ -129,7 +125,7 @@ export async function main(...argv: string[]): Promise<void> {
     }
     await dataSource.initialize();
     const options = loadSyncOptions({}, { lingerMs: 0 });
-    const store = new SyncBatchStore(dataSource, options);
+    const store = new SyncBatches(new PgSyncBatchRepository(dataSource, options), options);
 
     const timings = new Map<string, { n: number; ms: number }>();
     const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {

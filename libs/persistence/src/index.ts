@@ -6,3 +6,4 @@ export * from './audit/audit.service';
 export * from './tokens/api-tokens.service';
 export { MIGRATIONS } from './migrations';
 export * from './transaction';
+export * from './sync';

@@ -21,6 +21,59 @@ export function batchIdempotencyKey(provinceCode: string, records: PortalRecord[
   return `b1-${createHash('sha256').update(canonicalJson({ provinceCode, records })).digest('hex')}`;
 }
 
+/** What offering a record to a batch came to. */
+export type PackFit = 'added' | 'full' | 'too-large';
+
+/**
+ * Fills one batch record by record, counting the bytes of the JSON exactly as the body is written
+ * (envelope, records, commas): the one measure of a batch, for the chunker here and for the sync's
+ * claims. `too-large`: the record alone is over `maxBytes` and no batch can carry it; `full`: it
+ * belongs in the next batch.
+ */
+export class BatchPacker {
+  readonly records: PortalRecord[] = [];
+  private readonly json: string[] = [];
+  private readonly envelopeBytes: number;
+  private bytes: number;
+
+  constructor(
+    readonly provinceCode: string,
+    private readonly maxRecords: number,
+    readonly maxBytes: number,
+  ) {
+    this.envelopeBytes = Buffer.byteLength(JSON.stringify({ provinceCode, records: [] }));
+    this.bytes = this.envelopeBytes;
+  }
+
+  /** Adds the record when it fits; `size` is its JSON's length in bytes either way. */
+  offer(record: PortalRecord): { fit: PackFit; size: number } {
+    const json = JSON.stringify(record);
+    const size = Buffer.byteLength(json);
+    if (this.envelopeBytes + size > this.maxBytes) return { fit: 'too-large', size };
+    const separator = this.records.length > 0 ? 1 : 0;
+    if (this.records.length >= this.maxRecords || this.bytes + separator + size > this.maxBytes)
+      return { fit: 'full', size };
+    this.bytes += separator + size;
+    this.records.push(record);
+    this.json.push(json);
+    return { fit: 'added', size };
+  }
+
+  get empty(): boolean {
+    return this.records.length === 0;
+  }
+
+  /** The batch as sent; built from the pieces already measured, so the bytes sent are the bytes counted. */
+  chunk(): BatchChunk {
+    const body = `{"provinceCode":${JSON.stringify(this.provinceCode)},"records":[${this.json.join(',')}]}`;
+    return {
+      body,
+      records: this.records,
+      idempotencyKey: batchIdempotencyKey(this.provinceCode, this.records),
+    };
+  }
+}
+
 /**
  * Splits records into batches of at most `maxRecords` and `maxBytes` of serialized JSON, in
  * order. Deterministic: the same input always gives the same chunks, hence the same keys.
@@ -31,38 +84,21 @@ export function chunkBatch(
   maxRecords: number,
   maxBytes: number,
 ): BatchChunk[] {
-  const envelopeBytes = Buffer.byteLength(JSON.stringify({ provinceCode, records: [] }));
   const chunks: BatchChunk[] = [];
-  let current: PortalRecord[] = [];
-  let currentJson: string[] = [];
-  let bytes = envelopeBytes;
-  const flush = (): void => {
-    if (current.length === 0) return;
-    chunks.push(makeChunk(provinceCode, current, currentJson));
-    current = [];
-    currentJson = [];
-    bytes = envelopeBytes;
-  };
+  let packer = new BatchPacker(provinceCode, maxRecords, maxBytes);
   records.forEach((record, i) => {
-    const json = JSON.stringify(record);
-    const size = Buffer.byteLength(json);
-    if (envelopeBytes + size > maxBytes) {
+    let offered = packer.offer(record);
+    if (offered.fit === 'full') {
+      chunks.push(packer.chunk());
+      packer = new BatchPacker(provinceCode, maxRecords, maxBytes);
+      offered = packer.offer(record);
+    }
+    if (offered.fit === 'too-large') {
       throw new BatchTooLargeError(
-        `record ${i} (${record.kind} ${record.key}) is ${size} bytes of JSON; a batch holds at most ${maxBytes} bytes`,
+        `record ${i} (${record.kind} ${record.key}) is ${offered.size} bytes of JSON; a batch holds at most ${maxBytes} bytes`,
       );
     }
-    const separator = current.length > 0 ? 1 : 0;
-    if (current.length >= maxRecords || bytes + separator + size > maxBytes) flush();
-    bytes += (current.length > 0 ? 1 : 0) + size;
-    current.push(record);
-    currentJson.push(json);
   });
-  flush();
+  if (!packer.empty) chunks.push(packer.chunk());
   return chunks;
-}
-
-function makeChunk(provinceCode: string, records: PortalRecord[], json: string[]): BatchChunk {
-  // Built from the pieces already measured, so the bytes sent are the bytes counted.
-  const body = `{"provinceCode":${JSON.stringify(provinceCode)},"records":[${json.join(',')}]}`;
-  return { body, records, idempotencyKey: batchIdempotencyKey(provinceCode, records) };
 }

@@ -5,7 +5,7 @@ export * from './portal-client.options';
 export * from './portal-api.types';
 export { type Clock, systemClock } from './clock';
 export { CircuitBreaker, CircuitBreakerRegistry, type BreakerState } from './circuit-breaker';
-export { batchIdempotencyKey, chunkBatch, type BatchChunk } from './batch-chunker';
+export { batchIdempotencyKey, BatchPacker, chunkBatch, type BatchChunk, type PackFit } from './batch-chunker';
 export {
   PortalModule,
   PORTAL_CLIENTS,

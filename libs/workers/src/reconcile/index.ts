@@ -1,3 +1,4 @@
 export * from './reconciliation.service';
 export * from './reconciliation.module';
 export * from './reconcile.processor';
+export * from './reconciliation.port';

@@ -1,6 +1,10 @@
 import { HUB_CONFIG, type HubConfig } from '@txng/common';
 import { Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { PgReconciliationRepository } from '@txng/persistence';
+import { type DataSource } from 'typeorm';
 import { SYNC_OPTIONS } from '../sync/sync.options';
+import { RECONCILIATION_STORE, type ReconciliationStore } from './reconciliation.port';
 import { ReconciliationService } from './reconciliation.service';
 
 /**
@@ -8,7 +12,15 @@ import { ReconciliationService } from './reconciliation.service';
  * side imports it through SyncWorkersModule.
  */
 @Module({
-  providers: [{ provide: SYNC_OPTIONS, inject: [HUB_CONFIG], useFactory: (config: HubConfig) => config.sync }, ReconciliationService],
+  providers: [
+    { provide: SYNC_OPTIONS, inject: [HUB_CONFIG], useFactory: (config: HubConfig) => config.sync },
+    {
+      provide: RECONCILIATION_STORE,
+      inject: [getDataSourceToken()],
+      useFactory: (dataSource: DataSource): ReconciliationStore => new PgReconciliationRepository(dataSource),
+    },
+    ReconciliationService,
+  ],
   exports: [ReconciliationService],
 })
 export class ReconciliationModule {}

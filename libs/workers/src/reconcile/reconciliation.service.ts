@@ -1,17 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { AppError, ErrorCode } from '@txng/common';
 import { type RecordKind, summaryDigest } from '@txng/national-model';
-import { type ReconciliationDifference, ReconciliationRunEntity } from '@txng/persistence';
+import { type HubLine, type ReconciliationDifference, type ReconciliationRunEntity } from '@txng/persistence';
 import {
   PORTAL_CLIENTS,
   type PortalClients,
   type PortalRecordInfo,
   type PortalTarget,
 } from '@txng/portal-client';
-import { type DataSource } from 'typeorm';
 import { SYNC_OPTIONS, type SyncOptions } from '../sync/sync.options';
-import { repairKey } from './reconciliation-repair';
+import { RECONCILIATION_STORE, type ReconciliationStore } from './reconciliation.port';
 
 export interface ReconciliationView {
   id: string;
@@ -42,13 +40,6 @@ export interface ReconciliationComparison {
   error: string | null;
 }
 
-interface HubLine {
-  kind: RecordKind;
-  key: string;
-  version: number;
-  content_hash: string | null;
-}
-
 const KINDS: RecordKind[] = ['product', 'location', 'organization', 'lot', 'event'];
 
 /**
@@ -61,25 +52,18 @@ export class ReconciliationService {
   private readonly logger = new Logger(ReconciliationService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(RECONCILIATION_STORE) private readonly store: ReconciliationStore,
     @Inject(PORTAL_CLIENTS) private readonly clients: PortalClients,
     @Inject(SYNC_OPTIONS) private readonly options: SyncOptions,
   ) {}
 
   /** (province, target) pairs the hub has synced anything to: what the schedule reconciles. */
   async syncedProvinces(): Promise<Array<{ provinceCode: string; target: PortalTarget }>> {
-    return this.dataSource.query(
-      `SELECT DISTINCT province_code AS "provinceCode", target FROM record_sync WHERE portal_version > 0`,
-    );
+    return this.store.syncedProvinces();
   }
 
   async latest(provinceCode: string, target: PortalTarget, limit = 1): Promise<ReconciliationView[]> {
-    const rows = await this.dataSource.getRepository(ReconciliationRunEntity).find({
-      where: { provinceCode, target },
-      order: { id: 'DESC' },
-      take: limit,
-    });
-    return rows.map(toView);
+    return (await this.store.latestRuns(provinceCode, target, limit)).map(toView);
   }
 
   /**
@@ -88,11 +72,7 @@ export class ReconciliationService {
    * with the reason in `error`.
    */
   async compare(provinceCode: string, target: PortalTarget): Promise<ReconciliationComparison> {
-    const lines: HubLine[] = await this.dataSource.query(
-      `SELECT kind, key, portal_version AS version, NULL AS content_hash FROM record_sync
-        WHERE target = $1 AND province_code = $2 AND portal_version > 0`,
-      [target, provinceCode],
-    );
+    const lines = await this.store.heldKeys(provinceCode, target);
     const hub = { counts: countByKind(lines), digest: summaryDigest(lines) };
     const comparedAt = new Date().toISOString();
     try {
@@ -131,26 +111,9 @@ export class ReconciliationService {
         status: 400,
       });
     }
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const locked = (await runner.query(
-        `SELECT pg_try_advisory_lock(hashtext('txng-reconcile'), hashtext($1::text || ':' || $2::text)) AS ok`,
-        [provinceCode, target],
-      )) as Array<{ ok: boolean }>;
-      const ok = locked[0].ok;
-      if (!ok) return null;
-      try {
-        return await this.runLocked(provinceCode, target, trigger, requestedBy);
-      } finally {
-        await runner.query(
-          `SELECT pg_advisory_unlock(hashtext('txng-reconcile'), hashtext($1::text || ':' || $2::text))`,
-          [provinceCode, target],
-        );
-      }
-    } finally {
-      await runner.release();
-    }
+    return this.store.withRunLock(provinceCode, target, () =>
+      this.runLocked(provinceCode, target, trigger, requestedBy),
+    );
   }
 
   private async runLocked(
@@ -160,29 +123,21 @@ export class ReconciliationService {
     requestedBy: string | null,
   ): Promise<ReconciliationView> {
     const client = this.clients[target]!;
-    const repo = this.dataSource.getRepository(ReconciliationRunEntity);
-    const run = await repo.save(
-      repo.create({
-        provinceCode,
-        target,
-        trigger,
-        requestedBy,
-        startedAt: new Date(),
-        differing: [],
-        checked: 0,
-        unchecked: 0,
-        repaired: 0,
-      }),
-    );
+    const run = await this.store.saveRun({
+      provinceCode,
+      target,
+      trigger,
+      requestedBy,
+      startedAt: new Date(),
+      differing: [],
+      checked: 0,
+      unchecked: 0,
+      repaired: 0,
+    });
     let failure: Error | null = null;
     try {
       // Newest synced first: the bounded read-back looks where a difference most likely is.
-      const lines: HubLine[] = await this.dataSource.query(
-        `SELECT kind, key, portal_version AS version, content_hash FROM record_sync
-          WHERE target = $1 AND province_code = $2 AND portal_version > 0
-          ORDER BY synced_at DESC NULLS LAST, kind, key`,
-        [target, provinceCode],
-      );
+      const lines = await this.store.heldKeysNewestFirst(provinceCode, target);
       run.hubCounts = countByKind(lines);
       run.hubDigest = summaryDigest(lines);
       const summary = await client.getProvinceSummary(provinceCode);
@@ -195,7 +150,7 @@ export class ReconciliationService {
       run.error = `${(error as { code?: string }).code ?? 'error'}: ${(error as Error).message}`;
     }
     run.finishedAt = new Date();
-    await repo.save(run);
+    await this.store.saveRun(run);
     if (failure) throw failure;
     if (!run.agreed)
       this.logger.warn(
@@ -238,7 +193,7 @@ export class ReconciliationService {
     });
     for (const d of differing) {
       const held = answers[checkedLines.findIndex((l) => l.kind === d.kind && l.key === d.key)];
-      d.action = await repairKey(this.dataSource, run.target, d, held);
+      d.action = await this.store.repairKey(run.target, d, held);
       if (d.action !== 'in-flight') run.repaired += 1;
     }
     run.differing = differing;

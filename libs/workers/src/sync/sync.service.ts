@@ -1,6 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { METRICS_REGISTRY } from '@txng/common';
 import {
   PORTAL_CLIENTS,
@@ -14,8 +13,8 @@ import {
 import { jobId, QueueName } from '@txng/queues';
 import { type Queue } from 'bullmq';
 import { type Registry } from 'prom-client';
-import { type DataSource } from 'typeorm';
-import { type ClaimedBatch, type ItemOutcome, SyncBatchStore } from './sync-batch.store';
+import { SYNC_BATCH_STORE, type SyncBatchStore } from './sync-batch.port';
+import { type ClaimedBatch, type ItemOutcome, SyncBatches } from './sync-batches';
 import { SyncMetrics } from './sync-metrics';
 import { SYNC_OPTIONS, type SyncOptions } from './sync.options';
 
@@ -36,17 +35,17 @@ type SendOutcome = 'acked' | 'deferred' | 'failed';
 @Injectable()
 export class SyncService {
   private readonly logger = new Logger(SyncService.name);
-  readonly store: SyncBatchStore;
+  readonly store: SyncBatches;
   private readonly metrics: SyncMetrics;
 
   constructor(
-    @InjectDataSource() dataSource: DataSource,
+    @Inject(SYNC_BATCH_STORE) store: SyncBatchStore,
     @Inject(PORTAL_CLIENTS) private readonly clients: PortalClients,
     @Inject(SYNC_OPTIONS) private readonly options: SyncOptions,
     @Inject(METRICS_REGISTRY) registry: Registry,
     @InjectQueue(QueueName.Reconcile) private readonly reconcileQueue: Queue,
   ) {
-    this.store = new SyncBatchStore(dataSource, options);
+    this.store = new SyncBatches(store, options);
     this.metrics = new SyncMetrics(registry, clients, () => this.store.backlog());
   }
 

@@ -1,46 +1,16 @@
-import { type RecordKind } from '@txng/national-model';
-import { recordKeyOrderSql, retryingTransaction } from '@txng/persistence';
-import { batchIdempotencyKey, type PortalRecord, type PortalTarget } from '@txng/portal-client';
 import { type DataSource, type EntityManager } from 'typeorm';
-import { type SyncOptions } from './sync.options';
-import { TARGET_SQL } from './sync-target';
-
-/** One version in a claimed batch, with the portal version it is sent as. */
-export interface BatchItem {
-  id: string;
-  kind: RecordKind;
-  key: string;
-  version: number;
-  portalVersion: number;
-  contentHash: string;
-}
-
-/** A batch written to `sync_batch` before it is sent: re-sent as is until it is acknowledged. */
-export interface ClaimedBatch {
-  id: string;
-  provinceCode: string;
-  target: PortalTarget;
-  idempotencyKey: string;
-  attempts: number;
-  items: BatchItem[];
-  records: PortalRecord[];
-}
-
-/** What one version became after the portal answered (or the hub gave up). */
-export interface ItemOutcome {
-  id: string;
-  kind: string;
-  key: string;
-  /** `ready`: back in the queue, unclaimed (stale, to be re-sent after the portal's version). */
-  status: 'synced' | 'rejected' | 'failed' | 'ready';
-  reason: string;
-  portalId?: string | null;
-  /** The portal version the portal now holds of this key, when known. */
-  portalVersion?: number | null;
-  contentHash?: string;
-  error?: Record<string, unknown> | null;
-  finding?: { code: string; message: string; path: string } | null;
-}
+import { recordKeyOrderSql, retryingTransaction } from '../transaction';
+import {
+  type BatchItem,
+  type BatchRef,
+  type DueBatch,
+  type ItemOutcome,
+  type PackedClaim,
+  type SyncCandidate,
+  type SyncClaimLimits,
+  type SyncTarget,
+} from './sync-batch.types';
+import { TARGET_SQL } from './sync-target.sql';
 
 /**
  * `record` rows of the (kind, key) pairs in $1 (kinds) and $2 (keys), exactly: the `= ANY` lists
@@ -52,13 +22,15 @@ const KEYS_MATCH = (alias: string): string =>
    AND (${alias}.kind, ${alias}.key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`;
 
 /**
- * The sync's PostgreSQL side: claiming versions into batches, taking over batches whose sender
- * died, and writing what the portal answered. Every claim and acknowledgement is one transaction.
+ * The sync's PostgreSQL side (`sync_batch`, `sync_claim`, and what a batch's answers write on
+ * versions, `record_sync` and `record`): claiming versions into batches, taking over batches whose
+ * sender died, and writing what the portal answered. Every claim and acknowledgement is one
+ * transaction. Which versions go together and what each becomes is the sync's (libs/workers/src/sync).
  */
-export class SyncBatchStore {
+export class PgSyncBatchRepository {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly options: SyncOptions,
+    private readonly limits: SyncClaimLimits,
   ) {}
 
   /**
@@ -67,8 +39,8 @@ export class SyncBatchStore {
    * marked once, then wait quietly until a portal is configured).
    */
   async provincesWithWork(
-    targetsWithoutPortal: PortalTarget[] = [],
-  ): Promise<Array<{ provinceCode: string; target: PortalTarget }>> {
+    targetsWithoutPortal: SyncTarget[] = [],
+  ): Promise<Array<{ provinceCode: string; target: SyncTarget }>> {
     return this.dataSource.query(
       `SELECT DISTINCT s.province_code AS "provinceCode", ${TARGET_SQL} AS target
          FROM source s
@@ -87,7 +59,7 @@ export class SyncBatchStore {
    * Versions of `testing` sources while no sandbox portal is configured stay `ready`; each gets one
    * history row saying why, the first time it is seen. Returns how many were newly marked.
    */
-  async markUnsendable(provinceCode: string, target: PortalTarget, reason: string): Promise<number> {
+  async markUnsendable(provinceCode: string, target: SyncTarget, reason: string): Promise<number> {
     const rows: unknown[] = await this.dataSource.query(
       `WITH marked AS (
          UPDATE record_version rv SET sync_error = jsonb_build_object('code', 'NO_PORTAL', 'message', $3::text),
@@ -106,12 +78,17 @@ export class SyncBatchStore {
 
   /**
    * Claims the next batch of a province and target: the oldest ready versions, only the lowest
-   * unsent version of each key (and none of a key with a version already claimed), up to the size
-   * limits, under a per-(province, target) advisory lock and the records' row locks (SKIP LOCKED:
-   * a key the pipeline is writing waits for the next round). Records that alone exceed the byte
-   * limit become `failed` on the spot. Null when nothing is due (or a smaller batch should linger).
+   * unsent version of each key (and none of a key with a version already claimed), up to
+   * `maxRecords`, under a per-(province, target) advisory lock and the records' row locks (SKIP
+   * LOCKED: a key the pipeline is writing waits for the next round). `pack` chooses the batch among
+   * the candidates; the versions it finds too large become `failed` on the spot. Null when nothing
+   * is due (or a smaller batch should linger).
    */
-  async claim(provinceCode: string, target: PortalTarget): Promise<ClaimedBatch | null> {
+  async claim<P extends PackedClaim>(
+    provinceCode: string,
+    target: SyncTarget,
+    pack: (candidates: SyncCandidate[]) => P,
+  ): Promise<(P & { id: string }) | null> {
     return this.transaction(async (m) => {
       const [{ ok }]: Array<{ ok: boolean }> = await m.query(
         `SELECT pg_try_advisory_xact_lock(hashtext('txng-sync'), hashtext($1::text || ':' || $2::text)) AS ok`,
@@ -120,7 +97,7 @@ export class SyncBatchStore {
       if (!ok) return null;
       const candidates: Array<{
         id: string;
-        kind: RecordKind;
+        kind: SyncCandidate['kind'];
         key: string;
         version: number;
         content_hash: string;
@@ -145,10 +122,10 @@ export class SyncBatchStore {
           WHERE s.province_code = $1 AND ${TARGET_SQL} = $2
           ORDER BY c.id
           LIMIT $3`,
-        [provinceCode, target, this.options.maxRecords, this.options.lingerMs],
+        [provinceCode, target, this.limits.maxRecords, this.limits.lingerMs],
       );
       if (candidates.length === 0) return null;
-      if (candidates.length < this.options.maxRecords && !candidates.some((c) => c.lingered)) return null;
+      if (candidates.length < this.limits.maxRecords && !candidates.some((c) => c.lingered)) return null;
 
       const locked: Array<{ kind: string; key: string; portal_version: number }> = await m.query(
         `SELECT r.kind, r.key, COALESCE(rs.portal_version, 0) AS portal_version
@@ -160,49 +137,38 @@ export class SyncBatchStore {
         [candidates.map((c) => c.kind), candidates.map((c) => c.key), target],
       );
       const portalVersions = new Map(locked.map((l) => [`${l.kind}\u0000${l.key}`, l.portal_version]));
-
-      const envelope = Buffer.byteLength(JSON.stringify({ provinceCode, records: [] }));
-      let bytes = envelope;
-      const items: BatchItem[] = [];
-      const records: PortalRecord[] = [];
-      const tooLarge: ItemOutcome[] = [];
+      const lockedCandidates: SyncCandidate[] = [];
       for (const c of candidates) {
         const held = portalVersions.get(`${c.kind}\u0000${c.key}`);
         if (held === undefined) continue;
-        const record: PortalRecord = { kind: c.kind, key: c.key, version: held + 1, data: c.data };
-        const size = Buffer.byteLength(JSON.stringify(record));
-        if (envelope + size > this.options.maxBytes) {
-          tooLarge.push({
-            id: c.id,
-            kind: c.kind,
-            key: c.key,
-            status: 'failed',
-            reason: `sync: the record alone is ${size} bytes of JSON, over the ${this.options.maxBytes}-byte batch limit`,
-            error: { code: 'BATCH_TOO_LARGE', message: `record is ${size} bytes of JSON` },
-          });
-          continue;
-        }
-        if (bytes + (records.length > 0 ? 1 : 0) + size > this.options.maxBytes) break;
-        bytes += (records.length > 0 ? 1 : 0) + size;
-        records.push(record);
-        items.push({
+        lockedCandidates.push({
           id: c.id,
           kind: c.kind,
           key: c.key,
           version: c.version,
-          portalVersion: held + 1,
           contentHash: c.content_hash,
+          data: c.data,
+          heldPortalVersion: held,
         });
       }
-      if (tooLarge.length > 0) await this.writeOutcomes(m, null, tooLarge, target, provinceCode);
+      const packed = pack(lockedCandidates);
+      if (packed.tooLarge.length > 0)
+        await this.writeOutcomes(m, null, packed.tooLarge, target, provinceCode);
+      const items = packed.items;
       if (items.length === 0) return null;
 
-      const idempotencyKey = batchIdempotencyKey(provinceCode, records);
       const [batch]: Array<{ id: string }> = await m.query(
         `INSERT INTO sync_batch (province_code, target, idempotency_key, items, record_count, attempts, lease_until)
          VALUES ($1, $2, $3, $4::jsonb, $5, 1, now() + make_interval(secs => $6::double precision / 1000))
          RETURNING id`,
-        [provinceCode, target, idempotencyKey, JSON.stringify(items), items.length, this.options.leaseMs],
+        [
+          provinceCode,
+          target,
+          packed.idempotencyKey,
+          JSON.stringify(items),
+          items.length,
+          this.limits.leaseMs,
+        ],
       );
       // The claim is a row of the narrow sync_claim, not an update of record_version (whose 13
       // indexes would each take a new entry per version): see the migration 1764255600000.
@@ -216,16 +182,17 @@ export class SyncBatchStore {
       );
       if (claimedRows.length !== items.length)
         throw new Error(`claim of batch ${batch.id} raced: ${claimedRows.length}/${items.length}`);
-      return { id: String(batch.id), provinceCode, target, idempotencyKey, attempts: 1, items, records };
+      return { ...packed, id: String(batch.id) };
     });
   }
 
   /**
    * Pending batches of a province and target that are due and whose lease ran out (never sent
-   * after a deferral, or their sender died): leased to this worker and rebuilt exactly as first
-   * claimed, so the portal sees the same body under the same Idempotency-Key.
+   * after a deferral, or their sender died): leased to this worker, with the data of their
+   * versions, so the batch can be rebuilt exactly as first claimed. A batch one of whose versions
+   * changed meanwhile is given up (its versions go back to the queue) and not returned.
    */
-  async takeDue(provinceCode: string, target: PortalTarget, limit: number): Promise<ClaimedBatch[]> {
+  async takeDue(provinceCode: string, target: SyncTarget, limit: number): Promise<DueBatch[]> {
     const [rows]: [
       Array<{ id: string; idempotency_key: string; items: BatchItem[]; attempts: number }>,
       number,
@@ -237,9 +204,9 @@ export class SyncBatchStore {
                             AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
                           ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
           RETURNING b.id, b.idempotency_key, b.items, b.attempts`,
-      [provinceCode, target, limit, this.options.leaseMs],
+      [provinceCode, target, limit, this.limits.leaseMs],
     );
-    const batches: ClaimedBatch[] = [];
+    const batches: DueBatch[] = [];
     for (const row of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
       const ids = row.items.map((i) => i.id);
       const versions: Array<{ id: string; data: unknown; status: string; sync_batch_id: string | null }> =
@@ -262,17 +229,10 @@ export class SyncBatchStore {
       }
       batches.push({
         id: String(row.id),
-        provinceCode,
-        target,
         idempotencyKey: row.idempotency_key,
         attempts: row.attempts,
         items: row.items,
-        records: row.items.map((i) => ({
-          kind: i.kind,
-          key: i.key,
-          version: i.portalVersion,
-          data: byId.get(String(i.id))!.data,
-        })),
+        dataOf: new Map(versions.map((v) => [String(v.id), v.data])),
       });
     }
     return batches;
@@ -284,7 +244,7 @@ export class SyncBatchStore {
    * no longer pending (another worker acknowledged the same replay) is left alone: false.
    */
   async acknowledge(
-    batch: ClaimedBatch,
+    batch: BatchRef,
     outcomes: ItemOutcome[],
     result: { portalBatchIds: string[]; replayed: boolean; summary: Record<string, number> },
   ): Promise<boolean> {
@@ -314,7 +274,7 @@ export class SyncBatchStore {
     const [, renewed]: [unknown, number] = await this.dataSource.query(
       `UPDATE sync_batch SET lease_until = now() + make_interval(secs => $2::double precision / 1000)
         WHERE id = ANY($1::bigint[]) AND status = 'pending' AND lease_until IS NOT NULL`,
-      [batchIds, this.options.leaseMs],
+      [batchIds, this.limits.leaseMs],
     );
     return renewed;
   }
@@ -335,22 +295,21 @@ export class SyncBatchStore {
     );
   }
 
-  /** A permanent failure: every version of the batch becomes `failed` with the reason (replayable). */
-  async fail(batch: ClaimedBatch, error: { code: string; message: string }): Promise<boolean> {
+  /**
+   * A permanent failure: the batch is closed as failed and its versions take `outcomes` (each
+   * `failed`, replayable). False when the batch was no longer pending.
+   */
+  async fail(
+    batch: BatchRef,
+    outcomes: ItemOutcome[],
+    error: { code: string; message: string },
+  ): Promise<boolean> {
     return this.transaction(async (m) => {
       const [row]: Array<{ status: string }> = await m.query(
         `SELECT status FROM sync_batch WHERE id = $1 FOR UPDATE`,
         [batch.id],
       );
       if (!row || row.status !== 'pending') return false;
-      const outcomes: ItemOutcome[] = batch.items.map((i) => ({
-        id: i.id,
-        kind: i.kind,
-        key: i.key,
-        status: 'failed',
-        reason: `sync: batch ${batch.id} could not be sent (${error.code}): ${error.message}`,
-        error: { ...error, batchId: batch.id },
-      }));
       await this.writeOutcomes(m, batch, outcomes, batch.target, batch.provinceCode);
       await m.query(
         `UPDATE sync_batch SET status = 'failed', finished_at = now(), lease_until = NULL, last_error = $2::jsonb
@@ -399,9 +358,9 @@ export class SyncBatchStore {
    */
   private async writeOutcomes(
     m: EntityManager,
-    batch: ClaimedBatch | null,
+    batch: BatchRef | null,
     outcomes: ItemOutcome[],
-    target: PortalTarget,
+    target: SyncTarget,
     provinceCode: string,
   ): Promise<void> {
     if (outcomes.length === 0) {
