@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { PgReceiptRepository, PgSourceRepository } from '@txng/persistence';
+import { type DataSource } from 'typeorm';
 import {
   HUB_CONFIG,
   type HubConfig,
@@ -10,7 +13,9 @@ import {
 import { IngestMetrics } from './ingest-metrics';
 import { PollRunner } from './poll/poll-runner';
 import { ReceiptBodyRetention } from './receipts/receipt-body-retention';
+import { RECEIPT_STORE, type ReceiptStore } from './receipts/receipt-store.port';
 import { ReceiptsService } from './receipts/receipts.service';
+import { SOURCE_STORE, type SourceStore } from './sources/source-store.port';
 import { AddressConcurrencyLimiter } from './rate-limit/address-concurrency-limiter';
 import { SourceRateLimiter } from './rate-limit/source-rate-limiter';
 import { SECRET_BOX, SourcesService } from './sources/sources.service';
@@ -46,8 +51,20 @@ const SERVICES = [
       inject: [HUB_CONFIG],
       useFactory: (config: HubConfig) => outboundGuardFor(config),
     },
+    // The stores of receipts and sources: libs/persistence implements the ports declared here.
+    {
+      provide: RECEIPT_STORE,
+      inject: [getDataSourceToken()],
+      useFactory: (dataSource: DataSource): ReceiptStore => new PgReceiptRepository(dataSource),
+    },
+    {
+      provide: SOURCE_STORE,
+      inject: [getDataSourceToken()],
+      useFactory: (dataSource: DataSource): SourceStore =>
+        new PgSourceRepository(dataSource, new PgReceiptRepository(dataSource)),
+    },
     ...SERVICES,
   ],
-  exports: [SECRET_BOX, OutboundGuard, ...SERVICES],
+  exports: [SECRET_BOX, OutboundGuard, RECEIPT_STORE, SOURCE_STORE, ...SERVICES],
 })
 export class ConnectorsModule {}

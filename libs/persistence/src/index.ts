@@ -7,3 +7,6 @@ export * from './tokens/api-tokens.service';
 export { MIGRATIONS } from './migrations';
 export * from './transaction';
 export * from './sync';
+export * from './receipts';
+export * from './sources';
+export * from './replay';

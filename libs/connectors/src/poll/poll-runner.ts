@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OutboundGuard } from '@txng/common';
-import { AuditService, type PollSettings, SourceEntity } from '@txng/persistence';
-import { type DataSource, type EntityManager, IsNull } from 'typeorm';
+import { AuditService, type PollSettings, type SourceEntity } from '@txng/persistence';
 import { ReceiptsService } from '../receipts/receipts.service';
+import { SOURCE_STORE, type SourceStore } from '../sources/source-store.port';
 import { SourcesService } from '../sources/sources.service';
 import {
   initialCheckpoint,
@@ -69,7 +68,7 @@ export class PollRunner {
   private readonly fetcher: PollFetcher;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SOURCE_STORE) private readonly store: SourceStore,
     private readonly sources: SourcesService,
     private readonly receipts: ReceiptsService,
     private readonly audit: AuditService,
@@ -79,9 +78,7 @@ export class PollRunner {
   }
 
   async run(sourceKey: string, now: Date = new Date()): Promise<PollRunResult> {
-    const source = await this.dataSource.manager.findOne(SourceEntity, {
-      where: { key: sourceKey, deletedAt: IsNull() },
-    });
+    const source = await this.store.find(sourceKey);
     const result: PollRunResult = {
       sourceKey,
       outcome: 'skipped',
@@ -124,7 +121,7 @@ export class PollRunner {
         } else if (next.checkpoint && !sameCheckpoint(next.checkpoint, checkpoint)) {
           // An empty page in a cursor walk, or a page read again unchanged: move on, store nothing.
           const moved: PollCheckpoint = { ...next.checkpoint, lastPageSha256: checkpoint.lastPageSha256 };
-          await this.dataSource.transaction((tx) => this.advance(tx, source.key, stored, moved));
+          await this.advance(source.key, stored, moved);
           checkpoint = moved;
           stored = { ...moved };
         }
@@ -148,17 +145,7 @@ export class PollRunner {
       );
       return { ...result, outcome: 'failed', reason, temporary, checkpoint };
     }
-    await this.dataSource.manager.update(
-      SourceEntity,
-      { key: source.key },
-      {
-        health: 'healthy',
-        consecutiveFailures: 0,
-        lastError: null,
-        lastPollAt: now,
-        nextPollAfter: null,
-      },
-    );
+    await this.store.recordSuccess(source.key, now);
     return { ...result, outcome: 'completed', checkpoint };
   }
 
@@ -227,22 +214,17 @@ export class PollRunner {
     expected: Record<string, unknown> | null,
     moved: PollCheckpoint,
   ): Promise<string> {
-    return this.dataSource.transaction(async (tx) => {
-      await this.advance(tx, source.key, expected, moved);
-      const receipt = await this.receipts.store(
-        {
-          sourceKey: source.key,
-          origin: 'poll',
-          pollPage: { url: page.url, ...positionInfo(position), items },
-          contentType: page.contentType,
-          body: page.body,
-          recordCount: items,
-          mappingVersion: source.mappingVersion,
-        },
-        tx,
-      );
-      return receipt.receiptId;
+    const receiptId = await this.store.storePage(source.key, expected, withoutUndefined(moved), {
+      sourceKey: source.key,
+      origin: 'poll',
+      pollPage: { url: page.url, ...positionInfo(position), items },
+      contentType: page.contentType,
+      body: page.body,
+      recordCount: items,
+      mappingVersion: source.mappingVersion,
     });
+    if (receiptId === null) throw new ConcurrentRunError();
+    return receiptId;
   }
 
   /**
@@ -250,21 +232,11 @@ export class PollRunner {
    * workers, a manual run beside a scheduled one) cannot both store the same pages.
    */
   private async advance(
-    tx: EntityManager,
     key: string,
     expected: Record<string, unknown> | null,
     moved: PollCheckpoint,
   ): Promise<void> {
-    const result = await tx
-      .createQueryBuilder()
-      .update(SourceEntity)
-      .set({ checkpoint: withoutUndefined(moved) })
-      .where('key = :key', { key })
-      .andWhere('checkpoint IS NOT DISTINCT FROM CAST(:expected AS jsonb)', {
-        expected: expected === null ? null : JSON.stringify(expected),
-      })
-      .execute();
-    if (result.affected !== 1) throw new ConcurrentRunError();
+    if (!(await this.store.advance(key, expected, withoutUndefined(moved)))) throw new ConcurrentRunError();
   }
 
   private async recordFailure(
@@ -274,35 +246,21 @@ export class PollRunner {
     retryAfterSeconds: number | null,
   ): Promise<void> {
     const interval = source.poll?.intervalSeconds ?? 60;
-    // Increment in SQL so that the count stays right if two processes fail the same source.
-    const rows: Array<{ consecutive_failures: number }> = await this.dataSource
-      .query(
-        `UPDATE source SET consecutive_failures = consecutive_failures + 1, last_error = $2 WHERE key = $1 RETURNING consecutive_failures`,
-        [source.key, reason.slice(0, 2000)],
-      )
-      .then((raw: unknown) =>
-        Array.isArray(raw) && Array.isArray(raw[0])
-          ? (raw[0] as Array<{ consecutive_failures: number }>)
-          : [],
-      );
-    const failures = rows[0]?.consecutive_failures ?? source.consecutiveFailures + 1;
+    // Counted in SQL so that the count stays right if two processes fail the same source.
+    const failures = (await this.store.countFailure(source.key, reason)) ?? source.consecutiveFailures + 1;
     // The province's own Retry-After (429/503) wins over our schedule, healthy or not.
     const askedUntil =
       retryAfterSeconds !== null && retryAfterSeconds > 0
         ? new Date(now.getTime() + Math.min(retryAfterSeconds, MAX_BACKOFF_SECONDS) * 1000)
         : null;
-    if (failures < UNHEALTHY_AFTER_FAILURES && askedUntil) {
-      await this.dataSource.manager.update(SourceEntity, { key: source.key }, { nextPollAfter: askedUntil });
-    }
+    if (failures < UNHEALTHY_AFTER_FAILURES && askedUntil)
+      await this.store.backOff(source.key, askedUntil, false);
     if (failures >= UNHEALTHY_AFTER_FAILURES) {
       const backoffUntil = new Date(now.getTime() + backoffSeconds(interval, failures) * 1000);
-      await this.dataSource.manager.update(
-        SourceEntity,
-        { key: source.key },
-        {
-          health: 'unhealthy',
-          nextPollAfter: askedUntil && askedUntil > backoffUntil ? askedUntil : backoffUntil,
-        },
+      await this.store.backOff(
+        source.key,
+        askedUntil && askedUntil > backoffUntil ? askedUntil : backoffUntil,
+        true,
       );
     }
   }

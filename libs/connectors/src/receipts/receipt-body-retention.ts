@@ -1,6 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource } from 'typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RECEIPT_STORE, type ReceiptStore } from './receipt-store.port';
 
 export interface PurgeRun {
   /** Bodies purged by this run. */
@@ -25,7 +24,7 @@ export const MAX_BATCHES_PER_RUN = 200;
 export class ReceiptBodyRetention {
   private readonly logger = new Logger(ReceiptBodyRetention.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@Inject(RECEIPT_STORE) private readonly receipts: ReceiptStore) {}
 
   async purgeExpired(
     retentionDays: number,
@@ -38,23 +37,10 @@ export class ReceiptBodyRetention {
     for (;;) {
       if (batches >= maxBatches) return this.done({ purged, batches, more: true });
       // One statement per batch, each its own transaction: row locks are held for one batch only.
-      const [rows] = await this.dataSource.query<[Array<{ id: string }>, number]>(
-        `WITH batch AS (
-           SELECT r.id FROM receipt r
-            WHERE r.body_purged_at IS NULL AND r.status IN ('processed', 'failed')
-              AND r.processed_at < now() - make_interval(secs => $1)
-              AND NOT EXISTS (SELECT 1 FROM held_item h WHERE h.receipt_id = r.id)
-            ORDER BY r.processed_at
-            LIMIT $2
-            FOR UPDATE SKIP LOCKED)
-         UPDATE receipt r SET body = NULL, body_purged_at = now()
-           FROM batch WHERE r.id = batch.id
-         RETURNING r.id`,
-        [retentionSeconds, batchSize],
-      );
+      const count = await this.receipts.purgeBodies(retentionSeconds, batchSize);
       batches += 1;
-      purged += rows.length;
-      if (rows.length < batchSize) return this.done({ purged, batches, more: false });
+      purged += count;
+      if (count < batchSize) return this.done({ purged, batches, more: false });
     }
   }
 

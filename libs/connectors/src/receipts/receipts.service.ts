@@ -1,28 +1,25 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { ReceiptEntity, SourceEntity } from '@txng/persistence';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  type NewReceipt,
+  type ReceiptCursor,
+  type ReceiptEntity,
+  type StoredReceipt,
+} from '@txng/persistence';
 import { jobId, QueueName } from '@txng/queues';
 import { type Queue } from 'bullmq';
-import { type DataSource, type EntityManager } from 'typeorm';
+import { RECEIPT_STORE, type ReceiptStore } from './receipt-store.port';
 
-export interface NewReceipt {
-  sourceKey: string;
-  origin: 'webhook' | 'poll';
-  webhookId?: string | null;
-  pollPage?: Record<string, unknown> | null;
-  contentType: string;
-  body: Buffer;
-  recordCount: number | null;
-  mappingVersion: number | null;
-}
+export { type NewReceipt, type StoredReceipt } from '@txng/persistence';
 
-export interface StoredReceipt {
-  receiptId: string;
-  recordCount: number | null;
-  /** True when this webhook-id was already received: nothing new was stored. */
-  replay: boolean;
+/** What one sweep did (a `sweep-receipts` job's result). */
+export interface SweepResult {
+  /** Receipts stored but never queued, now queued. */
+  queued: number;
+  /** Receipts whose ingest job was lost or failed, queued again. */
+  requeued: number;
+  /** Receipts whose held-back records nobody re-checked, queued. */
+  held: number;
 }
 
 /**
@@ -34,54 +31,20 @@ export interface StoredReceipt {
 export class ReceiptsService {
   private readonly logger = new Logger(ReceiptsService.name);
   /** Where `requeueLost` goes on from: the last receipt of its previous page. */
-  private lostCursor: { at: string; id: string } | null = null;
+  private lostCursor: ReceiptCursor | null = null;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(RECEIPT_STORE) private readonly receipts: ReceiptStore,
     @InjectQueue(QueueName.Ingest) private readonly ingest: Queue,
   ) {}
 
   /** Stores a receipt; for a webhook-id already seen, returns the first receipt instead. */
-  async store(input: NewReceipt, manager: EntityManager = this.dataSource.manager): Promise<StoredReceipt> {
-    const id = randomUUID();
-    const inserted: Array<{ id: string }> = await manager.query(
-      `INSERT INTO receipt (id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256,
-                            size_bytes, record_count, mapping_version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (source_key, webhook_id) DO NOTHING
-       RETURNING id`,
-      [
-        id,
-        input.sourceKey,
-        input.origin,
-        input.webhookId ?? null,
-        input.pollPage ? JSON.stringify(input.pollPage) : null,
-        input.contentType,
-        input.body,
-        createHash('sha256').update(input.body).digest('hex'),
-        input.body.length,
-        input.recordCount,
-        input.mappingVersion,
-      ],
-    );
-    if (inserted.length === 0) {
-      const first = await this.findByWebhookId(input.sourceKey, input.webhookId ?? '', manager);
-      if (!first) throw new Error(`receipt for webhook-id ${input.webhookId} vanished`);
-      return { receiptId: first.id, recordCount: first.recordCount, replay: true };
-    }
-    await manager.update(SourceEntity, { key: input.sourceKey }, { lastReceiptAt: new Date() });
-    return { receiptId: id, recordCount: input.recordCount, replay: false };
+  async store(input: NewReceipt): Promise<StoredReceipt> {
+    return this.receipts.store(input);
   }
 
-  async findByWebhookId(
-    sourceKey: string,
-    webhookId: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<ReceiptEntity | null> {
-    return manager.findOne(ReceiptEntity, {
-      where: { sourceKey, webhookId },
-      select: ['id', 'recordCount', 'sourceKey', 'webhookId', 'receivedAt'],
-    });
+  async findByWebhookId(sourceKey: string, webhookId: string): Promise<ReceiptEntity | null> {
+    return this.receipts.findByWebhookId(sourceKey, webhookId);
   }
 
   /**
@@ -92,11 +55,7 @@ export class ReceiptsService {
   async enqueue(receiptId: string): Promise<boolean> {
     try {
       await this.ingest.add('process-receipt', { receiptId }, { jobId: jobId('receipt', receiptId) });
-      await this.dataSource.query(
-        `UPDATE receipt SET queued_at = now(), status = CASE WHEN status = 'stored' THEN 'queued' ELSE status END
-         WHERE id = $1 AND queued_at IS NULL`,
-        [receiptId],
-      );
+      await this.receipts.markQueued(receiptId);
       return true;
     } catch (error) {
       this.logger.warn(
@@ -108,13 +67,9 @@ export class ReceiptsService {
 
   /** Queues receipts stored at least `minAgeMs` ago and never queued. Returns how many it queued. */
   async sweep(minAgeMs = 5000, limit = 500): Promise<number> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM receipt WHERE queued_at IS NULL AND received_at < now() - make_interval(secs => $1)
-       ORDER BY received_at LIMIT $2`,
-      [minAgeMs / 1000, limit],
-    );
     let queued = 0;
-    for (const { id } of rows) if (await this.enqueue(id)) queued += 1;
+    for (const id of await this.receipts.neverQueued(minAgeMs, limit))
+      if (await this.enqueue(id)) queued += 1;
     if (queued > 0) this.logger.log(`sweeper queued ${queued} receipt(s) that had not been queued`);
     return queued;
   }
@@ -130,13 +85,7 @@ export class ReceiptsService {
    */
   async requeueLost(minAgeMs = 5000, limit = 500): Promise<number> {
     const after = this.lostCursor;
-    const rows: Array<{ id: string; at: string }> = await this.dataSource.query(
-      `SELECT id, received_at::text AS at FROM receipt
-        WHERE status IN ('stored', 'queued', 'processing') AND queued_at < now() - make_interval(secs => $1)
-          AND ($3::timestamptz IS NULL OR (received_at, id) > ($3::timestamptz, $4::uuid))
-        ORDER BY received_at, id LIMIT $2`,
-      [minAgeMs / 1000, limit, after?.at ?? null, after?.id ?? null],
-    );
+    const rows = await this.receipts.unfinished(minAgeMs, limit, after);
     this.lostCursor = rows.length < limit ? null : rows[rows.length - 1];
     const lost: string[] = [];
     for (const { id } of rows) {
@@ -147,12 +96,8 @@ export class ReceiptsService {
     }
     if (lost.length === 0) return 0;
     // Finished meanwhile (its job completed and was removed): nothing to do.
-    const still: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM receipt WHERE id = ANY($1::uuid[]) AND status IN ('stored', 'queued', 'processing')`,
-      [lost],
-    );
     let queued = 0;
-    for (const { id } of still) {
+    for (const id of await this.receipts.stillUnfinished(lost)) {
       try {
         await this.ingest.add('process-receipt', { receiptId: id }, { jobId: jobId('receipt', id) });
         queued += 1;
@@ -176,22 +121,24 @@ export class ReceiptsService {
    */
   async wakeNext(receiptId: string): Promise<void> {
     try {
-      const rows: Array<{ id: string }> = await this.dataSource.query(
-        `SELECT e.id FROM receipt me
-           JOIN receipt e ON e.source_key = me.source_key
-                         AND e.status IN ('stored', 'queued', 'processing')
-                         AND (e.received_at, e.id) > (me.received_at, me.id)
-          WHERE me.id = $1
-          ORDER BY e.received_at, e.id LIMIT 1`,
-        [receiptId],
-      );
-      if (rows.length === 0) return;
-      const job = await this.ingest.getJob(jobId('receipt', rows[0].id));
+      const next = await this.receipts.nextUnjudged(receiptId);
+      if (next === null) return;
+      const job = await this.ingest.getJob(jobId('receipt', next));
       if (job && (await job.isDelayed())) await job.promote();
     } catch (error) {
       // Raced (the job ran or moved meanwhile) or Redis away: its delay brings it back anyway.
       this.logger.debug(`next receipt after ${receiptId} not woken: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * One sweep (the maintenance queue's `sweep-receipts` job, docs/pipeline.md "What is rebuilt from
+   * PostgreSQL"): receipts never queued, receipts whose job is lost or failed, and receipts whose
+   * held-back records nobody re-checks, at once.
+   */
+  async sweepAll(): Promise<SweepResult> {
+    const [queued, requeued, held] = await Promise.all([this.sweep(), this.requeueLost(), this.sweepHeld()]);
+    return { queued, requeued, held };
   }
 
   /** Removes a failed job so that its id can be queued afresh; false when another process got there first. */
@@ -215,24 +162,18 @@ export class ReceiptsService {
    * make one job; a job that still lives alongside is harmless (the pipeline skips judged items).
    */
   async sweepHeld(staleMs = HELD_STALE_MS, limit = 500): Promise<number> {
-    const rows: Array<{ receipt_id: string; checked_ms: string }> = await this.dataSource.query(
-      `SELECT receipt_id, (extract(epoch FROM max(checked_at)) * 1000)::bigint::text AS checked_ms
-         FROM held_item GROUP BY receipt_id
-        HAVING max(checked_at) < now() - make_interval(secs => $1)
-        ORDER BY max(checked_at) LIMIT $2`,
-      [staleMs / 1000, limit],
-    );
+    const rows = await this.receipts.staleHeld(staleMs, limit);
     let queued = 0;
     for (const r of rows) {
       try {
         await this.ingest.add(
           'process-receipt',
-          { receiptId: r.receipt_id },
-          { jobId: `${jobId('receipt', r.receipt_id)}.held.${r.checked_ms}` },
+          { receiptId: r.receiptId },
+          { jobId: `${jobId('receipt', r.receiptId)}.held.${r.checkedMs}` },
         );
         queued += 1;
       } catch (error) {
-        this.logger.warn(`held receipt ${r.receipt_id} not queued (${(error as Error).message}); next sweep`);
+        this.logger.warn(`held receipt ${r.receiptId} not queued (${(error as Error).message}); next sweep`);
       }
     }
     if (queued > 0)

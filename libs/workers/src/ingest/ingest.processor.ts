@@ -1,7 +1,13 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { ReceiptsService, SourcesService } from '@txng/connectors';
+import { Inject, Logger } from '@nestjs/common';
+import {
+  RECEIPT_STORE,
+  type ReceiptStore,
+  ReceiptsService,
+  SOURCE_STORE,
+  type SourceStore,
+  SourcesService,
+} from '@txng/connectors';
 import {
   MappingError,
   PayloadParseError,
@@ -17,10 +23,9 @@ import {
   receiptFailureCandidate,
   toCandidate,
 } from '@txng/pipeline';
-import { ReceiptEntity, SourceEntity } from '@txng/persistence';
+import { type ReceiptEntity, type SourceEntity } from '@txng/persistence';
 import { type JobPayload, QueueName, workerOptions } from '@txng/queues';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
-import { type DataSource } from 'typeorm';
 import { PipelineSettings } from './pipeline-settings';
 
 type ProcessReceiptJob = Job<JobPayload<'ingest', 'process-receipt'>>;
@@ -45,7 +50,8 @@ export class IngestProcessor extends WorkerHost {
   private readonly logger = new Logger(IngestProcessor.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(RECEIPT_STORE) private readonly receiptStore: ReceiptStore,
+    @Inject(SOURCE_STORE) private readonly sourceStore: SourceStore,
     private readonly sources: SourcesService,
     private readonly receipts: ReceiptsService,
     private readonly pipeline: PipelineService,
@@ -58,13 +64,11 @@ export class IngestProcessor extends WorkerHost {
     if (job.name !== 'process-receipt')
       throw new UnrecoverableError(`The ingest queue has no job "${job.name}".`);
     const { receiptId, replay } = job.data;
-    const receipt = await this.dataSource.getRepository(ReceiptEntity).findOne({ where: { id: receiptId } });
+    const receipt = await this.receiptStore.find(receiptId);
     if (!receipt) throw new UnrecoverableError(`Receipt ${receiptId} does not exist; nothing to process.`);
     if (receipt.body === null) return this.expired(receipt);
     // A deleted source's receipts are still processed: they were acknowledged.
-    const source = await this.dataSource
-      .getRepository(SourceEntity)
-      .findOne({ where: { key: receipt.sourceKey } });
+    const source = await this.sourceStore.findAny(receipt.sourceKey);
     if (!source)
       throw await this.giveUp(
         receiptId,
@@ -81,10 +85,7 @@ export class IngestProcessor extends WorkerHost {
     }
     // A replay re-judges old receipts on purpose, out of order: it neither waits nor is waited for.
     if (!replay && (await this.earlierUnjudged(receiptId))) await this.waitForEarlier(job, token);
-    await this.dataSource.query(
-      `UPDATE receipt SET status = 'processing' WHERE id = $1 AND status IN ('stored', 'queued')`,
-      [receiptId],
-    );
+    await this.receiptStore.markProcessing(receiptId);
 
     const provenance: Provenance = {
       receiptId,
@@ -124,11 +125,7 @@ export class IngestProcessor extends WorkerHost {
    * job fails, so the sweeper (which queues again receipts whose job failed) leaves it to an operator.
    */
   private async giveUp(receiptId: string, message: string): Promise<UnrecoverableError> {
-    await this.dataSource.query(
-      `UPDATE receipt SET status = 'failed', error = $2, processed_at = now()
-        WHERE id = $1 AND status IN ('stored', 'queued', 'processing')`,
-      [receiptId, message],
-    );
+    await this.receiptStore.markFailed(receiptId, message);
     await this.receipts.wakeNext(receiptId);
     return new UnrecoverableError(message);
   }
@@ -142,17 +139,14 @@ export class IngestProcessor extends WorkerHost {
     this.logger.log(
       `receipt ${receipt.id}: body purged ${receipt.bodyPurgedAt?.toISOString() ?? ''} after the retention period; not read again`,
     );
-    const rows: Array<{ counts: Partial<OutcomeCounts> | null }> = await this.dataSource.query(
-      `SELECT counts FROM receipt WHERE id = $1`,
-      [receipt.id],
-    );
+    const stored = await this.receiptStore.countsOf<OutcomeCounts>(receipt.id);
     const counts = {
       new: 0,
       version: 0,
       duplicate: 0,
       quarantined: 0,
       conflict: 0,
-      ...(rows[0]?.counts ?? {}),
+      ...(stored ?? {}),
     };
     return { receiptId: receipt.id, status: 'expired', records: 0, counts };
   }
@@ -170,10 +164,10 @@ export class IngestProcessor extends WorkerHost {
   ): Promise<never> {
     const holds = (job.data.holds ?? 0) + 1;
     const delay = this.settings.holdDelay(holds);
-    await this.dataSource.query(`UPDATE receipt SET error = $2 WHERE id = $1`, [
+    await this.receiptStore.noteError(
       job.data.receiptId,
       `${held} record(s) held back, retry ${holds} in ${Math.round(delay / 1000)} s: ${reason ?? 'unknown reason'}`,
-    ]);
+    );
     this.logger.warn(
       `receipt ${job.data.receiptId}: ${held} record(s) held back (${reason}); again in ${delay} ms`,
     );
@@ -189,21 +183,10 @@ export class IngestProcessor extends WorkerHost {
    * kept. Not waited for: failed receipts (an operator's to replay), and receipts whose first run is
    * done but left records held back for the prefix registry (`held_item`): the registry may be away
    * for hours and only those records wait (docs/pipeline.md, "Receipt order"). One probe of
-   * receipt_unjudged_source_idx.
+   * receipt_unjudged_source_idx (PgReceiptRepository).
    */
   private async earlierUnjudged(receiptId: string): Promise<boolean> {
-    const rows: Array<{ waiting: boolean }> = await this.dataSource.query(
-      `SELECT EXISTS (
-         SELECT 1 FROM receipt me
-           JOIN receipt e ON e.source_key = me.source_key
-                         AND e.status IN ('stored', 'queued', 'processing')
-                         AND (e.received_at, e.id) < (me.received_at, me.id)
-          WHERE me.id = $1
-            AND NOT EXISTS (SELECT 1 FROM held_item h WHERE h.receipt_id = e.id)
-       ) AS waiting`,
-      [receiptId],
-    );
-    return rows[0]?.waiting === true;
+    return this.receiptStore.earlierUnjudged(receiptId);
   }
 
   /**

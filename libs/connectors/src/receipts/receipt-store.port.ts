@@ -1,0 +1,28 @@
+import {
+  type NewReceipt,
+  type ReceiptCursor,
+  type ReceiptEntity,
+  type StoredReceipt,
+} from '@txng/persistence';
+
+/** Injection token of the receipts' store (libs/persistence implements it: PgReceiptRepository). */
+export const RECEIPT_STORE = Symbol('RECEIPT_STORE');
+
+/** What receipts need of storage; the rules (queueing, order, retention) are ReceiptsService's. */
+export interface ReceiptStore {
+  store(input: NewReceipt): Promise<StoredReceipt>;
+  findByWebhookId(sourceKey: string, webhookId: string): Promise<ReceiptEntity | null>;
+  find(receiptId: string): Promise<ReceiptEntity | null>;
+  markQueued(receiptId: string): Promise<void>;
+  markProcessing(receiptId: string): Promise<void>;
+  markFailed(receiptId: string, message: string): Promise<void>;
+  noteError(receiptId: string, message: string): Promise<void>;
+  countsOf<C>(receiptId: string): Promise<Partial<C> | null>;
+  neverQueued(minAgeMs: number, limit: number): Promise<string[]>;
+  unfinished(minAgeMs: number, limit: number, after: ReceiptCursor | null): Promise<ReceiptCursor[]>;
+  stillUnfinished(ids: string[]): Promise<string[]>;
+  earlierUnjudged(receiptId: string): Promise<boolean>;
+  nextUnjudged(receiptId: string): Promise<string | null>;
+  staleHeld(staleMs: number, limit: number): Promise<Array<{ receiptId: string; checkedMs: string }>>;
+  purgeBodies(retentionSeconds: number, batchSize: number): Promise<number>;
+}

@@ -1,0 +1,2 @@
+export * from './receipt.types';
+export * from './receipt.repository';

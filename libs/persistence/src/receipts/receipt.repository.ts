@@ -1,0 +1,203 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type DataSource, type EntityManager } from 'typeorm';
+import { ReceiptEntity, SourceEntity } from '../entities';
+import { type NewReceipt, type ReceiptCursor, type StoredReceipt } from './receipt.types';
+
+/**
+ * Receipts' PostgreSQL side (`receipt`, and `held_item` as far as receipts wait on it): storing a
+ * body, the states a receipt goes through, the sweeps' reads, and the purge of bodies past
+ * retention. What the hub does with them (queueing, order, retention rules) is in
+ * libs/connectors/src/receipts.
+ */
+export class PgReceiptRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Stores a receipt; for a webhook-id already seen, returns the first receipt instead. */
+  async store(input: NewReceipt, manager: EntityManager = this.dataSource.manager): Promise<StoredReceipt> {
+    const id = randomUUID();
+    const inserted: Array<{ id: string }> = await manager.query(
+      `INSERT INTO receipt (id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256,
+                            size_bytes, record_count, mapping_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (source_key, webhook_id) DO NOTHING
+       RETURNING id`,
+      [
+        id,
+        input.sourceKey,
+        input.origin,
+        input.webhookId ?? null,
+        input.pollPage ? JSON.stringify(input.pollPage) : null,
+        input.contentType,
+        input.body,
+        createHash('sha256').update(input.body).digest('hex'),
+        input.body.length,
+        input.recordCount,
+        input.mappingVersion,
+      ],
+    );
+    if (inserted.length === 0) {
+      const first = await this.findByWebhookId(input.sourceKey, input.webhookId ?? '', manager);
+      if (!first) throw new Error(`receipt for webhook-id ${input.webhookId} vanished`);
+      return { receiptId: first.id, recordCount: first.recordCount, replay: true };
+    }
+    await manager.update(SourceEntity, { key: input.sourceKey }, { lastReceiptAt: new Date() });
+    return { receiptId: id, recordCount: input.recordCount, replay: false };
+  }
+
+  async findByWebhookId(
+    sourceKey: string,
+    webhookId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ReceiptEntity | null> {
+    return manager.findOne(ReceiptEntity, {
+      where: { sourceKey, webhookId },
+      select: ['id', 'recordCount', 'sourceKey', 'webhookId', 'receivedAt'],
+    });
+  }
+
+  async find(receiptId: string): Promise<ReceiptEntity | null> {
+    return this.dataSource.getRepository(ReceiptEntity).findOne({ where: { id: receiptId } });
+  }
+
+  /** The receipt is on the ingest queue: `queued_at` set once, `stored` becomes `queued`. */
+  async markQueued(receiptId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE receipt SET queued_at = now(), status = CASE WHEN status = 'stored' THEN 'queued' ELSE status END
+       WHERE id = $1 AND queued_at IS NULL`,
+      [receiptId],
+    );
+  }
+
+  /** Its job started: `processing`, unless it is already finished. */
+  async markProcessing(receiptId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE receipt SET status = 'processing' WHERE id = $1 AND status IN ('stored', 'queued')`,
+      [receiptId],
+    );
+  }
+
+  /** Failed for good with the reason, unless it is already finished. */
+  async markFailed(receiptId: string, message: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE receipt SET status = 'failed', error = $2, processed_at = now()
+        WHERE id = $1 AND status IN ('stored', 'queued', 'processing')`,
+      [receiptId, message],
+    );
+  }
+
+  /** A note on the receipt (why its records are held back). */
+  async noteError(receiptId: string, message: string): Promise<void> {
+    await this.dataSource.query(`UPDATE receipt SET error = $2 WHERE id = $1`, [receiptId, message]);
+  }
+
+  /** The outcome counts recorded on the receipt, null when none. */
+  async countsOf<C>(receiptId: string): Promise<Partial<C> | null> {
+    const rows: Array<{ counts: Partial<C> | null }> = await this.dataSource.query(
+      `SELECT counts FROM receipt WHERE id = $1`,
+      [receiptId],
+    );
+    return rows[0]?.counts ?? null;
+  }
+
+  /** Receipts stored at least `minAgeMs` ago and never queued, oldest first. */
+  async neverQueued(minAgeMs: number, limit: number): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM receipt WHERE queued_at IS NULL AND received_at < now() - make_interval(secs => $1)
+       ORDER BY received_at LIMIT $2`,
+      [minAgeMs / 1000, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * A page of receipts queued at least `minAgeMs` ago and not finished, in the order they were
+   * stored, after `after` (through the partial index receipt_unfinished_idx).
+   */
+  async unfinished(minAgeMs: number, limit: number, after: ReceiptCursor | null): Promise<ReceiptCursor[]> {
+    return this.dataSource.query(
+      `SELECT id, received_at::text AS at FROM receipt
+        WHERE status IN ('stored', 'queued', 'processing') AND queued_at < now() - make_interval(secs => $1)
+          AND ($3::timestamptz IS NULL OR (received_at, id) > ($3::timestamptz, $4::uuid))
+        ORDER BY received_at, id LIMIT $2`,
+      [minAgeMs / 1000, limit, after?.at ?? null, after?.id ?? null],
+    );
+  }
+
+  /** Those of `ids` not finished (yet). */
+  async stillUnfinished(ids: string[]): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM receipt WHERE id = ANY($1::uuid[]) AND status IN ('stored', 'queued', 'processing')`,
+      [ids],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Whether an earlier receipt of the same source (in the order the hub stored them: `received_at`,
+   * then `id`) is still unjudged, not counting receipts whose first run left only records held back
+   * (`held_item`). One probe of receipt_unjudged_source_idx.
+   */
+  async earlierUnjudged(receiptId: string): Promise<boolean> {
+    const rows: Array<{ waiting: boolean }> = await this.dataSource.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM receipt me
+           JOIN receipt e ON e.source_key = me.source_key
+                         AND e.status IN ('stored', 'queued', 'processing')
+                         AND (e.received_at, e.id) < (me.received_at, me.id)
+          WHERE me.id = $1
+            AND NOT EXISTS (SELECT 1 FROM held_item h WHERE h.receipt_id = e.id)
+       ) AS waiting`,
+      [receiptId],
+    );
+    return rows[0]?.waiting === true;
+  }
+
+  /** The next unjudged receipt of the same source after this one, in the order the hub stored them. */
+  async nextUnjudged(receiptId: string): Promise<string | null> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT e.id FROM receipt me
+         JOIN receipt e ON e.source_key = me.source_key
+                       AND e.status IN ('stored', 'queued', 'processing')
+                       AND (e.received_at, e.id) > (me.received_at, me.id)
+        WHERE me.id = $1
+        ORDER BY e.received_at, e.id LIMIT 1`,
+      [receiptId],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Receipts with held-back records nobody re-checked for `staleMs`, with their last check (epoch ms). */
+  async staleHeld(staleMs: number, limit: number): Promise<Array<{ receiptId: string; checkedMs: string }>> {
+    const rows: Array<{ receipt_id: string; checked_ms: string }> = await this.dataSource.query(
+      `SELECT receipt_id, (extract(epoch FROM max(checked_at)) * 1000)::bigint::text AS checked_ms
+         FROM held_item GROUP BY receipt_id
+        HAVING max(checked_at) < now() - make_interval(secs => $1)
+        ORDER BY max(checked_at) LIMIT $2`,
+      [staleMs / 1000, limit],
+    );
+    return rows.map((r) => ({ receiptId: r.receipt_id, checkedMs: r.checked_ms }));
+  }
+
+  /**
+   * Deletes up to `batchSize` raw bodies of finished receipts (`processed` or `failed`, no record
+   * held back) processed more than `retentionSeconds` ago, keeping the row and its digest; one
+   * statement, its own transaction, skipping receipts locked at that moment. Returns how many.
+   */
+  async purgeBodies(retentionSeconds: number, batchSize: number): Promise<number> {
+    const [rows] = await this.dataSource.query<[Array<{ id: string }>, number]>(
+      `WITH batch AS (
+         SELECT r.id FROM receipt r
+          WHERE r.body_purged_at IS NULL AND r.status IN ('processed', 'failed')
+            AND r.processed_at < now() - make_interval(secs => $1)
+            AND NOT EXISTS (SELECT 1 FROM held_item h WHERE h.receipt_id = r.id)
+          ORDER BY r.processed_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED)
+       UPDATE receipt r SET body = NULL, body_purged_at = now()
+         FROM batch WHERE r.id = batch.id
+       RETURNING r.id`,
+      [retentionSeconds, batchSize],
+    );
+    return rows.length;
+  }
+}

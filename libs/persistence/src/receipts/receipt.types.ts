@@ -1,0 +1,29 @@
+/**
+ * The row types the receipts' store speaks in. They live here, below connectors (whose
+ * receipts/receipt-store.port.ts owns the port), because persistence cannot import its users
+ * (docs/architecture.md, "Ports and their types").
+ */
+
+export interface NewReceipt {
+  sourceKey: string;
+  origin: 'webhook' | 'poll';
+  webhookId?: string | null;
+  pollPage?: Record<string, unknown> | null;
+  contentType: string;
+  body: Buffer;
+  recordCount: number | null;
+  mappingVersion: number | null;
+}
+
+export interface StoredReceipt {
+  receiptId: string;
+  recordCount: number | null;
+  /** True when this webhook-id was already received: nothing new was stored. */
+  replay: boolean;
+}
+
+/** Where a page of unfinished receipts goes on from: the last receipt of the previous page. */
+export interface ReceiptCursor {
+  at: string;
+  id: string;
+}
