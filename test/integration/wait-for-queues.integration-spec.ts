@@ -49,4 +49,15 @@ describe('waitForQueuesToDrain (real Redis)', () => {
     );
     await queue.obliterate({ force: true });
   });
+
+  it("drains between a job scheduler's runs, and not while another job is delayed", async () => {
+    await queue.upsertJobScheduler('every-minute', { every: 60_000, startDate: Date.now() + 60_000 });
+    expect(await queue.getJobCounts('delayed')).toEqual({ delayed: 1 });
+    await waitForQueuesToDrain([queue], { timeoutMs: 2_000 });
+    await queue.add('later', {}, { delay: 60_000 });
+    await expect(waitForQueuesToDrain([queue], { timeoutMs: 300 })).rejects.toThrow(
+      /did not drain.*"delayed":1/,
+    );
+    await queue.obliterate({ force: true });
+  });
 });

@@ -6,3 +6,4 @@ export * from './queue-stats.service';
 export * from './queues.module';
 export * from './job-scheduler-check';
 export * from './worker-closing-guard';
+export * from './schedule-keeper';

@@ -31,7 +31,9 @@ export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
   [QueueName.Poll]: 4,
   [QueueName.Sync]: 4,
   [QueueName.Reconcile]: 1,
-  [QueueName.Maintenance]: 1,
+  // The receipt sweep (every 10 s, short) shares the queue with replay runs and the body purge,
+  // which can take minutes: a sweep waits for a slot only while four of those run in every process.
+  [QueueName.Maintenance]: 4,
 };
 
 /**

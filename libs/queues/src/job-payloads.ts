@@ -28,7 +28,10 @@ export interface JobPayloads {
     'reconcile-tick': Record<string, never>;
   };
   maintenance: {
+    /** Scheduled every 10 s: receipts never queued, lost or failed, or held and forgotten, queued (again). */
     'sweep-receipts': Record<string, never>;
+    /** Scheduled every 15 s: replay runs whose job Redis lost, queued again. */
+    'requeue-replay-runs': Record<string, never>;
     /** Scheduled: raw bodies of finished receipts past RECEIPT_BODY_RETENTION_DAYS (docs/pipeline.md). */
     'purge-receipt-bodies': Record<string, never>;
     /** POST /v1/admin/replay: the run stored in replay_run, done in bounded batches (docs/pipeline.md). */

@@ -17,3 +17,32 @@ export async function jobSchedulerNeedsUpsert(queue: Queue, id: string, every: n
   // BullMQ names each run of a scheduler `repeat:<scheduler id>:<time>`.
   return (await queue.getJobState(`repeat:${id}:${next}`)) === 'unknown';
 }
+
+/** What each run of a job scheduler is: its job's name, data and options. */
+export interface ScheduledJob {
+  name: string;
+  data: Record<string, unknown>;
+  opts?: { removeOnComplete?: boolean | { count: number }; removeOnFail?: boolean | { count: number } };
+}
+
+/**
+ * Sets a job scheduler to run `job` every `every` ms when it needs it (jobSchedulerNeedsUpsert).
+ * Returns whether it was (re)created.
+ */
+export async function ensureJobScheduler(
+  queue: Queue,
+  id: string,
+  every: number,
+  job: ScheduledJob,
+): Promise<boolean> {
+  if (!(await jobSchedulerNeedsUpsert(queue, id, every))) return false;
+  await queue.upsertJobScheduler(id, { every }, job);
+  return true;
+}
+
+/** Removes a job scheduler if there is one; returns whether there was. */
+export async function dropJobScheduler(queue: Queue, id: string): Promise<boolean> {
+  if (!(await queue.getJobScheduler(id))) return false;
+  await queue.removeJobScheduler(id);
+  return true;
+}

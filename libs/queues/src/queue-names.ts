@@ -11,7 +11,7 @@ export const QueueName = {
   Sync: 'sync',
   /** Compares the hub with the portal per province and repairs differences. */
   Reconcile: 'reconcile',
-  /** Housekeeping: re-enqueue receipts that were stored but never queued, and similar sweeps. */
+  /** Housekeeping: the receipt sweep, replay runs and their recovery, the receipt body purge. */
   Maintenance: 'maintenance',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];

@@ -3,7 +3,6 @@ import { ConnectorsModule } from '@txng/connectors';
 import { IngestWorkersModule } from './ingest/ingest-workers.module';
 import { MaintenanceWorkersModule } from './maintenance/maintenance-workers.module';
 import { PollWorkersModule } from './poll/poll-workers.module';
-import { ReceiptSweeperService } from './receipts/receipt-sweeper.service';
 import { SyncWorkersModule } from './sync/sync-workers.module';
 
 /**
@@ -18,6 +17,5 @@ import { SyncWorkersModule } from './sync/sync-workers.module';
     SyncWorkersModule,
     MaintenanceWorkersModule,
   ],
-  providers: [ReceiptSweeperService],
 })
 export class WorkersModule {}

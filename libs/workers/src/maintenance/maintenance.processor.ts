@@ -2,20 +2,26 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { HUB_CONFIG, type HubConfig } from '@txng/common';
-import { type PurgeRun, ReceiptBodyRetention } from '@txng/connectors';
+import { type PurgeRun, ReceiptBodyRetention, ReceiptsService, type SweepResult } from '@txng/connectors';
 import { type ReplayProgress, ReplayRunner } from '@txng/pipeline';
 import { type JobPayload, jobId, QueueName, workerOptions } from '@txng/queues';
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
+import { ReplayRunRecovery } from './replay-run-recovery';
 import { type DataSource } from 'typeorm';
 
+/** The scheduled jobs carry no data; `replay-run` names its run. */
 type MaintenanceJob = Job<
-  JobPayload<'maintenance', 'purge-receipt-bodies'> | JobPayload<'maintenance', 'replay-run'>
+  JobPayload<'maintenance', 'sweep-receipts'> | JobPayload<'maintenance', 'replay-run'>
 >;
 
 /**
  * The maintenance queue's one processor: every job name of that queue is handled here, so that no
  * second worker of the queue takes (and refuses) jobs meant for this one.
  *
+ * - `sweep-receipts` (scheduled every 10 s): receipts never queued, whose ingest job is lost or
+ *   failed, or whose held-back records nobody re-checks, queued (again) (docs/pipeline.md, "What is
+ *   rebuilt from PostgreSQL").
+ * - `requeue-replay-runs` (scheduled every 15 s): replay runs whose job Redis lost, queued again.
  * - `purge-receipt-bodies` (scheduled every RECEIPT_BODY_PURGE_EVERY_MS): raw bodies of finished
  *   receipts older than RECEIPT_BODY_RETENTION_DAYS, in bounded batches (docs/pipeline.md, "Retention").
  * - `replay-run` (POST /v1/admin/replay): the stored run, batch by batch, its progress in
@@ -28,6 +34,8 @@ export class MaintenanceProcessor extends WorkerHost {
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly retention: ReceiptBodyRetention,
+    private readonly receipts: ReceiptsService,
+    private readonly replayRecovery: ReplayRunRecovery,
     @InjectDataSource() dataSource: DataSource,
     @InjectQueue(QueueName.Ingest) ingest: Queue,
   ) {
@@ -45,7 +53,11 @@ export class MaintenanceProcessor extends WorkerHost {
     });
   }
 
-  async process(job: MaintenanceJob): Promise<PurgeRun | ReplayProgress | { skipped: string }> {
+  async process(
+    job: MaintenanceJob,
+  ): Promise<SweepResult | { requeued: number } | PurgeRun | ReplayProgress | { skipped: string }> {
+    if (job.name === 'sweep-receipts') return this.receipts.sweepAll();
+    if (job.name === 'requeue-replay-runs') return { requeued: await this.replayRecovery.requeueLost() };
     if (job.name === 'purge-receipt-bodies') {
       const { bodyRetentionDays, purgeBatchSize } = this.config.intake;
       // A schedule left by a process configured otherwise: this process keeps bodies.

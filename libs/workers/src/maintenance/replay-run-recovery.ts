@@ -1,0 +1,48 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type JobPayload, jobId, QueueName } from '@txng/queues';
+import { type Queue } from 'bullmq';
+
+/** Injection token of the replay runs' store (libs/persistence implements it: PgReplayRunRepository). */
+export const REPLAY_RUN_STORE = Symbol('REPLAY_RUN_STORE');
+
+export interface ReplayRunStore {
+  /** Ids of runs stored as queued or running, older than `graceSeconds`, oldest first. */
+  unfinished(graceSeconds: number, limit: number): Promise<string[]>;
+}
+
+/** A replay run younger than this may still be on its way onto the queue (the API stores, then adds). */
+const REPLAY_RUN_GRACE_SECONDS = 10;
+
+/**
+ * Replay runs whose job Redis lost (stored in replay_run as queued or running, no live job, or a
+ * failed job the run does not know of): queued again under `replay.<runId>`, so an operator's
+ * replay finishes after a Redis loss without being asked for twice. The runner resumes: receipts
+ * the run already re-judged are skipped, job ids per receipt dedupe the rest.
+ */
+@Injectable()
+export class ReplayRunRecovery {
+  private readonly logger = new Logger(ReplayRunRecovery.name);
+
+  constructor(
+    @Inject(REPLAY_RUN_STORE) private readonly runs: ReplayRunStore,
+    @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+  ) {}
+
+  /** Returns how many runs were queued again. */
+  async requeueLost(): Promise<number> {
+    let queued = 0;
+    for (const runId of await this.runs.unfinished(REPLAY_RUN_GRACE_SECONDS, 100)) {
+      const id = jobId('replay', runId);
+      const state = await this.maintenance.getJobState(id);
+      if (state === 'failed') await this.maintenance.remove(id);
+      else if (state !== 'unknown') continue;
+      await this.maintenance.add('replay-run', { runId } satisfies JobPayload<'maintenance', 'replay-run'>, {
+        jobId: id,
+      });
+      queued += 1;
+    }
+    if (queued > 0) this.logger.warn(`${queued} replay run(s) had lost their job and were queued again`);
+    return queued;
+  }
+}
