@@ -81,10 +81,12 @@ describe('admin API for the web interface: overview, search, whoami (real Postgr
     expect((await admin(hub.url).get('/v1/admin/whoami').expect(200)).body).toEqual({
       name: 'HUB_ADMIN_TOKEN',
       role: 'admin',
+      provinces: null,
     });
     expect((await admin(hub.url, viewer).get('/v1/admin/whoami').expect(200)).body).toEqual({
       name: 'kiểm thử viewer',
       role: 'viewer',
+      provinces: null,
     });
     await request(hub.url).get('/v1/admin/whoami').expect(401);
     await admin(hub.url, 'no-such-token').get('/v1/admin/whoami').expect(401);

@@ -10,3 +10,5 @@ export * from './sync';
 export * from './receipts';
 export * from './sources';
 export * from './replay';
+export * from './scope/province-scope';
+export * from './receipts/receipts-read';

@@ -196,14 +196,17 @@ async function stillValid(
   };
   if (actor === 'bootstrap-admin') {
     return config.adminToken && boundTo(tokenHash(config.adminToken))
-      ? { actor, name: 'HUB_ADMIN_TOKEN', role: 'admin' }
+      ? { actor, name: 'HUB_ADMIN_TOKEN', role: 'admin', provinces: null }
       : null;
   }
   const id = /^token:([0-9a-f-]{36})$/.exec(actor)?.[1];
   if (!id) return null;
+  // The board shows every province's jobs: a province-scoped token never holds a session for it.
   const rows: Array<{ name: string; role: Principal['role']; token_hash: string }> = await dataSource.query(
-    'SELECT name, role, token_hash FROM api_token WHERE id = $1 AND revoked_at IS NULL',
+    'SELECT name, role, token_hash FROM api_token WHERE id = $1 AND revoked_at IS NULL AND provinces IS NULL',
     [id],
   );
-  return rows[0] && boundTo(rows[0].token_hash) ? { actor, name: rows[0].name, role: rows[0].role } : null;
+  return rows[0] && boundTo(rows[0].token_hash)
+    ? { actor, name: rows[0].name, role: rows[0].role, provinces: null }
+    : null;
 }

@@ -18,7 +18,7 @@ import {
   tokenHash,
 } from '../admin-ui/board-session';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import { RequireRole } from '../auth/roles.decorator';
+import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 
 @ApiTags('admin: session')
 @ApiBearerAuth()
@@ -32,9 +32,13 @@ export class SessionController {
 
   @Get('whoami')
   @RequireRole('viewer')
-  @ApiOperation({ summary: 'The name and role of the calling token (the admin UI signs in with it).' })
-  whoami(@CurrentPrincipal() who: Principal): { name: string; role: string } {
-    return { name: who.name, role: who.role };
+  @ProvinceScoped()
+  @ApiOperation({
+    summary:
+      'The name, role and provinces of the calling token (provinces null: the whole country); the admin UI signs in with it.',
+  })
+  whoami(@CurrentPrincipal() who: Principal): { name: string; role: string; provinces: string[] | null } {
+    return { name: who.name, role: who.role, provinces: who.provinces === null ? null : [...who.provinces] };
   }
 
   @Post('session')
@@ -69,6 +73,7 @@ export class SessionController {
 
   @Delete('session')
   @RequireRole('viewer')
+  @ProvinceScoped() // ends only the caller's own board sessions (a province token never has one)
   @HttpCode(204)
   @ApiOperation({
     summary:

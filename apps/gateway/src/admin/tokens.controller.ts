@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { notFound } from '@txng/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { badRequest, notFound } from '@txng/common';
+import { isCurrentProvinceCode } from '@txng/national-model';
 import { ApiTokensService, AuditService, type Principal, type Role } from '@txng/persistence';
-import { IsIn, IsString, Length } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireRole } from '../auth/roles.decorator';
 
@@ -15,6 +16,36 @@ export class CreateTokenDto {
   @ApiProperty({ enum: ['viewer', 'operator', 'admin'] })
   @IsIn(['viewer', 'operator', 'admin'])
   role!: Role;
+
+  @ApiPropertyOptional({
+    example: ['92'],
+    description: 'Current province codes the token is limited to (viewer or operator only).',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(34)
+  @IsString({ each: true })
+  @Length(2, 2, { each: true })
+  provinces?: string[];
+}
+
+/** The token's provinces, checked: current codes, each once, never with the admin role (hub-interface.md, "v1 additions"). */
+function checkedProvinces(body: CreateTokenDto): string[] | null {
+  if (body.provinces === undefined) return null;
+  if (body.role === 'admin') {
+    throw badRequest('An admin token sees the whole country; a province token is a viewer or an operator.', [
+      { path: '/provinces', message: 'not allowed with role admin' },
+    ]);
+  }
+  const unknown = body.provinces.filter((code) => !isCurrentProvinceCode(code));
+  if (unknown.length > 0) {
+    throw badRequest(
+      `provinces must be codes of the 34 provinces in force since 2025-07-01; unknown: ${unknown.join(', ')}.`,
+      unknown.map((code) => ({ path: '/provinces', message: `unknown province "${code}"` })),
+    );
+  }
+  return [...new Set(body.provinces)].sort();
 }
 
 @ApiTags('admin: tokens')
@@ -32,15 +63,21 @@ export class TokensController {
   async create(
     @Body() body: CreateTokenDto,
     @CurrentPrincipal() who: Principal,
-  ): Promise<{ id: string; token: string; name: string; role: Role }> {
-    const created = await this.tokens.create(body.name.normalize('NFC').trim(), body.role, who.actor);
+  ): Promise<{ id: string; token: string; name: string; role: Role; provinces: string[] | null }> {
+    const provinces = checkedProvinces(body);
+    const created = await this.tokens.create(
+      body.name.normalize('NFC').trim(),
+      body.role,
+      who.actor,
+      provinces,
+    );
     await this.audit.record({
       actor: who.actor,
       action: 'token.create',
       target: created.id,
-      details: { name: body.name, role: body.role },
+      details: { name: body.name, role: body.role, provinces },
     });
-    return { ...created, name: body.name, role: body.role };
+    return { ...created, name: body.name, role: body.role, provinces };
   }
 
   @Get()
@@ -51,6 +88,7 @@ export class TokensController {
         id: t.id,
         name: t.name,
         role: t.role,
+        provinces: t.provinces,
         createdBy: t.createdBy,
         createdAt: t.createdAt,
         lastUsedAt: t.lastUsedAt,

@@ -14,3 +14,12 @@ export const RequireRole = (role: Role): MethodDecorator & ClassDecorator => Set
  * `/docs` and the admin UI's static files are plain Express routes outside Nest's guards.
  */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+
+export const PROVINCE_SCOPED = 'txng:province-scoped';
+
+/**
+ * A route whose queries take the caller's provinces (hub-interface.md, "v1 additions"): only such
+ * routes answer a province-scoped token. Every other route refuses one (403), so a route added
+ * without thinking about provinces is closed to them rather than open to every province's data.
+ */
+export const ProvinceScoped = (): MethodDecorator & ClassDecorator => SetMetadata(PROVINCE_SCOPED, true);

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AppError, ErrorCode } from '@txng/common';
 import { ApiTokensService, type Principal, type Role } from '@txng/persistence';
 import { type Request } from 'express';
-import { PUBLIC_ROUTE, REQUIRED_ROLE } from './roles.decorator';
+import { PROVINCE_SCOPED, PUBLIC_ROUTE, REQUIRED_ROLE } from './roles.decorator';
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
@@ -13,7 +13,8 @@ export interface AuthenticatedRequest extends Request {
 
 /**
  * Bearer token → principal; 401 without a valid token, 403 when the role is not enough. Deny by
- * default: only `@Public()` routes skip it, and a route that names no role needs admin.
+ * default: only `@Public()` routes skip it, a route that names no role needs admin, and a
+ * province-scoped token reaches only `@ProvinceScoped()` routes.
  */
 @Injectable()
 export class TokenAuthGuard implements CanActivate {
@@ -49,8 +50,22 @@ export class TokenAuthGuard implements CanActivate {
         { status: 403 },
       );
     }
+    if (principal.provinces !== null && !this.provinceScoped(context)) {
+      throw new AppError(
+        ErrorCode.Forbidden,
+        `This is the Center's, across every province; the token "${principal.name}" is limited to ${principal.provinces.join(', ')}.`,
+        { status: 403 },
+      );
+    }
     request.principal = principal;
     return true;
+  }
+
+  /** Whether the handler or its controller takes the caller's provinces (deny by default). */
+  private provinceScoped(context: ExecutionContext): boolean {
+    return [context.getHandler(), context.getClass()].some(
+      (target) => this.reflector.get<boolean | undefined>(PROVINCE_SCOPED, target) === true,
+    );
   }
 
   /** The handler's own decorator wins over its controller's; with none at all, admin. */

@@ -11,6 +11,7 @@ import { ReceiptRecovery1764262800000 } from './1764262800000-receipt-recovery';
 import { ReceiptBodyRetention1764266400000 } from './1764266400000-receipt-body-retention';
 import { ReplayRuns1764270000000 } from './1764270000000-replay-runs';
 import { ReceiptOrder1764273600000 } from './1764273600000-receipt-order';
+import { ProvinceScope1764281700000 } from './1764281700000-province-scope';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -30,4 +31,5 @@ export const MIGRATIONS = [
   ReceiptBodyRetention1764266400000,
   ReplayRuns1764270000000,
   ReceiptOrder1764273600000,
+  ProvinceScope1764281700000,
 ];

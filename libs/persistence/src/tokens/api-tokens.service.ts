@@ -4,12 +4,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { HUB_CONFIG, type HubConfig } from '@txng/common';
 import { type DataSource, IsNull } from 'typeorm';
 import { ApiTokenEntity, type Role } from '../entities/api-token.entity';
+import { type ProvinceScope } from '../scope/province-scope';
 
 export interface Principal {
   /** `token:<id>` or `bootstrap-admin`: what the audit log records as the actor. */
   actor: string;
   name: string;
   role: Role;
+  /** The provinces it may see; null for the whole country. */
+  provinces: ProvinceScope;
 }
 
 const hash = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
@@ -29,12 +32,23 @@ export class ApiTokensService {
     this.bootstrapHash = config.adminToken ? Buffer.from(hash(config.adminToken), 'hex') : null;
   }
 
-  async create(name: string, role: Role, createdBy: string): Promise<{ id: string; token: string }> {
+  /** `provinces` limits the token to those provinces (viewer or operator only; the caller checks the codes). */
+  async create(
+    name: string,
+    role: Role,
+    createdBy: string,
+    provinces: ProvinceScope = null,
+  ): Promise<{ id: string; token: string }> {
     const id = randomUUID();
     const token = `txng_${randomBytes(32).toString('base64url')}`;
-    await this.dataSource
-      .getRepository(ApiTokenEntity)
-      .insert({ id, name, role, tokenHash: hash(token), createdBy });
+    await this.dataSource.getRepository(ApiTokenEntity).insert({
+      id,
+      name,
+      role,
+      provinces: provinces === null ? null : [...provinces],
+      tokenHash: hash(token),
+      createdBy,
+    });
     return { id, token };
   }
 
@@ -53,7 +67,7 @@ export class ApiTokensService {
   async authenticate(token: string): Promise<Principal | null> {
     const digest = hash(token);
     if (this.bootstrapHash && timingSafeEqual(this.bootstrapHash, Buffer.from(digest, 'hex'))) {
-      return { actor: 'bootstrap-admin', name: 'HUB_ADMIN_TOKEN', role: 'admin' };
+      return { actor: 'bootstrap-admin', name: 'HUB_ADMIN_TOKEN', role: 'admin', provinces: null };
     }
     const repo = this.dataSource.getRepository(ApiTokenEntity);
     const row = await repo.findOne({ where: { tokenHash: digest, revokedAt: IsNull() } });
@@ -63,6 +77,6 @@ export class ApiTokensService {
     if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
       void repo.update({ id: row.id }, { lastUsedAt: new Date() }).catch(() => undefined);
     }
-    return { actor: `token:${row.id}`, name: row.name, role: row.role };
+    return { actor: `token:${row.id}`, name: row.name, role: row.role, provinces: row.provinces };
   }
 }
