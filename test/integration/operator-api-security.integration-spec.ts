@@ -74,6 +74,8 @@ const MIN_ROLE: Record<string, Role> = {
   'POST /v1/admin/conflicts/{id}/resolve': 'operator',
   'POST /v1/admin/replay': 'operator',
   'GET /v1/admin/replay/{runId}': 'viewer',
+  'GET /v1/admin/receipts': 'viewer', // a province reads its own outcomes (v1 additions)
+  'GET /v1/admin/receipts/{receiptId}': 'viewer',
 };
 
 /**
@@ -96,6 +98,7 @@ const PARAMS: Record<string, string> = {
   code: '00',
   kind: 'product',
   runId: '00000000-0000-4000-8000-000000000000',
+  receiptId: '00000000-0000-4000-8000-000000000000',
   sourceKey: 'sec-no-such-source',
 };
 

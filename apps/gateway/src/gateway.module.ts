@@ -23,6 +23,7 @@ import { ProvincesController } from './admin/provinces.controller';
 import { QueuesController } from './admin/queues.controller';
 import { ReconciliationController } from './admin/reconciliation.controller';
 import { RecordsController } from './admin/records.controller';
+import { ReceiptsController } from './admin/receipts.controller';
 import { ReplayController } from './admin/replay.controller';
 import { SourcesController } from './admin/sources.controller';
 import { TokensController } from './admin/tokens.controller';
@@ -70,6 +71,7 @@ export class GatewayModule implements NestModule {
         QueuesController,
         RecordsController,
         ConflictsController,
+        ReceiptsController,
         ReplayController,
         ReconciliationController,
         OverviewController,
