@@ -7,8 +7,11 @@
 // A job: `bodies` (strings) and either one `url` + `secret`, or `targets` ([{url, secret}], body i
 // goes to targets[i % targets.length]: several sources, or several gateways). `ratePerSecond`
 // offers the bodies at a steady pace (body i not before start + i / rate) instead of as fast as
-// the K lanes go. Answers latencies (ms), statuses, records (sum of the 202s' `records`), wallMs,
-// and, for each body, when it was sent and when its 202 came (epoch ms, `sentAt` / `ackAt`).
+// the K lanes go. A 429 or 503 is retried with the same webhook-id after its Retry-After (at most
+// 10 attempts), as a province does. Answers latencies (ms, from the first attempt to the final
+// answer), statuses (final answers), retries (by status), records (sum of the 202s' `records`),
+// wallMs, and, for each body, when it was first sent and when its final answer came (epoch ms,
+// `sentAt` / `ackAt`).
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHmac } = require('node:crypto');
 const { performance } = require('node:perf_hooks');
@@ -28,6 +31,8 @@ async function run({ url, secret, targets, bodies, idPrefix, concurrency, ratePe
   const sentAt = new Array(bodies.length);
   const ackAt = new Array(bodies.length);
   const statuses = {};
+  const retries = {};
+  const maxAttempts = 10;
   let records = 0;
   let next = 0;
   const started = performance.now();
@@ -43,20 +48,29 @@ async function run({ url, secret, targets, bodies, idPrefix, concurrency, ratePe
       const target = to[i % to.length];
       sentAt[i] = Date.now();
       const t0 = performance.now();
-      const res = await fetch(target.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...sign(target.secret, `${idPrefix}-${i}`, body) },
-        body,
-      });
-      const answer = await res.json();
-      latencies[i] = performance.now() - t0;
-      ackAt[i] = Date.now();
-      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-      if (res.status === 202) records += answer.records;
+      // A 429 or 503 says "retry" (Retry-After): a province sends again with the same webhook-id.
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetch(target.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...sign(target.secret, `${idPrefix}-${i}`, body) },
+          body,
+        });
+        const answer = await res.json();
+        if ((res.status === 429 || res.status === 503) && attempt < maxAttempts) {
+          retries[res.status] = (retries[res.status] ?? 0) + 1;
+          await sleep(Math.min(5000, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+          continue;
+        }
+        latencies[i] = performance.now() - t0;
+        ackAt[i] = Date.now();
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        if (res.status === 202) records += answer.records;
+        break;
+      }
     }
   }
   await Promise.all(Array.from({ length: concurrency }, lane));
-  return { latencies, statuses, records, wallMs: performance.now() - started, sentAt, ackAt };
+  return { latencies, statuses, retries, records, wallMs: performance.now() - started, sentAt, ackAt };
 }
 
 parentPort.on('message', (job) => {
