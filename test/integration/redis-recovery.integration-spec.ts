@@ -94,6 +94,13 @@ describe('Redis loses the hub’s data while it runs: everything is rebuilt from
       20_000,
       'the receipt body purge scheduled again',
     );
+    // The receipts were put back by the sweep, a job of the maintenance queue (seen on the queue
+    // board), whose scheduler came back with the others.
+    expect(await hub.queue(QueueName.Maintenance).getJobScheduler('sweep-receipts')).toBeDefined();
+    const sweeps = (await hub.queue(QueueName.Maintenance).getCompleted()).filter(
+      (job) => job.name === 'sweep-receipts',
+    );
+    expect(sweeps.some((job) => (job.returnvalue as { requeued: number }).requeued > 0)).toBe(true);
   });
 
   it('a receipt whose job BullMQ failed (stall limit after its worker died twice) is queued again', async () => {

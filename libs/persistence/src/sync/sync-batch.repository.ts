@@ -248,21 +248,14 @@ export class PgSyncBatchRepository {
     outcomes: ItemOutcome[],
     result: { portalBatchIds: string[]; replayed: boolean; summary: Record<string, number> },
   ): Promise<boolean> {
-    return this.transaction(async (m) => {
-      const [row]: Array<{ status: string }> = await m.query(
-        `SELECT status FROM sync_batch WHERE id = $1 FOR UPDATE`,
-        [batch.id],
-      );
-      if (!row || row.status !== 'pending') return false;
-      await this.writeOutcomes(m, batch, outcomes, batch.target, batch.provinceCode);
-      await m.query(
+    return this.close(batch, outcomes, (m) =>
+      m.query(
         `UPDATE sync_batch SET status = 'done', finished_at = now(), lease_until = NULL, results = $2::jsonb,
                 portal_batch_ids = $3::jsonb, replayed = $4, last_error = NULL
           WHERE id = $1`,
         [batch.id, JSON.stringify(result.summary), JSON.stringify(result.portalBatchIds), result.replayed],
-      );
-      return true;
-    });
+      ),
+    );
   }
 
   /**
@@ -304,20 +297,13 @@ export class PgSyncBatchRepository {
     outcomes: ItemOutcome[],
     error: { code: string; message: string },
   ): Promise<boolean> {
-    return this.transaction(async (m) => {
-      const [row]: Array<{ status: string }> = await m.query(
-        `SELECT status FROM sync_batch WHERE id = $1 FOR UPDATE`,
-        [batch.id],
-      );
-      if (!row || row.status !== 'pending') return false;
-      await this.writeOutcomes(m, batch, outcomes, batch.target, batch.provinceCode);
-      await m.query(
+    return this.close(batch, outcomes, (m) =>
+      m.query(
         `UPDATE sync_batch SET status = 'failed', finished_at = now(), lease_until = NULL, last_error = $2::jsonb
           WHERE id = $1`,
         [batch.id, JSON.stringify(error)],
-      );
-      return true;
-    });
+      ),
+    );
   }
 
   /** Counts for metrics: ready versions (claimed or not) and pending batches. */
@@ -327,6 +313,27 @@ export class PgSyncBatchRepository {
               (SELECT count(*) FROM sync_batch WHERE status = 'pending')::int AS pending`,
     );
     return { ready: row.ready, pendingBatches: row.pending };
+  }
+
+  /**
+   * Writes a batch's outcomes and closes it with `closing`, in one transaction under the batch's
+   * row lock; false (nothing written) when the batch is no longer pending.
+   */
+  private async close(
+    batch: BatchRef,
+    outcomes: ItemOutcome[],
+    closing: (m: EntityManager) => Promise<unknown>,
+  ): Promise<boolean> {
+    return this.transaction(async (m) => {
+      const [row]: Array<{ status: string }> = await m.query(
+        `SELECT status FROM sync_batch WHERE id = $1 FOR UPDATE`,
+        [batch.id],
+      );
+      if (!row || row.status !== 'pending') return false;
+      await this.writeOutcomes(m, batch, outcomes, batch.target, batch.provinceCode);
+      await closing(m);
+      return true;
+    });
   }
 
   private async abandon(batchId: string, reason: string): Promise<void> {
