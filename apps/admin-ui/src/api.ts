@@ -1,4 +1,8 @@
 /** The operator API (docs/contracts/hub-interface.md), called with the signed-in token. */
+import type { components } from './api-types.gen';
+
+/** The gateway's answers as its OpenAPI document describes them (generated: `npm run api-types`). */
+type Schemas = components['schemas'];
 
 const TOKEN_KEY = 'txng.token';
 
@@ -86,35 +90,17 @@ export function query(params: Record<string, string | undefined | null>): string
   return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
 }
 
-// ---- Shapes the screens use (a subset of each answer) ----
+// ---- Shapes the screens use: generated from the gateway's DTOs where it has them, else a subset of
+// each answer kept here by hand ----
 
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
 
-export interface Finding {
-  code: string;
-  message: string;
-  path?: string;
-  severity?: string;
-}
+export type Finding = Schemas['Finding'];
 
-export interface RecordView {
-  id: string;
-  kind: string;
-  key: string;
-  version: number | null;
-  status: string;
-  findings: Finding[];
-  data: unknown;
-  source: string;
-  receiptId: string;
-  webhookId: string | null;
-  pollPage: Record<string, unknown> | null;
-  mappingVersion: number | null;
-  createdAt: string;
-}
+export type RecordView = Schemas['RecordView'];
 
 export interface RecordDetail extends RecordView {
   provinceCode: string | null;
@@ -134,20 +120,7 @@ export interface RecordDetail extends RecordView {
   conflicts: Array<{ id: string; code: string; status: string; createdAt: string }>;
 }
 
-export interface Conflict {
-  id: string;
-  code: string;
-  kind: string;
-  key: string;
-  status: 'open' | 'resolved';
-  existing: RecordView | null;
-  incoming: RecordView;
-  createdAt: string;
-  resolvedAt: string | null;
-  decision: string | null;
-  note: string | null;
-  resolvedBy: string | null;
-}
+export type Conflict = Schemas['Conflict'];
 
 export interface ProvinceRollout {
   code: string;
@@ -162,93 +135,17 @@ export interface ProvincesAnswer extends Page<ProvinceRollout> {
   summary: { provinces: number; noSystem: number; draft: number; testing: number; syncing: number };
 }
 
-export interface StatusCounts {
-  ready: number;
-  quarantined: number;
-  conflict: number;
-  rejected: number;
-  failed: number;
-  synced: number;
-  openConflicts: number;
-}
+export type StatusCounts = Schemas['StatusCounts'];
 
-export interface SourceOverview {
-  key: string;
-  name: string;
-  kind: string;
-  format: string;
-  stage: string;
-  health: string;
-  lastError: string | null;
-  lastReceiptAt: string | null;
-  lastPollAt: string | null;
-  lagSeconds: number;
-  recordsPerMinute: number;
-  counts: StatusCounts;
-  sync: { pending: number; lastSyncedAt: string | null; available: boolean };
-}
+export type SourceOverview = Schemas['SourceOverview'];
 
-export interface Overview {
-  generatedAt: string;
-  totals: StatusCounts & { recordsPerMinute: number };
-  provinces: Array<{
-    code: string;
-    name: string;
-    counts: StatusCounts;
-    sources: SourceOverview[];
-    reconciliation: {
-      target: string;
-      startedAt: string;
-      finishedAt: string | null;
-      agreed: boolean | null;
-      differing: number;
-      repaired: number | null;
-      error: string | null;
-    } | null;
-  }>;
-}
+export type Overview = Schemas['Overview'];
 
-export interface QueueStats {
-  name: string;
-  paused: boolean;
-  waiting: number;
-  active: number;
-  delayed: number;
-  failed: number;
-  completed: number;
-  throughputPerMinute: number;
-}
+export type QueueStats = Schemas['QueueListItem'];
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  details: unknown;
-}
+export type AuditEntry = Schemas['AuditEntry'];
 
-export interface SearchAnswer {
-  query: string;
-  items: Array<{
-    kind: string;
-    key: string;
-    version: number | null;
-    status: string;
-    source: string;
-    /** The record's province (its own, its data's, or its source's). */
-    provinceCode: string | null;
-    matchedBy: string[];
-    at: string;
-  }>;
-  receipts: Array<{
-    id: string;
-    source: string;
-    webhookId: string | null;
-    status: string;
-    receivedAt: string;
-  }>;
-}
+export type SearchAnswer = Schemas['SearchAnswer'];
 
 export interface SourceView {
   key: string;

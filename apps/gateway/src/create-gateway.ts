@@ -1,12 +1,13 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { type HubConfig } from '@txng/common';
 import { Logger } from 'nestjs-pino';
 import { GatewayModule, type GatewayOptions } from './gateway.module';
 import { RAW_BODY_ROUTES } from './webhooks/raw-body';
 import { mountAdminUi } from './admin-ui/admin-ui';
+import { openApiDocument } from './openapi/openapi-document';
 import { securityHeaders } from './http/security-headers';
 import express, { type NextFunction, type Request, type Response } from 'express';
 
@@ -31,18 +32,7 @@ export async function createGateway(config: HubConfig, options: GatewayOptions):
   app.disable('x-powered-by');
   mountAdminUi(app, { dir: options.adminUiDir });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('txng-hub')
-      .setDescription(
-        'Federation gateway between provincial traceability systems and the National Traceability Portal: ' +
-          'webhook ingest, operator API, health and metrics.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { badRequest } from '@txng/common';
 import { AuditService } from '@txng/persistence';
 import { RequireRole } from '../auth/roles.decorator';
 import { pageSize } from './paging';
+import { AuditPageDto } from './dto/audit.dto';
 
 @ApiTags('admin: audit')
 @ApiBearerAuth()
@@ -13,6 +14,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
+  @ApiOkResponse({ type: AuditPageDto })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false })
   async list(@Query('cursor') cursor?: string, @Query('limit') limit?: string) {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest } from '@txng/common';
 import { AuditService, type Principal } from '@txng/persistence';
@@ -16,6 +16,7 @@ import { type DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireRole } from '../auth/roles.decorator';
 import { pageSize, queryText, RECORD_KEY_MAX } from './paging';
+import { ConflictDto, ConflictPageDto } from './dto/conflict.dto';
 
 /** Longest note kept with a resolution (it goes to the conflict row, the history and the audit log). */
 export const RESOLUTION_NOTE_MAX = 2000;
@@ -44,6 +45,7 @@ export class ConflictsController {
   }
 
   @Post(':id/resolve')
+  @ApiOkResponse({ type: ConflictDto })
   @HttpCode(200)
   @RequireRole('operator')
   @ApiOperation({
@@ -62,6 +64,7 @@ export class ConflictsController {
   }
 
   @Get()
+  @ApiOkResponse({ type: ConflictPageDto })
   @RequireRole('viewer')
   @ApiOperation({
     summary: 'Conflicts, oldest first, each with the existing and the incoming record in full.',

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest } from '@txng/common';
 import { currentProvinces } from '@txng/national-model';
@@ -7,6 +7,8 @@ import { type DataSource } from 'typeorm';
 import { RequireRole } from '../auth/roles.decorator';
 import { OverviewRead } from './overview-read';
 import { SearchRead } from './search-read';
+import { OverviewDto } from './dto/overview.dto';
+import { SearchAnswerDto } from './dto/search.dto';
 
 @ApiTags('admin: overview')
 @ApiBearerAuth()
@@ -23,6 +25,7 @@ export class OverviewController {
   }
 
   @Get('overview')
+  @ApiOkResponse({ type: OverviewDto })
   @ApiOperation({
     summary:
       'Per province and source: stage, last receipt or poll, sync lag, records per minute, counts by status, ' +
@@ -37,6 +40,7 @@ export class OverviewController {
   }
 
   @Get('search')
+  @ApiOkResponse({ type: SearchAnswerDto })
   @ApiOperation({
     summary:
       'Records by GTIN, lot, GLN, tax code, record key, event hash or event ID, or webhook-id (at most 50, newest first).',

@@ -1,10 +1,11 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { notFound } from '@txng/common';
 import { AuditService, type Principal } from '@txng/persistence';
 import { ALL_QUEUES, type QueueName, QueueStatsService, type QueueStats } from '@txng/queues';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireRole } from '../auth/roles.decorator';
+import { QueuePageDto, QueueRetriedDto, QueueStatsDto } from './dto/queue.dto';
 
 @ApiTags('admin: queues')
 @ApiBearerAuth()
@@ -17,6 +18,7 @@ export class QueuesController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ type: QueuePageDto })
   async list(): Promise<{ items: Array<QueueStats & { throughputPerMinute: number }>; nextCursor: null }> {
     const all = await this.stats.all();
     return {
@@ -26,6 +28,7 @@ export class QueuesController {
   }
 
   @Post(':name/pause')
+  @ApiOkResponse({ type: QueueStatsDto })
   @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop every worker taking new jobs from this queue (active jobs finish).' })
@@ -37,6 +40,7 @@ export class QueuesController {
   }
 
   @Post(':name/resume')
+  @ApiOkResponse({ type: QueueStatsDto })
   @RequireRole('operator')
   @HttpCode(200)
   async resume(@Param('name') name: string, @CurrentPrincipal() who: Principal): Promise<QueueStats> {
@@ -47,6 +51,7 @@ export class QueuesController {
   }
 
   @Post(':name/retry-failed')
+  @ApiOkResponse({ type: QueueRetriedDto })
   @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: "Move this queue's failed jobs back to waiting; answers how many." })
