@@ -223,6 +223,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/receipts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Receipts, newest first, without their records. */
+    get: operations['ReceiptsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/receipts/{receiptId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One receipt with every record's outcome, findings, conflict (the other side by province only) and portal version. */
+    get: operations['ReceiptsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/records': {
     parameters: {
       query?: never;
@@ -530,7 +564,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The name and role of the calling token (the admin UI signs in with it). */
+    /** The name, role and provinces of the calling token (provinces null: the whole country); the admin UI signs in with it. */
     get: operations['SessionController_whoami'];
     put?: never;
     post?: never;
@@ -605,6 +639,13 @@ export interface components {
     CreateTokenDto: {
       /** @example Cần Thơ onboarding */
       name: string;
+      /**
+       * @description Current province codes the token is limited to (viewer or operator only).
+       * @example [
+       *       "92"
+       *     ]
+       */
+      provinces?: string[];
       /** @enum {string} */
       role: 'viewer' | 'operator' | 'admin';
     };
@@ -1194,6 +1235,49 @@ export interface operations {
         content: {
           'application/json': components['schemas']['QueueRetried'];
         };
+      };
+    };
+  };
+  ReceiptsController_list: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: string;
+        /** @description ISO 8601 time: only receipts received then or later. */
+        since?: string;
+        sourceKey?: string;
+        status?: 'stored' | 'queued' | 'processing' | 'processed' | 'failed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ReceiptsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        receiptId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
