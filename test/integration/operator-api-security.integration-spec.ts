@@ -61,6 +61,9 @@ const MIN_ROLE: Record<string, Role> = {
   'POST /v1/admin/sources/{key}/pause': 'operator',
   'POST /v1/admin/sources/{key}/resume': 'operator',
   'POST /v1/admin/sources/{key}/rotate-secret': 'admin',
+  'POST /v1/admin/sources/{key}/rotate-callback-secret': 'admin',
+  'GET /v1/admin/sources/{key}/deliveries': 'viewer',
+  'POST /v1/admin/sources/{key}/deliveries/{id}/redeliver': 'operator', // sends again what was sent; no new data
   'GET /v1/admin/provinces': 'viewer',
   'GET /v1/admin/provinces/{code}/reconciliation': 'viewer',
   'POST /v1/admin/provinces/{code}/reconciliation': 'operator', // repairs the portal like a replay (docs/sync.md)
@@ -117,6 +120,10 @@ const AUDITED_ELSEWHERE: Record<string, string> = {
   'POST /v1/admin/provinces/{code}/reconciliation': 'reconciliation.integration-spec.ts (reconciliation.run)',
   'POST /v1/admin/sources/{key}/test-connection':
     'sources-api.integration-spec.ts (source.test-connection, before the fetch; needs a poll source)',
+  'POST /v1/admin/sources/{key}/rotate-callback-secret':
+    'callbacks.integration-spec.ts (source.rotate-callback-secret; needs a source with a callback)',
+  'POST /v1/admin/sources/{key}/deliveries/{id}/redeliver':
+    'callbacks.integration-spec.ts (callback.redeliver; needs a delivery)',
 };
 
 interface Route {

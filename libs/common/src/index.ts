@@ -4,6 +4,7 @@ export * from './config/development-secrets';
 export * from './config/hub-config.module';
 export * from './config/sync-config';
 export * from './config/intake-config';
+export * from './config/notify-config';
 export * from './errors/app-error';
 export * from './errors/error-body';
 export * from './errors/all-exceptions.filter';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { PgReceiptRepository, PgSourceRepository } from '@txng/persistence';
+import { PgCallbackStore, PgReceiptRepository, PgSourceRepository } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
 import {
   HUB_CONFIG,
@@ -10,6 +10,9 @@ import {
   outboundGuardFor,
   SecretBox,
 } from '@txng/common';
+import { CALLBACK_STORE, RECEIPT_READER } from './callbacks/callback-store.port';
+import { CallbacksService } from './callbacks/callbacks.service';
+import { receiptReaderFor } from './callbacks/receipt-reader';
 import { IngestMetrics } from './ingest-metrics';
 import { PollRunner } from './poll/poll-runner';
 import { ReceiptBodyRetention } from './receipts/receipt-body-retention';
@@ -30,6 +33,7 @@ const SERVICES = [
   WebhookIntakeService,
   PollRunner,
   IngestMetrics,
+  CallbacksService,
 ];
 
 /**
@@ -62,6 +66,16 @@ const SERVICES = [
       inject: [getDataSourceToken()],
       useFactory: (dataSource: DataSource): SourceStore =>
         new PgSourceRepository(dataSource, new PgReceiptRepository(dataSource)),
+    },
+    {
+      provide: CALLBACK_STORE,
+      inject: [getDataSourceToken()],
+      useFactory: (dataSource: DataSource) => new PgCallbackStore(dataSource),
+    },
+    {
+      provide: RECEIPT_READER,
+      inject: [getDataSourceToken()],
+      useFactory: (dataSource: DataSource) => receiptReaderFor(dataSource),
     },
     ...SERVICES,
   ],

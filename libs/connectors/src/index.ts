@@ -17,3 +17,7 @@ export * from './webhook/webhook-intake.service';
 export * from './webhook/payload-refusal';
 export * from './poll';
 export { IngestMetrics } from './ingest-metrics';
+export * from './callbacks/callback-events';
+export * from './callbacks/callback-store.port';
+export * from './callbacks/callback-sender';
+export * from './callbacks/callbacks.service';

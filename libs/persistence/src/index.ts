@@ -12,3 +12,4 @@ export * from './sources';
 export * from './replay';
 export * from './scope/province-scope';
 export * from './receipts/receipts-read';
+export * from './callbacks/pg-callback-store';

@@ -23,6 +23,13 @@ export const QUEUE_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
     attempts: 1,
     removeOnComplete: { age: 3600, count: 100 },
   },
+  // The retry schedule of a callback is its own (callback_delivery.next_attempt_at): one attempt, one job.
+  [QueueName.Callbacks]: {
+    ...DEFAULT_JOB_OPTIONS,
+    attempts: 1,
+    removeOnComplete: { age: 3600, count: 1000 },
+    removeOnFail: { age: 7 * DAY, count: 1000 },
+  },
 };
 
 /** How many jobs of each queue one worker process runs at once. */
@@ -34,6 +41,8 @@ export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
   // The receipt sweep (every 10 s, short) shares the queue with replay runs and the body purge,
   // which can take minutes: a sweep waits for a slot only while four of those run in every process.
   [QueueName.Maintenance]: 4,
+  // Mostly waiting on provinces' answers (at most 10 s each).
+  [QueueName.Callbacks]: 8,
 };
 
 /**

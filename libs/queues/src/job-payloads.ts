@@ -37,6 +37,10 @@ export interface JobPayloads {
     /** POST /v1/admin/replay: the run stored in replay_run, done in bounded batches (docs/pipeline.md). */
     'replay-run': { runId: string };
   };
+  callbacks: {
+    /** One attempt of a delivery; `attempts` is how many it had before (the job id carries it). */
+    'deliver-callback': { deliveryId: string; attempts: number };
+  };
 }
 
 export type JobName<Q extends QueueName> = keyof JobPayloads[Q] & string;

@@ -13,6 +13,8 @@ export const QueueName = {
   Reconcile: 'reconcile',
   /** Housekeeping: the receipt sweep, replay runs and their recovery, the receipt body purge. */
   Maintenance: 'maintenance',
+  /** One job per attempt of a signed callback to a province (docs/operations.md, "Callbacks"). */
+  Callbacks: 'callbacks',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 

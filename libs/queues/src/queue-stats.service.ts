@@ -26,8 +26,9 @@ export class QueueStatsService {
     @InjectQueue(QueueName.Sync) sync: Queue,
     @InjectQueue(QueueName.Reconcile) reconcile: Queue,
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
+    @InjectQueue(QueueName.Callbacks) callbacks: Queue,
   ) {
-    this.queues = { ingest, poll, sync, reconcile, maintenance };
+    this.queues = { ingest, poll, sync, reconcile, maintenance, callbacks };
   }
 
   queue(name: QueueName): Queue {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConnectorsModule } from '@txng/connectors';
+import { CallbacksWorkersModule } from './callbacks/callbacks-workers.module';
 import { IngestWorkersModule } from './ingest/ingest-workers.module';
 import { MaintenanceWorkersModule } from './maintenance/maintenance-workers.module';
 import { PollWorkersModule } from './poll/poll-workers.module';
@@ -16,6 +17,7 @@ import { SyncWorkersModule } from './sync/sync-workers.module';
     PollWorkersModule,
     SyncWorkersModule,
     MaintenanceWorkersModule,
+    CallbacksWorkersModule,
   ],
 })
 export class WorkersModule {}

@@ -43,6 +43,8 @@ export async function sourceCommand(
         out(`created source ${key} (stage ${created.source.stage})`);
         if (created.webhookSecret)
           out(`webhook secret (shown once; give it to the province): ${created.webhookSecret}`);
+        if (created.callbackSecret)
+          out(`callback secret (shown once; the province verifies callbacks with it): ${created.callbackSecret}`);
         return 0;
       }
       const patch = Object.fromEntries(
@@ -56,10 +58,11 @@ export async function sourceCommand(
       ) {
         delete patch.mapping; // unchanged mapping: no new version
       }
-      const updated = await sources.patch(key, patch, actor);
+      const { source: updated, callbackSecret } = await sources.patch(key, patch, actor);
       out(
         `updated source ${key} (stage ${updated.stage}, mapping version ${updated.mapping?.version ?? 'none'})`,
       );
+      if (callbackSecret) out(`callback secret (shown once): ${callbackSecret}`);
       return 0;
     }
     if (sub === 'preview' && rest.length === 2) {

@@ -1,6 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  CallbacksService,
+  type DeliveryView,
   PollRunner,
   previewLimitRefusal,
   SourcesService,
@@ -16,7 +18,7 @@ import {
   type PreviewRequest,
   type PreviewResult,
 } from '@txng/mapping';
-import { type Principal } from '@txng/persistence';
+import { AuditService, type Principal } from '@txng/persistence';
 import { type Request } from 'express';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireRole } from '../auth/roles.decorator';
@@ -29,6 +31,8 @@ export class SourcesController {
   constructor(
     private readonly sources: SourcesService,
     private readonly poller: PollRunner,
+    private readonly callbacks: CallbacksService,
+    private readonly audit: AuditService,
   ) {}
 
   @Post()
@@ -38,7 +42,7 @@ export class SourcesController {
   async create(
     @Body() body: unknown,
     @CurrentPrincipal() who: Principal,
-  ): Promise<SourceView & { webhookSecret?: string }> {
+  ): Promise<SourceView & { webhookSecret?: string; callbackSecret?: string }> {
     return flatten(await this.sources.create(body, who.actor));
   }
 
@@ -61,8 +65,8 @@ export class SourcesController {
     @Param('key') key: string,
     @Body() body: unknown,
     @CurrentPrincipal() who: Principal,
-  ): Promise<SourceView> {
-    return this.sources.patch(key, body, who.actor);
+  ): Promise<SourceView & { callbackSecret?: string }> {
+    return flatten(await this.sources.patch(key, body, who.actor));
   }
 
   @Delete(':key')
@@ -103,7 +107,9 @@ export class SourcesController {
     summary:
       'Preview an unsaved mapping: {"expression","sample"} in; the records and findings it would make out. Stores nothing.',
   })
-  @ApiBody({ schema: { type: 'object', properties: { expression: { type: 'string' }, sample: { type: 'string' } } } })
+  @ApiBody({
+    schema: { type: 'object', properties: { expression: { type: 'string' }, sample: { type: 'string' } } },
+  })
   async previewDraft(@Param('key') key: string, @Body() body: unknown) {
     const draft = readDraft(body);
     const source = await this.sources.get(key);
@@ -183,13 +189,61 @@ export class SourcesController {
     return flatten(await this.sources.rotateSecret(key, who.actor));
   }
 
+  @Post(':key/rotate-callback-secret')
+  @RequireRole('admin')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'A new callback secret, shown once; the previous one keeps signing beside it for 24 hours.',
+  })
+  async rotateCallbackSecret(
+    @Param('key') key: string,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<SourceView & { callbackSecret?: string }> {
+    return flatten(await this.sources.rotateCallbackSecret(key, who.actor));
+  }
+
+  @Get(':key/deliveries')
+  @RequireRole('viewer')
+  @ApiOperation({ summary: 'Callback deliveries of the source, newest first, each with every attempt.' })
+  async deliveries(
+    @Param('key') key: string,
+    @Query('cursor') cursor?: string,
+  ): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
+    await this.sources.get(key);
+    return this.callbacks.list(key, cursor ?? null);
+  }
+
+  @Post(':key/deliveries/:id/redeliver')
+  @RequireRole('operator')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send a delivery again now; its retry schedule starts over.' })
+  async redeliver(
+    @Param('key') key: string,
+    @Param('id') id: string,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<DeliveryView> {
+    await this.sources.get(key);
+    const view = await this.callbacks.redeliver(key, id);
+    await this.audit.record({
+      actor: who.actor,
+      action: 'callback.redeliver',
+      target: key,
+      details: { delivery: id },
+    });
+    return view;
+  }
+
   private stage(key: string, action: StageAction, who: Principal): Promise<SourceView> {
     return this.sources.transition(key, action, who.actor);
   }
 }
 
-function flatten(result: SourceWithSecret): SourceView & { webhookSecret?: string } {
-  return result.webhookSecret ? { ...result.source, webhookSecret: result.webhookSecret } : result.source;
+function flatten(result: SourceWithSecret): SourceView & { webhookSecret?: string; callbackSecret?: string } {
+  return {
+    ...result.source,
+    ...(result.webhookSecret ? { webhookSecret: result.webhookSecret } : {}),
+    ...(result.callbackSecret ? { callbackSecret: result.callbackSecret } : {}),
+  };
 }
 
 /** Longest JSONata expression a draft preview takes (stored mappings have their own limit in SourcesService). */

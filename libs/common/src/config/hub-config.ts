@@ -1,5 +1,6 @@
 import { type OutboundAllowRule } from '../outbound/outbound-allowlist';
 import { type IntakeOptions } from './intake-config';
+import { type NotifyOptions } from './notify-config';
 import { type SyncOptions } from './sync-config';
 
 /** The validated configuration every process runs with (hub-interface.md, "Processes and configuration"). */
@@ -50,6 +51,8 @@ export interface HubConfig {
   sync: SyncOptions;
   /** Webhook intake's per-address limits and receipt body retention (WEBHOOK_* and RECEIPT_BODY_*). */
   intake: IntakeOptions;
+  /** Signed callbacks and alerts (CALLBACK_* and ALERT_*, docs/operations.md). */
+  notify: NotifyOptions;
 }
 
 /** Injection token for HubConfig. */

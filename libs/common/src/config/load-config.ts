@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { parseOutboundAllowlist } from '../outbound/outbound-allowlist';
 import { readIntakeOptions } from './intake-config';
+import { readNotifyOptions } from './notify-config';
 import { readSyncOptions } from './sync-config';
 import { type HubConfig, type NodeEnv, type PortalEndpoint } from './hub-config';
 
@@ -175,6 +176,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
 
   const sync = readSyncOptions(env, problems);
   const intake = readIntakeOptions(env, problems);
+  const notify = readNotifyOptions(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -198,6 +200,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     outboundAllowlist: allowlist.rules,
     sync,
     intake,
+    notify,
   };
 }
 

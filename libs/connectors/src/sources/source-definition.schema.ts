@@ -1,5 +1,5 @@
 import Ajv, { type ErrorObject, type JSONSchemaType } from 'ajv';
-import { type SourceFormat, type SourceKind } from '@txng/persistence';
+import { type SourceCallback, type SourceFormat, type SourceKind } from '@txng/persistence';
 import { pollOutboundProblems } from './poll-outbound.rules';
 
 export type PollAuthInput =
@@ -40,6 +40,10 @@ export interface SourceDefinition {
   rateLimitPerMinute?: number;
   rateLimitBytesPerMinute?: number;
   policy?: { requireProductImage?: boolean; requireNetContent?: boolean };
+  /** Signed callbacks to the province (hub-interface.md, "v1 additions"); null in a change removes it. */
+  callback?: SourceCallback | null;
+  /** SOURCE_STALE is raised when an active source brings nothing for longer than this. */
+  expectedIntervalMinutes?: number | null;
 }
 
 const nonEmpty = { type: 'string', minLength: 1, maxLength: 500 } as const;
@@ -154,6 +158,21 @@ export const SOURCE_DEFINITION_SCHEMA = {
       additionalProperties: false,
       properties: { requireProductImage: { type: 'boolean' }, requireNetContent: { type: 'boolean' } },
     },
+    callback: {
+      type: ['object', 'null'],
+      required: ['url', 'events'],
+      additionalProperties: false,
+      properties: {
+        url: httpUrl,
+        events: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { enum: ['receipt.processed', 'receipt.synced', 'conflict.resolved'] },
+        },
+      },
+    },
+    expectedIntervalMinutes: { type: ['integer', 'null'], minimum: 1, maximum: 525_600 },
   },
 } as const;
 

@@ -11,6 +11,8 @@ export interface WebhookSecret {
 /** Everything secret about a source, stored only sealed (SecretBox) in `source.secrets_enc`. */
 export interface SourceSecrets {
   webhookSecrets?: WebhookSecret[];
+  /** What the hub signs callbacks with; during a rotation the old one signs too until it expires. */
+  callbackSecrets?: WebhookSecret[];
   /** The secret fields of the poll auth: apiKey `value`, basic `password`, oauth2 `clientSecret`. */
   pollAuth?: { value?: string; password?: string; clientSecret?: string };
 }
@@ -38,6 +40,13 @@ export function splitPollAuth(auth: PollAuthInput): {
 
 export function activeWebhookSecrets(secrets: SourceSecrets, now: Date): string[] {
   return (secrets.webhookSecrets ?? [])
+    .filter((s) => s.expiresAt === null || new Date(s.expiresAt) > now)
+    .map((s) => s.secret);
+}
+
+/** Every callback secret still in force: each signs a delivery, so either verifies during a rotation. */
+export function activeCallbackSecrets(secrets: SourceSecrets, now: Date): string[] {
+  return (secrets.callbackSecrets ?? [])
     .filter((s) => s.expiresAt === null || new Date(s.expiresAt) > now)
     .map((s) => s.secret);
 }

@@ -20,6 +20,9 @@ export interface SourceView {
   rateLimitBytesPerMinute: number;
   policy: SourceEntity['policy'];
   webhookPath: string | null;
+  /** Where the hub calls the province back, and for which events (never the secret). */
+  callback: SourceEntity['callback'];
+  expectedIntervalMinutes: number | null;
   lastReceiptAt: string | null;
   lastPollAt: string | null;
   consecutiveFailures: number;
@@ -51,6 +54,8 @@ export function toSourceView(source: SourceEntity, mapping: MappingVersionEntity
     rateLimitBytesPerMinute: source.rateLimitBytesPerMinute,
     policy: source.policy,
     webhookPath: source.kind === 'webhook' ? `/v1/webhooks/${source.key}` : null,
+    callback: source.callback ?? null,
+    expectedIntervalMinutes: source.expectedIntervalMinutes ?? null,
     lastReceiptAt: iso(source.lastReceiptAt),
     lastPollAt: iso(source.lastPollAt),
     consecutiveFailures: source.consecutiveFailures,

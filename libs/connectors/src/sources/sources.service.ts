@@ -18,7 +18,13 @@ import {
   type PollInput,
   type SourceDefinition,
 } from './source-definition.schema';
-import { activeWebhookSecrets, newWebhookSecret, type SourceSecrets, splitPollAuth } from './source-secrets';
+import {
+  activeCallbackSecrets,
+  activeWebhookSecrets,
+  newWebhookSecret,
+  type SourceSecrets,
+  splitPollAuth,
+} from './source-secrets';
 import { type SourceView, toSourceView } from './source-view';
 
 export const SECRET_BOX = Symbol('SECRET_BOX');
@@ -40,6 +46,8 @@ export type StageAction = keyof typeof TRANSITIONS;
 export interface SourceWithSecret {
   source: SourceView;
   webhookSecret?: string;
+  /** Shown once: when a callback is first set, and when its secret is rotated. */
+  callbackSecret?: string;
 }
 
 const invalid = (message: string, details: unknown[] = []): AppError =>
@@ -71,6 +79,13 @@ export class SourcesService {
       webhookSecret = newWebhookSecret();
       secrets.webhookSecrets = [
         { secret: webhookSecret, createdAt: new Date().toISOString(), expiresAt: null },
+      ];
+    }
+    let callbackSecret: string | undefined;
+    if (def.callback) {
+      callbackSecret = newWebhookSecret();
+      secrets.callbackSecrets = [
+        { secret: callbackSecret, createdAt: new Date().toISOString(), expiresAt: null },
       ];
     }
     let poll: PollSettings | null = null;
@@ -105,6 +120,9 @@ export class SourcesService {
         policy: def.policy ?? {},
         health: 'healthy',
         consecutiveFailures: 0,
+        callback: def.callback ?? null,
+        callbackSince: def.callback ? new Date() : null,
+        expectedIntervalMinutes: def.expectedIntervalMinutes ?? null,
       });
       if (def.mapping) await this.insertMappingVersion(tx, def.key, 1, def.mapping, actor);
       await this.audit.record(
@@ -117,7 +135,7 @@ export class SourcesService {
         tx,
       );
     });
-    return { source: await this.view(def.key), webhookSecret };
+    return { source: await this.view(def.key), webhookSecret, callbackSecret };
   }
 
   async list(): Promise<SourceView[]> {
@@ -155,7 +173,7 @@ export class SourcesService {
       .findOne({ where: { sourceKey: key, version } });
   }
 
-  async patch(key: string, input: unknown, actor: string): Promise<SourceView> {
+  async patch(key: string, input: unknown, actor: string): Promise<SourceWithSecret> {
     const problems = checkSourcePatch(input);
     if (problems.length > 0) throw invalid('The change is not valid.', problems);
     const patch = input as Partial<SourceDefinition>;
@@ -168,7 +186,9 @@ export class SourcesService {
     }
     if (patch.mapping) compileOrRefuse(patch.mapping);
     if (patch.poll) this.checkPollUrls(patch.poll);
+    if (patch.callback) this.checkCallbackUrl(patch.callback.url);
 
+    let callbackSecret: string | undefined;
     await this.dataSource.transaction(async (tx) => {
       const source = await this.lockSource(tx, key);
       const changes: Partial<SourceEntity> = { updatedAt: new Date() };
@@ -180,6 +200,7 @@ export class SourcesService {
         rateLimitPerMinute: patch.rateLimitPerMinute,
         rateLimitBytesPerMinute: patch.rateLimitBytesPerMinute,
         policy: patch.policy,
+        expectedIntervalMinutes: patch.expectedIntervalMinutes,
       };
       for (const [field, value] of Object.entries(simple)) {
         if (value === undefined) continue;
@@ -195,6 +216,20 @@ export class SourcesService {
         changes.secretsEnc = this.box.sealJson(secrets);
         changed.push('poll');
       }
+      if (patch.callback !== undefined) {
+        changes.callback = patch.callback;
+        changes.callbackSince = patch.callback ? (source.callbackSince ?? new Date()) : null;
+        const secrets = this.secretsOf(source);
+        if (patch.callback && activeCallbackSecrets(secrets, new Date()).length === 0) {
+          // The first callback of this source: its secret is made now and shown in this answer only.
+          callbackSecret = newWebhookSecret();
+          secrets.callbackSecrets = [
+            { secret: callbackSecret, createdAt: new Date().toISOString(), expiresAt: null },
+          ];
+          changes.secretsEnc = this.box.sealJson(secrets);
+        }
+        changed.push('callback');
+      }
       if (patch.mapping !== undefined) {
         const version = (source.mappingVersion ?? 0) + 1;
         await this.insertMappingVersion(tx, key, version, patch.mapping, actor);
@@ -208,7 +243,7 @@ export class SourcesService {
       await tx.update(SourceEntity, { key }, changes);
       await this.audit.record({ actor, action: 'source.update', target: key, details: { changed } }, tx);
     });
-    return this.view(key);
+    return { source: await this.view(key), callbackSecret };
   }
 
   /** Soft delete: the key stays reserved and every receipt and record it brought is kept. */
@@ -250,6 +285,8 @@ export class SourcesService {
         {
           stage: to,
           stageBeforePause: action === 'pause' ? (source.stage as 'testing' | 'active') : null,
+          // SOURCE_STALE counts silence from here when nothing has come yet.
+          ...(to === 'active' && source.stage !== 'active' ? { activatedAt: new Date() } : {}),
           // A source an operator resumes gets a clean slate: it is polled again straight away.
           ...(action === 'resume'
             ? { health: 'healthy' as const, consecutiveFailures: 0, nextPollAfter: null }
@@ -295,6 +332,46 @@ export class SourcesService {
       );
     });
     return { source: await this.view(key), webhookSecret };
+  }
+
+  /**
+   * A new callback secret; the old one keeps signing beside it (two signatures per delivery) for the
+   * grace period, so the province can switch its verification without missing a delivery.
+   */
+  async rotateCallbackSecret(
+    key: string,
+    actor: string,
+    graceSeconds = DEFAULT_ROTATION_GRACE_SECONDS,
+  ): Promise<SourceWithSecret> {
+    const callbackSecret = newWebhookSecret();
+    await this.dataSource.transaction(async (tx) => {
+      const source = await this.lockSource(tx, key);
+      if (!source.callback) throw invalid('This source has no callback; set "callback" on it first.');
+      const now = new Date();
+      const secrets = this.secretsOf(source);
+      const graceEnd = new Date(now.getTime() + graceSeconds * 1000).toISOString();
+      const kept = (secrets.callbackSecrets ?? [])
+        .filter((s) => s.expiresAt === null || new Date(s.expiresAt) > now)
+        .map((s) => ({
+          ...s,
+          expiresAt: s.expiresAt === null || s.expiresAt > graceEnd ? graceEnd : s.expiresAt,
+        }));
+      secrets.callbackSecrets = [
+        ...kept,
+        { secret: callbackSecret, createdAt: now.toISOString(), expiresAt: null },
+      ];
+      await tx.update(SourceEntity, { key }, { secretsEnc: this.box.sealJson(secrets), updatedAt: now });
+      await this.audit.record(
+        {
+          actor,
+          action: 'source.rotate-callback-secret',
+          target: key,
+          details: { previousSignsUntil: graceEnd },
+        },
+        tx,
+      );
+    });
+    return { source: await this.view(key), callbackSecret };
   }
 
   secretsOf(source: SourceEntity): SourceSecrets {
@@ -358,6 +435,12 @@ export class SourcesService {
     if (problems.length > 0) throw invalid(problems.map((p) => p.message).join(' '), problems);
   }
 
+  /** Callback URLs obey the outbound rules of poll URLs (the guard checks again at each delivery). */
+  private checkCallbackUrl(url: string): void {
+    const message = this.guard.urlProblem(url, 'The callback URL');
+    if (message) throw invalid(message, [{ path: '/callback/url', message }]);
+  }
+
   private checkSemantics(def: SourceDefinition): void {
     if (!isCurrentProvinceCode(def.provinceCode)) {
       throw invalid(
@@ -370,6 +453,7 @@ export class SourcesService {
         { path: '/poll', message: 'is required for kind poll' },
       ]);
     if (def.poll) this.checkPollUrls(def.poll);
+    if (def.callback) this.checkCallbackUrl(def.callback.url);
     if (def.kind === 'webhook' && def.poll)
       throw invalid('A webhook source takes no "poll" object.', [
         { path: '/poll', message: 'only for kind poll' },

@@ -38,6 +38,12 @@ export interface SourcePolicy {
   requireNetContent?: boolean;
 }
 
+/** Where and for which events the hub calls a provincial system back (hub-interface.md, "v1 additions"). */
+export interface SourceCallback {
+  url: string;
+  events: Array<'receipt.processed' | 'receipt.synced' | 'conflict.resolved'>;
+}
+
 @Entity('source')
 export class SourceEntity {
   @PrimaryColumn('text') key!: string;
@@ -62,6 +68,13 @@ export class SourceEntity {
   @Column('timestamptz', { name: 'last_poll_at', nullable: true }) lastPollAt!: Date | null;
   @Column('timestamptz', { name: 'next_poll_after', nullable: true }) nextPollAfter!: Date | null;
   @Column('jsonb', { nullable: true }) checkpoint!: Record<string, string | number | null> | null;
+  @Column('jsonb', { nullable: true }) callback!: SourceCallback | null;
+  /** When the callback was set: events from before it are not sent. */
+  @Column('timestamptz', { name: 'callback_since', nullable: true }) callbackSince!: Date | null;
+  @Column('integer', { name: 'expected_interval_minutes', nullable: true }) expectedIntervalMinutes!:
+    | number
+    | null;
+  @Column('timestamptz', { name: 'activated_at', nullable: true }) activatedAt!: Date | null;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt!: Date;
   @Column('timestamptz', { name: 'deleted_at', nullable: true }) deletedAt!: Date | null;

@@ -12,6 +12,7 @@ import { ReceiptBodyRetention1764266400000 } from './1764266400000-receipt-body-
 import { ReplayRuns1764270000000 } from './1764270000000-replay-runs';
 import { ReceiptOrder1764273600000 } from './1764273600000-receipt-order';
 import { ProvinceScope1764281700000 } from './1764281700000-province-scope';
+import { CallbacksAndAlerts1764285360000 } from './1764285360000-callbacks-and-alerts';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -32,4 +33,5 @@ export const MIGRATIONS = [
   ReplayRuns1764270000000,
   ReceiptOrder1764273600000,
   ProvinceScope1764281700000,
+  CallbacksAndAlerts1764285360000,
 ];

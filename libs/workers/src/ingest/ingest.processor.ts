@@ -1,6 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger } from '@nestjs/common';
 import {
+  CallbacksService,
   RECEIPT_STORE,
   type ReceiptStore,
   ReceiptsService,
@@ -56,6 +57,7 @@ export class IngestProcessor extends WorkerHost {
     private readonly receipts: ReceiptsService,
     private readonly pipeline: PipelineService,
     private readonly settings: PipelineSettings,
+    private readonly callbacks: CallbacksService,
   ) {
     super();
   }
@@ -116,6 +118,8 @@ export class IngestProcessor extends WorkerHost {
     const records = error === null ? candidates.length : 0;
     const counts = await this.pipeline.finish(receiptId, { status, recordCount: records, error });
     if (!replay) await this.receipts.wakeNext(receiptId);
+    // Stored before the job completes: a crash here runs the job again, and the event is stored once.
+    await this.callbacks.receiptJudged(receiptId, source.key, replay?.runId ?? null);
     if (error !== null) this.logger.warn(`receipt ${receiptId} of ${source.key} could not be read: ${error}`);
     return { receiptId, status, records, counts };
   }

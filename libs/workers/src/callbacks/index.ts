@@ -1,0 +1,2 @@
+export * from './callbacks-workers.module';
+export * from './callback-scan.service';
