@@ -409,6 +409,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/sources/{key}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Callback deliveries of the source, newest first, each with every attempt. */
+    get: operations['SourcesController_deliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/sources/{key}/deliveries/{id}/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a delivery again now; its retry schedule starts over. */
+    post: operations['SourcesController_redeliver'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/sources/{key}/pause': {
     parameters: {
       query?: never;
@@ -469,6 +503,23 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['SourcesController_resume'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/sources/{key}/rotate-callback-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A new callback secret, shown once; the previous one keeps signing beside it for 24 hours. */
+    post: operations['SourcesController_rotateCallbackSecret'];
     delete?: never;
     options?: never;
     head?: never;
@@ -692,7 +743,7 @@ export interface components {
       delayed: number;
       failed: number;
       /** @enum {string} */
-      name: 'ingest' | 'poll' | 'sync' | 'reconcile' | 'maintenance';
+      name: 'ingest' | 'poll' | 'sync' | 'reconcile' | 'maintenance' | 'callbacks';
       paused: boolean;
       /** @description The same as completedLastMinute. */
       throughputPerMinute: number;
@@ -711,7 +762,7 @@ export interface components {
       delayed: number;
       failed: number;
       /** @enum {string} */
-      name: 'ingest' | 'poll' | 'sync' | 'reconcile' | 'maintenance';
+      name: 'ingest' | 'poll' | 'sync' | 'reconcile' | 'maintenance' | 'callbacks';
       paused: boolean;
       /** @description Failed jobs moved back to waiting. */
       retried: number;
@@ -725,7 +776,7 @@ export interface components {
       delayed: number;
       failed: number;
       /** @enum {string} */
-      name: 'ingest' | 'poll' | 'sync' | 'reconcile' | 'maintenance';
+      name: 'ingest' | 'poll' | 'sync' | 'reconcile' | 'maintenance' | 'callbacks';
       paused: boolean;
       waiting: number;
     };
@@ -1553,6 +1604,47 @@ export interface operations {
       };
     };
   };
+  SourcesController_deliveries: {
+    parameters: {
+      query: {
+        cursor: string;
+      };
+      header?: never;
+      path: {
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SourcesController_redeliver: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   SourcesController_pause: {
     parameters: {
       query?: never;
@@ -1618,6 +1710,25 @@ export interface operations {
     };
   };
   SourcesController_resume: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SourcesController_rotateCallbackSecret: {
     parameters: {
       query?: never;
       header?: never;
