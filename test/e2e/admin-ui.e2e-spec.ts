@@ -119,14 +119,26 @@ describe('admin UI in headless Chromium against the built hub', () => {
   });
 
   it('keeps the top bar on one line from 1280 px and wraps it in whole groups below', async () => {
-    const rows = async (): Promise<{ brand: number; nav: number; signOut: number; height: number }> => {
+    const rows = async (): Promise<{
+      brand: number;
+      nav: number;
+      search: number;
+      signOut: number;
+      height: number;
+      navFits: boolean;
+    }> => {
       const top = async (selector: string): Promise<number> =>
         (await page.locator(selector).first().boundingBox())?.y ?? -1;
       return {
         brand: await top('.topbar .brand'),
         nav: await top('.topbar nav a'),
+        search: await top('.topbar .header-search input'),
         signOut: await top('.topbar .who button'),
         height: (await page.locator('header.topbar').boundingBox())?.height ?? -1,
+        // The navigation's links are all inside it (none runs under the search box or the sign-in block).
+        navFits: await page.evaluate<boolean>(
+          '(() => { const ul = document.querySelector(".topbar nav ul"); return ul.scrollWidth <= ul.clientWidth; })()',
+        ),
       };
     };
     for (const width of [1440, 1280]) {
@@ -135,7 +147,16 @@ describe('admin UI in headless Chromium against the built hub', () => {
       // Brand, navigation and sign-out share one row (their tops differ by less than a line).
       expect(Math.abs(bar.nav - bar.brand)).toBeLessThan(12);
       expect(Math.abs(bar.signOut - bar.brand)).toBeLessThan(12);
-      expect(bar.height).toBeLessThan(56);
+      expect(bar.navFits).toBe(true);
+      if (width === 1440) {
+        // The search box too, from 1440 px…
+        expect(Math.abs(bar.search - bar.brand)).toBeLessThan(12);
+        expect(bar.height).toBeLessThan(56);
+      } else {
+        // …and on the header's next line below that.
+        expect(bar.search).toBeGreaterThan(bar.brand + 12);
+        expect(bar.height).toBeLessThan(90);
+      }
       // Nothing overflows the window sideways.
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
     }
@@ -217,12 +238,20 @@ describe('admin UI in headless Chromium against the built hub', () => {
       .waitFor();
     await shot('03-rollout');
 
-    await nav('Tra cứu');
-    await page.getByLabel(/Tìm theo GTIN/).fill(OWNER_A);
-    await page.getByRole('button', { name: 'Tìm', exact: true }).click();
-    await page.getByRole('link', { name: 'gtin:08935049500018' }).waitFor();
+    // The header's search box, on every screen: a tax code lists what it names, grouped by kind…
+    const box = page.getByRole('search').getByLabel(/Tra cứu nhanh/);
+    await box.fill(OWNER_A);
+    await box.press('Enter');
+    await page.getByTestId('group-product').getByRole('link', { name: 'gtin:08935049500018' }).waitFor();
+    expect(await page.getByTestId('group-count-organization').count()).toBe(0); // no org record sent
+    expect(await page.getByTestId('search-understood').textContent()).toContain('mã số thuế');
     await shot('06-search');
-    await page.getByRole('link', { name: 'gtin:08935049500018' }).click();
+    // …and a GS1 Digital Link with a serial lands on the product itself, from any screen ("/" focuses the box).
+    await nav('Triển khai');
+    await page.keyboard.press('/');
+    await page.keyboard.type('https://id.gs1.org/01/08935049500018/21/ABC123');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/admin\/records\/product\//);
     expect(await page.getByTestId('record-key').textContent()).toBe('gtin:08935049500018');
     await page.getByRole('heading', { name: /Phiên bản 1/ }).waitFor();
     await shot('07-record');
@@ -258,6 +287,16 @@ describe('admin UI in headless Chromium against the built hub', () => {
       () => conflict.locator('h2').innerText(),
       (text) => text.includes('KEY_CLAIMED'),
       'the conflict heading',
+    );
+    // Each side with its owner and where it came from: the sources by name, in their province.
+    const sides = conflict.getByRole('table', { name: 'Hai bên của xung đột và nguồn gốc' });
+    expect(await sides.getByTestId('side-taxCode').getByTestId('side-existing').textContent()).toBe(OWNER_A);
+    expect(await sides.getByTestId('side-taxCode').getByTestId('side-incoming').textContent()).toBe(OWNER_B);
+    expect(await sides.getByTestId('side-source').getByTestId('side-incoming').textContent()).toBe(
+      'Hệ thống TXNG thứ hai',
+    );
+    expect(await sides.getByTestId('side-province').getByTestId('side-existing').textContent()).toBe(
+      'Thành phố Cần Thơ (92)',
     );
     // The diff marks what differs: the owner and the name.
     const changed = conflict.locator('tr.changed th code');
@@ -543,6 +582,30 @@ describe('admin UI in headless Chromium against the built hub', () => {
     await shot('10-queues');
     await ingest.getByRole('button', { name: 'Chạy tiếp' }).click();
     await ingest.getByRole('button', { name: 'Tạm dừng' }).waitFor();
+
+    // The one table component: named by its caption, sorted from the keyboard, arrows move between rows.
+    const table = page.getByRole('table', { name: 'Hàng đợi' });
+    const byName = table.getByRole('columnheader', { name: /Hàng đợi/ });
+    expect(await byName.getAttribute('aria-sort')).toBe('none');
+    await byName.getByRole('button').focus();
+    await page.keyboard.press('Enter');
+    expect(await byName.getAttribute('aria-sort')).toBe('ascending');
+    await page.keyboard.press('Enter');
+    expect(await byName.getAttribute('aria-sort')).toBe('descending');
+    const names = await table.locator('tbody th code').allTextContents();
+    expect(names).toEqual([...names].sort().reverse());
+    await table.locator('tbody tr').first().getByRole('button').first().focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate('document.activeElement.closest("tr").rowIndex')).toBe(2);
+    await page.keyboard.press('End');
+    expect(await page.evaluate('document.activeElement.closest("tr").rowIndex')).toBe(names.length);
+    // Every table of the interface has a name for screen readers.
+    for (const path of ['/', '/rollout', '/sources', '/audit']) {
+      await page.goto(`${base}/admin${path}`);
+      await page.locator('table').first().waitFor();
+      expect(await page.locator('table:not(:has(> caption))').count()).toBe(0);
+    }
+    await nav('Hàng đợi');
 
     const [board] = await Promise.all([
       page.context().waitForEvent('page'),

@@ -86,6 +86,19 @@ describe('pipeline conflicts: all four codes and their resolution (real PostgreS
     const key = `gtin:0${gtin}`;
     const conflict = await openConflict(key);
     expect(conflict).toMatchObject({ code: 'KEY_CLAIMED', status: 'open' });
+    // Each side with its claimant and where it came from: two sources of two provinces.
+    expect((conflict as unknown as { sides: unknown }).sides).toMatchObject({
+      existing: {
+        what: 'record',
+        party: { taxCode: OWNER_A },
+        origin: { source: 'pc-a', provinceCode: '92' },
+      },
+      incoming: {
+        what: 'record',
+        party: { taxCode: OWNER_B },
+        origin: { source: 'pc-b', provinceCode: '79' },
+      },
+    });
     return { key, conflict };
   }
 
@@ -253,8 +266,37 @@ describe('pipeline conflicts: all four codes and their resolution (real PostgreS
       incoming: { findings: [expect.objectContaining({ code: 'GTIN_PREFIX_OWNER', path: '/ownerTaxCode' })] },
     });
     expect(other.incoming.findings[0].message).toContain(OWNER_A);
+    // A person can decide: the existing side is the registry's owner of the prefix, named, beside
+    // the owner the incoming record names, each with where it came from.
+    expect((other as unknown as { sides: unknown }).sides).toMatchObject({
+      existing: {
+        what: 'registry',
+        registry: {
+          prefix: '8935049',
+          status: 'active',
+          owner: { taxCode: OWNER_A, gln: '8935049000006', name: 'Công ty Cổ phần Thực phẩm Sài Gòn Xanh' },
+        },
+        party: {
+          taxCode: OWNER_A,
+          name: 'Công ty Cổ phần Thực phẩm Sài Gòn Xanh',
+          gln: '8935049000006',
+          status: 'active',
+          from: 'registry',
+        },
+        origin: null,
+      },
+      incoming: {
+        what: 'record',
+        party: { taxCode: OWNER_B },
+        origin: { source: 'pc-a', provinceCode: '92', receiptId: expect.any(String) },
+      },
+    });
     const rev = await openConflict(`gtin:0${revoked}`);
     expect(rev.incoming.findings[0].message).toContain('revoked');
+    expect((rev as unknown as { sides: unknown }).sides).toMatchObject({
+      existing: { what: 'registry', registry: { status: 'revoked' }, party: { status: 'revoked' } },
+      incoming: { party: { taxCode: '0312345678' } },
+    });
     await detail('product', `gtin:0${right}`).expect(200);
 
     await resolve(other.id, {

@@ -78,7 +78,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Conflicts, oldest first, each with the existing and the incoming record in full. */
+    /** Conflicts, oldest first, each with the existing and the incoming record in full, and `sides`: what each side is (for GTIN_PREFIX_OWNER the registry's owner of the prefix) and where it came from. */
     get: operations['ConflictsController_list'];
     put?: never;
     post?: never;
@@ -332,7 +332,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Records by GTIN, lot, GLN, tax code, record key, event hash or event ID, or webhook-id (at most 50, newest first). */
+    /** One box: a GTIN, GLN, SSCC, GS1 Digital Link URI, element string (01)…(10)…, EPC URN, tax code, record key, lot, event hash or eventID, webhook-id or receipt id. `items` (at most 50) and `receipts` as before, the exact key first; `understood` says how the text was read, `best` names the one record or receipt it names exactly, `groups` holds the hits by kind with counts, one page each (`kind` + `cursor` page one group). */
     get: operations['OverviewController_search'];
     put?: never;
     post?: never;
@@ -680,12 +680,48 @@ export interface components {
       /** Format: date-time */
       resolvedAt: string | null;
       resolvedBy: string | null;
+      /** @description What each side is and where it came from (in lists; for GTIN_PREFIX_OWNER the registry's owner). */
+      sides?: components['schemas']['ConflictSides'];
       /** @enum {string} */
       status: 'open' | 'resolved';
+    };
+    ConflictOrigin: {
+      /** Format: date-time */
+      at: string;
+      provinceCode: string | null;
+      /** Format: uuid */
+      receiptId: string;
+      source: string;
+      sourceName: string | null;
+      webhookId: string | null;
     };
     ConflictPage: {
       items: components['schemas']['Conflict'][];
       nextCursor: string | null;
+    };
+    ConflictParty: {
+      /**
+       * @description Where the name and details come from.
+       * @enum {string}
+       */
+      from: 'registry' | 'hub' | 'none';
+      gln: string | null;
+      name: string | null;
+      provinceCode: string | null;
+      /** @description The registry's status of the prefix. */
+      status: string | null;
+      taxCode: string;
+    };
+    ConflictSide: {
+      origin: components['schemas']['ConflictOrigin'] | null;
+      party: components['schemas']['ConflictParty'] | null;
+      registry?: components['schemas']['RegistryOwner'];
+      /** @enum {string} */
+      what: 'record' | 'registry' | 'none';
+    };
+    ConflictSides: {
+      existing: components['schemas']['ConflictSide'];
+      incoming: components['schemas']['ConflictSide'];
     };
     CreateTokenDto: {
       /** @example Cần Thơ onboarding */
@@ -781,6 +817,8 @@ export interface components {
       waiting: number;
     };
     ReceiptHit: {
+      /** @description The receipt id is the query. */
+      exact: boolean;
       id: string;
       /** Format: date-time */
       receivedAt: string;
@@ -823,6 +861,21 @@ export interface components {
       version: number | null;
       webhookId: string | null;
     };
+    RegistryOwner: {
+      /**
+       * Format: date-time
+       * @description When the hub asked the registry.
+       */
+      fetchedAt: string;
+      owner?: {
+        gln: string | null;
+        name: string | null;
+        taxCode: string;
+      };
+      prefix: string;
+      /** @enum {string} */
+      status: 'active' | 'revoked';
+    };
     ReplayDto: {
       /**
        * @description Only records of this kind.
@@ -841,17 +894,39 @@ export interface components {
       note: string;
     };
     SearchAnswer: {
+      best: components['schemas']['SearchBest'] | null;
+      groups: components['schemas']['SearchGroup'][];
       items: components['schemas']['SearchHit'][];
       /** @description The query as searched (NFC, trimmed). */
       query: string;
       receipts: components['schemas']['ReceiptHit'][];
+      understood: components['schemas']['SearchUnderstood'];
+    };
+    SearchBest: {
+      /** @description The record key, or the receipt id. */
+      key: string;
+      /** @description A record kind, or 'receipt'. */
+      kind: string;
+    };
+    SearchGroup: {
+      complete: boolean;
+      /** @description One page: SearchHit items, or ReceiptHit items in the 'receipt' group. */
+      items: (components['schemas']['SearchHit'] | components['schemas']['ReceiptHit'])[];
+      /** @enum {string} */
+      kind: 'product' | 'lot' | 'location' | 'organization' | 'event' | 'receipt';
+      /** @description Pass as cursor with kind for the next page. */
+      nextCursor: string | null;
+      /** @description Hits of this kind; a lower bound when complete is false. */
+      total: number;
     };
     SearchHit: {
       /** Format: date-time */
       at: string;
+      /** @description The key is one the query names exactly (ranked first). */
+      exact: boolean;
       key: string;
       kind: string;
-      /** @description How the query matched: key, key-prefix, data field, webhook-id, event-id. */
+      /** @description How the query matched: key, key-prefix, data, identifier, webhook-id, event-id, receipt. */
       matchedBy: string[];
       /** @description The record's province: the record's own, else its data's, else its source's. */
       provinceCode: string | null;
@@ -859,6 +934,22 @@ export interface components {
       status: string;
       /** @description The record's latest accepted version, or null when only quarantined/conflicting arrivals exist. */
       version: number | null;
+    };
+    SearchUnderstood: {
+      /** @enum {string} */
+      as:
+        | 'digital-link'
+        | 'element-string'
+        | 'epc-urn'
+        | 'gtin'
+        | 'gln'
+        | 'sscc'
+        | 'tax-code'
+        | 'record-key'
+        | 'receipt-id'
+        | 'text';
+      /** @description Record keys the text names exactly, the most specific first. */
+      keys: string[];
     };
     SourceOverview: {
       counts: components['schemas']['StatusCounts'];
@@ -1434,6 +1525,11 @@ export interface operations {
   OverviewController_search: {
     parameters: {
       query: {
+        /** @description A group's nextCursor (with kind). */
+        cursor?: string;
+        kind?: 'product' | 'lot' | 'location' | 'organization' | 'event' | 'receipt';
+        /** @description Items per group page, 1 to 50 (default 10). */
+        limit?: string;
         q: string;
       };
       header?: never;

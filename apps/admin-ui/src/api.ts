@@ -121,6 +121,7 @@ export interface RecordDetail extends RecordView {
 }
 
 export type Conflict = Schemas['Conflict'];
+export type ConflictSide = Schemas['ConflictSide'];
 
 export interface ProvinceRollout {
   code: string;
@@ -146,6 +147,9 @@ export type QueueStats = Schemas['QueueListItem'];
 export type AuditEntry = Schemas['AuditEntry'];
 
 export type SearchAnswer = Schemas['SearchAnswer'];
+export type SearchHit = Schemas['SearchHit'];
+export type ReceiptHit = Schemas['ReceiptHit'];
+export type SearchGroup = Schemas['SearchGroup'];
 
 export interface SourceView {
   key: string;

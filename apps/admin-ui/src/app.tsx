@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, NavLink, Route, Routes } from 'react-router-dom';
 import { AuthProvider, useAuth } from './auth';
+import { HeaderSearch } from './components/header-search';
 import { LANGUAGES, setLanguage, type Language } from './i18n';
 import { AuditPage } from './pages/audit';
 import { ConflictsPage } from './pages/conflicts';
@@ -62,7 +63,6 @@ function Shell() {
   const links: Array<[string, string, boolean]> = [
     ['/', 'nav.overview', true],
     ['/rollout', 'nav.rollout', true],
-    ['/search', 'nav.search', true],
     ['/conflicts', 'nav.conflicts', true],
     ['/quarantine', 'nav.quarantine', true],
     ['/queues', 'nav.queues', true],
@@ -90,6 +90,7 @@ function Shell() {
               ))}
           </ul>
         </nav>
+        <HeaderSearch />
         <div className="who">
           <span className="identity" title={`${session.name} · ${t(`role.${session.role}`)}`}>
             <span>{session.name}</span>

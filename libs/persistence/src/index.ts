@@ -13,3 +13,6 @@ export * from './replay';
 export * from './scope/province-scope';
 export * from './receipts/receipts-read';
 export * from './callbacks/pg-callback-store';
+export * from './search/search-query';
+export * from './search/search-read';
+export * from './conflicts/conflict-sides-read';

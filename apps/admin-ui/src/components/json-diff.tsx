@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { DataTable } from './data-table';
 import { ProvinceName } from './ui';
 
 /** JSON → `{ "/a/b": value }` leaves (JSON Pointer paths), for a field-by-field comparison. */
@@ -31,46 +32,60 @@ function Value({ path, value }: { path: string; value: unknown }) {
 }
 
 /** One side's value, or a visible "absent" when that side has no such field. */
-function DiffCell({ has, value, path }: { has: boolean; value: unknown; path: string }) {
+function Side({ has, value, path }: { has: boolean; value: unknown; path: string }) {
   const { t } = useTranslation();
-  return (
-    <td>
-      {has ? <Value path={path} value={value} /> : <span className="muted">{t('conflicts.absent')}</span>}
-    </td>
-  );
+  return has ? <Value path={path} value={value} /> : <span className="muted">{t('conflicts.absent')}</span>;
 }
 
 /** Existing and incoming side by side, changed fields marked (and announced, not only coloured). */
-export function JsonDiff({ left, right }: { left: unknown; right: unknown }) {
+export function JsonDiff({
+  left,
+  right,
+  existingLabel,
+}: {
+  left: unknown;
+  right: unknown;
+  /** What the existing side is, when it is not a stored record (a prefix's registered owner). */
+  existingLabel?: string;
+}) {
   const { t } = useTranslation();
   const a = flatten(left);
   const b = flatten(right);
   const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const rows = paths.map((p) => ({
+    p,
+    changed: a.has(p) !== b.has(p) || show(a.get(p)) !== show(b.get(p)),
+  }));
   return (
-    <table className="diff">
-      <caption className="visually-hidden">{t('conflicts.diffCaption')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('conflicts.field')}</th>
-          <th scope="col">{t('conflicts.existing')}</th>
-          <th scope="col">{t('conflicts.incoming')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {paths.map((p) => {
-          const changed = a.has(p) !== b.has(p) || show(a.get(p)) !== show(b.get(p));
-          return (
-            <tr key={p} className={changed ? 'changed' : undefined}>
-              <th scope="row">
-                <code>{p}</code>
-                {changed && <span className="visually-hidden"> ({t('conflicts.changed')})</span>}
-              </th>
-              <DiffCell has={a.has(p)} value={a.get(p)} path={p} />
-              <DiffCell has={b.has(p)} value={b.get(p)} path={p} />
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <DataTable
+      caption={t('conflicts.diffCaption')}
+      className="diff"
+      rows={rows}
+      rowKey={(r) => r.p}
+      rowProps={(r) => ({ className: r.changed ? 'changed' : undefined })}
+      columns={[
+        {
+          id: 'field',
+          header: t('conflicts.field'),
+          rowHeader: true,
+          cell: (r) => (
+            <>
+              <code>{r.p}</code>
+              {r.changed && <span className="visually-hidden"> ({t('conflicts.changed')})</span>}
+            </>
+          ),
+        },
+        {
+          id: 'existing',
+          header: existingLabel ?? t('conflicts.existing'),
+          cell: (r) => <Side has={a.has(r.p)} value={a.get(r.p)} path={r.p} />,
+        },
+        {
+          id: 'incoming',
+          header: t('conflicts.incoming'),
+          cell: (r) => <Side has={b.has(r.p)} value={b.get(r.p)} path={r.p} />,
+        },
+      ]}
+    />
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type AuditEntry, type Page } from '../api';
+import { DataTable } from '../components/data-table';
 import { DateTime, ErrorMessage, Loading, PageHeader } from '../components/ui';
 
 export function AuditPage() {
@@ -34,38 +35,39 @@ export function AuditPage() {
       <ErrorMessage error={error} />
       {!items && !error && <Loading />}
       {items && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('audit.at')}</th>
-              <th scope="col">{t('audit.actor')}</th>
-              <th scope="col">{t('audit.action')}</th>
-              <th scope="col">{t('audit.target')}</th>
-              <th scope="col">{t('audit.details')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((e) => (
-              <tr key={e.id}>
-                <td>
-                  <DateTime value={e.at} />
-                </td>
-                <td>
-                  <code>{e.actor}</code>
-                </td>
-                <td>
-                  <code>{e.action}</code>
-                </td>
-                <td>
-                  <code>{e.target ?? '—'}</code>
-                </td>
-                <td className="small">
-                  {e.details && Object.keys(e.details).length > 0 ? JSON.stringify(e.details) : ''}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption={t('audit.title')}
+          rows={items}
+          rowKey={(e) => e.id}
+          empty={t('audit.none')}
+          columns={[
+            {
+              id: 'at',
+              header: t('audit.at'),
+              cell: (e) => <DateTime value={e.at} />,
+              sortValue: (e) => e.at,
+            },
+            {
+              id: 'actor',
+              header: t('audit.actor'),
+              cell: (e) => <code>{e.actor}</code>,
+              sortValue: (e) => e.actor,
+            },
+            {
+              id: 'action',
+              header: t('audit.action'),
+              cell: (e) => <code>{e.action}</code>,
+              sortValue: (e) => e.action,
+            },
+            { id: 'target', header: t('audit.target'), cell: (e) => <code>{e.target ?? '—'}</code> },
+            {
+              id: 'details',
+              header: t('audit.details'),
+              className: 'small',
+              cell: (e) => (e.details && Object.keys(e.details).length > 0 ? JSON.stringify(e.details) : ''),
+            },
+          ]}
+        />
       )}
       {cursor && (
         <button type="button" className="secondary" onClick={() => void load(cursor)}>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, type Conflict, type Page } from '../api';
 import { useAuth } from '../auth';
+import { ConflictSides } from '../components/conflict-sides';
 import { JsonDiff } from '../components/json-diff';
 import { Badge, DateTime, ErrorMessage, Findings, Loading, PageHeader } from '../components/ui';
 import { useLoad } from '../hooks';
@@ -109,12 +110,20 @@ export function ConflictsPage() {
             </Link>
           </h2>
           <p className="muted">
-            {t('conflicts.explainCode.' + c.code, { defaultValue: '' })} <DateTime value={c.createdAt} /> ·{' '}
-            {t('conflicts.existingFrom')} <code>{c.existing?.source ?? '—'}</code> ·{' '}
-            {t('conflicts.incomingFrom')} <code>{c.incoming.source}</code>
+            {t('conflicts.explainCode.' + c.code, { defaultValue: '' })} <DateTime value={c.createdAt} />
           </p>
           <Findings findings={c.incoming.findings} />
-          <JsonDiff left={c.existing?.data ?? null} right={c.incoming.data} />
+          <ConflictSides conflict={c} />
+          <details open={c.existing !== null}>
+            <summary>{t('conflicts.fields')}</summary>
+            <JsonDiff
+              left={c.existing?.data ?? null}
+              right={c.incoming.data}
+              existingLabel={
+                c.sides?.existing.what === 'registry' ? t('conflicts.sides.noRecord') : undefined
+              }
+            />
+          </details>
           {c.status === 'open' && can('operator') && (
             <ResolveForm
               conflict={c}

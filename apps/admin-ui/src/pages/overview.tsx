@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, type Overview, type SourceOverview } from '../api';
+import { DataTable, type Column } from '../components/data-table';
 import { Badge, DateTime, ErrorMessage, Loading, Num, PageHeader } from '../components/ui';
 import { durationParts } from '../format';
 import { useLoad } from '../hooks';
@@ -14,60 +15,119 @@ function Lag({ seconds, pending }: { seconds: number; pending: number }) {
   return <>{t(`duration.${unit}`, { value: new Intl.NumberFormat('vi-VN').format(value) })}</>;
 }
 
-function SourceRow({ s }: { s: SourceOverview }) {
+/** The columns of every province's table (one grid, so they line up down the page). */
+function useSourceColumns(): Array<Column<SourceOverview>> {
   const { t } = useTranslation();
-  const last = s.kind === 'poll' ? s.lastPollAt : s.lastReceiptAt;
-  return (
-    <tr data-testid={`source-${s.key}`}>
-      <th scope="row">
-        <Link to={`/sources/${encodeURIComponent(s.key)}`}>{s.name}</Link>
-        <br />
-        <code className="muted">{s.key}</code>
-      </th>
-      <td>
-        <Badge kind="stage" value={s.stage} />{' '}
-        {s.health !== 'healthy' && <Badge kind="health" value={s.health} />}
-        {s.lastError && <div className="muted small">{s.lastError}</div>}
-      </td>
-      <td>
-        {t(`overview.lastBy.${s.kind}`)}: <DateTime value={last} />
-      </td>
-      <td className="num">
-        <Lag seconds={s.lagSeconds} pending={s.sync.pending} />
-      </td>
-      <td className="num" data-testid="rpm">
-        <Num value={s.recordsPerMinute} />
-      </td>
-      <td className="num" data-testid="ready">
-        <Num value={s.counts.ready} />
-      </td>
-      <td className="num" data-testid="synced">
-        <Num value={s.counts.synced} />
-      </td>
-      <td className="num">
+  const counted = (id: 'ready' | 'synced', header: string): Column<SourceOverview> => ({
+    id,
+    header,
+    numeric: true,
+    testId: id,
+    sortValue: (s) => s.counts[id],
+    cell: (s) => <Num value={s.counts[id]} />,
+  });
+  return [
+    {
+      id: 'source',
+      header: t('overview.source'),
+      rowHeader: true,
+      sortValue: (s) => s.name,
+      cell: (s) => (
+        <>
+          <Link to={`/sources/${encodeURIComponent(s.key)}`}>{s.name}</Link>
+          <br />
+          <code className="muted">{s.key}</code>
+        </>
+      ),
+    },
+    {
+      id: 'stage',
+      header: t('overview.stage'),
+      sortValue: (s) => s.stage,
+      cell: (s) => (
+        <>
+          <Badge kind="stage" value={s.stage} />{' '}
+          {s.health !== 'healthy' && <Badge kind="health" value={s.health} />}
+          {s.lastError && <div className="muted small">{s.lastError}</div>}
+        </>
+      ),
+    },
+    {
+      id: 'last',
+      header: t('overview.last'),
+      sortValue: (s) => (s.kind === 'poll' ? s.lastPollAt : s.lastReceiptAt),
+      cell: (s) => (
+        <>
+          {t(`overview.lastBy.${s.kind}`)}:{' '}
+          <DateTime value={s.kind === 'poll' ? s.lastPollAt : s.lastReceiptAt} />
+        </>
+      ),
+    },
+    {
+      id: 'lag',
+      header: t('overview.lag'),
+      numeric: true,
+      sortValue: (s) => (s.sync.pending === 0 ? 0 : s.lagSeconds),
+      cell: (s) => <Lag seconds={s.lagSeconds} pending={s.sync.pending} />,
+    },
+    {
+      id: 'rpm',
+      header: t('overview.rpm'),
+      numeric: true,
+      testId: 'rpm',
+      sortValue: (s) => s.recordsPerMinute,
+      cell: (s) => <Num value={s.recordsPerMinute} />,
+    },
+    counted('ready', t('status.ready')),
+    counted('synced', t('status.synced')),
+    {
+      id: 'quarantined',
+      header: t('status.quarantined'),
+      numeric: true,
+      sortValue: (s) => s.counts.quarantined,
+      cell: (s) => (
         <Link
           to={`/quarantine?status=quarantined&source=${encodeURIComponent(s.key)}`}
           data-testid="quarantined"
         >
           <Num value={s.counts.quarantined} />
         </Link>
-      </td>
-      <td className="num">
+      ),
+    },
+    {
+      id: 'conflicts',
+      header: t('overview.openConflicts'),
+      numeric: true,
+      sortValue: (s) => s.counts.openConflicts,
+      cell: (s) => (
         <Link to="/conflicts" data-testid="conflicts">
           <Num value={s.counts.openConflicts} />
         </Link>
-      </td>
-      <td className="num">
-        <Link to={`/quarantine?status=rejected&source=${encodeURIComponent(s.key)}`}>
-          <Num value={s.counts.rejected} />
-        </Link>
-        {' / '}
-        <Link to={`/quarantine?status=failed&source=${encodeURIComponent(s.key)}`}>
-          <Num value={s.counts.failed} />
-        </Link>
-      </td>
-      <td>
-        {s.sync.available ? (
+      ),
+    },
+    {
+      id: 'rejected-failed',
+      header: t('overview.rejectedFailed'),
+      numeric: true,
+      sortValue: (s) => s.counts.rejected + s.counts.failed,
+      cell: (s) => (
+        <>
+          <Link to={`/quarantine?status=rejected&source=${encodeURIComponent(s.key)}`}>
+            <Num value={s.counts.rejected} />
+          </Link>
+          {' / '}
+          <Link to={`/quarantine?status=failed&source=${encodeURIComponent(s.key)}`}>
+            <Num value={s.counts.failed} />
+          </Link>
+        </>
+      ),
+    },
+    {
+      id: 'sync',
+      header: t('overview.sync'),
+      sortValue: (s) => s.sync.pending,
+      cell: (s) =>
+        s.sync.available ? (
           <>
             {t('overview.pending', { count: s.sync.pending })}
             <br />
@@ -77,10 +137,9 @@ function SourceRow({ s }: { s: SourceOverview }) {
           </>
         ) : (
           <span className="muted">{t('overview.syncUnavailable')}</span>
-        )}
-      </td>
-    </tr>
-  );
+        ),
+    },
+  ];
 }
 
 /** Per province and source, refreshed by short polling every 5 s (see docs/adr/0003-admin-ui.md). */
@@ -91,6 +150,7 @@ export function OverviewPage() {
     [],
     OVERVIEW_POLL_MS,
   );
+  const columns = useSourceColumns();
   return (
     <>
       <PageHeader title={t('overview.title')}>
@@ -149,8 +209,15 @@ export function OverviewPage() {
                   t('overview.reconNever')
                 )}
               </p>
-              <div className="table-wrap">
-                <table className="overview-table">
+              <DataTable
+                caption={t('overview.sourcesOf', { province: p.name })}
+                className="overview-table"
+                scroll
+                rows={p.sources}
+                rowKey={(s) => s.key}
+                rowProps={(s) => ({ 'data-testid': `source-${s.key}` })}
+                columns={columns}
+                colgroup={
                   <colgroup>
                     <col className="col-source" />
                     <col className="col-stage" />
@@ -158,28 +225,8 @@ export function OverviewPage() {
                     <col span={7} />
                     <col className="col-sync" />
                   </colgroup>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('overview.source')}</th>
-                      <th scope="col">{t('overview.stage')}</th>
-                      <th scope="col">{t('overview.last')}</th>
-                      <th scope="col">{t('overview.lag')}</th>
-                      <th scope="col">{t('overview.rpm')}</th>
-                      <th scope="col">{t('status.ready')}</th>
-                      <th scope="col">{t('status.synced')}</th>
-                      <th scope="col">{t('status.quarantined')}</th>
-                      <th scope="col">{t('overview.openConflicts')}</th>
-                      <th scope="col">{t('overview.rejectedFailed')}</th>
-                      <th scope="col">{t('overview.sync')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {p.sources.map((s) => (
-                      <SourceRow key={s.key} s={s} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                }
+              />
             </section>
           ))}
         </>

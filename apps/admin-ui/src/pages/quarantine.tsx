@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, query, type Page, type RecordView, type ReplayAnswer, type SourceView } from '../api';
 import { useAuth } from '../auth';
+import { DataTable } from '../components/data-table';
 import { ErrorMessage, Findings, Loading, Num, PageHeader } from '../components/ui';
 import { useLoad } from '../hooks';
 import { replayMessage } from '../replay-message';
@@ -121,34 +122,41 @@ export function QuarantinePage() {
               <code>{code}</code> — <Num value={records.length} /> {t('quarantine.records')}
               {i18n.exists(`finding.${code}`) && <span className="muted"> · {t(`finding.${code}`)}</span>}
             </summary>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('record.kind')}</th>
-                  <th scope="col">{t('record.key')}</th>
-                  <th scope="col">{t('record.source')}</th>
-                  <th scope="col">{t('quarantine.message')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {records.map((r) => (
-                  <tr key={r.id}>
-                    <td>{t(`kind.${r.kind}`, { defaultValue: r.kind })}</td>
-                    <td>
-                      <Link to={recordPath(r.kind, r.key)}>
-                        <code>{r.key}</code>
-                      </Link>
-                    </td>
-                    <td>
-                      <code>{r.source}</code>
-                    </td>
-                    <td>
-                      <Findings findings={r.findings.filter((f) => f.code === code)} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              caption={t('quarantine.groupCaption', { code })}
+              rows={records}
+              rowKey={(r) => r.id}
+              columns={[
+                {
+                  id: 'kind',
+                  header: t('record.kind'),
+                  sortValue: (r) => r.kind,
+                  cell: (r) => t(`kind.${r.kind}`, { defaultValue: r.kind }),
+                },
+                {
+                  id: 'key',
+                  header: t('record.key'),
+                  rowHeader: true,
+                  sortValue: (r) => r.key,
+                  cell: (r) => (
+                    <Link to={recordPath(r.kind, r.key)}>
+                      <code>{r.key}</code>
+                    </Link>
+                  ),
+                },
+                {
+                  id: 'source',
+                  header: t('record.source'),
+                  sortValue: (r) => r.source,
+                  cell: (r) => <code>{r.source}</code>,
+                },
+                {
+                  id: 'message',
+                  header: t('quarantine.message'),
+                  cell: (r) => <Findings findings={r.findings.filter((f) => f.code === code)} />,
+                },
+              ]}
+            />
           </details>
         ))}
     </>

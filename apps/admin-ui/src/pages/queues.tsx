@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Page, type QueueStats } from '../api';
 import { useAuth } from '../auth';
+import { DataTable } from '../components/data-table';
 import { ErrorMessage, Loading, Num, PageHeader } from '../components/ui';
 import { useLoad } from '../hooks';
 
@@ -58,75 +59,76 @@ export function QueuesPage() {
       )}
       {!data && !error && <Loading />}
       {data && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('queues.name')}</th>
-              <th scope="col">{t('queues.state')}</th>
-              <th scope="col">{t('queues.waiting')}</th>
-              <th scope="col">{t('queues.active')}</th>
-              <th scope="col">{t('queues.delayed')}</th>
-              <th scope="col">{t('queues.failed')}</th>
-              <th scope="col">{t('queues.completed')}</th>
-              <th scope="col">{t('queues.throughput')}</th>
-              {can('operator') && <th scope="col">{t('common.actions')}</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((q) => (
-              <tr key={q.name} data-testid={`queue-${q.name}`}>
-                <th scope="row">
+        <DataTable
+          caption={t('queues.title')}
+          rows={data.items}
+          rowKey={(q) => q.name}
+          rowProps={(q) => ({ 'data-testid': `queue-${q.name}` })}
+          scroll
+          columns={[
+            {
+              id: 'name',
+              header: t('queues.name'),
+              rowHeader: true,
+              sortValue: (q) => q.name,
+              cell: (q) => (
+                <>
                   <code>{q.name}</code>
                   <div className="muted small">{t(`queues.about.${q.name}`, { defaultValue: '' })}</div>
-                </th>
-                <td>
-                  <span className={`badge ${q.paused ? 'badge-paused' : 'badge-active'}`}>
-                    {q.paused ? t('queues.paused') : t('queues.running')}
-                  </span>
-                </td>
-                <td className="num">
-                  <Num value={q.waiting} />
-                </td>
-                <td className="num">
-                  <Num value={q.active} />
-                </td>
-                <td className="num">
-                  <Num value={q.delayed} />
-                </td>
-                <td className="num">
-                  <Num value={q.failed} />
-                </td>
-                <td className="num">
-                  <Num value={q.completed} />
-                </td>
-                <td className="num">
-                  <Num value={q.throughputPerMinute} />
-                </td>
-                {can('operator') && (
-                  <td className="actions">
-                    {q.paused ? (
-                      <button type="button" onClick={() => void act(q.name, 'resume')}>
-                        {t('queues.resume')}
-                      </button>
-                    ) : (
-                      <button type="button" className="secondary" onClick={() => void act(q.name, 'pause')}>
-                        {t('queues.pause')}
-                      </button>
-                    )}
-                    <button
-                      type="button"
-                      className="secondary"
-                      disabled={q.failed === 0}
-                      onClick={() => void act(q.name, 'retry-failed')}
-                    >
-                      {t('queues.retryFailed')}
+                </>
+              ),
+            },
+            {
+              id: 'state',
+              header: t('queues.state'),
+              cell: (q) => (
+                <span className={`badge ${q.paused ? 'badge-paused' : 'badge-active'}`}>
+                  {q.paused ? t('queues.paused') : t('queues.running')}
+                </span>
+              ),
+            },
+            ...(['waiting', 'active', 'delayed', 'failed', 'completed'] as const).map((k) => ({
+              id: k,
+              header: t(`queues.${k}`),
+              numeric: true,
+              sortValue: (q: QueueStats) => q[k],
+              cell: (q: QueueStats) => <Num value={q[k]} />,
+            })),
+            {
+              id: 'throughput',
+              header: t('queues.throughput'),
+              numeric: true,
+              sortValue: (q) => q.throughputPerMinute,
+              cell: (q) => <Num value={q.throughputPerMinute} />,
+            },
+            can('operator') && {
+              id: 'actions',
+              header: t('common.actions'),
+              className: 'actions',
+              cell: (q) => (
+                <>
+                  {q.paused ? (
+                    <button type="button" onClick={() => void act(q.name, 'resume')}>
+                      {t('queues.resume')}
                     </button>
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                  ) : (
+                    <button type="button" className="secondary" onClick={() => void act(q.name, 'pause')}>
+                      {t('queues.pause')}
+                    </button>
+                  )}
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={q.failed === 0}
+                    onClick={() => void act(q.name, 'retry-failed')}
+                  >
+                    {t('queues.retryFailed')}
+                  </button>
+                </>
+              ),
+            },
+          ]}
+        />
       )}
     </>
   );

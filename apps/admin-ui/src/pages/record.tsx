@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, enc, type Page, type RecordDetail, type SourceView } from '../api';
+import { DataTable } from '../components/data-table';
 import {
   Badge,
   DateTime,
@@ -119,28 +120,20 @@ export function RecordPage() {
                 <Findings findings={v.findings} />
                 <details>
                   <summary>{t('record.history')}</summary>
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('record.at')}</th>
-                        <th scope="col">{t('record.status')}</th>
-                        <th scope="col">{t('record.reason')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {v.history.map((h, i) => (
-                        <tr key={i}>
-                          <td>
-                            <DateTime value={h.at} />
-                          </td>
-                          <td>
-                            <Badge kind="status" value={h.status} />
-                          </td>
-                          <td>{h.reason}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <DataTable
+                    caption={t('record.history')}
+                    rows={v.history}
+                    rowKey={(_h, i) => String(i)}
+                    columns={[
+                      { id: 'at', header: t('record.at'), cell: (h) => <DateTime value={h.at} /> },
+                      {
+                        id: 'status',
+                        header: t('record.status'),
+                        cell: (h) => <Badge kind="status" value={h.status} />,
+                      },
+                      { id: 'reason', header: t('record.reason'), cell: (h) => h.reason },
+                    ]}
+                  />
                 </details>
                 <details>
                   <summary>{t('record.data')}</summary>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type ProvincesAnswer } from '../api';
+import { DataTable } from '../components/data-table';
 import { Badge, ErrorMessage, Loading, Num, PageHeader } from '../components/ui';
 import { useLoad } from '../hooks';
 
@@ -56,40 +57,44 @@ export function RolloutPage() {
               ))}
             </select>
           </div>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('rollout.code')}</th>
-                <th scope="col">{t('rollout.province')}</th>
-                <th scope="col">{t('rollout.stage')}</th>
-                <th scope="col">{t('rollout.sources')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => (
-                <tr key={p.code}>
-                  <td>{p.code}</td>
-                  <td>{p.name}</td>
-                  <td>
-                    <Badge kind="rollout" value={p.stage} />
-                  </td>
-                  <td>
-                    {p.sources.length === 0 ? (
-                      <span className="muted">—</span>
-                    ) : (
-                      <ul className="plain">
-                        {p.sources.map((s) => (
-                          <li key={s.key}>
-                            {s.name} (<code>{s.key}</code>) <Badge kind="stage" value={s.stage} />
-                          </li>
-                        ))}
-                      </ul>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption={t('rollout.title')}
+            rows={items}
+            rowKey={(p) => p.code}
+            columns={[
+              { id: 'code', header: t('rollout.code'), cell: (p) => p.code, sortValue: (p) => p.code },
+              {
+                id: 'name',
+                header: t('rollout.province'),
+                rowHeader: true,
+                cell: (p) => p.name,
+                sortValue: (p) => p.name,
+              },
+              {
+                id: 'stage',
+                header: t('rollout.stage'),
+                cell: (p) => <Badge kind="rollout" value={p.stage} />,
+                sortValue: (p) => STAGES.indexOf(p.stage),
+              },
+              {
+                id: 'sources',
+                header: t('rollout.sources'),
+                sortValue: (p) => p.sources.length,
+                cell: (p) =>
+                  p.sources.length === 0 ? (
+                    <span className="muted">—</span>
+                  ) : (
+                    <ul className="plain">
+                      {p.sources.map((s) => (
+                        <li key={s.key}>
+                          {s.name} (<code>{s.key}</code>) <Badge kind="stage" value={s.stage} />
+                        </li>
+                      ))}
+                    </ul>
+                  ),
+              },
+            ]}
+          />
         </>
       )}
     </>

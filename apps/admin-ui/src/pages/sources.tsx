@@ -17,6 +17,7 @@ import {
 } from '../api';
 import { useAuth } from '../auth';
 import { replayMessage } from '../replay-message';
+import { DataTable } from '../components/data-table';
 import { MappingEditor, useDraftPreview } from '../components/mapping-editor';
 import { Badge, DateTime, ErrorMessage, Loading, Num, PageHeader, SecretOnce } from '../components/ui';
 import { useLoad } from '../hooks';
@@ -93,51 +94,76 @@ export function SourcesPage() {
       </PageHeader>
       <ErrorMessage error={error} />
       {!data && !error && <Loading />}
-      {data && data.items.length === 0 && <p>{t('overview.empty')}</p>}
-      {data && data.items.length > 0 && (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('overview.source')}</th>
-                <th scope="col">{t('sources.province')}</th>
-                <th scope="col">{t('sources.kind')}</th>
-                <th scope="col">{t('sources.format')}</th>
-                <th scope="col">{t('sources.stage')}</th>
-                <th scope="col">{t('sources.mappingVersion')}</th>
-                {canAct && <th scope="col">{t('common.actions')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((s) => (
-                <tr key={s.key} data-testid={`source-${s.key}`}>
-                  <th scope="row">
-                    <Link to={`/sources/${enc(s.key)}`}>{s.name}</Link>
-                    <br />
-                    <code className="muted">{s.key}</code>
-                  </th>
-                  <td>
-                    {s.provinceName ?? s.provinceCode} <span className="muted">({s.provinceCode})</span>
-                  </td>
-                  <td>{t(`sources.kinds.${s.kind}`)}</td>
-                  <td>{t(`format.${s.format}`, { defaultValue: s.format })}</td>
-                  <td>
-                    <Badge kind="stage" value={s.stage} />{' '}
-                    {s.health !== 'healthy' && <Badge kind="health" value={s.health} />}
-                  </td>
-                  <td className="num" data-testid="mapping-version">
-                    {s.mapping ? <Num value={s.mapping.version} /> : '—'}
-                  </td>
-                  {canAct && (
-                    <td>
-                      <SourceActions source={s} onChanged={reload} />
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {data && (
+        <DataTable
+          caption={t('sources.title')}
+          rows={data.items}
+          rowKey={(s) => s.key}
+          rowProps={(s) => ({ 'data-testid': `source-${s.key}` })}
+          empty={t('overview.empty')}
+          scroll
+          columns={[
+            {
+              id: 'source',
+              header: t('overview.source'),
+              rowHeader: true,
+              sortValue: (s) => s.name,
+              cell: (s) => (
+                <>
+                  <Link to={`/sources/${enc(s.key)}`}>{s.name}</Link>
+                  <br />
+                  <code className="muted">{s.key}</code>
+                </>
+              ),
+            },
+            {
+              id: 'province',
+              header: t('sources.province'),
+              sortValue: (s) => s.provinceCode,
+              cell: (s) => (
+                <>
+                  {s.provinceName ?? s.provinceCode} <span className="muted">({s.provinceCode})</span>
+                </>
+              ),
+            },
+            {
+              id: 'kind',
+              header: t('sources.kind'),
+              sortValue: (s) => s.kind,
+              cell: (s) => t(`sources.kinds.${s.kind}`),
+            },
+            {
+              id: 'format',
+              header: t('sources.format'),
+              sortValue: (s) => s.format,
+              cell: (s) => t(`format.${s.format}`, { defaultValue: s.format }),
+            },
+            {
+              id: 'stage',
+              header: t('sources.stage'),
+              sortValue: (s) => s.stage,
+              cell: (s) => (
+                <>
+                  <Badge kind="stage" value={s.stage} />{' '}
+                  {s.health !== 'healthy' && <Badge kind="health" value={s.health} />}
+                </>
+              ),
+            },
+            {
+              id: 'mapping',
+              header: t('sources.mappingVersion'),
+              numeric: true,
+              testId: 'mapping-version',
+              sortValue: (s) => s.mapping?.version ?? null,
+              cell: (s) => (s.mapping ? <Num value={s.mapping.version} /> : '—'),
+            },
+            canAct && {
+              id: 'actions',
+              header: t('common.actions'),
+              cell: (s) => <SourceActions source={s} onChanged={reload} />,
+            },
+          ]}
+        />
       )}
     </>
   );

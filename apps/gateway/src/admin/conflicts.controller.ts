@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest } from '@txng/common';
-import { AuditService, type Principal } from '@txng/persistence';
+import { AuditService, ConflictSidesRead, type ConflictSides, type Principal } from '@txng/persistence';
 import {
   CONFLICT_DECISIONS,
   type ConflictDecision,
@@ -38,9 +38,11 @@ export class ResolveConflictDto {
 export class ConflictsController {
   private readonly read: ConflictsRead;
   private readonly resolver: ConflictResolver;
+  private readonly sides: ConflictSidesRead;
 
   constructor(@InjectDataSource() dataSource: DataSource, audit: AuditService) {
     this.read = new ConflictsRead(dataSource);
+    this.sides = new ConflictSidesRead(dataSource);
     this.resolver = new ConflictResolver(dataSource, (event, manager) => audit.record(event, manager));
   }
 
@@ -67,7 +69,9 @@ export class ConflictsController {
   @ApiOkResponse({ type: ConflictPageDto })
   @RequireRole('viewer')
   @ApiOperation({
-    summary: 'Conflicts, oldest first, each with the existing and the incoming record in full.',
+    summary:
+      'Conflicts, oldest first, each with the existing and the incoming record in full, and `sides`: what each ' +
+      "side is (for GTIN_PREFIX_OWNER the registry's owner of the prefix) and where it came from.",
   })
   @ApiQuery({ name: 'status', required: false, enum: ['open', 'resolved'] })
   @ApiQuery({ name: 'kind', required: false })
@@ -80,19 +84,21 @@ export class ConflictsController {
     @Query('key') key?: string,
     @Query('cursor') cursor?: string,
     @Query('limit') limit?: string,
-  ): Promise<{ items: ConflictView[]; nextCursor: string | null }> {
+  ): Promise<{ items: Array<ConflictView & { sides: ConflictSides }>; nextCursor: string | null }> {
     if (status !== undefined && status !== 'open' && status !== 'resolved') {
       throw badRequest('status must be open or resolved.');
     }
     if (cursor !== undefined && !isConflictCursor(cursor)) {
       throw badRequest('cursor is not valid; pass the nextCursor of the previous page.');
     }
-    return this.read.list({
+    const page = await this.read.list({
       status,
       kind: queryText(kind, 'kind', 50),
       key: queryText(key, 'key', RECORD_KEY_MAX),
       cursor,
       limit: pageSize(limit),
     });
+    const sides = await this.sides.sides(page.items);
+    return { ...page, items: page.items.map((c, i) => ({ ...c, sides: sides[i] })) };
   }
 }

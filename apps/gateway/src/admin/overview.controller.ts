@@ -3,12 +3,16 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@
 import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest } from '@txng/common';
 import { currentProvinces } from '@txng/national-model';
+import { type Principal, SearchRead } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
-import { RequireRole } from '../auth/roles.decorator';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 import { OverviewRead } from './overview-read';
-import { SearchRead } from './search-read';
 import { OverviewDto } from './dto/overview.dto';
 import { SearchAnswerDto } from './dto/search.dto';
+import { pageSize, queryText } from './paging';
+
+const SEARCH_KINDS = ['product', 'lot', 'location', 'organization', 'event', 'receipt'] as const;
 
 @ApiTags('admin: overview')
 @ApiBearerAuth()
@@ -43,16 +47,42 @@ export class OverviewController {
   @ApiOkResponse({ type: SearchAnswerDto })
   @ApiOperation({
     summary:
-      'Records by GTIN, lot, GLN, tax code, record key, event hash or event ID, or webhook-id (at most 50, newest first).',
+      'One box: a GTIN, GLN, SSCC, GS1 Digital Link URI, element string (01)…(10)…, EPC URN, tax code, record key, ' +
+      'lot, event hash or eventID, webhook-id or receipt id. `items` (at most 50) and `receipts` as before, the exact ' +
+      'key first; `understood` says how the text was read, `best` names the one record or receipt it names exactly, ' +
+      '`groups` holds the hits by kind with counts, one page each (`kind` + `cursor` page one group).',
   })
+  @ProvinceScoped()
   @ApiQuery({ name: 'q', required: true })
-  async search(@Query('q') q?: string) {
-    const query = (q ?? '').normalize('NFC').trim();
+  @ApiQuery({ name: 'kind', required: false, enum: [...SEARCH_KINDS] })
+  @ApiQuery({ name: 'cursor', required: false, description: "A group's nextCursor (with kind)." })
+  @ApiQuery({ name: 'limit', required: false, description: 'Items per group page, 1 to 50 (default 10).' })
+  async search(
+    @CurrentPrincipal() who: Principal,
+    @Query('q') q?: string,
+    @Query('kind') kind?: string,
+    @Query('cursor') cursor?: string,
+    @Query('limit') limit?: string,
+  ) {
+    const query = (queryText(q, 'q', 300) ?? '').normalize('NFC').trim();
     if (query.length < 2 || query.length > 300) {
       throw badRequest(
-        'q must be 2 to 300 characters: a GTIN, lot, GLN, tax code, key, event hash or webhook-id.',
+        'q must be 2 to 300 characters: a GTIN, GLN, SSCC, Digital Link, element string, EPC URN, key, lot, tax code, event hash, webhook-id or receipt id.',
       );
     }
-    return this.searcher.search(query);
+    if (kind !== undefined && !(SEARCH_KINDS as readonly string[]).includes(kind)) {
+      throw badRequest(`kind must be one of ${SEARCH_KINDS.join(', ')}.`);
+    }
+    if (cursor !== undefined && (kind === undefined || !/^\d{1,6}$/.test(cursor))) {
+      throw badRequest("cursor must be a group's nextCursor, given with its kind.");
+    }
+    const size = pageSize(limit, 10);
+    if (size > 50) throw badRequest('limit must be a whole number from 1 to 50.');
+    return this.searcher.search(query, {
+      kind,
+      cursor: cursor === undefined ? undefined : Number(cursor),
+      limit: size,
+      provinces: who.provinces === null ? null : [...who.provinces],
+    });
   }
 }
