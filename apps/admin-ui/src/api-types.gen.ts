@@ -576,6 +576,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/sources/{key}/try-mapping': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Try an unsaved mapping on the source's newest stored payloads (bodies still kept) against the mapping in force: {"expression","receipts"?} in (receipts 1-500, default 200; at most 20 MiB of bodies and 20 s of mapping); records that would change, appear, disappear, be fixed or broken, findings by code, quarantined records it fixes, the receipts affected and the payload fields it never reads. Runs in the mapping sandbox; stores nothing. */
+    post: operations['SourcesController_tryMapping'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/tokens': {
     parameters: {
       query?: never;
@@ -1891,6 +1908,32 @@ export interface operations {
       cookie?: never;
     };
     requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SourcesController_tryMapping: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          expression?: string;
+          receipts?: number;
+        };
+      };
+    };
     responses: {
       200: {
         headers: {

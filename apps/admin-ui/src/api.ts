@@ -229,3 +229,30 @@ export interface PreviewAnswer {
   records: Array<{ kind: string; key?: string; data: unknown; findings: Finding[] }>;
   findings: Finding[];
 }
+
+export interface TrialChange {
+  receiptId: string;
+  kind: string;
+  key: string | null;
+  change: 'changed' | 'appeared' | 'disappeared' | 'fixed' | 'broken';
+  storedStatus: string | null;
+  liveFindings: string[];
+  draftFindings: string[];
+}
+
+/** What `POST /v1/admin/sources/{key}/try-mapping` answers: the draft against the mapping in force. */
+export interface MappingTrial {
+  liveVersion: number | null;
+  limits: { receipts: number; bytes: number; ms: number };
+  read: { receipts: number; bytes: number; purged: number; stoppedBy: 'bytes' | 'time' | null };
+  receipts: number;
+  failed: { live: number; draft: number };
+  records: { live: number; draft: number; unchanged: number };
+  counts: Record<TrialChange['change'], number>;
+  fixesQuarantined: number;
+  findings: Array<{ code: string; live: number; draft: number }>;
+  changes: TrialChange[];
+  affectedReceipts: string[];
+  unreadFields: Array<{ path: string; payloads: number }> | null;
+  stoppedByTime: boolean;
+}

@@ -44,3 +44,12 @@ export {
   readRecords,
   toPreviewFinding,
 } from './preview/preview-mapping';
+export {
+  type RecordChange,
+  type TrialPayload,
+  type TrialRecord,
+  type TrialRequest,
+  type TrialResult,
+  tryMapping,
+} from './trial/mapping-trial';
+export { leafPaths, namesRead, unreadPaths } from './trial/unread-fields';

@@ -19,6 +19,7 @@ import { useAuth } from '../auth';
 import { replayMessage } from '../replay-message';
 import { DataTable } from '../components/data-table';
 import { MappingEditor, useDraftPreview } from '../components/mapping-editor';
+import { MappingTrialPanel } from '../components/mapping-trial';
 import { Badge, DateTime, ErrorMessage, Loading, Num, PageHeader, SecretOnce } from '../components/ui';
 import { useLoad } from '../hooks';
 
@@ -219,7 +220,8 @@ export function SourcePage() {
 
   const stored = current.mapping?.expression ?? '';
   const dirty = expression !== stored;
-  const save = async () => {
+  /** Saves the editor's expression as the next mapping version; false when the hub refused it. */
+  const save = async (): Promise<boolean> => {
     setSaving(true);
     setSaveError(null);
     setReplayed(null);
@@ -227,8 +229,10 @@ export function SourcePage() {
       const next = await saveMapping(key, expression);
       setCurrent(next);
       setSaved(next.mapping?.version ?? null);
+      return true;
     } catch (e) {
       setSaveError(e);
+      return false;
     } finally {
       setSaving(false);
     }
@@ -322,6 +326,15 @@ export function SourcePage() {
             </button>
             {dirty && <span className="muted small">{t('sources.unsaved')}</span>}
           </div>
+        )}
+        {isAdmin && (
+          <MappingTrialPanel
+            sourceKey={key}
+            expression={expression}
+            onSaveAndReplay={async () => {
+              if (!dirty || (await save())) await replay();
+            }}
+          />
         )}
         {saved !== null && !dirty && (
           <p role="status" className="notice">

@@ -17,8 +17,12 @@ import {
   previewMapping,
   type PreviewRequest,
   type PreviewResult,
+  tryMapping,
+  type TrialResult,
 } from '@txng/mapping';
-import { AuditService, type Principal } from '@txng/persistence';
+import { AuditService, type Principal, TrialPayloadsRead } from '@txng/persistence';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
 import { type Request } from 'express';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireRole } from '../auth/roles.decorator';
@@ -28,12 +32,17 @@ import { readRawBody } from '../webhooks/raw-body';
 @ApiBearerAuth()
 @Controller('v1/admin/sources')
 export class SourcesController {
+  private readonly trialPayloads: TrialPayloadsRead;
+
   constructor(
     private readonly sources: SourcesService,
     private readonly poller: PollRunner,
     private readonly callbacks: CallbacksService,
     private readonly audit: AuditService,
-  ) {}
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    this.trialPayloads = new TrialPayloadsRead(dataSource);
+  }
 
   @Post()
   @RequireRole('admin')
@@ -128,6 +137,64 @@ export class SourcesController {
         },
       }),
     );
+  }
+
+  @Post(':key/try-mapping')
+  @RequireRole('admin')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Try an unsaved mapping on the source's newest stored payloads (bodies still kept) against the mapping in " +
+      'force: {"expression","receipts"?} in (receipts 1-500, default 200; at most 20 MiB of bodies and 20 s of ' +
+      'mapping); records that would change, appear, disappear, be fixed or broken, findings by code, quarantined ' +
+      'records it fixes, the receipts affected and the payload fields it never reads. Runs in the mapping sandbox; ' +
+      'stores nothing.',
+  })
+  @ApiBody({
+    schema: { type: 'object', properties: { expression: { type: 'string' }, receipts: { type: 'integer' } } },
+  })
+  async tryMapping(@Param('key') key: string, @Body() body: unknown): Promise<MappingTrialAnswer> {
+    const request = readTrial(body);
+    const source = await this.sources.get(key);
+    const live = await this.sources.mapping(key, source.mappingVersion);
+    const recent = await this.trialPayloads.recent(key, {
+      limit: request.receipts,
+      maxBytes: TRIAL_LIMITS.bytes,
+    });
+    try {
+      const result = await tryMapping({
+        format: source.format,
+        live: live ? { language: live.language, expression: live.expression } : undefined,
+        draft: request.expression.trim()
+          ? { language: 'jsonata', expression: request.expression }
+          : undefined,
+        payloads: recent.payloads,
+        policy: {
+          requireProductImage: source.policy.requireProductImage ?? false,
+          requireNetContent: source.policy.requireNetContent ?? true,
+        },
+        budgetMs: TRIAL_LIMITS.ms,
+      });
+      return {
+        liveVersion: live?.version ?? null,
+        limits: { receipts: request.receipts, bytes: TRIAL_LIMITS.bytes, ms: TRIAL_LIMITS.ms },
+        read: {
+          receipts: recent.payloads.length,
+          bytes: recent.bytes,
+          purged: recent.purged,
+          stoppedBy: recent.cutByBytes ? 'bytes' : result.stoppedByTime ? 'time' : null,
+        },
+        ...result,
+      };
+    } catch (error) {
+      if (error instanceof MappingUnavailableError) {
+        throw new AppError(error.code.toLowerCase(), `The mapping could not be run now: ${error.message}.`, {
+          status: 503,
+          headers: { 'Retry-After': '1' },
+        });
+      }
+      throw error;
+    }
   }
 
   @Post(':key/test-connection')
@@ -244,6 +311,34 @@ function flatten(result: SourceWithSecret): SourceView & { webhookSecret?: strin
     ...(result.webhookSecret ? { webhookSecret: result.webhookSecret } : {}),
     ...(result.callbackSecret ? { callbackSecret: result.callbackSecret } : {}),
   };
+}
+
+/** How much one mapping trial may read and run: receipts, bytes of bodies, milliseconds of mapping. */
+export const TRIAL_LIMITS = { receipts: 500, defaultReceipts: 200, bytes: 20 * 1024 * 1024, ms: 20_000 };
+
+export interface MappingTrialAnswer extends TrialResult {
+  liveVersion: number | null;
+  limits: { receipts: number; bytes: number; ms: number };
+  /** What was read: receipts tried, their bytes, purged ones skipped, and which bound stopped it early. */
+  read: { receipts: number; bytes: number; purged: number; stoppedBy: 'bytes' | 'time' | null };
+}
+
+function readTrial(body: unknown): { expression: string; receipts: number } {
+  const value = (body ?? {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof value.expression !== 'string') problems.push('expression: must be a string (it may be empty)');
+  else if (value.expression.length > DRAFT_EXPRESSION_MAX)
+    problems.push(`expression: at most ${DRAFT_EXPRESSION_MAX} characters`);
+  const receipts = value.receipts === undefined ? TRIAL_LIMITS.defaultReceipts : value.receipts;
+  if (
+    typeof receipts !== 'number' ||
+    !Number.isInteger(receipts) ||
+    receipts < 1 ||
+    receipts > TRIAL_LIMITS.receipts
+  )
+    problems.push(`receipts: a whole number from 1 to ${TRIAL_LIMITS.receipts}`);
+  if (problems.length > 0) throw badRequest('The mapping trial body is not valid.', problems);
+  return { expression: value.expression as string, receipts: receipts as number };
 }
 
 /** Longest JSONata expression a draft preview takes (stored mappings have their own limit in SourcesService). */
