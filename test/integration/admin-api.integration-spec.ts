@@ -273,6 +273,7 @@ describe('queue actions and the bull-board session (real Redis)', () => {
       .set('Cookie', cookie)
       .expect(200);
     expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+      'callbacks',
       'ingest',
       'maintenance',
       'poll',
