@@ -426,6 +426,17 @@ describe('admin UI in headless Chromium against the built hub', () => {
     ).toBe(true);
     await summary.getByText('1 bản ghi, 0 lỗi kiểm tra').waitFor();
     await page.getByTestId('preview').getByText(key3).waitFor();
+    // Tried first on what the province really sent: the stored receipts of this source.
+    const trial = page.getByTestId('mapping-trial');
+    await trial.getByRole('button', { name: 'Thử trên các lần nhận gần nhất' }).click();
+    await trial.getByTestId('trial-read').waitFor();
+    expect(await trial.getByTestId('trial-fixed').textContent()).toBe('1');
+    expect(await trial.getByTestId('trial-fixes-quarantined').textContent()).toBe('1');
+    expect(await trial.getByTestId('trial-broken').textContent()).toBe('0');
+    await trial
+      .getByRole('table', { name: /Các bản ghi thay đổi/ })
+      .getByRole('link', { name: key3 })
+      .waitFor();
     // Typing made no mapping version: the preview stores nothing.
     const before = (await (await api('GET', `/v1/admin/sources/${SOURCE}`)).json()) as {
       mapping: { version: number };
