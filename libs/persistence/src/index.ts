@@ -11,7 +11,6 @@ export * from './receipts';
 export * from './sources';
 export * from './replay';
 export * from './scope/province-scope';
-export * from './receipts/receipts-read';
 export * from './callbacks/pg-callback-store';
 export * from './search/search-query';
 export * from './search/search-read';

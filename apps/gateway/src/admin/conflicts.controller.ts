@@ -10,11 +10,13 @@ import {
   ConflictsRead,
   type ConflictView,
   isConflictCursor,
+  type RecordView,
+  type WithheldSide,
 } from '@txng/pipeline';
 import { IsIn, IsString, Length } from 'class-validator';
 import { type DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import { RequireRole } from '../auth/roles.decorator';
+import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 import { pageSize, queryText, RECORD_KEY_MAX } from './paging';
 import { ConflictDto, ConflictPageDto } from './dto/conflict.dto';
 
@@ -68,6 +70,7 @@ export class ConflictsController {
   @Get()
   @ApiOkResponse({ type: ConflictPageDto })
   @RequireRole('viewer')
+  @ProvinceScoped()
   @ApiOperation({
     summary:
       'Conflicts, oldest first, each with the existing and the incoming record in full, and `sides`: what each ' +
@@ -79,6 +82,7 @@ export class ConflictsController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false })
   async list(
+    @CurrentPrincipal() who: Principal,
     @Query('status') status?: string,
     @Query('kind') kind?: string,
     @Query('key') key?: string,
@@ -91,14 +95,46 @@ export class ConflictsController {
     if (cursor !== undefined && !isConflictCursor(cursor)) {
       throw badRequest('cursor is not valid; pass the nextCursor of the previous page.');
     }
-    const page = await this.read.list({
-      status,
-      kind: queryText(kind, 'kind', 50),
-      key: queryText(key, 'key', RECORD_KEY_MAX),
-      cursor,
-      limit: pageSize(limit),
-    });
-    const sides = await this.sides.sides(page.items);
-    return { ...page, items: page.items.map((c, i) => ({ ...c, sides: sides[i] })) };
+    const page = await this.read.list(
+      {
+        status,
+        kind: queryText(kind, 'kind', 50),
+        key: queryText(key, 'key', RECORD_KEY_MAX),
+        cursor,
+        limit: pageSize(limit),
+      },
+      who.provinces,
+    );
+    // A withheld side (another province's) is not looked up: its party and origin stay unknown here.
+    const masked = page.items.map((c) => ({
+      ...c,
+      existing: isWithheld(c.existing) ? null : c.existing,
+      incoming: isWithheld(c.incoming) ? UNKNOWN_SIDE : c.incoming,
+    }));
+    const sides = await this.sides.sides(masked);
+    const hidden = { what: 'none' as const, party: null, origin: null };
+    return {
+      ...page,
+      items: page.items.map((c, i) => ({
+        ...c,
+        sides: {
+          existing: isWithheld(c.existing) ? hidden : sides[i].existing,
+          incoming: isWithheld(c.incoming) ? hidden : sides[i].incoming,
+        },
+      })),
+    };
   }
 }
+
+const isWithheld = (side: RecordView | WithheldSide | null): side is WithheldSide =>
+  side !== null && 'withheld' in side;
+
+/** Stands in for a withheld incoming side when the sides are worked out: names nobody. */
+const UNKNOWN_SIDE = {
+  data: null,
+  claimant: null,
+  source: '',
+  receiptId: '',
+  webhookId: null,
+  createdAt: new Date(0),
+};

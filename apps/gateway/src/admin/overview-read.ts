@@ -1,3 +1,4 @@
+import { NATIONAL, type ProvinceScope, scopeParam, sourceInScope } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
 
 export interface SourceOverview {
@@ -73,7 +74,8 @@ const emptyCounts = (): StatusCounts => ({
 export class OverviewRead {
   constructor(private readonly dataSource: DataSource) {}
 
-  async read(): Promise<{
+  /** A province scope reads only its provinces' sources, counts and reconciliations. */
+  async read(scope: ProvinceScope = NATIONAL): Promise<{
     generatedAt: Date;
     provinces: ProvinceOverview[];
     totals: StatusCounts & { recordsPerMinute: number };
@@ -84,31 +86,40 @@ export class OverviewRead {
               to_regclass('reconciliation_run') IS NOT NULL AS reconciliation`,
     );
 
+    const sp = [scopeParam(scope)];
+    const mine = sourceInScope('source_key', 1);
     const [sources, counts, lag, rate, conflicts, synced, runs] = (await Promise.all([
       this.dataSource.query(
         `SELECT key, name, kind, format, stage, province_code, health, last_error, last_receipt_at, last_poll_at
-           FROM source WHERE deleted_at IS NULL ORDER BY province_code, key`,
+           FROM source WHERE deleted_at IS NULL AND ($1::text[] IS NULL OR province_code = ANY($1::text[]))
+          ORDER BY province_code, key`,
+        sp,
       ),
       // Every status but `synced` is small and indexed by (status, id); synced is counted per source
       // through the same index.
       this.dataSource.query(
-        `SELECT source_key, status, count(*)::int AS n FROM record_version GROUP BY source_key, status`,
+        `SELECT source_key, status, count(*)::int AS n FROM record_version WHERE ${mine} GROUP BY source_key, status`,
+        sp,
       ),
       this.dataSource.query(
         `SELECT source_key, extract(epoch FROM now() - min(created_at))::float AS lag
-           FROM record_version WHERE status = 'ready' GROUP BY source_key`,
+           FROM record_version WHERE status = 'ready' AND ${mine} GROUP BY source_key`,
+        sp,
       ),
       this.dataSource.query(
         `SELECT source_key, count(*)::int AS n FROM record_version
-          WHERE created_at > now() - make_interval(mins => ${WINDOW_MINUTES}) GROUP BY source_key`,
+          WHERE created_at > now() - make_interval(mins => ${WINDOW_MINUTES}) AND ${mine} GROUP BY source_key`,
+        sp,
       ),
       this.dataSource.query(
         `SELECT v.source_key, count(*)::int AS n FROM conflict c JOIN record_version v ON v.id = c.incoming_version_id
-          WHERE c.status = 'open' GROUP BY v.source_key`,
+          WHERE c.status = 'open' AND ${sourceInScope('v.source_key', 1)} GROUP BY v.source_key`,
+        sp,
       ),
       schema.synced_at
         ? this.dataSource.query(
-            `SELECT source_key, max(synced_at) AS at FROM record_version WHERE synced_at IS NOT NULL GROUP BY source_key`,
+            `SELECT source_key, max(synced_at) AS at FROM record_version WHERE synced_at IS NOT NULL AND ${mine} GROUP BY source_key`,
+            sp,
           )
         : Promise.resolve([]),
       schema.reconciliation
@@ -116,7 +127,9 @@ export class OverviewRead {
             `SELECT DISTINCT ON (province_code) province_code, target, started_at, finished_at, agreed,
                     CASE WHEN jsonb_typeof(differing) = 'array' THEN jsonb_array_length(differing) ELSE 0 END AS differing,
                     repaired, error
-               FROM reconciliation_run ORDER BY province_code, started_at DESC, id DESC`,
+               FROM reconciliation_run WHERE $1::text[] IS NULL OR province_code = ANY($1::text[])
+              ORDER BY province_code, started_at DESC, id DESC`,
+            sp,
           )
         : Promise.resolve([]),
     ])) as [

@@ -17,6 +17,7 @@ const SEARCH_KINDS = ['product', 'lot', 'location', 'organization', 'event', 're
 @ApiTags('admin: overview')
 @ApiBearerAuth()
 @RequireRole('viewer')
+@ProvinceScoped()
 @Controller('v1/admin')
 export class OverviewController {
   private readonly overview: OverviewRead;
@@ -35,8 +36,8 @@ export class OverviewController {
       'Per province and source: stage, last receipt or poll, sync lag, records per minute, counts by status, ' +
       'portal sync state and the last reconciliation. The admin UI polls it every few seconds.',
   })
-  async get() {
-    const overview = await this.overview.read();
+  async get(@CurrentPrincipal() who: Principal) {
+    const overview = await this.overview.read(who.provinces);
     return {
       ...overview,
       provinces: overview.provinces.map((p) => ({ ...p, name: this.provinceNames.get(p.code) ?? p.code })),

@@ -2,7 +2,9 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SourcesService } from '@txng/connectors';
 import { currentProvinces, legacyProvinces } from '@txng/national-model';
-import { RequireRole } from '../auth/roles.decorator';
+import { type Principal } from '@txng/persistence';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 
 type RolloutStage = 'no-system' | 'draft' | 'testing' | 'syncing';
 
@@ -17,15 +19,18 @@ function rolloutStage(stages: string[]): RolloutStage {
 @ApiTags('admin: provinces')
 @ApiBearerAuth()
 @RequireRole('viewer')
+@ProvinceScoped()
 @Controller('v1/admin/provinces')
 export class ProvincesController {
   constructor(private readonly sources: SourcesService) {}
 
   @Get()
   @ApiOperation({ summary: 'Every province with its sources and stage: the national roll-out.' })
-  async list() {
-    const sources = await this.sources.list();
-    const items = currentProvinces().map((province) => {
+  async list(@CurrentPrincipal() who: Principal) {
+    const sources = await this.sources.list(who.provinces);
+    const scope = who.provinces;
+    const provinces = currentProvinces().filter((p) => scope === null || scope.includes(p.code));
+    const items = provinces.map((province) => {
       const own = sources.filter((s) => s.provinceCode === province.code);
       // A paused source still counts at the stage it was paused from.
       const stages = own.map((s) => (s.stage === 'paused' ? 'paused' : s.stage));

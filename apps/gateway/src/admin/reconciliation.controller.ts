@@ -1,12 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AppError, badRequest, ErrorCode } from '@txng/common';
+import { AppError, badRequest, ErrorCode, notFound } from '@txng/common';
 import { isCurrentProvinceCode } from '@txng/national-model';
-import { AuditService, type Principal } from '@txng/persistence';
+import { AuditService, inScope, type Principal } from '@txng/persistence';
 import { PORTAL_CLIENTS, type PortalClients, type PortalTarget } from '@txng/portal-client';
 import { type ReconciliationComparison, ReconciliationService, type ReconciliationView } from '@txng/workers';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import { RequireRole } from '../auth/roles.decorator';
+import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 
 /** A fresh comparison is kept this long per province and target, so refreshing viewers cannot load the portal. */
 const COMPARISON_TTL_MS = 5000;
@@ -18,6 +18,7 @@ const COMPARISON_TTL_MS = 5000;
  */
 @ApiTags('admin: reconciliation')
 @ApiBearerAuth()
+@ProvinceScoped()
 @Controller('v1/admin/provinces/:code/reconciliation')
 export class ReconciliationController {
   constructor(
@@ -37,6 +38,7 @@ export class ReconciliationController {
   @ApiQuery({ name: 'target', required: false, enum: ['production', 'sandbox'] })
   async latest(
     @Param('code') code: string,
+    @CurrentPrincipal() who: Principal,
     @Query('target') target?: string,
   ): Promise<
     ReconciliationComparison & {
@@ -46,7 +48,7 @@ export class ReconciliationController {
       previous: ReconciliationView[];
     }
   > {
-    const t = this.check(code, target);
+    const t = this.check(code, target, who);
     const [comparison, runs] = await Promise.all([
       this.compare(code, t),
       this.reconciliation.latest(code, t, 10),
@@ -76,7 +78,7 @@ export class ReconciliationController {
     @CurrentPrincipal() who: Principal,
     @Query('target') target?: string,
   ): Promise<ReconciliationView> {
-    const t = this.check(code, target);
+    const t = this.check(code, target, who);
     this.comparisons.delete(`${code}:${t}`); // the next GET compares after this run's repairs
     let run: ReconciliationView | null;
     try {
@@ -113,12 +115,14 @@ export class ReconciliationController {
     return run;
   }
 
-  private check(code: string, target: string | undefined): PortalTarget {
+  private check(code: string, target: string | undefined, who: Principal): PortalTarget {
     if (!/^\d{2}$/.test(code) || !isCurrentProvinceCode(code)) {
       throw badRequest(`"${code}" is not one of the 34 current province codes.`, [
         { path: 'code', message: 'a current two-digit province code' },
       ]);
     }
+    // Every query below is of this one province: outside the token's provinces it is not there.
+    if (!inScope(who.provinces, code)) throw notFound(`Province ${code}`);
     const t = target ?? 'production';
     if (t !== 'production' && t !== 'sandbox') {
       throw badRequest('target must be production or sandbox.', [

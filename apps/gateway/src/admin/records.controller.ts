@@ -13,12 +13,15 @@ import {
   type RecordView,
 } from '@txng/pipeline';
 import { type DataSource } from 'typeorm';
-import { RequireRole } from '../auth/roles.decorator';
+import { type Principal } from '@txng/persistence';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 import { pageSize, queryText, RECORD_KEY_MAX, SOURCE_KEY_MAX } from './paging';
 
 @ApiTags('admin: records')
 @ApiBearerAuth()
 @RequireRole('viewer')
+@ProvinceScoped()
 @Controller('v1/admin/records')
 export class RecordsController {
   private readonly read: RecordsRead;
@@ -39,6 +42,7 @@ export class RecordsController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false })
   async list(
+    @CurrentPrincipal() who: Principal,
     @Query('sourceKey') sourceKey?: string,
     @Query('kind') kind?: string,
     @Query('status') status?: string,
@@ -53,14 +57,17 @@ export class RecordsController {
     }
     if (cursor !== undefined && !/^\d{1,18}$/.test(cursor))
       throw badRequest('cursor is not valid; pass the nextCursor of the previous page.');
-    return this.read.list({
-      sourceKey: queryText(sourceKey, 'sourceKey', SOURCE_KEY_MAX),
-      kind,
-      status: status as RecordListStatus | undefined,
-      key: queryText(key, 'key', RECORD_KEY_MAX),
-      cursor,
-      limit: pageSize(limit),
-    });
+    return this.read.list(
+      {
+        sourceKey: queryText(sourceKey, 'sourceKey', SOURCE_KEY_MAX),
+        kind,
+        status: status as RecordListStatus | undefined,
+        key: queryText(key, 'key', RECORD_KEY_MAX),
+        cursor,
+        limit: pageSize(limit),
+      },
+      who.provinces,
+    );
   }
 
   // `*key`: keys hold '/' (lot keys) and ':'; clients may send them as they are or URL-encoded.
@@ -85,6 +92,7 @@ export class RecordsController {
     description: `Newest history entries per version (1-${DETAIL_MAX.history}, default ${DETAIL_DEFAULTS.history}).`,
   })
   async get(
+    @CurrentPrincipal() who: Principal,
     @Param('kind') kind: string,
     @Param('key') key: string | string[],
     @Query('versions') versions?: string,
@@ -97,12 +105,17 @@ export class RecordsController {
       throw badRequest(`key must be at most ${RECORD_KEY_MAX} characters.`);
     if (before !== undefined && !/^\d{1,18}$/.test(before))
       throw badRequest('before is not valid; pass the nextVersionsCursor of the previous answer.');
-    const detail = await this.read.detail(kind, fullKey, {
-      versions: bounded(versions, 'versions', DETAIL_DEFAULTS.versions, DETAIL_MAX.versions),
-      before: before ?? null,
-      history: bounded(history, 'history', DETAIL_DEFAULTS.history, DETAIL_MAX.history),
-      related: DETAIL_DEFAULTS.related,
-    });
+    const detail = await this.read.detail(
+      kind,
+      fullKey,
+      {
+        versions: bounded(versions, 'versions', DETAIL_DEFAULTS.versions, DETAIL_MAX.versions),
+        before: before ?? null,
+        history: bounded(history, 'history', DETAIL_DEFAULTS.history, DETAIL_MAX.history),
+        related: DETAIL_DEFAULTS.related,
+      },
+      who.provinces,
+    );
     if (!detail) throw notFound(`Record ${kind} "${fullKey}"`);
     return detail;
   }

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags 
 import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest, METRICS_REGISTRY, notFound } from '@txng/common';
 import { RECORD_KINDS } from '@txng/national-model';
-import { AuditService, type Principal } from '@txng/persistence';
+import { AuditService, type Principal, scopeParam } from '@txng/persistence';
 import {
   PipelineMetrics,
   REPLAY_STATUSES,
@@ -19,7 +19,7 @@ import { type Registry } from 'prom-client';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { type DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import { RequireRole } from '../auth/roles.decorator';
+import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 
 const REPLAY_KINDS = [...RECORD_KINDS, 'receipt'] as const;
 
@@ -57,6 +57,7 @@ export interface ReplayAnswer {
 
 @ApiTags('admin: records')
 @ApiBearerAuth()
+@ProvinceScoped()
 @Controller('v1/admin/replay')
 export class ReplayController {
   private readonly planner: ReplayPlanner;
@@ -82,10 +83,16 @@ export class ReplayController {
       'Send records through the pipeline again: quarantined or rejected ones are re-read from their receipts with the source’s current mapping; failed ones go back to ready for sync. Answers what matched at once; a job does the work (docs/pipeline.md, "Replay").',
   })
   async replay(@Body() body: ReplayDto, @CurrentPrincipal() who: Principal): Promise<ReplayAnswer> {
+    // A province token replays one of its own sources: the run's filter is then that source, so the
+    // planner and the job that does the work never touch another province's records.
+    if (who.provinces !== null && body.sourceKey === undefined) {
+      throw badRequest('A province token replays one source at a time: name sourceKey.');
+    }
     if (body.sourceKey !== undefined) {
-      const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM source WHERE key = $1`, [
-        body.sourceKey,
-      ]);
+      const rows: unknown[] = await this.dataSource.query(
+        `SELECT 1 FROM source WHERE key = $1 AND ($2::text[] IS NULL OR province_code = ANY($2::text[]))`,
+        [body.sourceKey, scopeParam(who.provinces)],
+      );
       if (rows.length === 0) throw notFound(`Source "${body.sourceKey}"`);
     }
     const run = await this.planner.prepare({
@@ -123,9 +130,9 @@ export class ReplayController {
   @Get(':runId')
   @RequireRole('viewer')
   @ApiOperation({ summary: 'A replay run: what it matched, its state and how far it got.' })
-  async get(@Param('runId') runId: string): Promise<ReplayRunView> {
+  async get(@Param('runId') runId: string, @CurrentPrincipal() who: Principal): Promise<ReplayRunView> {
     if (!UUID.test(runId)) throw badRequest('runId is not valid; pass the runId a replay answered.');
-    const run = await this.runs.get(runId);
+    const run = await this.runs.get(runId, who.provinces);
     if (!run) throw notFound(`Replay run ${runId}`);
     return run;
   }

@@ -25,7 +25,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import { type Request } from 'express';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import { RequireRole } from '../auth/roles.decorator';
+import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 import { readRawBody } from '../webhooks/raw-body';
 
 @ApiTags('admin: sources')
@@ -57,14 +57,16 @@ export class SourcesController {
 
   @Get()
   @RequireRole('viewer')
-  async list(): Promise<{ items: SourceView[]; nextCursor: null }> {
-    return { items: await this.sources.list(), nextCursor: null };
+  @ProvinceScoped()
+  async list(@CurrentPrincipal() who: Principal): Promise<{ items: SourceView[]; nextCursor: null }> {
+    return { items: await this.sources.list(who.provinces), nextCursor: null };
   }
 
   @Get(':key')
   @RequireRole('viewer')
-  async get(@Param('key') key: string): Promise<SourceView> {
-    return this.sources.view(key);
+  @ProvinceScoped()
+  async get(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
+    return this.sources.view(key, who.provinces);
   }
 
   @Patch(':key')
@@ -87,13 +89,14 @@ export class SourcesController {
 
   @Post(':key/preview')
   @RequireRole('viewer')
+  @ProvinceScoped()
   @HttpCode(200)
   @ApiOperation({
     summary:
       "A sample payload in the source's format in; national records and every finding out. Stores nothing.",
   })
-  async preview(@Param('key') key: string, @Req() req: Request) {
-    const source = await this.sources.get(key);
+  async preview(@Param('key') key: string, @Req() req: Request, @CurrentPrincipal() who: Principal) {
+    const source = await this.sources.get(key, undefined, who.provinces);
     const mapping = await this.sources.mapping(key, source.mappingVersion);
     const body = await readRawBody(req, source.maxBodyBytes);
     return refuseOverLimit(
@@ -233,6 +236,7 @@ export class SourcesController {
 
   @Post(':key/pause')
   @RequireRole('operator')
+  @ProvinceScoped()
   @HttpCode(200)
   pause(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
     return this.stage(key, 'pause', who);
@@ -240,6 +244,7 @@ export class SourcesController {
 
   @Post(':key/resume')
   @RequireRole('operator')
+  @ProvinceScoped()
   @HttpCode(200)
   resume(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
     return this.stage(key, 'resume', who);
@@ -301,7 +306,7 @@ export class SourcesController {
   }
 
   private stage(key: string, action: StageAction, who: Principal): Promise<SourceView> {
-    return this.sources.transition(key, action, who.actor);
+    return this.sources.transition(key, action, who.actor, who.provinces);
   }
 }
 

@@ -9,8 +9,10 @@ import {
   type PollSettings,
   SourceEntity,
   type SourceStage,
+  NATIONAL,
+  type ProvinceScope,
 } from '@txng/persistence';
-import { type DataSource, type EntityManager, IsNull } from 'typeorm';
+import { type DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import {
   checkSourceDefinition,
   checkSourcePatch,
@@ -138,10 +140,11 @@ export class SourcesService {
     return { source: await this.view(def.key), webhookSecret, callbackSecret };
   }
 
-  async list(): Promise<SourceView[]> {
+  /** Live sources, of the scope's provinces only. */
+  async list(scope: ProvinceScope = NATIONAL): Promise<SourceView[]> {
     const sources = await this.dataSource
       .getRepository(SourceEntity)
-      .find({ where: { deletedAt: IsNull() }, order: { provinceCode: 'ASC', key: 'ASC' } });
+      .find({ where: { deletedAt: IsNull(), ...inProvinces(scope) }, order: { provinceCode: 'ASC', key: 'ASC' } });
     // Only the versions in force: a source's history of mappings can be long and is not shown here.
     const current = sources.flatMap((s) =>
       s.mappingVersion === null ? [] : [{ sourceKey: s.key, version: s.mappingVersion }],
@@ -154,14 +157,18 @@ export class SourcesService {
     return sources.map((s) => toSourceView(s, byKey.get(`${s.key}#${s.mappingVersion}`) ?? null));
   }
 
-  async view(key: string): Promise<SourceView> {
-    const source = await this.get(key);
+  async view(key: string, scope: ProvinceScope = NATIONAL): Promise<SourceView> {
+    const source = await this.get(key, this.dataSource.manager, scope);
     return toSourceView(source, await this.mapping(key, source.mappingVersion));
   }
 
-  /** A live (not deleted) source, or 404. */
-  async get(key: string, manager: EntityManager = this.dataSource.manager): Promise<SourceEntity> {
-    const source = await manager.findOne(SourceEntity, { where: { key, deletedAt: IsNull() } });
+  /** A live (not deleted) source of the scope's provinces, or 404 (another province's is unknown). */
+  async get(
+    key: string,
+    manager: EntityManager = this.dataSource.manager,
+    scope: ProvinceScope = NATIONAL,
+  ): Promise<SourceEntity> {
+    const source = await manager.findOne(SourceEntity, { where: { key, deletedAt: IsNull(), ...inProvinces(scope) } });
     if (!source) throw notFound(`Source "${key}"`);
     return source;
   }
@@ -255,10 +262,15 @@ export class SourcesService {
     });
   }
 
-  async transition(key: string, action: StageAction, actor: string): Promise<SourceView> {
+  async transition(
+    key: string,
+    action: StageAction,
+    actor: string,
+    scope: ProvinceScope = NATIONAL,
+  ): Promise<SourceView> {
     const rule = TRANSITIONS[action];
     await this.dataSource.transaction(async (tx) => {
-      const source = await this.lockSource(tx, key);
+      const source = await this.lockSource(tx, key, scope);
       if (!rule.from.includes(source.stage)) {
         throw new AppError(
           ErrorCode.Conflict,
@@ -382,9 +394,13 @@ export class SourcesService {
     return activeWebhookSecrets(this.secretsOf(source), now);
   }
 
-  private async lockSource(tx: EntityManager, key: string): Promise<SourceEntity> {
+  private async lockSource(
+    tx: EntityManager,
+    key: string,
+    scope: ProvinceScope = NATIONAL,
+  ): Promise<SourceEntity> {
     const source = await tx.findOne(SourceEntity, {
-      where: { key, deletedAt: IsNull() },
+      where: { key, deletedAt: IsNull(), ...inProvinces(scope) },
       lock: { mode: 'pessimistic_write' },
     });
     if (!source) throw notFound(`Source "${key}"`);
@@ -486,4 +502,9 @@ function compileOrRefuse(mapping: MappingInput): void {
     }
     throw error;
   }
+}
+
+/** The where-clause part that keeps a query inside a province scope. */
+function inProvinces(scope: ProvinceScope): { provinceCode?: ReturnType<typeof In<string>> } {
+  return scope === null ? {} : { provinceCode: In([...scope]) };
 }

@@ -1,2 +1,3 @@
 export * from './receipt.types';
 export * from './receipt.repository';
+export * from './receipts-read';

@@ -18,3 +18,11 @@ export function scopeParam(scope: ProvinceScope): string[] | null {
 export function inScope(scope: ProvinceScope, provinceCode: string | null | undefined): boolean {
   return scope === null || (provinceCode != null && scope.includes(provinceCode));
 }
+
+/**
+ * SQL: the row's source (`column`, a source key) is of a province in the scope given as parameter
+ * `$n` (text[]; null for the whole country).
+ */
+export function sourceInScope(column: string, n: number): string {
+  return `($${n}::text[] IS NULL OR EXISTS (SELECT 1 FROM source sc WHERE sc.key = ${column} AND sc.province_code = ANY($${n}::text[])))`;
+}

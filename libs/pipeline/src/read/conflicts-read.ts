@@ -1,3 +1,4 @@
+import { NATIONAL, type ProvinceScope, scopeParam, sourceInScope, withheld } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
 import { type RecordView, toRecordView, VERSION_COLUMNS, type VersionSqlRow } from './record-view';
 
@@ -7,13 +8,24 @@ export interface ConflictView {
   kind: string;
   key: string;
   status: 'open' | 'resolved';
-  existing: RecordView | null;
-  incoming: RecordView;
+  existing: RecordView | WithheldSide | null;
+  incoming: RecordView | WithheldSide;
   createdAt: Date;
   resolvedAt: Date | null;
   decision: string | null;
   note: string | null;
   resolvedBy: string | null;
+}
+
+/**
+ * A side of a conflict that lies outside the reader's provinces: which province, kind and key, never
+ * its data (hub-interface.md, "v1 additions").
+ */
+export interface WithheldSide {
+  withheld: true;
+  provinceCode: string | null;
+  kind: string;
+  key: string;
 }
 
 export interface ConflictFilter {
@@ -43,14 +55,19 @@ export const isConflictCursor = (cursor: string): boolean => CURSOR.test(cursor)
 export class ConflictsRead {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** One conflict by id, with both sides; null if unknown. */
-  async get(id: string): Promise<ConflictView | null> {
-    const page = await this.list({ id, limit: 1 });
+  /** One conflict by id, with both sides; null if unknown (or neither side is in the scope). */
+  async get(id: string, scope: ProvinceScope = NATIONAL): Promise<ConflictView | null> {
+    const page = await this.list({ id, limit: 1 }, scope);
     return page.items[0] ?? null;
   }
 
+  /**
+   * A province scope sees the conflicts one side of which came through its sources, in SQL; the
+   * other side is withheld (province, kind and key only).
+   */
   async list(
     f: ConflictFilter & { id?: string },
+    scope: ProvinceScope = NATIONAL,
   ): Promise<{ items: ConflictView[]; nextCursor: string | null }> {
     const m = f.cursor ? CURSOR.exec(f.cursor) : null;
     const rows: Array<
@@ -69,6 +86,8 @@ export class ConflictsRead {
            FROM conflict c
           WHERE ($1::text IS NULL OR c.status = $1) AND ($2::text IS NULL OR c.kind = $2) AND ($3::text IS NULL OR c.key = $3)
             AND ($7::uuid IS NULL OR c.id = $7)
+            AND (${sourceInScope('(SELECT source_key FROM record_version WHERE id = c.incoming_version_id)', 8)}
+              OR ${sourceInScope('(SELECT source_key FROM record_version WHERE id = c.existing_version_id)', 8)})
             AND ($4::bigint IS NULL OR ((extract(epoch FROM c.created_at) * 1000000)::bigint, c.id) > ($4::bigint, $5::uuid))
           ORDER BY (extract(epoch FROM c.created_at) * 1000000)::bigint, c.id LIMIT $6`,
       [
@@ -79,6 +98,7 @@ export class ConflictsRead {
         m?.[2] ?? null,
         f.limit + 1,
         f.id ?? null,
+        scopeParam(scope),
       ],
     );
     const more = rows.length > f.limit;
@@ -86,14 +106,22 @@ export class ConflictsRead {
     const ids = page.flatMap((c) =>
       c.existing_version_id ? [c.existing_version_id, c.incoming_version_id] : [c.incoming_version_id],
     );
-    const versions: VersionSqlRow[] =
+    const versions: Array<VersionSqlRow & { province_code: string | null }> =
       ids.length === 0
         ? []
         : await this.dataSource.query(
-            `SELECT ${VERSION_COLUMNS} FROM record_version v WHERE v.id = ANY($1::bigint[])`,
+            `SELECT ${VERSION_COLUMNS}, s.province_code FROM record_version v LEFT JOIN source s ON s.key = v.source_key
+              WHERE v.id = ANY($1::bigint[])`,
             [ids],
           );
-    const byId = new Map(versions.map((v) => [v.id, toRecordView(v)]));
+    const byId = new Map(
+      versions.map((v): [string, RecordView | WithheldSide] => [
+        v.id,
+        scope === null || (v.province_code !== null && scope.includes(v.province_code))
+          ? toRecordView(v)
+          : { withheld: true, provinceCode: v.province_code, kind: v.kind, key: v.key },
+      ]),
+    );
     const last = page[page.length - 1];
     return {
       items: page.map((c) => ({
@@ -102,8 +130,11 @@ export class ConflictsRead {
         kind: c.kind,
         key: c.key,
         status: c.status,
-        existing: c.existing_version_id ? (byId.get(c.existing_version_id) ?? null) : null,
-        incoming: byId.get(c.incoming_version_id)!,
+        ...sides(
+          c.code,
+          c.existing_version_id ? (byId.get(c.existing_version_id) ?? null) : null,
+          byId.get(c.incoming_version_id)!,
+        ),
         createdAt: c.created_at,
         resolvedAt: c.resolved_at,
         decision: c.decision,
@@ -113,4 +144,25 @@ export class ConflictsRead {
       nextCursor: more && last ? `${last.us}.${last.id}` : null,
     };
   }
+}
+
+const isWithheld = (side: RecordView | WithheldSide | null): side is WithheldSide =>
+  side !== null && 'withheld' in side;
+
+/** Where one side is withheld, the other's conflict finding (which names the holder) says only its province. */
+function sides(
+  code: string,
+  existing: RecordView | WithheldSide | null,
+  incoming: RecordView | WithheldSide,
+): { existing: RecordView | WithheldSide | null; incoming: RecordView | WithheldSide } {
+  const redact = (side: RecordView | WithheldSide, other: WithheldSide): RecordView | WithheldSide =>
+    isWithheld(side)
+      ? side
+      : {
+          ...side,
+          findings: side.findings.map((f) => (f.code === code ? withheld(f, other.provinceCode) : f)),
+        };
+  if (isWithheld(existing)) return { existing, incoming: redact(incoming, existing) };
+  if (isWithheld(incoming) && existing) return { existing: redact(existing, incoming), incoming };
+  return { existing, incoming };
 }

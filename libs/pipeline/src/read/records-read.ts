@@ -1,3 +1,4 @@
+import { NATIONAL, type ProvinceScope, scopeParam, sourceInScope } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
 import { type RecordView, toRecordView, VERSION_COLUMNS, type VersionSqlRow } from './record-view';
 
@@ -88,9 +89,20 @@ export interface RecordDetail extends RecordView {
 export class RecordsRead {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(f: RecordFilter): Promise<{ items: RecordView[]; nextCursor: string | null }> {
-    if (f.status === 'received') return this.listReceived(f);
-    const params = [f.sourceKey ?? null, f.kind ?? null, f.key ?? null, f.cursor ?? null, f.limit + 1];
+  /** Scoped in SQL by the province of each arrival's source: another province's records are not read. */
+  async list(
+    f: RecordFilter,
+    scope: ProvinceScope = NATIONAL,
+  ): Promise<{ items: RecordView[]; nextCursor: string | null }> {
+    if (f.status === 'received') return this.listReceived(f, scope);
+    const params = [
+      f.sourceKey ?? null,
+      f.kind ?? null,
+      f.key ?? null,
+      f.cursor ?? null,
+      f.limit + 1,
+      scopeParam(scope),
+    ];
     let rows: Array<VersionSqlRow & { cursor: string }>;
     if (f.status === 'duplicate') {
       // Duplicates are not versions: they are receipts' links to the version they matched.
@@ -101,7 +113,7 @@ export class RecordsRead {
         )}
            FROM receipt_record rr JOIN record_version v ON v.id = rr.record_version_id JOIN receipt r ON r.id = rr.receipt_id
           WHERE rr.outcome = 'duplicate' AND ($1::text IS NULL OR r.source_key = $1) AND ($2::text IS NULL OR rr.kind = $2)
-            AND ($3::text IS NULL OR rr.key = $3) AND ($4::bigint IS NULL OR rr.id < $4)
+            AND ($3::text IS NULL OR rr.key = $3) AND ($4::bigint IS NULL OR rr.id < $4) AND ${sourceInScope('r.source_key', 6)}
           ORDER BY rr.id DESC LIMIT $5`,
         params,
       );
@@ -110,7 +122,8 @@ export class RecordsRead {
       rows = await this.dataSource.query(
         `SELECT v.id::text AS cursor, ${VERSION_COLUMNS} FROM record_version v
           WHERE ($1::text IS NULL OR v.source_key = $1) AND ($2::text IS NULL OR v.kind = $2)
-            AND ($3::text IS NULL OR v.key = $3) AND ($4::bigint IS NULL OR v.id < $4) AND ($6::text IS NULL OR v.status = $6)
+            AND ($3::text IS NULL OR v.key = $3) AND ($4::bigint IS NULL OR v.id < $4) AND ($7::text IS NULL OR v.status = $7)
+            AND ${sourceInScope('v.source_key', 6)}
           ORDER BY v.id DESC LIMIT $5`,
         [...params, f.status ?? null],
       );
@@ -124,16 +137,19 @@ export class RecordsRead {
    * Records that arrived and wait to be judged because a check they need is held back (held_item):
    * status `received`, the reason as a finding `HELD_BACK`, provenance from their receipt.
    */
-  private async listReceived(f: RecordFilter): Promise<{ items: RecordView[]; nextCursor: string | null }> {
+  private async listReceived(
+    f: RecordFilter,
+    scope: ProvinceScope,
+  ): Promise<{ items: RecordView[]; nextCursor: string | null }> {
     const rows: Array<VersionSqlRow & { cursor: string; reason: string }> = await this.dataSource.query(
       `SELECT h.id::text AS cursor, 'held:' || h.id::text AS id, h.kind, h.key, NULL::int AS version, 'received' AS status,
               '[]'::jsonb AS findings, h.data, h.content_hash, h.claimant, r.source_key, h.receipt_id, r.webhook_id,
               r.poll_page, r.mapping_version, h.since AS created_at, h.reason
          FROM held_item h JOIN receipt r ON r.id = h.receipt_id
         WHERE ($1::text IS NULL OR r.source_key = $1) AND ($2::text IS NULL OR h.kind = $2)
-          AND ($3::text IS NULL OR h.key = $3) AND ($4::bigint IS NULL OR h.id < $4)
+          AND ($3::text IS NULL OR h.key = $3) AND ($4::bigint IS NULL OR h.id < $4) AND ${sourceInScope('r.source_key', 6)}
         ORDER BY h.id DESC LIMIT $5`,
-      [f.sourceKey ?? null, f.kind ?? null, f.key ?? null, f.cursor ?? null, f.limit + 1],
+      [f.sourceKey ?? null, f.kind ?? null, f.key ?? null, f.cursor ?? null, f.limit + 1, scopeParam(scope)],
     );
     const more = rows.length > f.limit;
     const page = more ? rows.slice(0, f.limit) : rows;
@@ -151,8 +167,14 @@ export class RecordsRead {
    * and conflicts; null if unknown. Every list is bounded (DetailPage) and says its total; older
    * versions are paged with `before` = `nextVersionsCursor`, older duplicates through the list API.
    */
-  async detail(kind: string, key: string, page: DetailPage = DETAIL_DEFAULTS): Promise<RecordDetail | null> {
+  async detail(
+    kind: string,
+    key: string,
+    page: DetailPage = DETAIL_DEFAULTS,
+    scope: ProvinceScope = NATIONAL,
+  ): Promise<RecordDetail | null> {
     const before = page.before ?? null;
+    const sp = scopeParam(scope);
     const [records, face, versionRows, totals, duplicates, conflicts, held] = (await Promise.all([
       this.dataSource.query(
         `SELECT latest_version_id::text AS latest_version_id, province_code, synced_version, status, claimant, updated_at FROM record WHERE kind = $1 AND key = $2`,
@@ -162,35 +184,44 @@ export class RecordsRead {
       // whatever page of versions is asked for.
       this.dataSource.query(
         `SELECT ${VERSION_COLUMNS} FROM record_version v
-          WHERE v.kind = $1 AND v.key = $2
+          WHERE v.kind = $1 AND v.key = $2 AND ${sourceInScope('v.source_key', 3)}
           ORDER BY (v.id = (SELECT latest_version_id FROM record WHERE kind = $1 AND key = $2)) DESC NULLS LAST, v.id DESC
           LIMIT 1`,
-        [kind, key],
+        [kind, key, sp],
       ),
       this.dataSource.query(
         `SELECT ${VERSION_COLUMNS} FROM record_version v
-          WHERE v.kind = $1 AND v.key = $2 AND ($3::bigint IS NULL OR v.id < $3)
+          WHERE v.kind = $1 AND v.key = $2 AND ($3::bigint IS NULL OR v.id < $3) AND ${sourceInScope('v.source_key', 5)}
           ORDER BY v.id DESC LIMIT $4`,
-        [kind, key, before, page.versions + 1],
+        [kind, key, before, page.versions + 1, sp],
       ),
       this.dataSource.query(
-        `SELECT (SELECT count(*) FROM record_version WHERE kind = $1 AND key = $2)::int AS versions,
-                (SELECT count(*) FROM receipt_record WHERE kind = $1 AND key = $2 AND outcome = 'duplicate')::int AS duplicates,
-                (SELECT count(*) FROM conflict WHERE kind = $1 AND key = $2)::int AS conflicts`,
-        [kind, key],
+        `SELECT (SELECT count(*) FROM record_version v WHERE kind = $1 AND key = $2 AND ${sourceInScope('v.source_key', 3)})::int AS versions,
+                (SELECT count(*) FROM receipt_record rr JOIN receipt r ON r.id = rr.receipt_id
+                  WHERE rr.kind = $1 AND rr.key = $2 AND rr.outcome = 'duplicate' AND ${sourceInScope('r.source_key', 3)})::int AS duplicates,
+                (SELECT count(*) FROM conflict c JOIN record_version v ON v.id = c.incoming_version_id
+                  LEFT JOIN record_version e ON e.id = c.existing_version_id
+                  WHERE c.kind = $1 AND c.key = $2
+                    AND (${sourceInScope('v.source_key', 3)} OR ${sourceInScope('e.source_key', 3)}))::int AS conflicts`,
+        [kind, key, sp],
       ),
       this.dataSource.query(
         `SELECT rr.receipt_id, r.source_key, r.webhook_id, r.poll_page, rr.record_version_id::text AS duplicate_of, v.version, rr.created_at
            FROM receipt_record rr JOIN receipt r ON r.id = rr.receipt_id LEFT JOIN record_version v ON v.id = rr.record_version_id
-          WHERE rr.kind = $1 AND rr.key = $2 AND rr.outcome = 'duplicate' ORDER BY rr.id DESC LIMIT $3`,
-        [kind, key, page.related],
+          WHERE rr.kind = $1 AND rr.key = $2 AND rr.outcome = 'duplicate' AND ${sourceInScope('r.source_key', 4)}
+          ORDER BY rr.id DESC LIMIT $3`,
+        [kind, key, page.related, sp],
       ),
       this.dataSource.query(
         `SELECT id, code, status, existing_version_id::text AS existing_version_id, incoming_version_id::text AS incoming_version_id, created_at
-           FROM conflict WHERE kind = $1 AND key = $2 ORDER BY created_at DESC, id DESC LIMIT $3`,
-        [kind, key, page.related],
+           FROM conflict c
+          WHERE c.kind = $1 AND c.key = $2
+            AND (${sourceInScope('(SELECT source_key FROM record_version WHERE id = c.incoming_version_id)', 4)}
+              OR ${sourceInScope('(SELECT source_key FROM record_version WHERE id = c.existing_version_id)', 4)})
+          ORDER BY created_at DESC, id DESC LIMIT $3`,
+        [kind, key, page.related, sp],
       ),
-      this.listReceived({ kind, key, limit: 100 }),
+      this.listReceived({ kind, key, limit: 100 }, scope),
     ])) as [
       Array<{
         latest_version_id: string | null;
@@ -248,7 +279,9 @@ export class RecordsRead {
       versions.map((v) => v.id),
       page.history,
     );
-    const record = records[0];
+    // The record's state is its latest accepted version's: shown only when that version is in the
+    // scope (a key another province holds shows this province's own arrivals, not the holder's).
+    const record = scope === null || records[0]?.latest_version_id === face[0].id ? records[0] : undefined;
     const latest = toRecordView(face[0]);
     return {
       ...latest,

@@ -1,3 +1,4 @@
+import { NATIONAL, type ProvinceScope, scopeParam, sourceInScope } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
 import { type ReplayProgress } from '../operate/replay-runner';
 
@@ -25,10 +26,12 @@ export interface ReplayRunView {
 export class ReplayRunsRead {
   constructor(private readonly dataSource: DataSource) {}
 
-  async get(runId: string): Promise<ReplayRunView | null> {
-    const rows: ReplayRunRow[] = await this.dataSource.query(`SELECT * FROM replay_run WHERE id = $1`, [
-      runId,
-    ]);
+  /** A run of the scope's sources (a run over every source is the Center's); null otherwise. */
+  async get(runId: string, scope: ProvinceScope = NATIONAL): Promise<ReplayRunView | null> {
+    const rows: ReplayRunRow[] = await this.dataSource.query(
+      `SELECT * FROM replay_run WHERE id = $1 AND ($2::text[] IS NULL OR (source_key IS NOT NULL AND ${sourceInScope('source_key', 2)}))`,
+      [runId, scopeParam(scope)],
+    );
     const r = rows[0];
     if (!r) return null;
     return {
