@@ -125,6 +125,9 @@ const ROUTES: Record<string, Case> = {
     mineHolds: () => '"stage":"active"',
   },
   'POST /v1/admin/sources/{key}/rotate-secret': { refused: 'admin' },
+  'POST /v1/admin/sources/{key}/rotate-callback-secret': { refused: 'admin' },
+  'GET /v1/admin/sources/{key}/deliveries': { refused: 'not scoped yet: the Center reads deliveries' },
+  'POST /v1/admin/sources/{key}/deliveries/{id}/redeliver': { refused: 'not scoped yet: the Center redelivers' },
   'GET /v1/admin/provinces': {
     theirs: get(() => '/v1/admin/provinces'),
     theirsStatus: 200,

@@ -149,15 +149,17 @@ export class SearchRead {
             counted AS (SELECT matched, count(*) >= ${SEARCH_CAP} AS capped FROM hits GROUP BY matched),
             per_record AS (
               SELECT v.kind, v.key, max(v.id) AS last_id, array_agg(DISTINCT h.matched) AS matched
-                FROM hits h JOIN record_version v ON v.id = h.id GROUP BY v.kind, v.key)
+                FROM hits h JOIN record_version v ON v.id = h.id
+               -- A province token finds the arrivals of its own sources, never another province's.
+               WHERE ${provinces}::text[] IS NULL
+                  OR EXISTS (SELECT 1 FROM source sc WHERE sc.key = v.source_key AND sc.province_code = ANY(${provinces}::text[]))
+               GROUP BY v.kind, v.key)
        SELECT p.kind, p.key, p.last_id::text AS last_id, p.matched, p.key = ANY(${exactKeys}::text[]) AS exact,
               EXISTS (SELECT 1 FROM counted c WHERE c.capped AND c.matched = ANY(p.matched)) AS capped
          FROM per_record p
          JOIN record_version v ON v.id = p.last_id
          LEFT JOIN record r ON r.kind = p.kind AND r.key = p.key
          LEFT JOIN source s ON s.key = v.source_key
-        WHERE ${provinces}::text[] IS NULL
-           OR COALESCE(r.province_code, v.data->>'provinceCode', s.province_code) = ANY(${provinces}::text[])
         ORDER BY (p.key = ANY(${exactKeys}::text[])) DESC, p.last_id DESC`,
       params,
     );
