@@ -109,6 +109,7 @@ const ROUTES: Record<string, Case> = {
     mineHolds: () => CM_NAME, // the sample's own records, mapped by Cần Thơ's mapping
   },
   'POST /v1/admin/sources/{key}/preview-draft': { refused: 'admin' },
+  'POST /v1/admin/sources/{key}/try-mapping': { refused: 'admin' },
   'POST /v1/admin/sources/{key}/test-connection': { refused: 'admin' },
   'POST /v1/admin/sources/{key}/start-testing': { refused: 'admin' },
   'POST /v1/admin/sources/{key}/activate': { refused: 'admin' },
