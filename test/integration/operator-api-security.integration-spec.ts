@@ -64,6 +64,7 @@ const MIN_ROLE: Record<string, Role> = {
   'POST /v1/admin/sources/{key}/rotate-callback-secret': 'admin',
   'GET /v1/admin/sources/{key}/deliveries': 'viewer',
   'POST /v1/admin/sources/{key}/deliveries/{id}/redeliver': 'operator', // sends again what was sent; no new data
+  'GET /v1/admin/alerts': 'viewer',
   'GET /v1/admin/provinces': 'viewer',
   'GET /v1/admin/provinces/{code}/reconciliation': 'viewer',
   'POST /v1/admin/provinces/{code}/reconciliation': 'operator', // repairs the portal like a replay (docs/sync.md)

@@ -15,6 +15,7 @@ import { PersistenceModule } from '@txng/persistence';
 import { PortalModule } from '@txng/portal-client';
 import { QueuesModule } from '@txng/queues';
 import { ReconciliationModule, WorkersModule } from '@txng/workers';
+import { AlertsController } from './admin/alerts.controller';
 import { AuditController } from './admin/audit.controller';
 import { ConflictsController } from './admin/conflicts.controller';
 import { OverviewController } from './admin/overview.controller';
@@ -65,6 +66,7 @@ export class GatewayModule implements NestModule {
         MetricsController,
         WebhooksController,
         TokensController,
+        AlertsController,
         AuditController,
         SourcesController,
         ProvincesController,

@@ -16,3 +16,4 @@ export * from './search/search-query';
 export * from './search/search-read';
 export * from './conflicts/conflict-sides-read';
 export * from './mapping-trial/trial-payloads-read';
+export * from './alerts/pg-alert-store';

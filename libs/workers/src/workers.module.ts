@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConnectorsModule } from '@txng/connectors';
+import { AlertsWorkersModule } from './alerts/alerts-workers.module';
 import { CallbacksWorkersModule } from './callbacks/callbacks-workers.module';
 import { IngestWorkersModule } from './ingest/ingest-workers.module';
 import { MaintenanceWorkersModule } from './maintenance/maintenance-workers.module';
@@ -18,6 +19,7 @@ import { SyncWorkersModule } from './sync/sync-workers.module';
     SyncWorkersModule,
     MaintenanceWorkersModule,
     CallbacksWorkersModule,
+    AlertsWorkersModule,
   ],
 })
 export class WorkersModule {}
