@@ -43,6 +43,7 @@ const MIN_ROLE: Record<string, Role> = {
   'POST /v1/admin/session': 'operator', // opens the queue board, which only operators may use (ADR 0003)
   'DELETE /v1/admin/session': 'viewer', // only clears the caller's own cookie
   'GET /v1/admin/overview': 'viewer',
+  'GET /v1/admin/activity': 'viewer',
   'GET /v1/admin/search': 'viewer',
   'GET /v1/admin/audit': 'viewer',
   'POST /v1/admin/tokens': 'admin',

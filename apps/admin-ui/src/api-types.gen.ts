@@ -55,6 +55,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/activity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Records per minute received (versions written), quarantined and synced, lag from receipt to portal (mean and longest, seconds), sync backlog and queue depth: the last hour per minute or the last day per 5 minutes. Rolled up every ACTIVITY_ROLLUP_EVERY_MS (30 s); buckets without activity are 0. */
+    get: operations['ActivityController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/alerts': {
     parameters: {
       query?: never;
@@ -1179,6 +1196,31 @@ export interface operations {
             status?: string;
           };
         };
+      };
+    };
+  };
+  ActivityController_get: {
+    parameters: {
+      query?: {
+        /** @description Only sources of this province (2-digit code). */
+        province?: string;
+        /** @description Only this source (its key). */
+        source?: string;
+        /** @description hour (default) or day */
+        window?: 'hour' | 'day';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description ActivitySeries: { window, stepSeconds, from, to, points[], queueDepth[] } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };

@@ -256,3 +256,23 @@ export interface MappingTrial {
   unreadFields: Array<{ path: string; payloads: number }> | null;
   stoppedByTime: boolean;
 }
+
+/** GET /v1/admin/activity: per-minute rates over buckets of stepSeconds (docs/admin-ui.md, "Charts"). */
+export interface ActivitySeries {
+  window: 'hour' | 'day';
+  stepSeconds: number;
+  from: string;
+  to: string;
+  sourceKey: string | null;
+  provinceCode: string | null;
+  points: Array<{
+    at: string;
+    received: number;
+    quarantined: number;
+    synced: number;
+    lagAvgSeconds: number | null;
+    lagMaxSeconds: number | null;
+    backlog: number | null;
+  }>;
+  queueDepth: Array<{ at: string; depth: Record<string, number> }>;
+}

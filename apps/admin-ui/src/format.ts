@@ -32,3 +32,19 @@ export function durationParts(seconds: number): { unit: 's' | 'm' | 'h'; value: 
   if (seconds < 7200) return { unit: 'm', value: Math.round(seconds / 60) };
   return { unit: 'h', value: Math.round((seconds / 3600) * 10) / 10 };
 }
+
+const clock = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  day: '2-digit',
+  month: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** HH:mm on Vietnam's clock (a chart's axis); with `withDay`, dd/MM HH:mm (its legend). */
+export function formatTime(date: Date, withDay = false): string {
+  const parts = Object.fromEntries(clock.formatToParts(date).map((p) => [p.type, p.value]));
+  const time = `${parts.hour}:${parts.minute}`;
+  return withDay ? `${parts.day}/${parts.month} ${time}` : time;
+}

@@ -16,6 +16,7 @@ import { PortalModule } from '@txng/portal-client';
 import { QueuesModule } from '@txng/queues';
 import { ReconciliationModule, WorkersModule } from '@txng/workers';
 import { AlertsController } from './admin/alerts.controller';
+import { ActivityController } from './admin/activity.controller';
 import { AuditController } from './admin/audit.controller';
 import { ConflictsController } from './admin/conflicts.controller';
 import { OverviewController } from './admin/overview.controller';
@@ -77,6 +78,7 @@ export class GatewayModule implements NestModule {
         ReplayController,
         ReconciliationController,
         OverviewController,
+        ActivityController,
         SessionController,
       ],
       providers: [

@@ -17,3 +17,4 @@ export * from './search/search-read';
 export * from './conflicts/conflict-sides-read';
 export * from './mapping-trial/trial-payloads-read';
 export * from './alerts/pg-alert-store';
+export * from './activity/activity.store';

@@ -34,6 +34,8 @@ export interface JobPayloads {
     'requeue-replay-runs': Record<string, never>;
     /** Scheduled: raw bodies of finished receipts past RECEIPT_BODY_RETENTION_DAYS (docs/pipeline.md). */
     'purge-receipt-bodies': Record<string, never>;
+    /** Scheduled: the last minutes' activity counted for the operators' charts (docs/adr/0005). */
+    'activity-rollup': Record<string, never>;
     /** POST /v1/admin/replay: the run stored in replay_run, done in bounded batches (docs/pipeline.md). */
     'replay-run': { runId: string };
   };

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, type Overview, type SourceOverview } from '../api';
 import { DataTable, type Column } from '../components/data-table';
+import { ActivityCharts } from '../components/activity-charts';
 import { Badge, DateTime, ErrorMessage, Loading, Num, PageHeader } from '../components/ui';
 import { durationParts } from '../format';
 import { useLoad } from '../hooks';
@@ -184,6 +185,9 @@ export function OverviewPage() {
               </li>
             ))}
           </ul>
+          {data.provinces.length > 0 && (
+            <ActivityCharts queues provinces={data.provinces.map((p) => ({ code: p.code, name: p.name }))} />
+          )}
           {data.provinces.length === 0 && <p>{t('overview.empty')}</p>}
           {data.provinces.map((p) => (
             <section key={p.code} aria-labelledby={`province-${p.code}`} className="province">

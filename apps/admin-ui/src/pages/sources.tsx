@@ -15,6 +15,7 @@ import {
   type SourceAction,
   type SourceView,
 } from '../api';
+import { ActivityCharts } from '../components/activity-charts';
 import { useAuth } from '../auth';
 import { replayMessage } from '../replay-message';
 import { DataTable } from '../components/data-table';
@@ -293,6 +294,7 @@ export function SourcePage() {
       </dl>
       {current.lastError && <p className="error">{current.lastError}</p>}
       <SourceActions source={current} onChanged={setCurrent} />
+      <ActivityCharts source={current.key} />
 
       <section aria-labelledby="mapping-heading">
         <h2 id="mapping-heading">{t('sources.mappingTitle')}</h2>

@@ -17,6 +17,8 @@ describe('intake and retention variables', () => {
       bodyRetentionDays: 90,
       purgeEveryMs: 3_600_000,
       purgeBatchSize: 500,
+      activityEveryMs: 30_000,
+      activityKeepHours: 192,
     });
   });
 
@@ -35,11 +37,13 @@ describe('intake and retention variables', () => {
         WEBHOOK_CONCURRENCY_PER_ADDRESS: '0',
         WEBHOOK_WAITING_PER_ADDRESS: 'many',
         RECEIPT_BODY_PURGE_EVERY_MS: '10',
+        ACTIVITY_KEEP_HOURS: '24',
       }),
     ).toEqual([
       'WEBHOOK_CONCURRENCY_PER_ADDRESS',
       'WEBHOOK_WAITING_PER_ADDRESS',
       'RECEIPT_BODY_PURGE_EVERY_MS',
+      'ACTIVITY_KEEP_HOURS',
       'RECEIPT_BODY_RETENTION_DAYS',
     ]);
     expect(problemsOf({ RECEIPT_BODY_RETENTION_DAYS: '1e3' })).toEqual(['RECEIPT_BODY_RETENTION_DAYS']);

@@ -13,6 +13,10 @@ export interface IntakeOptions {
   purgeEveryMs: number;
   /** Bodies purged per statement; a run goes on batch by batch until none is left. */
   purgeBatchSize: number;
+  /** How often the maintenance queue rolls up the charts' per-minute activity (ACTIVITY_ROLLUP_EVERY_MS). */
+  activityEveryMs: number;
+  /** Hours of per-minute activity kept for the charts (ACTIVITY_KEEP_HOURS). */
+  activityKeepHours: number;
 }
 
 export const INTAKE_DEFAULTS: Readonly<IntakeOptions> = {
@@ -21,6 +25,8 @@ export const INTAKE_DEFAULTS: Readonly<IntakeOptions> = {
   bodyRetentionDays: 90,
   purgeEveryMs: 3_600_000,
   purgeBatchSize: 500,
+  activityEveryMs: 30_000,
+  activityKeepHours: 192,
 };
 
 const WHOLE_NUMBERS: Array<[keyof IntakeOptions, string, number, number]> = [
@@ -28,6 +34,8 @@ const WHOLE_NUMBERS: Array<[keyof IntakeOptions, string, number, number]> = [
   ['waitingPerAddress', 'WEBHOOK_WAITING_PER_ADDRESS', 0, 100_000],
   ['purgeEveryMs', 'RECEIPT_BODY_PURGE_EVERY_MS', 1000, 7 * 86_400_000],
   ['purgeBatchSize', 'RECEIPT_BODY_PURGE_BATCH', 1, 10_000],
+  ['activityEveryMs', 'ACTIVITY_ROLLUP_EVERY_MS', 1000, 3_600_000],
+  ['activityKeepHours', 'ACTIVITY_KEEP_HOURS', 25, 24 * 366],
 ];
 
 /** Longest retention accepted: a hundred years is "forever" said with a number. */

@@ -13,6 +13,7 @@ import { ReplayRuns1764270000000 } from './1764270000000-replay-runs';
 import { ReceiptOrder1764273600000 } from './1764273600000-receipt-order';
 import { ProvinceScope1764281700000 } from './1764281700000-province-scope';
 import { CallbacksAndAlerts1764285360000 } from './1764285360000-callbacks-and-alerts';
+import { ActivityMinutes1764288900000 } from './1764288900000-activity-minutes';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -34,4 +35,5 @@ export const MIGRATIONS = [
   ReceiptOrder1764273600000,
   ProvinceScope1764281700000,
   CallbacksAndAlerts1764285360000,
+  ActivityMinutes1764288900000,
 ];

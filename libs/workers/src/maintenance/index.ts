@@ -2,3 +2,5 @@ export * from './maintenance.processor';
 export * from './maintenance-scheduler.service';
 export * from './maintenance-workers.module';
 export * from './replay-run-recovery';
+export * from './activity-rollup.port';
+export * from './activity-rollup.service';

@@ -13,6 +13,7 @@ import { type Queue } from 'bullmq';
 export const PURGE_BODIES_SCHEDULER = 'purge-receipt-bodies';
 export const SWEEP_RECEIPTS_SCHEDULER = 'sweep-receipts';
 export const REQUEUE_REPLAY_RUNS_SCHEDULER = 'requeue-replay-runs';
+export const ACTIVITY_ROLLUP_SCHEDULER = 'activity-rollup';
 
 /** How often receipts are swept (docs/pipeline.md, "What is rebuilt from PostgreSQL"). */
 export const SWEEP_RECEIPTS_EVERY_MS = 10_000;
@@ -26,6 +27,8 @@ const KEEP_LAST = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100
  * - `sweep-receipts` every 10 s: receipts never queued, whose ingest job is lost or failed, or
  *   whose held-back records nobody re-checks are queued (again);
  * - `requeue-replay-runs` every 15 s: replay runs whose job Redis lost are queued again;
+ * - `activity-rollup` every ACTIVITY_ROLLUP_EVERY_MS (30 s): the last minutes counted for the
+ *   operators' charts (docs/adr/0005-activity-minutes.md);
  * - `purge-receipt-bodies` every RECEIPT_BODY_PURGE_EVERY_MS while retention is on (removed when it
  *   is off, so the schedule follows the configuration of the last process that set it).
  */
@@ -54,6 +57,16 @@ export class MaintenanceSchedulerService extends ScheduleKeeper {
       )
     )
       changed.push(REQUEUE_REPLAY_RUNS_SCHEDULER);
+    const activity = { name: 'activity-rollup', data: {}, opts: KEEP_LAST };
+    if (
+      await ensureJobScheduler(
+        this.maintenance,
+        ACTIVITY_ROLLUP_SCHEDULER,
+        this.config.intake.activityEveryMs,
+        activity,
+      )
+    )
+      changed.push(ACTIVITY_ROLLUP_SCHEDULER);
     const { bodyRetentionDays, purgeEveryMs } = this.config.intake;
     const purge = { name: 'purge-receipt-bodies', data: {}, opts: KEEP_LAST };
     const purgeChanged =

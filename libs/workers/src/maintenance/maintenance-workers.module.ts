@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ConnectorsModule } from '@txng/connectors';
-import { PgReplayRunRepository } from '@txng/persistence';
+import { PgActivityStore, PgReplayRunRepository } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
+import { ACTIVITY_ROLLUP, type ActivityRollupPort } from './activity-rollup.port';
+import { ActivityRollupService } from './activity-rollup.service';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { MaintenanceSchedulerService } from './maintenance-scheduler.service';
 import { REPLAY_RUN_STORE, ReplayRunRecovery, type ReplayRunStore } from './replay-run-recovery';
 
 /**
  * Housekeeping on the maintenance queue, as jobs of its one processor: the receipt sweep, replay
- * runs put back after a Redis loss, the receipt body purge, replay runs; and their schedules.
+ * runs put back after a Redis loss, the receipt body purge, replay runs, the charts' roll-up; and
+ * their schedules.
  */
 @Module({
   imports: [ConnectorsModule],
@@ -19,7 +22,13 @@ import { REPLAY_RUN_STORE, ReplayRunRecovery, type ReplayRunStore } from './repl
       inject: [getDataSourceToken()],
       useFactory: (dataSource: DataSource): ReplayRunStore => new PgReplayRunRepository(dataSource),
     },
+    {
+      provide: ACTIVITY_ROLLUP,
+      inject: [getDataSourceToken()],
+      useFactory: (dataSource: DataSource): ActivityRollupPort => new PgActivityStore(dataSource),
+    },
     ReplayRunRecovery,
+    ActivityRollupService,
     MaintenanceProcessor,
     MaintenanceSchedulerService,
   ],

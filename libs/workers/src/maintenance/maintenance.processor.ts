@@ -6,6 +6,7 @@ import { type PurgeRun, ReceiptBodyRetention, ReceiptsService, type SweepResult 
 import { type ReplayProgress, ReplayRunner } from '@txng/pipeline';
 import { type JobPayload, jobId, QueueName, workerOptions } from '@txng/queues';
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
+import { ActivityRollupService } from './activity-rollup.service';
 import { ReplayRunRecovery } from './replay-run-recovery';
 import { type DataSource } from 'typeorm';
 
@@ -22,6 +23,8 @@ type MaintenanceJob = Job<
  *   failed, or whose held-back records nobody re-checks, queued (again) (docs/pipeline.md, "What is
  *   rebuilt from PostgreSQL").
  * - `requeue-replay-runs` (scheduled every 15 s): replay runs whose job Redis lost, queued again.
+ * - `activity-rollup` (scheduled every ACTIVITY_ROLLUP_EVERY_MS): the last minutes counted for the
+ *   operators' charts and the queues' depth kept (docs/adr/0005-activity-minutes.md).
  * - `purge-receipt-bodies` (scheduled every RECEIPT_BODY_PURGE_EVERY_MS): raw bodies of finished
  *   receipts older than RECEIPT_BODY_RETENTION_DAYS, in bounded batches (docs/pipeline.md, "Retention").
  * - `replay-run` (POST /v1/admin/replay): the stored run, batch by batch, its progress in
@@ -36,6 +39,7 @@ export class MaintenanceProcessor extends WorkerHost {
     private readonly retention: ReceiptBodyRetention,
     private readonly receipts: ReceiptsService,
     private readonly replayRecovery: ReplayRunRecovery,
+    private readonly activity: ActivityRollupService,
     @InjectDataSource() dataSource: DataSource,
     @InjectQueue(QueueName.Ingest) ingest: Queue,
   ) {
@@ -55,9 +59,12 @@ export class MaintenanceProcessor extends WorkerHost {
 
   async process(
     job: MaintenanceJob,
-  ): Promise<SweepResult | { requeued: number } | PurgeRun | ReplayProgress | { skipped: string }> {
+  ): Promise<
+    SweepResult | { requeued: number } | PurgeRun | ReplayProgress | { skipped: string } | { minutes: number }
+  > {
     if (job.name === 'sweep-receipts') return this.receipts.sweepAll();
     if (job.name === 'requeue-replay-runs') return { requeued: await this.replayRecovery.requeueLost() };
+    if (job.name === 'activity-rollup') return { minutes: await this.activity.runOnce() };
     if (job.name === 'purge-receipt-bodies') {
       const { bodyRetentionDays, purgeBatchSize } = this.config.intake;
       // A schedule left by a process configured otherwise: this process keeps bodies.
