@@ -130,6 +130,7 @@ const ROUTES: Record<string, Case> = {
   'GET /v1/admin/sources/{key}/deliveries': { refused: 'not scoped yet: the Center reads deliveries' },
   'POST /v1/admin/sources/{key}/deliveries/{id}/redeliver': { refused: 'not scoped yet: the Center redelivers' },
   'GET /v1/admin/alerts': { refused: 'not scoped yet: the Center reads alerts' },
+  'GET /v1/admin/activity': { refused: 'not scoped yet: the charts are the Center’s until scoped by province' },
   'GET /v1/admin/provinces': {
     theirs: get(() => '/v1/admin/provinces'),
     theirsStatus: 200,
