@@ -56,6 +56,7 @@ const MIN_ROLE: Record<string, Role> = {
   'DELETE /v1/admin/sources/{key}': 'admin',
   'POST /v1/admin/sources/{key}/preview': 'viewer', // stores nothing: a read (bounded by the source's body limit)
   'POST /v1/admin/sources/{key}/preview-draft': 'admin', // part of onboarding (ADR 0003)
+  'POST /v1/admin/sources/{key}/try-mapping': 'admin', // a mapping draft tried on stored payloads, before it goes live
   'POST /v1/admin/sources/{key}/test-connection': 'admin', // uses the source's credentials: sources
   'POST /v1/admin/sources/{key}/start-testing': 'admin',
   'POST /v1/admin/sources/{key}/activate': 'admin',
@@ -115,6 +116,7 @@ const NOT_AUDITED: Record<string, string> = {
   'DELETE /v1/admin/session': 'clears the caller’s own cookie; changes nothing on the hub',
   'POST /v1/admin/sources/{key}/preview': 'stores nothing',
   'POST /v1/admin/sources/{key}/preview-draft': 'stores nothing',
+  'POST /v1/admin/sources/{key}/try-mapping': 'stores nothing',
 };
 /** Audited, but not cheap to call harmlessly here: tested where the feature is. */
 const AUDITED_ELSEWHERE: Record<string, string> = {
