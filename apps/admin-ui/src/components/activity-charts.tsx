@@ -96,6 +96,14 @@ function TimeChart({
     };
     const chart = new uPlot(opts, [times, ...lines.map((l) => l.values)], el);
     plot.current = chart;
+    // uPlot's legend is a table: name it for screen readers, as every table of the interface is.
+    const legend = el.querySelector('table.u-legend');
+    if (legend) {
+      const caption = document.createElement('caption');
+      caption.className = 'visually-hidden';
+      caption.textContent = title;
+      legend.prepend(caption);
+    }
     const resize = new ResizeObserver(() =>
       chart.setSize({ width: Math.max(el.clientWidth, 280), height: 180 }),
     );
@@ -106,7 +114,7 @@ function TimeChart({
       plot.current = null;
     };
     // Rebuilt when the lines change (another set of queues); new data only updates the chart.
-  }, [shape, unit, timeLabel]);
+  }, [shape, unit, timeLabel, title]);
 
   useEffect(() => {
     plot.current?.setData([times, ...lines.map((l) => l.values)]);
