@@ -16,6 +16,7 @@ export * from './metrics/metrics.module';
 export * from './metrics/metric-once';
 export * from './process/run-main';
 export * from './process/shutdown';
+export * from './process/periodic-task';
 export * from './process/command-line';
 export * from './crypto/secret-box';
 export * from './outbound/address-class';

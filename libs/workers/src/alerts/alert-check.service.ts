@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { HUB_CONFIG, type HubConfig } from '@txng/common';
+import { HUB_CONFIG, type HubConfig, PeriodicTask } from '@txng/common';
 import { type AlertRow, type PgAlertStore, type PgCallbackStore } from '@txng/persistence';
 import { PORTAL_CLIENTS, type PortalClients } from '@txng/portal-client';
 
@@ -28,33 +28,28 @@ const PROBE_TIMEOUT_MS = 5_000;
  */
 @Injectable()
 export class AlertCheckService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(AlertCheckService.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | null = null;
+  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(ALERT_STORE) private readonly store: AlertStore,
     @Inject(FAILING_CALLBACKS) private readonly callbacks: FailingCallbacks,
     @Inject(PORTAL_CLIENTS) private readonly portals: PortalClients,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(
+      'alert check',
+      config.notify.alertCheckEveryMs,
+      () => this.check(),
+      new Logger(AlertCheckService.name),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.tick(), this.config.notify.alertCheckEveryMs);
-    this.timer.unref();
-    this.tick();
+    this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private tick(): void {
-    if (this.running) return;
-    this.running = this.check()
-      .catch((error: unknown) => this.logger.warn(`alert check failed: ${(error as Error).message}`))
-      .finally(() => (this.running = null));
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Measures everything and writes the active set; answers it. */

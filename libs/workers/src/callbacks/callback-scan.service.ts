@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { HUB_CONFIG, type HubConfig } from '@txng/common';
+import { HUB_CONFIG, type HubConfig, PeriodicTask } from '@txng/common';
 import { CallbacksService } from '@txng/connectors';
 
 /**
@@ -16,31 +16,22 @@ import { CallbacksService } from '@txng/connectors';
  */
 @Injectable()
 export class CallbackScanService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(CallbackScanService.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | null = null;
+  private readonly task: PeriodicTask;
 
-  constructor(
-    private readonly callbacks: CallbacksService,
-    @Inject(HUB_CONFIG) private readonly config: HubConfig,
-  ) {}
+  constructor(callbacks: CallbacksService, @Inject(HUB_CONFIG) config: HubConfig) {
+    this.task = new PeriodicTask(
+      'callback scan',
+      config.notify.callbackScanEveryMs,
+      () => callbacks.scan(),
+      new Logger(CallbackScanService.name),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.tick(), this.config.notify.callbackScanEveryMs);
-    this.timer.unref();
-    this.tick();
+    this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private tick(): void {
-    if (this.running) return;
-    this.running = this.callbacks
-      .scan()
-      .catch((error: unknown) => this.logger.warn(`callback scan failed: ${(error as Error).message}`))
-      .finally(() => (this.running = null));
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }
