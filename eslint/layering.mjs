@@ -12,7 +12,7 @@ export const LIBRARY_LAYERS = [
   ['national-model', 'common', 'simulators'],
   ['persistence', 'queues', 'mapping', 'portal-client'],
   ['connectors', 'pipeline'],
-  ['workers'],
+  ['jobs'],
 ];
 
 /** Apps import any library and never another app; these apps import nothing outside their folder. */

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { loadSyncOptions } from '../../libs/workers/src/sync/sync.options';
-import { type ClaimedBatch, type ItemOutcome, SyncBatches } from '../../libs/workers/src/sync/sync-batches';
+import { loadSyncOptions } from '../../libs/jobs/src/sync/sync.options';
+import { type ClaimedBatch, type ItemOutcome, SyncBatches } from '../../libs/jobs/src/sync/sync-batches';
 import { createTestEnv } from '../support/test-env';
 
 /**

@@ -1,5 +1,5 @@
 import { ALL_QUEUES } from '@txng/queues';
-import { ActivityRollupService } from '@txng/workers';
+import { ActivityRollupService } from '@txng/jobs';
 import { type Client } from 'pg';
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
 import { admin, createActiveSource, createToken } from '../support/admin-client';

@@ -8,7 +8,7 @@ import {
   type PortalClients,
 } from '@txng/portal-client';
 import { ReceiptsService } from '@txng/connectors';
-import { PipelineSettings } from '@txng/workers';
+import { PipelineSettings } from '@txng/jobs';
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
 import { admin, createActiveSource, createToken } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';

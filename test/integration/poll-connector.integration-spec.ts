@@ -6,7 +6,7 @@ import { ConnectorsModule, type PaginationInput, type PollInput, SourcesService 
 import { PollRunner } from '@txng/connectors/poll';
 import { migrateDatabase, PersistenceModule, SourceEntity } from '@txng/persistence';
 import { QueueName, QueuesModule } from '@txng/queues';
-import { PollSchedulerService, pollSchedulerId, PollWorkersModule } from '@txng/workers/poll';
+import { PollSchedulerService, pollSchedulerId, PollJobsModule } from '@txng/jobs/poll';
 import { type Queue } from 'bullmq';
 import { type Registry } from 'prom-client';
 import { type DataSource } from 'typeorm';
@@ -553,7 +553,7 @@ describe('poll connector (real PostgreSQL, Redis and a province API on loopback)
         RedisModule,
         PersistenceModule,
         QueuesModule,
-        PollWorkersModule,
+        PollJobsModule,
       ],
     }).compile();
     await workers.init();

@@ -1,6 +1,6 @@
 import { normalizeRecord, recordKey } from '@txng/national-model';
 import { QueueName, redisConnectionOptions, jobId, workerOptions } from '@txng/queues';
-import { IngestProcessor } from '@txng/workers';
+import { IngestProcessor } from '@txng/jobs';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { type Client } from 'pg';
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';

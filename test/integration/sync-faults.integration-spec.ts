@@ -5,7 +5,7 @@ import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-s
 import { createActiveSource } from '../support/admin-client';
 import { eventually, simAdmin, startSim, startSyncHub, type SyncHub } from '../support/sync-harness';
 import { passThroughSource, sendWebhook } from '../support/webhook-sources';
-import { SyncService } from '@txng/workers';
+import { SyncService } from '@txng/jobs';
 
 const source = (key: string) => passThroughSource(key, '92', `Nguồn lỗi ${key}`);
 let serial = 0;

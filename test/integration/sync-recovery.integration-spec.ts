@@ -1,7 +1,7 @@
 import { SYNC_DEFAULTS } from '@txng/common';
 import { normalizeRecord, recordKey } from '@txng/national-model';
 import { QueueName, redisConnectionOptions, workerOptions } from '@txng/queues';
-import { provinceJobOptions, SyncService } from '@txng/workers';
+import { provinceJobOptions, SyncService } from '@txng/jobs';
 import { type Job, Queue, Worker } from 'bullmq';
 import { type Client } from 'pg';
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';

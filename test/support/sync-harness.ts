@@ -8,7 +8,7 @@ import {
   type PortalClientOptions,
   type PortalClients,
 } from '@txng/portal-client';
-import { loadSyncOptions, SYNC_OPTIONS, type SyncOptions } from '@txng/workers';
+import { loadSyncOptions, SYNC_OPTIONS, type SyncOptions } from '@txng/jobs';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';

@@ -14,7 +14,7 @@ import {
 import { PersistenceModule } from '@txng/persistence';
 import { PortalModule } from '@txng/portal-client';
 import { QueuesModule } from '@txng/queues';
-import { ReconciliationModule, WorkersModule } from '@txng/workers';
+import { ReconciliationModule, JobsModule } from '@txng/jobs';
 import { AlertsController } from './admin/alerts.controller';
 import { ActivityController } from './admin/activity.controller';
 import { AuditController } from './admin/audit.controller';
@@ -60,7 +60,7 @@ export class GatewayModule implements NestModule {
         AdminRateLimitGuard.module(),
         ConnectorsModule,
         ReconciliationModule,
-        ...(options.withWorkers ? [WorkersModule] : []),
+        ...(options.withWorkers ? [JobsModule] : []),
       ],
       controllers: [
         HealthController,

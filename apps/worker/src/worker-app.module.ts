@@ -3,7 +3,7 @@ import { HubConfigModule, type HubConfig, LoggingModule, MetricsModule, RedisMod
 import { PersistenceModule } from '@txng/persistence';
 import { PortalModule } from '@txng/portal-client';
 import { QueuesModule } from '@txng/queues';
-import { WorkersModule } from '@txng/workers';
+import { JobsModule } from '@txng/jobs';
 
 @Module({})
 export class WorkerAppModule {
@@ -18,7 +18,7 @@ export class WorkerAppModule {
         PersistenceModule,
         QueuesModule,
         PortalModule,
-        WorkersModule,
+        JobsModule,
       ],
     };
   }

@@ -4,7 +4,7 @@ import { AppError, badRequest, ErrorCode, notFound } from '@txng/common';
 import { isCurrentProvinceCode } from '@txng/national-model';
 import { AuditService, inScope, type Principal } from '@txng/persistence';
 import { PORTAL_CLIENTS, type PortalClients, type PortalTarget } from '@txng/portal-client';
-import { type ReconciliationComparison, ReconciliationService, type ReconciliationView } from '@txng/workers';
+import { type ReconciliationComparison, ReconciliationService, type ReconciliationView } from '@txng/jobs';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 

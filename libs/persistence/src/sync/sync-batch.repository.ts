@@ -25,7 +25,7 @@ const KEYS_MATCH = (alias: string): string =>
  * The sync's PostgreSQL side (`sync_batch`, `sync_claim`, and what a batch's answers write on
  * versions, `record_sync` and `record`): claiming versions into batches, taking over batches whose
  * sender died, and writing what the portal answered. Every claim and acknowledgement is one
- * transaction. Which versions go together and what each becomes is the sync's (libs/workers/src/sync).
+ * transaction. Which versions go together and what each becomes is the sync's (libs/jobs/src/sync).
  */
 export class PgSyncBatchRepository {
   constructor(

@@ -2,7 +2,7 @@ import { type RecordKind } from '@txng/national-model';
 
 /**
  * The row types the sync's store speaks in. They live here, below the sync that owns the port
- * (libs/workers/src/sync/sync-batch.port.ts), because persistence implements the port and cannot
+ * (libs/jobs/src/sync/sync-batch.port.ts), because persistence implements the port and cannot
  * import its users (docs/architecture.md, "Ports and their types").
  */
 

@@ -29,4 +29,4 @@ import { SYNC_OPTIONS, type SyncOptions } from './sync.options';
   ],
   exports: [SyncService],
 })
-export class SyncWorkersModule {}
+export class SyncJobsModule {}

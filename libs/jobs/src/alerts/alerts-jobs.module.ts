@@ -21,4 +21,4 @@ import { ALERT_STORE, AlertCheckService, FAILING_CALLBACKS } from './alert-check
   ],
   exports: [AlertCheckService],
 })
-export class AlertsWorkersModule {}
+export class AlertsJobsModule {}

@@ -9,7 +9,7 @@ import { ReconciliationService } from './reconciliation.service';
 
 /**
  * The reconciliation service alone (no processors), for the gateway's operator API; the worker
- * side imports it through SyncWorkersModule.
+ * side imports it through SyncJobsModule.
  */
 @Module({
   providers: [

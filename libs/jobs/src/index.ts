@@ -1,4 +1,4 @@
-export * from './workers.module';
+export * from './jobs.module';
 export * from './ingest';
 export * from './sync';
 export * from './reconcile';

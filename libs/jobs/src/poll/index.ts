@@ -1,3 +1,3 @@
 export * from './poll.processor';
 export * from './poll-scheduler.service';
-export * from './poll-workers.module';
+export * from './poll-jobs.module';

@@ -9,4 +9,4 @@ import { PollSchedulerService } from './poll-scheduler.service';
   providers: [PollProcessor, PollSchedulerService],
   exports: [PollSchedulerService],
 })
-export class PollWorkersModule {}
+export class PollJobsModule {}

@@ -8,4 +8,4 @@ import { CallbackScanService } from './callback-scan.service';
   imports: [ConnectorsModule],
   providers: [CallbackProcessor, CallbackScanService],
 })
-export class CallbacksWorkersModule {}
+export class CallbacksJobsModule {}

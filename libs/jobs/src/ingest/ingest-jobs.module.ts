@@ -66,4 +66,4 @@ import { PipelineSettings } from './pipeline-settings';
   ],
   exports: [PipelineService, PipelineSettings],
 })
-export class IngestWorkersModule {}
+export class IngestJobsModule {}

@@ -6,4 +6,4 @@ export * from './sync-batches';
 export * from './sync.service';
 export * from './sync.processor';
 export * from './sync-scheduler.service';
-export * from './sync-workers.module';
+export * from './sync-jobs.module';

@@ -33,4 +33,4 @@ import { REPLAY_RUN_STORE, ReplayRunRecovery, type ReplayRunStore } from './repl
     MaintenanceSchedulerService,
   ],
 })
-export class MaintenanceWorkersModule {}
+export class MaintenanceJobsModule {}

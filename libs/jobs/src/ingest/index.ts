@@ -1,3 +1,3 @@
 export * from './ingest.processor';
-export * from './ingest-workers.module';
+export * from './ingest-jobs.module';
 export * from './pipeline-settings';

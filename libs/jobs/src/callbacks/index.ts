@@ -1,0 +1,2 @@
+export * from './callbacks-jobs.module';
+export * from './callback-scan.service';

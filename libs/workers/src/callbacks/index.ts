@@ -1,2 +1,0 @@
-export * from './callbacks-workers.module';
-export * from './callback-scan.service';
