@@ -10,6 +10,7 @@ export * from './sync';
 export * from './receipts';
 export * from './sources';
 export * from './replay';
+export * from './pipeline';
 export * from './scope/province-scope';
 export * from './callbacks/pg-callback-store';
 export * from './search/search-query';

@@ -2,7 +2,7 @@ import { metricOnce } from '@txng/common';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { type PipelineObserver } from './pipeline.service';
 import { type BatchPlan } from './pipeline.types';
-import { type PrefixLookupResult } from './store/prefix-registry-cache';
+import { type PrefixLookupResult } from './prefixes/prefix-registry-cache';
 
 function counter(registry: Registry, name: string, help: string, labelNames: string[]): Counter {
   return metricOnce(registry, name, () => new Counter({ name, help, labelNames, registers: [registry] }));

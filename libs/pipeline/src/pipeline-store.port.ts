@@ -1,9 +1,8 @@
+import { type KeyToLock, type ReplaySelection, type ReplayTarget } from '@txng/persistence';
 import {
   type BatchPlan,
-  type CandidateKind,
   type EventIdClaim,
   type HeldRecord,
-  type Outcome,
   type OutcomeCounts,
   type PipelineFinding,
   type PrefixVerdict,
@@ -11,36 +10,15 @@ import {
   type SerialOwner,
 } from './pipeline.types';
 
-/** Which items a replay run re-judges: those whose link points at a version of this status. */
-export interface ReplaySelection {
-  runId: string;
-  status: 'quarantined' | 'rejected';
-  kind?: string | null;
-}
+// Like the row types, the store's argument types live beside its adapter (libs/persistence).
+export type { KeyToLock, ReplaySelection, ReplayTarget } from '@txng/persistence';
 
-/** An item a replay run may re-judge, as its link stands now. */
-export interface ReplayTarget {
-  index: number;
-  kind: CandidateKind;
-  outcome: Outcome;
-  versionId: string;
-  version: number | null;
-  status: string;
-}
-
-/** The portal's GS1 company prefix registry behind a cache (a port: the adapter is PrefixRegistryCache). */
+/** The portal's GS1 company prefix registry behind a cache (a port: the adapter is PrefixRegistryCache, on the PrefixCacheStore port). */
 export interface PrefixRegistryPort {
   /** A verdict per digits; `unreachable` for those the registry could not be asked about now; null: the check is off. */
   verdicts(
     items: ReadonlyArray<{ digits: string; owner: string | null }>,
   ): Promise<Map<string, PrefixVerdict> | null>;
-}
-
-export interface KeyToLock {
-  kind: string;
-  key: string;
-  provinceCode: string | null;
-  sourceKey: string;
 }
 
 /**
@@ -78,7 +56,7 @@ export interface PipelineTx {
   write(provenance: Provenance, plan: BatchPlan): Promise<void>;
 }
 
-/** The database behind the pipeline, as a port: the Postgres adapter is PgPipelineStore. */
+/** The database behind the pipeline, as a port: the PostgreSQL adapter is PgPipelineRepository (libs/persistence/src/pipeline). */
 export interface PipelineStore {
   /** Runs `fn` in one transaction; retries it from scratch on a deadlock or serialization failure (retryingTransaction). */
   transaction<T>(fn: (tx: PipelineTx) => Promise<T>): Promise<T>;

@@ -1,74 +1,25 @@
-import { type RecordKind } from '@txng/national-model';
-import { type SerialClaim } from './rules/serials';
+import { type EventIdClaim, type PipelineFinding, type SerialOwner } from '@txng/persistence';
 
-/** A finding as stored and answered: validation codes, conflict codes, parse and mapping codes. */
-export interface PipelineFinding {
-  code: string;
-  message: string;
-  path: string;
-  /** A warning travels with an accepted version; any other finding quarantines its record. */
-  severity?: 'warning';
-}
-
-/** Where a receipt came from; copied onto every version it makes so each one explains itself. */
-export interface Provenance {
-  receiptId: string;
-  sourceKey: string;
-  /** The source's province: the record's own `provinceCode` wins where the kind has one. */
-  sourceProvinceCode: string;
-  mappingVersion: number | null;
-  webhookId: string | null;
-  pollPage: Record<string, unknown> | null;
-  /** Set when a replay run (POST /v1/admin/replay) re-judges the receipt's items. */
-  replayRunId?: string | null;
-}
-
-/** `receipt` stands for a whole body that could not be parsed or mapped (no records to name). */
-export type CandidateKind = RecordKind | 'receipt';
-
-/** One record of a receipt, judged on its own (validation) but not yet against what is held. */
-export interface Candidate {
-  /** Position in the receipt's envelope order: with the receipt id, what makes reprocessing idempotent. */
-  index: number;
-  kind: CandidateKind;
-  /** The national key, or `unkeyed:<receiptId>:<index>` for a quarantined record without one. */
-  key: string;
-  data: unknown;
-  contentHash: string;
-  findings: PipelineFinding[];
-  /** Tax code, or `source:<sourceKey>`. */
-  claimant: string;
-  /** A source-given EPCIS `eventID`, for EVENT_ID_REUSED. */
-  eventId: string | null;
-  provinceCode: string | null;
-  quarantined: boolean;
-  /** Products: the 12 digits looked up in the portal's prefix registry; null when not checked (GTIN-8). */
-  prefixDigits?: string | null;
-  /** Commissioning ObjectEvents with action ADD: the SGTINs they claim. */
-  serials?: SerialClaim | null;
-  /** Events: the content hash of their `errorDeclaration` (left out of the Event Hash ID), null without one. */
-  declaration?: string | null;
-}
-
-/** What the hub holds for one (kind, key), read under its row lock. */
-export interface HeldRecord {
-  kind: RecordKind;
-  key: string;
-  latestVersion: number;
-  latestVersionId: string | null;
-  latestContentHash: string | null;
-  claimant: string | null;
-  /** Content hash → version id of incoming versions held in an open conflict on this key. */
-  heldConflicts: Map<string, string>;
-  /** Events: the content hash of the latest version's `errorDeclaration`, null without one. */
-  latestDeclaration?: string | null;
-}
-
-/** Who first used an eventID, with that event's accepted version (null if it has none yet). */
-export interface EventIdClaim {
-  eventKey: string;
-  versionId: string | null;
-}
+// The types the pipeline's store speaks in live beside its adapter, in libs/persistence
+// (docs/architecture.md, "Ports and their types"); the pipeline's callers keep finding them here.
+export type {
+  BatchPlan,
+  Candidate,
+  CandidateKind,
+  ConflictCodeName,
+  ConflictRow,
+  EventIdClaim,
+  HeldRecord,
+  LinkRow,
+  Outcome,
+  OutcomeCounts,
+  PipelineFinding,
+  Provenance,
+  RecordUpdate,
+  SerialOwner,
+  VersionRow,
+  VersionStatus,
+} from '@txng/persistence';
 
 /** What the portal's GS1 company prefix registry says about a product's GTIN (cached or fresh). */
 export type PrefixVerdict =
@@ -76,15 +27,6 @@ export type PrefixVerdict =
   | { status: 'not-registered' }
   /** The registry could not be asked (unavailable, timing out, breaker open): the check is held back. */
   | { status: 'unreachable'; reason: string };
-
-/** Who first commissioned an SGTIN: the event, its readPoint and owner, and its accepted version. */
-export interface SerialOwner {
-  sgtin: string;
-  eventKey: string;
-  readPoint: string | null;
-  owner: string;
-  versionId: string | null;
-}
 
 /** Everything a batch's decisions look up besides the held records (each read or claimed under the locks). */
 export interface BatchLookups {
@@ -97,63 +39,3 @@ export interface BatchLookups {
   /** quarantineRef(kind, key, contentHash) → { id, findings } of a live quarantined arrival with that content. */
   quarantined?: Map<string, { id: string; findings: PipelineFinding[] }>;
 }
-
-export type Outcome = 'new' | 'version' | 'duplicate' | 'quarantined' | 'conflict';
-export type VersionStatus = 'ready' | 'quarantined' | 'conflict';
-export type ConflictCodeName =
-  'KEY_CLAIMED' | 'GTIN_PREFIX_OWNER' | 'SERIAL_RECOMMISSIONED' | 'EVENT_ID_REUSED';
-
-export interface VersionRow {
-  id: string;
-  candidate: Candidate;
-  version: number | null;
-  status: VersionStatus;
-  findings: PipelineFinding[];
-  /** Status history rows to append, oldest first. */
-  history: Array<{ status: string; reason: string }>;
-}
-
-export interface LinkRow {
-  index: number;
-  kind: CandidateKind;
-  key: string;
-  outcome: Outcome;
-  recordVersionId: string | null;
-}
-
-export interface ConflictRow {
-  code: ConflictCodeName;
-  kind: RecordKind;
-  key: string;
-  existingVersionId: string | null;
-  incomingVersionId: string;
-}
-
-export interface RecordUpdate {
-  kind: RecordKind;
-  key: string;
-  latestVersion: number;
-  latestVersionId: string | null;
-  latestContentHash: string | null;
-  claimant: string | null;
-  status: 'ready' | 'conflict';
-  provinceCode: string | null;
-  sourceKey: string;
-  /** A new version was made: latest_*, claimant, status and province move; else only a first-ever conflict marks the row. */
-  versioned: boolean;
-}
-
-/** Everything one batch writes, in one transaction. */
-export interface BatchPlan {
-  versions: VersionRow[];
-  links: LinkRow[];
-  conflicts: ConflictRow[];
-  records: RecordUpdate[];
-  /** History rows for versions that already exist (a quarantined arrival received again). */
-  notes: Array<{ versionId: string; status: string; reason: string }>;
-  /** Candidates left unjudged (no link, nothing written): the prefix registry could not be asked. */
-  /** Candidates left unjudged this run (a check they need is held back), shown as `received`. */
-  held: Array<{ candidate: Candidate; reason: string }>;
-}
-
-export type OutcomeCounts = Record<Outcome, number>;

@@ -2,7 +2,14 @@ import { Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { HUB_CONFIG, type HubConfig, METRICS_REGISTRY } from '@txng/common';
 import { ConnectorsModule } from '@txng/connectors';
-import { PgPipelineStore, PipelineMetrics, PipelineService, PrefixRegistryCache } from '@txng/pipeline';
+import { PgPipelineRepository, PgPrefixCacheRepository } from '@txng/persistence';
+import {
+  type PipelineStore,
+  PipelineMetrics,
+  PipelineService,
+  type PrefixCacheStore,
+  PrefixRegistryCache,
+} from '@txng/pipeline';
 import { PORTAL_CLIENTS, type PortalClients } from '@txng/portal-client';
 import { type Registry } from 'prom-client';
 import { type DataSource } from 'typeorm';
@@ -35,13 +42,15 @@ import { PipelineSettings } from './pipeline-settings';
         clients: PortalClients,
         settings: PipelineSettings,
         metrics: PipelineMetrics,
-      ) =>
-        new PrefixRegistryCache(
-          dataSource,
+      ) => {
+        const cache: PrefixCacheStore = new PgPrefixCacheRepository(dataSource);
+        return new PrefixRegistryCache(
+          cache,
           () => clients.production,
           settings.prefixCache,
           (result) => metrics.lookup(result),
-        ),
+        );
+      },
     },
     {
       provide: PipelineService,
@@ -51,16 +60,19 @@ import { PipelineSettings } from './pipeline-settings';
         prefixes: PrefixRegistryCache,
         settings: PipelineSettings,
         metrics: PipelineMetrics,
-      ) =>
-        new PipelineService(
-          new PgPipelineStore(dataSource),
+      ) => {
+        // Typed to the port: the compiler checks that the adapter fits (docs/architecture.md).
+        const store: PipelineStore = new PgPipelineRepository(dataSource);
+        return new PipelineService(
+          store,
           undefined,
           // The setting is read on every batch, so a spec may switch it on a running app.
           {
             verdicts: (digits) => (settings.prefixCheck ? prefixes.verdicts(digits) : Promise.resolve(null)),
           },
           metrics,
-        ),
+        );
+      },
     },
     IngestProcessor,
   ],

@@ -6,6 +6,7 @@ import {
   isBlockingFinding,
   isRestrictedGtin,
 } from '@txng/national-model';
+import { declarationOf } from '@txng/persistence/pipeline/pipeline-store.types';
 import { type Candidate, type PipelineFinding, type Provenance } from '../pipeline.types';
 import { commissionedSerials } from './serials';
 
@@ -52,16 +53,9 @@ export function toCandidate(record: PreviewRecord, index: number, provenance: Pr
   };
 }
 
-/**
- * What identifies an event's error declaration: the content hash of `errorDeclaration`, null when
- * the event has none. The Event Hash ID leaves the declaration out, so this is what tells a
- * province's correction of a held event from the same event sent again.
- */
-export function declarationOf(errorDeclaration: unknown): string | null {
-  return typeof errorDeclaration === 'object' && errorDeclaration !== null
-    ? contentHash(errorDeclaration)
-    : null;
-}
+// What identifies an event's error declaration (the content hash of `errorDeclaration`) is defined
+// beside the store's adapter, which reads it for the held version; the rules read it for the incoming.
+export { declarationOf } from '@txng/persistence/pipeline/pipeline-store.types';
 
 /**
  * The digits to ask the portal's GS1 company prefix registry about for a product key `gtin:{gtin14}`:

@@ -9,12 +9,11 @@ import {
   type PipelineFinding,
   type VersionRow,
 } from '../pipeline.types';
+import { quarantineRef, refOf } from '@txng/persistence/pipeline/pipeline-store.types';
 import { decideRecord } from './decide-record';
 
-export const refOf = (kind: string, key: string): string => `${kind}\u0000${key}`;
-/** Identifies a quarantined arrival's content: the same invalid record again is the same arrival. */
-export const quarantineRef = (kind: string, key: string, contentHash: string): string =>
-  `${kind}\u0000${key}\u0000${contentHash}`;
+// The keys of the maps the store answers: defined beside the store's adapter, which builds them.
+export { quarantineRef, refOf } from '@txng/persistence/pipeline/pipeline-store.types';
 
 const sameFindings = (a: readonly PipelineFinding[], b: readonly PipelineFinding[]): boolean =>
   a.length === b.length &&

@@ -1,12 +1,8 @@
 import { buildDigitalLink, epcUrnToDigitalLink, parseDigitalLink } from '@txng/national-model';
+import { type SerialClaim } from '@txng/persistence/pipeline/pipeline-store.types';
 
-/** The SGTINs a commissioning event claims, with the place and owner it claims them for. */
-export interface SerialClaim {
-  /** Canonical GS1 Digital Link of each SGTIN (`https://id.gs1.org/01/{gtin14}/21/{serial}`), distinct. */
-  sgtins: string[];
-  readPoint: string | null;
-  owner: string;
-}
+/** The SGTINs a commissioning event claims (the type lives beside the store's other types). */
+export type { SerialClaim } from '@txng/persistence/pipeline/pipeline-store.types';
 
 /** CBV 2 bizStep `commissioning` in any of its spellings (bare word, CBV 1 URN, CBV 2 web URI). */
 export function isCommissioning(bizStep: unknown): boolean {

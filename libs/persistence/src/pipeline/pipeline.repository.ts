@@ -1,33 +1,33 @@
 import { type RecordKind } from '@txng/national-model';
-import { byteOrder, recordKeyOrder, recordKeyOrderSql, retryingTransaction } from '@txng/persistence';
 import { type DataSource, type EntityManager } from 'typeorm';
-import {
-  type KeyToLock,
-  type PipelineStore,
-  type PipelineTx,
-  type ReplaySelection,
-  type ReplayTarget,
-} from '../pipeline-store.port';
+import { byteOrder, recordKeyOrder, recordKeyOrderSql, retryingTransaction } from '../transaction';
 import {
   type BatchPlan,
+  declarationOf,
   type EventIdClaim,
   type HeldRecord,
+  type KeyToLock,
   type OutcomeCounts,
   type PipelineFinding,
   type Provenance,
+  quarantineRef,
+  refOf,
+  type ReplaySelection,
+  type ReplayTarget,
   type SerialOwner,
-} from '../pipeline.types';
-import { declarationOf } from '../rules/classify-record';
-import { quarantineRef, refOf } from '../rules/plan-batch';
+} from './pipeline-store.types';
 
 /**
- * The pipeline's store on PostgreSQL. Every statement takes a whole batch (a JSON array expanded
- * with jsonb_to_recordset), so a receipt of N records costs a fixed number of round trips, not N.
+ * The pipeline's store on PostgreSQL (the adapter of libs/pipeline's `PipelineStore` port: record,
+ * record_version, conflict, event_identifier, commissioned_serial, receipt_record, held_item and a
+ * receipt's outcome counts). Every statement takes a whole batch (a JSON array expanded with
+ * jsonb_to_recordset), so a receipt of N records costs a fixed number of round trips, not N. What a
+ * batch becomes is the pipeline's (libs/pipeline); this only reads, locks and writes it.
  */
-export class PgPipelineStore implements PipelineStore {
+export class PgPipelineRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async transaction<T>(fn: (tx: PipelineTx) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: PgPipelineTx) => Promise<T>): Promise<T> {
     return retryingTransaction(this.dataSource, (manager) => fn(new PgPipelineTx(manager)));
   }
 
@@ -51,7 +51,8 @@ export class PgPipelineStore implements PipelineStore {
   }
 }
 
-class PgPipelineTx implements PipelineTx {
+/** One transaction of the pipeline's store: its methods in the order the pipeline calls them (the lock order). */
+export class PgPipelineTx {
   constructor(private readonly m: EntityManager) {}
 
   async lockReceipt(receiptId: string): Promise<Set<number>> {

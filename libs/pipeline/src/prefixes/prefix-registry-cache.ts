@@ -1,7 +1,7 @@
 import { type PortalClient, type PrefixAnswer } from '@txng/portal-client';
-import { type DataSource } from 'typeorm';
 import { type PrefixRegistryPort } from '../pipeline-store.port';
 import { type PrefixVerdict } from '../pipeline.types';
+import { type PrefixCacheStore } from './prefix-cache-store.port';
 
 export interface PrefixCacheOptions {
   /** How long a registered prefix is trusted (default 24 h). */
@@ -21,19 +21,20 @@ export const DEFAULT_PREFIX_CACHE_OPTIONS: PrefixCacheOptions = {
 export type PrefixLookupResult = 'hit' | 'miss' | 'unreachable';
 
 /**
- * The portal's GS1 company prefix registry (national-portal-api.md) behind a PostgreSQL cache shared
- * by every process. Each answer is cached for the 12 digits asked and (registered ones) for the
- * prefix, so every GTIN under a prefix whose owner agrees is answered by one lookup. Registered
- * prefixes may nest (the registry answers the longest), so a cached prefix that would raise a
- * conflict is asked about again for the exact digits first. "Not registered" is cached per digits. While the registry cannot be asked (unavailable,
- * timing out, breaker open, credentials refused) the answer is `unreachable` and the pipeline holds
- * the check back; the first answer after that is cached as usual.
+ * The portal's GS1 company prefix registry (national-portal-api.md) behind a cache shared by every
+ * process (the `PrefixCacheStore` port; on PostgreSQL, PgPrefixCacheRepository). Each answer is
+ * cached for the 12 digits asked and (registered ones) for the prefix, so every GTIN under a prefix
+ * whose owner agrees is answered by one lookup. Registered prefixes may nest (the registry answers
+ * the longest), so a cached prefix that would raise a conflict is asked about again for the exact
+ * digits first. "Not registered" is cached per digits. While the registry cannot be asked
+ * (unavailable, timing out, breaker open, credentials refused) the answer is `unreachable` and the
+ * pipeline holds the check back; the first answer after that is cached as usual.
  */
 export class PrefixRegistryCache implements PrefixRegistryPort {
   private readonly options: PrefixCacheOptions;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly cache: PrefixCacheStore,
     /** Read on every lookup, so the client can be replaced (tests shorten its retries). */
     private readonly client: () => PortalClient,
     options: Partial<PrefixCacheOptions> = {},
@@ -55,18 +56,7 @@ export class PrefixRegistryCache implements PrefixRegistryPort {
     const wanted = [...owners.keys()].sort();
     if (wanted.length === 0) return out;
     const prefixes = [...new Set(wanted.flatMap((d) => leadingParts(d)))];
-    const rows: Array<{
-      kind: 'prefix' | 'digits' | 'miss';
-      digits: string;
-      prefix: string | null;
-      status: 'active' | 'revoked' | null;
-      owner_tax_code: string | null;
-    }> = await this.dataSource.query(
-      `SELECT kind, digits, prefix, status, owner_tax_code FROM prefix_registry_cache
-        WHERE expires_at > now()
-          AND ((kind = 'prefix' AND digits = ANY($1::text[])) OR (kind IN ('digits', 'miss') AND digits = ANY($2::text[])))`,
-      [prefixes, wanted],
-    );
+    const rows = await this.cache.fresh(prefixes, wanted);
     const exact = new Map<string, PrefixVerdict>();
     const known = new Map<string, Registered>();
     for (const r of rows) {
@@ -75,7 +65,7 @@ export class PrefixRegistryCache implements PrefixRegistryPort {
         const v: Registered = {
           status: 'registered',
           prefix: r.kind === 'prefix' ? r.digits : (r.prefix ?? r.digits),
-          ownerTaxCode: r.owner_tax_code ?? '',
+          ownerTaxCode: r.ownerTaxCode ?? '',
           registryStatus: r.status ?? 'active',
         };
         if (r.kind === 'digits') exact.set(r.digits, v);
@@ -150,25 +140,8 @@ export class PrefixRegistryCache implements PrefixRegistryPort {
 
   private async store(digits: string, answer: PrefixAnswer | null): Promise<void> {
     const ttl = (answer === null ? this.options.notRegisteredTtlMs : this.options.registeredTtlMs) / 1000;
-    if (answer === null) {
-      await this.dataSource.query(
-        `INSERT INTO prefix_registry_cache (kind, digits, fetched_at, expires_at)
-         VALUES ('miss', $1, now(), now() + make_interval(secs => $2))
-         ON CONFLICT (kind, digits) DO UPDATE SET fetched_at = now(), expires_at = EXCLUDED.expires_at`,
-        [digits, ttl],
-      );
-      return;
-    }
-    // The answer for these digits, and for the prefix (which answers every GTIN under it that agrees).
-    await this.dataSource.query(
-      `INSERT INTO prefix_registry_cache (kind, digits, prefix, status, owner_tax_code, owner, fetched_at, expires_at)
-       VALUES ('digits', $1, $2, $3, $4, $5::jsonb, now(), now() + make_interval(secs => $6)),
-              ('prefix', $2, $2, $3, $4, $5::jsonb, now(), now() + make_interval(secs => $6))
-       ON CONFLICT (kind, digits) DO UPDATE SET prefix = EXCLUDED.prefix, status = EXCLUDED.status,
-              owner_tax_code = EXCLUDED.owner_tax_code, owner = EXCLUDED.owner, fetched_at = now(),
-              expires_at = EXCLUDED.expires_at`,
-      [digits, answer.prefix, answer.status, answer.owner.taxCode, JSON.stringify(answer.owner), ttl],
-    );
+    if (answer === null) await this.cache.storeMiss(digits, ttl);
+    else await this.cache.storeRegistered(digits, answer, ttl);
   }
 }
 

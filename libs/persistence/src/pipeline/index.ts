@@ -1,0 +1,3 @@
+export * from './pipeline-store.types';
+export * from './pipeline.repository';
+export * from './prefix-cache.repository';
