@@ -1,17 +1,20 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
+import { ActivityRollupService } from '@txng/jobs';
 import { type Queue } from 'bullmq';
 import { gatewayDocumentOffline } from '../../apps/gateway/src/openapi/api-types';
 import { admin, createActiveSource } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
+import { eventually } from '../support/sync-harness';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
 import { gtin13, passThroughSource, sendWebhook } from '../support/webhook-sources';
 
 /*
  * The admin UI's types are generated from the OpenAPI document built offline (Nest's preview mode,
  * test/unit/api-types.spec.ts). Here, against a real hub: that document is the one the gateway
- * serves, and the answers the screens read — with a record, a conflict and audit entries in them —
- * are valid against the schemas the UI's types come from (docs/admin-ui.md).
+ * serves, and every answer the screens read — with records, a conflict, duplicates, quarantined
+ * records, a replay, a poll source and audit entries in them — is valid against the schema the UI's
+ * types come from (docs/admin-ui.md, "Types from the OpenAPI document").
  */
 describe("the OpenAPI document describes the gateway's real answers", () => {
   let hub: GatewayHarness;
@@ -106,5 +109,171 @@ describe("the OpenAPI document describes the gateway's real answers", () => {
     const audit = await admin(hub.url).get('/v1/admin/audit').expect(200);
     expect(audit.body.items.length).toBeGreaterThan(0);
     expectValid('AuditPage', audit.body);
+  });
+
+  it("answers records, a record's detail, a replay and its run as the schemas say", async () => {
+    // The same payload again through oa-a is a duplicate arrival; one without net content is quarantined.
+    const gtin = gtin13('893987600077');
+    await sendWebhook(hub.url, 'oa-a', secrets['oa-a'], { products: [product(gtin, 'Gạo', '0301234567')] });
+    await sendWebhook(hub.url, 'oa-a', secrets['oa-a'], {
+      products: [{ gtin: gtin13('893987600078'), name: 'Gạo thiếu khối lượng', ownerTaxCode: '0301234567' }],
+    });
+    await waitForQueuesToDrain([ingest], { timeoutMs: 30_000 });
+
+    const records = await admin(hub.url).get('/v1/admin/records?kind=product').expect(200);
+    expect(records.body.items.length).toBeGreaterThan(0);
+    expectValid('RecordPage', records.body);
+    const duplicates = await admin(hub.url).get('/v1/admin/records?status=duplicate').expect(200);
+    expect(duplicates.body.items.length).toBeGreaterThan(0);
+    expectValid('RecordPage', duplicates.body);
+
+    const key = duplicates.body.items[0].key as string;
+    const detail = await admin(hub.url)
+      .get(`/v1/admin/records/product/${encodeURIComponent(key)}`)
+      .expect(200);
+    expect(detail.body.versions.length).toBeGreaterThan(0);
+    expect(detail.body.versions[0].history.length).toBeGreaterThan(0);
+    expect(detail.body.duplicates.length).toBeGreaterThan(0);
+    expect(detail.body.conflicts.length).toBeGreaterThan(0);
+    expectValid('RecordDetail', detail.body);
+
+    const quarantined = await admin(hub.url).get('/v1/admin/records?status=quarantined').expect(200);
+    expect(quarantined.body.items.length).toBeGreaterThan(0);
+    const replay = await admin(hub.url)
+      .post('/v1/admin/replay', { status: 'quarantined', sourceKey: 'oa-a' })
+      .expect(200);
+    expect(replay.body.replayed).toBeGreaterThan(0);
+    expectValid('ReplayAnswer', replay.body);
+    expectValid(
+      'ReplayRun',
+      (await admin(hub.url).get(`/v1/admin/replay/${replay.body.runId}`).expect(200)).body,
+    );
+    let run: unknown;
+    await eventually(
+      async () => {
+        run = (await admin(hub.url).get(`/v1/admin/replay/${replay.body.runId}`).expect(200)).body;
+        return (run as { state: string }).state === 'done';
+      },
+      30_000,
+      'the replay run done',
+    );
+    expectValid('ReplayRun', run);
+  });
+
+  it('answers sources, their changes and secrets, and provinces as the schemas say', async () => {
+    const created = await admin(hub.url)
+      .post('/v1/admin/sources', {
+        key: 'oa-poll',
+        provinceCode: '80',
+        name: 'Hệ thống TXNG Tây Ninh',
+        kind: 'poll',
+        format: 'json',
+        mapping: { language: 'jsonata', expression: '{ "products": data.{ "gtin": gtin, "name": name } }' },
+        poll: {
+          url: 'http://127.0.0.1:9/api/records',
+          intervalSeconds: 60,
+          itemsPath: 'data',
+          auth: { type: 'basic', username: 'hub', password: 'p@ss-Tây-Ninh-123' },
+          pagination: { type: 'cursor', param: 'cursor', nextCursorPath: 'next' },
+        },
+        callback: { url: 'http://127.0.0.1:9/cb', events: ['receipt.processed'] },
+      })
+      .expect(201);
+    expect(created.body.callbackSecret).toEqual(expect.any(String));
+    expectValid('SourceWithSecrets', created.body);
+
+    const list = await admin(hub.url).get('/v1/admin/sources').expect(200);
+    expect(list.body.items.map((s: { key: string }) => s.key)).toEqual(
+      expect.arrayContaining(['oa-a', 'oa-b', 'oa-poll']),
+    );
+    expectValid('SourcePage', list.body);
+    const poll = await admin(hub.url).get('/v1/admin/sources/oa-poll').expect(200);
+    expect(poll.body.poll).not.toBeNull();
+    expectValid('SourceView', poll.body);
+    expectValid('SourceView', (await admin(hub.url).get('/v1/admin/sources/oa-a').expect(200)).body);
+
+    const patched = await admin(hub.url)
+      .patch('/v1/admin/sources/oa-poll', {
+        mapping: { language: 'jsonata', expression: '{ "products": data }' },
+      })
+      .expect(200);
+    expect(patched.body.mapping.version).toBe(2);
+    expectValid('SourceWithSecrets', patched.body);
+    expectValid(
+      'SourceView',
+      (await admin(hub.url).post('/v1/admin/sources/oa-poll/start-testing').expect(200)).body,
+    );
+    expectValid(
+      'SourceView',
+      (await admin(hub.url).post('/v1/admin/sources/oa-poll/pause').expect(200)).body,
+    );
+    expectValid(
+      'SourceView',
+      (await admin(hub.url).post('/v1/admin/sources/oa-poll/resume').expect(200)).body,
+    );
+    expectValid(
+      'SourceView',
+      (await admin(hub.url).post('/v1/admin/sources/oa-poll/activate').expect(200)).body,
+    );
+    const rotated = await admin(hub.url).post('/v1/admin/sources/oa-b/rotate-secret').expect(200);
+    expect(rotated.body.webhookSecret).toEqual(expect.any(String));
+    expectValid('SourceWithSecrets', rotated.body);
+    const callback = await admin(hub.url)
+      .post('/v1/admin/sources/oa-poll/rotate-callback-secret')
+      .expect(200);
+    expect(callback.body.callbackSecret).toEqual(expect.any(String));
+    expectValid('SourceWithSecrets', callback.body);
+
+    expectValid('WhoAmI', (await admin(hub.url).get('/v1/admin/whoami').expect(200)).body);
+    const provinces = await admin(hub.url).get('/v1/admin/provinces').expect(200);
+    expect(provinces.body.summary.syncing).toBeGreaterThan(0);
+    expect(provinces.body.legacy.length).toBeGreaterThan(0);
+    expectValid('ProvincePage', provinces.body);
+  });
+
+  it('answers mapping previews and a mapping trial as the schemas say', async () => {
+    const sample = JSON.stringify({
+      products: [product(gtin13('893987600079'), 'Gạo', '0301234567'), { gtin: '123', name: 'Sai mã' }],
+    });
+    const preview = await admin(hub.url)
+      .post('/v1/admin/sources/oa-a/preview')
+      .set('Content-Type', 'application/json')
+      .send(sample)
+      .expect(200);
+    expect(preview.body.records).toHaveLength(2);
+    expect(preview.body.records[1].findings.length).toBeGreaterThan(0);
+    expectValid('PreviewAnswer', preview.body);
+
+    const malformed = await admin(hub.url)
+      .post('/v1/admin/sources/oa-a/preview-draft', { expression: '$', sample: '{ "products": [' })
+      .expect(200);
+    expect(malformed.body.findings[0].code).toBe('MALFORMED_PAYLOAD');
+    expectValid('PreviewAnswer', malformed.body);
+    const broken = await admin(hub.url)
+      .post('/v1/admin/sources/oa-a/preview-draft', { expression: '{ "products": products.[ }', sample })
+      .expect(200);
+    expect(broken.body.findings[0].code).toBe('MAPPING_INVALID');
+    expectValid('PreviewAnswer', broken.body);
+
+    const trial = await admin(hub.url)
+      .post('/v1/admin/sources/oa-a/try-mapping', {
+        expression: '{ "products": products.{ "gtin": gtin, "name": name, "ownerTaxCode": ownerTaxCode } }',
+      })
+      .expect(200);
+    expect(trial.body.receipts).toBeGreaterThan(0);
+    expect(trial.body.changes.length).toBeGreaterThan(0);
+    expectValid('MappingTrial', trial.body);
+  });
+
+  it('answers the charts as the schema says', async () => {
+    expect(await hub.app.get(ActivityRollupService).runOnce()).toBeGreaterThan(0);
+    const hour = await admin(hub.url).get('/v1/admin/activity').expect(200);
+    expect(hour.body.points.some((p: { received: number }) => p.received > 0)).toBe(true);
+    expect(hour.body.queueDepth.length).toBeGreaterThan(0);
+    expectValid('ActivitySeries', hour.body);
+    expectValid(
+      'ActivitySeries',
+      (await admin(hub.url).get('/v1/admin/activity?window=day&source=oa-a').expect(200)).body,
+    );
   });
 });

@@ -46,6 +46,15 @@ describe("the admin UI's API types", () => {
       /SearchHit: \{[^}]*matchedBy: string\[\];/s,
       /'\/v1\/admin\/overview': \{/,
       /OverviewController_get: \{.*?content: \{\s*'application\/json': components\['schemas'\]\['Overview'\];/s,
+      /RecordsController_get: \{.*?content: \{\s*'application\/json': components\['schemas'\]\['RecordDetail'\];/s,
+      /RecordDetail: \{[^}]*conflicts: components\['schemas'\]\['RecordConflictRef'\]\[\];/s,
+      /RecordVersion: \{.*?history: components\['schemas'\]\['HistoryEntry'\]\[\];/s,
+      /ProvincePage: \{[^}]*legacy: components\['schemas'\]\['LegacyProvince'\]\[\];/s,
+      /SourceWithSecrets: \{.*?webhookSecret\?: string;\s*\};/s,
+      /ReplayAnswer: \{[^}]*expired: number;/s,
+      /PreviewAnswer: \{[^}]*findings: components\['schemas'\]\['PreviewFinding'\]\[\];/s,
+      /MappingTrial: \{[^}]*changes: components\['schemas'\]\['TrialChange'\]\[\];/s,
+      /ActivitySeries: \{[^}]*queueDepth: components\['schemas'\]\['QueueDepthPoint'\]\[\];/s,
     ]) {
       expect({ fragment: String(fragment), found: fragment.test(generated) }).toEqual({
         fragment: String(fragment),

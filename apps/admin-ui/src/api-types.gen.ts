@@ -697,6 +697,40 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    ActivityPoint: {
+      /**
+       * Format: date-time
+       * @description Start of the bucket.
+       */
+      at: string;
+      /** @description Versions waiting for the portal (`ready`) at the bucket's last sample; null when not sampled. */
+      backlog: number | null;
+      /** @description Mean seconds from the receipt reaching the hub to the portal accepting its record; null when none synced. */
+      lagAvgSeconds: number | null;
+      /** @description Longest such wait in the bucket; null when none synced. */
+      lagMaxSeconds: number | null;
+      /** @description Of those, versions written quarantined, per minute. */
+      quarantined: number;
+      /** @description Record versions the pipeline wrote, per minute. */
+      received: number;
+      /** @description Versions the portal accepted, per minute. */
+      synced: number;
+    };
+    ActivitySeries: {
+      /** Format: date-time */
+      from: string;
+      points: components['schemas']['ActivityPoint'][];
+      provinceCode: string | null;
+      /** @description Hub-wide (queues are not per source or province). */
+      queueDepth: components['schemas']['QueueDepthPoint'][];
+      sourceKey: string | null;
+      /** @description Bucket length: 60 s for the hour, 300 s for the day (rates stay per minute). */
+      stepSeconds: number;
+      /** Format: date-time */
+      to: string;
+      /** @enum {string} */
+      window: 'hour' | 'day';
+    };
     AuditEntry: {
       /** @example conflict.resolve */
       action: string;
@@ -787,6 +821,19 @@ export interface components {
       /** @enum {string} */
       role: 'viewer' | 'operator' | 'admin';
     };
+    DuplicateArrival: {
+      /** Format: date-time */
+      at: string;
+      /** @description The version id the arrival matched. */
+      duplicateOf: string | null;
+      pollPage: {
+        [key: string]: unknown;
+      } | null;
+      receiptId: string;
+      source: string;
+      version: number | null;
+      webhookId: string | null;
+    };
     Finding: {
       /** @example GTIN_CHECK_DIGIT */
       code: string;
@@ -798,6 +845,49 @@ export interface components {
        * @enum {string}
        */
       severity?: 'warning';
+    };
+    FindingDetail: {
+      message: string;
+      path: string;
+    };
+    HistoryEntry: {
+      /** Format: date-time */
+      at: string;
+      reason: string;
+      status: string;
+    };
+    LegacyProvince: {
+      /** @description A pre-2025 province code. */
+      code: string;
+      /** @description The current province it was merged into. */
+      mergedInto: string;
+      name: string;
+    };
+    LiveDraftCount: {
+      draft: number;
+      live: number;
+    };
+    MappingTrial: {
+      /** @description Receipts with any difference (replaying them applies the draft). */
+      affectedReceipts: string[];
+      /** @description The first records that differ. */
+      changes: components['schemas']['TrialChange'][];
+      counts: components['schemas']['TrialChangeCounts'];
+      /** @description Receipts whose body (or mapping) failed as a whole. */
+      failed: components['schemas']['LiveDraftCount'];
+      /** @description Per finding code: how often each mapping raises it. */
+      findings: components['schemas']['TrialFindingCount'][];
+      /** @description Stored quarantined records of these receipts the draft would make clean. */
+      fixesQuarantined: number;
+      limits: components['schemas']['TrialLimits'];
+      liveVersion: number | null;
+      read: components['schemas']['TrialRead'];
+      receipts: number;
+      records: components['schemas']['TrialRecordCounts'];
+      /** @description Stopped early at the time budget (the rest was not tried). */
+      stoppedByTime: boolean;
+      /** @description Payload fields the draft never reads; null when it may read any. */
+      unreadFields: components['schemas']['UnreadField'][] | null;
     };
     Overview: {
       /** Format: date-time */
@@ -815,12 +905,115 @@ export interface components {
       rejected: number;
       synced: number;
     };
+    PayloadLimit: {
+      max: number;
+      /** @enum {string} */
+      name: 'maxDepth' | 'csvColumns' | 'csvRows' | 'csvCells' | 'csvCellChars';
+    };
+    PollAuth: {
+      clientId?: string;
+      /** @enum {string} */
+      in?: 'header' | 'query';
+      /** @description The API key header or query parameter. */
+      name?: string;
+      scope?: string;
+      /** @description Credentials in it are masked. */
+      tokenUrl?: string;
+      /** @enum {string} */
+      type: 'none' | 'apiKey' | 'basic' | 'oauth2';
+      username?: string;
+    };
+    PollPagination: {
+      nextCursorPath?: string;
+      param: string;
+      recordTimePath?: string;
+      size?: number;
+      sizeParam?: string;
+      startAt?: number;
+      /** @enum {string} */
+      type: 'page' | 'cursor' | 'updatedSince';
+    };
+    PollSettings: {
+      auth: components['schemas']['PollAuth'];
+      intervalSeconds: number;
+      itemsPath?: string;
+      pagination: components['schemas']['PollPagination'];
+      timeoutSeconds?: number;
+      /** @description Credentials in it (user:password@, ?token=) are masked. */
+      url: string;
+    };
+    PreviewAnswer: {
+      findings: components['schemas']['PreviewFinding'][];
+      records: components['schemas']['PreviewRecord'][];
+    };
+    PreviewFinding: {
+      /** @enum {string} */
+      code:
+        | 'MALFORMED_PAYLOAD'
+        | 'MAPPING_INVALID'
+        | 'MAPPING_FAILED'
+        | 'MAPPING_TIMEOUT'
+        | 'MAPPING_OUT_OF_MEMORY'
+        | 'INTERNAL_ERROR';
+      /** @description Structured reasons, e.g. envelope schema errors. */
+      details?: components['schemas']['FindingDetail'][];
+      /** @description The parser limit the body is over, and its value. */
+      limit?: components['schemas']['PayloadLimit'];
+      message: string;
+      /** @description JSON Pointer into the payload when known, else ''. */
+      path: string;
+      /** @description Character offset in the mapping expression (mapping errors). */
+      position?: number;
+      /** @description The token the mapping stopped at. */
+      token?: string;
+      /** @description Line and column in the body (parse errors of text formats). */
+      where?: components['schemas']['TextPosition'];
+    };
+    PreviewRecord: {
+      /** @description The normalised national-model record. */
+      data: {
+        [key: string]: unknown;
+      };
+      /** @description Validation findings; paths are JSON Pointers into `data`. Empty: the record may be synced. */
+      findings: components['schemas']['Finding'][];
+      /** @description Null when the fields the key is built from are missing (a REQUIRED_FIELD finding says which). */
+      key: string | null;
+      /** @enum {string} */
+      kind: 'organization' | 'location' | 'product' | 'lot' | 'event';
+    };
     ProvinceOverview: {
       code: string;
       counts: components['schemas']['StatusCounts'];
       name: string;
       reconciliation: components['schemas']['ReconciliationSummary'] | null;
       sources: components['schemas']['SourceOverview'][];
+    };
+    ProvincePage: {
+      items: components['schemas']['ProvinceRollout'][];
+      /** @description The pre-2025 codes (Decision 19/2025/QĐ-TTg crosswalk) with the province each was merged into, so a record's legacyProvinceCode can be named. */
+      legacy: components['schemas']['LegacyProvince'][];
+      /** @description Always null: every province is on one page. */
+      nextCursor: null;
+      summary: components['schemas']['RolloutSummary'];
+    };
+    ProvinceRollout: {
+      /** @example 92 */
+      code: string;
+      name: string;
+      sources: components['schemas']['RolloutSource'][];
+      /**
+       * @description The furthest any of the province's sources has come (a paused source counts as paused from).
+       * @enum {string}
+       */
+      stage: 'no-system' | 'draft' | 'testing' | 'syncing';
+    };
+    QueueDepthPoint: {
+      /** Format: date-time */
+      at: string;
+      /** @description Per queue: jobs waiting, active or delayed at the bucket's last sample. */
+      depth: {
+        [key: string]: number;
+      };
     };
     QueueListItem: {
       active: number;
@@ -888,6 +1081,93 @@ export interface components {
       startedAt: string;
       target: string;
     };
+    RecordConflictRef: {
+      /** @example KEY_CLAIMED */
+      code: string;
+      /** Format: date-time */
+      createdAt: string;
+      existingVersionId: string | null;
+      /** Format: uuid */
+      id: string;
+      incomingVersionId: string;
+      /** @enum {string} */
+      status: 'open' | 'resolved';
+    };
+    RecordDetail: {
+      claimant: string | null;
+      /** @description The newest conflicts, oldest first. */
+      conflicts: components['schemas']['RecordConflictRef'][];
+      conflictsTotal: number;
+      contentHash: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description The normalised national-model record. */
+      data: {
+        [key: string]: unknown;
+      };
+      /** @description The newest duplicates, oldest first; all of them through GET /records?status=duplicate. */
+      duplicates: components['schemas']['DuplicateArrival'][];
+      duplicatesTotal: number;
+      findings: components['schemas']['Finding'][];
+      /** @description The record_version id (for duplicates: the id of the version it matched). */
+      id: string;
+      key: string;
+      kind: string;
+      mappingVersion: number | null;
+      /** @description Pass as `before` for the next older page of versions; null when there is none. */
+      nextVersionsCursor: string | null;
+      pollPage: {
+        [key: string]: unknown;
+      } | null;
+      provinceCode: string | null;
+      receiptId: string;
+      /** @description Arrivals of this key not judged yet (a check they need is held back), status `received`. */
+      received: components['schemas']['RecordView'][];
+      source: string;
+      status: string;
+      /** @description The version the portal holds. */
+      syncedVersion: number | null;
+      /** Format: date-time */
+      updatedAt: string | null;
+      version: number | null;
+      /** @description The newest versions (at most `versions`, before the cursor), oldest first. */
+      versions: components['schemas']['RecordVersion'][];
+      versionsTotal: number;
+      webhookId: string | null;
+    };
+    RecordPage: {
+      items: components['schemas']['RecordView'][];
+      /** @description Pass as cursor for older items. */
+      nextCursor: string | null;
+    };
+    RecordVersion: {
+      claimant: string | null;
+      contentHash: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description The normalised national-model record. */
+      data: {
+        [key: string]: unknown;
+      };
+      findings: components['schemas']['Finding'][];
+      /** @description The newest entries, oldest first. */
+      history: components['schemas']['HistoryEntry'][];
+      /** @description How many history entries the version has in all. */
+      historyTotal: number;
+      /** @description The record_version id (for duplicates: the id of the version it matched). */
+      id: string;
+      key: string;
+      kind: string;
+      mappingVersion: number | null;
+      pollPage: {
+        [key: string]: unknown;
+      } | null;
+      receiptId: string;
+      source: string;
+      status: string;
+      version: number | null;
+      webhookId: string | null;
+    };
     RecordView: {
       claimant: string | null;
       contentHash: string;
@@ -927,6 +1207,22 @@ export interface components {
       /** @enum {string} */
       status: 'active' | 'revoked';
     };
+    ReplayAnswer: {
+      /** @description Receipts not to be re-read because their body was purged after the retention period. */
+      expired: number;
+      /** @description The job doing the run (maintenance queue); GET /v1/admin/replay/{runId} shows its progress. */
+      jobId: string;
+      /** @description `failed` versions not to be sent again because a later version of their key is already at the portal. */
+      outdated: number;
+      /** @description Receipts to send through the ingest queue again (0 for `failed`: those go straight back to ready). */
+      receipts: number;
+      /** @description Record versions matched. */
+      replayed: number;
+      /** Format: uuid */
+      runId: string;
+      /** @enum {string} */
+      state: 'queued';
+    };
     ReplayDto: {
       /**
        * @description Only records of this kind.
@@ -938,11 +1234,65 @@ export interface components {
       /** @enum {string} */
       status: 'quarantined' | 'failed' | 'rejected';
     };
+    ReplayProgress: {
+      /** @description Failed versions left failed so far (a later version of their key is at the portal). */
+      outdatedKept: number;
+      /** @description Receipts put on the ingest queue so far (quarantined, rejected). */
+      receiptsQueued: number;
+      /** @description Failed versions put back to ready so far. */
+      versionsRequeued: number;
+    };
+    ReplayRun: {
+      actor: string;
+      /** Format: date-time */
+      createdAt: string;
+      error: string | null;
+      expired: number;
+      /** Format: date-time */
+      finishedAt: string | null;
+      kind: string | null;
+      outdated: number;
+      progress: components['schemas']['ReplayProgress'];
+      receipts: number;
+      /** @description What the run matched when it was asked for, as the POST answered. */
+      replayed: number;
+      /** Format: uuid */
+      runId: string;
+      sourceKey: string | null;
+      /** Format: date-time */
+      startedAt: string | null;
+      /** @enum {string} */
+      state: 'queued' | 'running' | 'done' | 'failed';
+      /**
+       * @description The status replayed.
+       * @enum {string}
+       */
+      status: 'quarantined' | 'failed' | 'rejected';
+    };
     ResolveConflictDto: {
       /** @enum {string} */
       decision: 'keep-existing' | 'accept-incoming' | 'reject-both';
       /** @example Confirmed with GS1 Vietnam: the prefix moved to the new owner. */
       note: string;
+    };
+    RolloutSource: {
+      /** @enum {string} */
+      format: 'json' | 'xml' | 'csv' | 'epcis-json' | 'epcis-xml';
+      key: string;
+      /** @enum {string} */
+      kind: 'webhook' | 'poll';
+      name: string;
+      /** @enum {string} */
+      stage: 'draft' | 'testing' | 'active' | 'paused';
+      /** @enum {string} */
+      status: 'draft' | 'testing' | 'active' | 'paused' | 'unhealthy';
+    };
+    RolloutSummary: {
+      draft: number;
+      noSystem: number;
+      provinces: number;
+      syncing: number;
+      testing: number;
     };
     SearchAnswer: {
       best: components['schemas']['SearchBest'] | null;
@@ -1002,6 +1352,16 @@ export interface components {
       /** @description Record keys the text names exactly, the most specific first. */
       keys: string[];
     };
+    SourceCallback: {
+      events: ('receipt.processed' | 'receipt.synced' | 'conflict.resolved')[];
+      url: string;
+    };
+    SourceMapping: {
+      expression: string;
+      /** @example jsonata */
+      language: string;
+      version: number;
+    };
     SourceOverview: {
       counts: components['schemas']['StatusCounts'];
       format: string;
@@ -1021,6 +1381,105 @@ export interface components {
       stage: string;
       sync: components['schemas']['SyncState'];
     };
+    SourcePage: {
+      items: components['schemas']['SourceView'][];
+      /** @description Always null: every source is on one page. */
+      nextCursor: null;
+    };
+    SourcePolicy: {
+      /** @description Net content is required to publish (default true). */
+      requireNetContent?: boolean;
+      /** @description Products must carry an image URL to publish (Circular 02/2024 Art. 6.5). */
+      requireProductImage?: boolean;
+    };
+    SourceView: {
+      /** @description Where the hub calls the province back, and for which events (never the secret). */
+      callback: components['schemas']['SourceCallback'] | null;
+      consecutiveFailures: number;
+      /** Format: date-time */
+      createdAt: string;
+      expectedIntervalMinutes: number | null;
+      /** @enum {string} */
+      format: 'json' | 'xml' | 'csv' | 'epcis-json' | 'epcis-xml';
+      /** @enum {string} */
+      health: 'healthy' | 'unhealthy';
+      key: string;
+      /** @enum {string} */
+      kind: 'webhook' | 'poll';
+      lastError: string | null;
+      /** Format: date-time */
+      lastPollAt: string | null;
+      /** Format: date-time */
+      lastReceiptAt: string | null;
+      /** @description The mapping in force. */
+      mapping: components['schemas']['SourceMapping'] | null;
+      maxBodyBytes: number;
+      name: string;
+      policy: components['schemas']['SourcePolicy'];
+      poll: components['schemas']['PollSettings'] | null;
+      /** @example 92 */
+      provinceCode: string;
+      provinceName: string | null;
+      rateLimitBytesPerMinute: number;
+      rateLimitPerMinute: number;
+      /** @enum {string} */
+      stage: 'draft' | 'testing' | 'active' | 'paused';
+      /**
+       * @description The stage, or `unhealthy` for a testing or active source that is.
+       * @enum {string}
+       */
+      status: 'draft' | 'testing' | 'active' | 'paused' | 'unhealthy';
+      /** Format: date-time */
+      updatedAt: string;
+      /** @example /v1/webhooks/can-tho */
+      webhookPath: string | null;
+    };
+    SourceWithSecrets: {
+      /** @description Where the hub calls the province back, and for which events (never the secret). */
+      callback: components['schemas']['SourceCallback'] | null;
+      /** @description A callback first set, or its secret rotated. */
+      callbackSecret?: string;
+      consecutiveFailures: number;
+      /** Format: date-time */
+      createdAt: string;
+      expectedIntervalMinutes: number | null;
+      /** @enum {string} */
+      format: 'json' | 'xml' | 'csv' | 'epcis-json' | 'epcis-xml';
+      /** @enum {string} */
+      health: 'healthy' | 'unhealthy';
+      key: string;
+      /** @enum {string} */
+      kind: 'webhook' | 'poll';
+      lastError: string | null;
+      /** Format: date-time */
+      lastPollAt: string | null;
+      /** Format: date-time */
+      lastReceiptAt: string | null;
+      /** @description The mapping in force. */
+      mapping: components['schemas']['SourceMapping'] | null;
+      maxBodyBytes: number;
+      name: string;
+      policy: components['schemas']['SourcePolicy'];
+      poll: components['schemas']['PollSettings'] | null;
+      /** @example 92 */
+      provinceCode: string;
+      provinceName: string | null;
+      rateLimitBytesPerMinute: number;
+      rateLimitPerMinute: number;
+      /** @enum {string} */
+      stage: 'draft' | 'testing' | 'active' | 'paused';
+      /**
+       * @description The stage, or `unhealthy` for a testing or active source that is.
+       * @enum {string}
+       */
+      status: 'draft' | 'testing' | 'active' | 'paused' | 'unhealthy';
+      /** Format: date-time */
+      updatedAt: string;
+      /** @example /v1/webhooks/can-tho */
+      webhookPath: string | null;
+      /** @description A new webhook source, or a rotated secret. */
+      webhookSecret?: string;
+    };
     StatusCounts: {
       conflict: number;
       failed: number;
@@ -1037,6 +1496,71 @@ export interface components {
       lastSyncedAt: string | null;
       /** @description Versions waiting for the portal (`ready`). */
       pending: number;
+    };
+    TextPosition: {
+      column: number;
+      line: number;
+    };
+    TrialChange: {
+      /** @enum {string} */
+      change: 'changed' | 'appeared' | 'disappeared' | 'fixed' | 'broken';
+      /** @description Codes of the blocking findings the draft raises. */
+      draftFindings: string[];
+      key: string | null;
+      /** @enum {string} */
+      kind: 'organization' | 'location' | 'product' | 'lot' | 'event';
+      /** @description Codes of the blocking findings the mapping in force raises. */
+      liveFindings: string[];
+      receiptId: string;
+      /** @description What the hub made of it (status), when it holds it. */
+      storedStatus: string | null;
+    };
+    TrialChangeCounts: {
+      appeared: number;
+      broken: number;
+      changed: number;
+      disappeared: number;
+      fixed: number;
+    };
+    TrialFindingCount: {
+      code: string;
+      draft: number;
+      live: number;
+    };
+    TrialLimits: {
+      bytes: number;
+      ms: number;
+      receipts: number;
+    };
+    TrialRead: {
+      /** @description Bytes of their bodies. */
+      bytes: number;
+      /** @description Receipts skipped: their bodies were purged. */
+      purged: number;
+      /** @description Receipts tried. */
+      receipts: number;
+      /**
+       * @description Which bound stopped it early; null when neither did.
+       * @enum {string|null}
+       */
+      stoppedBy: 'bytes' | 'time' | null;
+    };
+    TrialRecordCounts: {
+      draft: number;
+      live: number;
+      unchanged: number;
+    };
+    UnreadField: {
+      path: string;
+      /** @description How many payloads carry it. */
+      payloads: number;
+    };
+    WhoAmI: {
+      name: string;
+      /** @description The provinces the token is scoped to (codes); null: the whole country. */
+      provinces: string[] | null;
+      /** @enum {string} */
+      role: 'viewer' | 'operator' | 'admin';
     };
   };
   responses: never;
@@ -1215,12 +1739,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description ActivitySeries: { window, stepSeconds, from, to, points[], queueDepth[] } */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ActivitySeries'];
+        };
       };
     };
   };
@@ -1345,7 +1870,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ProvincePage'];
+        };
       };
     };
   };
@@ -1545,7 +2072,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RecordPage'];
+        };
       };
     };
   };
@@ -1571,7 +2100,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RecordDetail'];
+        };
       };
     };
   };
@@ -1592,7 +2123,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReplayAnswer'];
+        };
       };
     };
   };
@@ -1611,7 +2144,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReplayRun'];
+        };
       };
     };
   };
@@ -1688,7 +2223,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SourcePage'];
+        };
       };
     };
   };
@@ -1709,7 +2246,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SourceWithSecrets'];
+        };
       };
     };
   };
@@ -1728,7 +2267,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SourceView'];
+        };
       };
     };
   };
@@ -1770,7 +2311,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SourceWithSecrets'];
+        };
       };
     };
   };
@@ -1789,7 +2332,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SourceView'];
+        };
       };
     };
   };
@@ -1849,7 +2394,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SourceView'];
+        };
       };
     };
   };
@@ -1868,7 +2415,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PreviewAnswer'];
+        };
       };
     };
   };
@@ -1894,7 +2443,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PreviewAnswer'];
+        };
       };
     };
   };
@@ -1913,7 +2464,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SourceView'];
+        };
       };
     };
   };
@@ -1932,7 +2485,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SourceWithSecrets'];
+        };
       };
     };
   };
@@ -1951,7 +2506,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SourceWithSecrets'];
+        };
       };
     };
   };
@@ -1970,7 +2527,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SourceView'];
+        };
       };
     };
   };
@@ -2015,7 +2574,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['MappingTrial'];
+        };
       };
     };
   };
@@ -2089,7 +2650,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WhoAmI'];
+        };
       };
     };
   };

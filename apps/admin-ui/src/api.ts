@@ -6,7 +6,7 @@ type Schemas = components['schemas'];
 
 const TOKEN_KEY = 'txng.token';
 
-export type Role = 'viewer' | 'operator' | 'admin';
+export type Role = Schemas['WhoAmI']['role'];
 
 export class ApiError extends Error {
   constructor(
@@ -90,51 +90,24 @@ export function query(params: Record<string, string | undefined | null>): string
   return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
 }
 
-// ---- Shapes the screens use: generated from the gateway's DTOs where it has them, else a subset of
-// each answer kept here by hand ----
+// ---- The answers the screens read, each a schema of the gateway's OpenAPI document (its response
+// DTOs under apps/gateway/src/admin/dto/): none is written here by hand ----
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+/** The signed-in token (GET /v1/admin/whoami): its name, role and provinces (null: the whole country). */
+export type Session = Schemas['WhoAmI'];
 
 export type Finding = Schemas['Finding'];
 
 export type RecordView = Schemas['RecordView'];
+export type RecordPage = Schemas['RecordPage'];
+export type RecordDetail = Schemas['RecordDetail'];
 
-export interface RecordDetail extends RecordView {
-  provinceCode: string | null;
-  syncedVersion: number | null;
-  /** The newest versions only (the API bounds the list); versionsTotal says how many there are. */
-  versions: Array<RecordView & { history: Array<{ status: string; reason: string; at: string }> }>;
-  versionsTotal?: number;
-  /** Arrivals not judged yet because a check they need is held back. */
-  received?: RecordView[];
-  duplicates: Array<{
-    receiptId: string;
-    source: string;
-    webhookId: string | null;
-    version: number | null;
-    at: string;
-  }>;
-  conflicts: Array<{ id: string; code: string; status: string; createdAt: string }>;
-}
-
+export type ConflictPage = Schemas['ConflictPage'];
 export type Conflict = Schemas['Conflict'];
 export type ConflictSide = Schemas['ConflictSide'];
 
-export interface ProvinceRollout {
-  code: string;
-  name: string;
-  stage: 'no-system' | 'draft' | 'testing' | 'syncing';
-  sources: Array<{ key: string; name: string; kind: string; format: string; stage: string }>;
-}
-
-export interface ProvincesAnswer extends Page<ProvinceRollout> {
-  /** Pre-2025 province codes and names, with the current province each was merged into. */
-  legacy?: Array<{ code: string; name: string; mergedInto: string }>;
-  summary: { provinces: number; noSystem: number; draft: number; testing: number; syncing: number };
-}
+export type ProvincePage = Schemas['ProvincePage'];
+export type ProvinceRollout = Schemas['ProvinceRollout'];
 
 export type StatusCounts = Schemas['StatusCounts'];
 
@@ -142,8 +115,12 @@ export type SourceOverview = Schemas['SourceOverview'];
 
 export type Overview = Schemas['Overview'];
 
+export type QueuePage = Schemas['QueuePage'];
 export type QueueStats = Schemas['QueueListItem'];
+/** What pause and resume answer (QueueStats) and retry-failed (with `retried`). */
+export type QueueRetried = Schemas['QueueRetried'];
 
+export type AuditPage = Schemas['AuditPage'];
 export type AuditEntry = Schemas['AuditEntry'];
 
 export type SearchAnswer = Schemas['SearchAnswer'];
@@ -151,25 +128,22 @@ export type SearchHit = Schemas['SearchHit'];
 export type ReceiptHit = Schemas['ReceiptHit'];
 export type SearchGroup = Schemas['SearchGroup'];
 
-export interface SourceView {
-  key: string;
-  provinceCode: string;
-  provinceName: string | null;
-  name: string;
-  kind: 'webhook' | 'poll';
-  format: string;
-  stage: 'draft' | 'testing' | 'active' | 'paused';
-  status: string;
-  health: string;
-  mapping: { version: number; language: string; expression: string } | null;
-  webhookPath: string | null;
-  lastReceiptAt: string | null;
-  lastPollAt: string | null;
-  lastError: string | null;
-  updatedAt: string;
-  /** Only in the answer that creates a webhook source or rotates its secret: shown once. */
-  webhookSecret?: string;
-}
+export type SourcePage = Schemas['SourcePage'];
+export type SourceView = Schemas['SourceView'];
+/** A source with the secrets a change made (creating a webhook source, rotating a secret): shown once. */
+export type SourceWithSecrets = Schemas['SourceWithSecrets'];
+
+export type ReplayAnswer = Schemas['ReplayAnswer'];
+
+/** What preview and preview-draft answer: the records a sample makes and findings about it as a whole. */
+export type PreviewAnswer = Schemas['PreviewAnswer'];
+
+/** What `POST /v1/admin/sources/{key}/try-mapping` answers: the draft against the mapping in force. */
+export type MappingTrial = Schemas['MappingTrial'];
+export type TrialChange = Schemas['TrialChange'];
+
+/** GET /v1/admin/activity: per-minute rates over buckets of stepSeconds (docs/admin-ui.md, "Charts"). */
+export type ActivitySeries = Schemas['ActivitySeries'];
 
 /** Stage changes and secret rotation (hub-interface.md): which role each needs. */
 export const SOURCE_ACTIONS = {
@@ -194,27 +168,16 @@ export function actionsFor(source: Pick<SourceView, 'stage' | 'kind'>): SourceAc
   return actions;
 }
 
-export function sourceAction(key: string, action: SourceAction): Promise<SourceView> {
-  return api<SourceView>(`/v1/admin/sources/${enc(key)}/${action}`, { method: 'POST' });
+export function sourceAction(key: string, action: SourceAction): Promise<SourceWithSecrets> {
+  return api<SourceWithSecrets>(`/v1/admin/sources/${enc(key)}/${action}`, { method: 'POST' });
 }
 
 /** Saves a JSONata expression as the source's next mapping version (admin; audited). */
-export function saveMapping(key: string, expression: string): Promise<SourceView> {
-  return api<SourceView>(`/v1/admin/sources/${enc(key)}`, {
+export function saveMapping(key: string, expression: string): Promise<SourceWithSecrets> {
+  return api<SourceWithSecrets>(`/v1/admin/sources/${enc(key)}`, {
     method: 'PATCH',
     body: { mapping: { language: 'jsonata', expression } },
   });
-}
-
-export interface ReplayAnswer {
-  runId: string;
-  replayed: number;
-  receipts: number;
-  outdated: number;
-  /** Receipts not replayed: their bodies were purged after the retention period. */
-  expired?: number;
-  /** The run is a job; GET /v1/admin/replay/{runId} shows its progress. */
-  jobId?: string;
 }
 
 /** Re-reads a source's held records with its current mapping (operator). */
@@ -223,56 +186,4 @@ export function replayHeld(
   status: 'quarantined' | 'rejected' | 'failed',
 ): Promise<ReplayAnswer> {
   return api<ReplayAnswer>('/v1/admin/replay', { body: { status, sourceKey } });
-}
-
-export interface PreviewAnswer {
-  records: Array<{ kind: string; key?: string; data: unknown; findings: Finding[] }>;
-  findings: Finding[];
-}
-
-export interface TrialChange {
-  receiptId: string;
-  kind: string;
-  key: string | null;
-  change: 'changed' | 'appeared' | 'disappeared' | 'fixed' | 'broken';
-  storedStatus: string | null;
-  liveFindings: string[];
-  draftFindings: string[];
-}
-
-/** What `POST /v1/admin/sources/{key}/try-mapping` answers: the draft against the mapping in force. */
-export interface MappingTrial {
-  liveVersion: number | null;
-  limits: { receipts: number; bytes: number; ms: number };
-  read: { receipts: number; bytes: number; purged: number; stoppedBy: 'bytes' | 'time' | null };
-  receipts: number;
-  failed: { live: number; draft: number };
-  records: { live: number; draft: number; unchanged: number };
-  counts: Record<TrialChange['change'], number>;
-  fixesQuarantined: number;
-  findings: Array<{ code: string; live: number; draft: number }>;
-  changes: TrialChange[];
-  affectedReceipts: string[];
-  unreadFields: Array<{ path: string; payloads: number }> | null;
-  stoppedByTime: boolean;
-}
-
-/** GET /v1/admin/activity: per-minute rates over buckets of stepSeconds (docs/admin-ui.md, "Charts"). */
-export interface ActivitySeries {
-  window: 'hour' | 'day';
-  stepSeconds: number;
-  from: string;
-  to: string;
-  sourceKey: string | null;
-  provinceCode: string | null;
-  points: Array<{
-    at: string;
-    received: number;
-    quarantined: number;
-    synced: number;
-    lagAvgSeconds: number | null;
-    lagMaxSeconds: number | null;
-    backlog: number | null;
-  }>;
-  queueDepth: Array<{ at: string; depth: Record<string, number> }>;
 }

@@ -1,10 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, setUnauthorizedHandler, tokenStore, type Role } from './api';
-
-export interface Session {
-  name: string;
-  role: Role;
-}
+import { api, type Session, setUnauthorizedHandler, tokenStore, type Role } from './api';
 
 interface AuthValue {
   session: Session | null;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, type ProvincesAnswer } from './api';
+import { api, type ProvincePage } from './api';
 
 export interface Loaded<T> {
   data: T | null;
@@ -78,13 +78,13 @@ export interface ProvinceEntry {
 let provincesOnce: Promise<ProvinceEntry[]> | null = null;
 
 function loadProvinces(): Promise<ProvinceEntry[]> {
-  provincesOnce ??= api<ProvincesAnswer>('/v1/admin/provinces').then(
+  provincesOnce ??= api<ProvincePage>('/v1/admin/provinces').then(
     (answer) =>
       answer.items.map(({ code, name }) => ({
         code,
         name,
         legacy: Object.fromEntries(
-          (answer.legacy ?? []).filter((l) => l.mergedInto === code).map((l) => [l.code, l.name]),
+          answer.legacy.filter((l) => l.mergedInto === code).map((l) => [l.code, l.name]),
         ),
       })),
     (error: unknown) => {

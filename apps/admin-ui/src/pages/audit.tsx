@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type AuditEntry, type Page } from '../api';
+import { api, type AuditEntry, type AuditPage } from '../api';
 import { DataTable } from '../components/data-table';
 import { DateTime, ErrorMessage, Loading, PageHeader } from '../components/ui';
 
@@ -12,9 +12,7 @@ export function AuditPage() {
 
   const load = async (before: string | null) => {
     try {
-      const page = await api<Page<AuditEntry>>(
-        `/v1/admin/audit?limit=100${before ? `&cursor=${before}` : ''}`,
-      );
+      const page = await api<AuditPage>(`/v1/admin/audit?limit=100${before ? `&cursor=${before}` : ''}`);
       setItems((prev) => (before && prev ? [...prev, ...page.items] : page.items));
       setCursor(page.nextCursor);
     } catch (e) {

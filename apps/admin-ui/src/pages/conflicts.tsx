@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, type Conflict, type Page } from '../api';
+import { api, type Conflict, type ConflictPage } from '../api';
 import { useAuth } from '../auth';
 import { ConflictSides } from '../components/conflict-sides';
 import { JsonDiff } from '../components/json-diff';
@@ -76,7 +76,7 @@ export function ConflictsPage() {
   const [status, setStatus] = useState<'open' | 'resolved'>('open');
   const [done, setDone] = useState<string | null>(null);
   const { data, error, reload } = useLoad(
-    (signal) => api<Page<Conflict>>(`/v1/admin/conflicts?status=${status}&limit=50`, { signal }),
+    (signal) => api<ConflictPage>(`/v1/admin/conflicts?status=${status}&limit=50`, { signal }),
     [status],
     15_000,
   );

@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, saveMapping, sourceAction, type SourceView } from '../api';
+import { api, saveMapping, sourceAction, type SourceView, type SourceWithSecrets } from '../api';
 import { MappingEditor, useDraftPreview } from '../components/mapping-editor';
 import { Badge, CopyButton, ErrorMessage, PageHeader, SecretOnce } from '../components/ui';
 import { useProvinces } from '../hooks';
@@ -137,7 +137,7 @@ function TextField({
 }
 
 /** Step 1: what the source is. */
-function DetailsStep({ onCreated }: { onCreated: (source: SourceView, expression: string) => void }) {
+function DetailsStep({ onCreated }: { onCreated: (source: SourceWithSecrets, expression: string) => void }) {
   const { t } = useTranslation();
   const provinces = useProvinces();
   const [d, setD] = useState<Details>(EMPTY);
@@ -151,7 +151,7 @@ function DetailsStep({ onCreated }: { onCreated: (source: SourceView, expression
     setError(null);
     try {
       const expression = d.format.startsWith('epcis') ? '' : STARTER_MAPPING;
-      const created = await api<SourceView>('/v1/admin/sources', {
+      const created = await api<SourceWithSecrets>('/v1/admin/sources', {
         method: 'POST',
         body: definition(d, expression),
       });

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api, query, type Page, type RecordView, type ReplayAnswer, type SourceView } from '../api';
+import { api, query, type RecordPage, type RecordView, type ReplayAnswer, type SourcePage } from '../api';
 import { useAuth } from '../auth';
 import { DataTable } from '../components/data-table';
 import { ErrorMessage, Findings, Loading, Num, PageHeader } from '../components/ui';
@@ -24,10 +24,10 @@ export function QuarantinePage() {
   const source = params.get('source') ?? '';
   const [result, setResult] = useState<string | null>(null);
   const [replayError, setReplayError] = useState<unknown>(null);
-  const sources = useLoad((signal) => api<Page<SourceView>>('/v1/admin/sources', { signal }), []);
+  const sources = useLoad((signal) => api<SourcePage>('/v1/admin/sources', { signal }), []);
   const { data, error, reload } = useLoad(
     (signal) =>
-      api<Page<RecordView>>(`/v1/admin/records${query({ status, sourceKey: source, limit: String(PAGE) })}`, {
+      api<RecordPage>(`/v1/admin/records${query({ status, sourceKey: source, limit: String(PAGE) })}`, {
         signal,
       }),
     [status, source],
@@ -44,7 +44,7 @@ export function QuarantinePage() {
     setReplayError(null);
     setResult(null);
     try {
-      const answer = await api<Partial<ReplayAnswer>>('/v1/admin/replay', {
+      const answer = await api<ReplayAnswer>('/v1/admin/replay', {
         method: 'POST',
         body: { status, sourceKey: source },
       });

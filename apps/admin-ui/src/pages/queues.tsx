@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Page, type QueueStats } from '../api';
+import { api, type QueuePage, type QueueRetried, type QueueStats } from '../api';
 import { useAuth } from '../auth';
 import { DataTable } from '../components/data-table';
 import { ErrorMessage, Loading, Num, PageHeader } from '../components/ui';
@@ -12,7 +12,7 @@ export function QueuesPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
   const { data, error, reload } = useLoad(
-    (signal) => api<Page<QueueStats>>('/v1/admin/queues', { signal }),
+    (signal) => api<QueuePage>('/v1/admin/queues', { signal }),
     [],
     5000,
   );
@@ -22,7 +22,7 @@ export function QueuesPage() {
   const act = async (name: string, action: 'pause' | 'resume' | 'retry-failed') => {
     setActionError(null);
     try {
-      const answer = await api<QueueStats & { retried?: number }>(`/v1/admin/queues/${name}/${action}`, {
+      const answer = await api<Partial<QueueRetried>>(`/v1/admin/queues/${name}/${action}`, {
         method: 'POST',
       });
       setMessage(t(`queues.done.${action}`, { name, count: answer.retried ?? 0 }));

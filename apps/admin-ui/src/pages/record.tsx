@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { api, enc, type Page, type RecordDetail, type SourceView } from '../api';
+import { api, enc, type RecordDetail, type SourcePage } from '../api';
 import { DataTable } from '../components/data-table';
 import {
   Badge,
@@ -35,7 +35,7 @@ export function RecordPage() {
   // A key held only in quarantine has no record row, so no provinceCode from the hub: the hub's own
   // rule (the data's provinceCode, else the source's province) gives it here. A pre-2025 code the
   // data was sent with is kept by normalisation as legacyProvinceCode.
-  const sources = useLoad((signal) => api<Page<SourceView>>('/v1/admin/sources', { signal }), []);
+  const sources = useLoad((signal) => api<SourcePage>('/v1/admin/sources', { signal }), []);
   const provinceCode =
     data &&
     (data.provinceCode ??
@@ -70,7 +70,7 @@ export function RecordPage() {
               <ProvinceName code={provinceCode} legacy={field(data.data, 'legacyProvinceCode')} />
             </dd>
           </dl>
-          {data.received && data.received.length > 0 && (
+          {data.received.length > 0 && (
             <section aria-labelledby="record-received">
               <h2 id="record-received">{t('record.received')}</h2>
               <ul className="plain" data-testid="record-received">
@@ -85,7 +85,7 @@ export function RecordPage() {
             </section>
           )}
           <h2>{t('record.versions')}</h2>
-          {data.versionsTotal !== undefined && data.versionsTotal > data.versions.length && (
+          {data.versionsTotal > data.versions.length && (
             <p className="muted" data-testid="record-versions-shown">
               {t('record.versionsShown', { shown: data.versions.length, total: data.versionsTotal })}
             </p>

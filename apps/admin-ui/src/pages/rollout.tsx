@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type ProvincesAnswer } from '../api';
+import { api, type ProvincePage } from '../api';
 import { DataTable } from '../components/data-table';
 import { Badge, ErrorMessage, Loading, Num, PageHeader } from '../components/ui';
 import { useLoad } from '../hooks';
@@ -18,7 +18,7 @@ export function RolloutPage() {
   const { t } = useTranslation();
   const [stage, setStage] = useState<string>('');
   const { data, error } = useLoad(
-    (signal) => api<ProvincesAnswer>('/v1/admin/provinces', { signal }),
+    (signal) => api<ProvincePage>('/v1/admin/provinces', { signal }),
     [],
     30_000,
   );

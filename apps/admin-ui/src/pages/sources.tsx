@@ -10,9 +10,9 @@ import {
   saveMapping,
   SOURCE_ACTIONS,
   sourceAction,
-  type Page,
-  type RecordView,
+  type RecordPage,
   type SourceAction,
+  type SourcePage,
   type SourceView,
 } from '../api';
 import { ActivityCharts } from '../components/activity-charts';
@@ -84,7 +84,7 @@ export function SourcesPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
   const { data, error, reload } = useLoad(
-    (signal) => api<Page<SourceView>>('/v1/admin/sources', { signal }),
+    (signal) => api<SourcePage>('/v1/admin/sources', { signal }),
     [],
     15_000,
   );
@@ -183,7 +183,7 @@ export function SourcePage() {
   const source = useLoad((signal) => api<SourceView>(`/v1/admin/sources/${enc(key)}`, { signal }), [key]);
   const held = useLoad(
     (signal) =>
-      api<Page<RecordView>>(
+      api<RecordPage>(
         `/v1/admin/records${query({ status: 'quarantined', sourceKey: key, limit: String(HELD_LIMIT) })}`,
         { signal },
       ),

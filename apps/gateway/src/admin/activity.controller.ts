@@ -6,6 +6,7 @@ import { isCurrentProvinceCode } from '@txng/national-model';
 import { type ActivitySeries, type ActivityWindow, PgActivityStore } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
 import { RequireRole } from '../auth/roles.decorator';
+import { ActivitySeriesDto } from './dto/activity.dto';
 
 const WINDOWS: readonly ActivityWindow[] = ['hour', 'day'];
 
@@ -39,7 +40,7 @@ export class ActivityController {
     required: false,
     description: 'Only sources of this province (2-digit code).',
   })
-  @ApiOkResponse({ description: 'ActivitySeries: { window, stepSeconds, from, to, points[], queueDepth[] }' })
+  @ApiOkResponse({ type: ActivitySeriesDto })
   async get(
     @Query('window') window?: string,
     @Query('source') source?: string,

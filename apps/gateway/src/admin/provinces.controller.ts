@@ -1,12 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SourcesService } from '@txng/connectors';
 import { currentProvinces, legacyProvinces } from '@txng/national-model';
 import { type Principal } from '@txng/persistence';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
-
-type RolloutStage = 'no-system' | 'draft' | 'testing' | 'syncing';
+import { ProvincePageDto, type RolloutStage } from './dto/province.dto';
 
 /** The furthest any of a province's sources has come in the Center's connection process. */
 function rolloutStage(stages: string[]): RolloutStage {
@@ -25,8 +24,9 @@ export class ProvincesController {
   constructor(private readonly sources: SourcesService) {}
 
   @Get()
+  @ApiOkResponse({ type: ProvincePageDto })
   @ApiOperation({ summary: 'Every province with its sources and stage: the national roll-out.' })
-  async list(@CurrentPrincipal() who: Principal) {
+  async list(@CurrentPrincipal() who: Principal): Promise<ProvincePageDto> {
     const sources = await this.sources.list(who.provinces);
     const scope = who.provinces;
     const provinces = currentProvinces().filter((p) => scope === null || scope.includes(p.code));

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest, notFound } from '@txng/common';
 import { RECORD_KINDS } from '@txng/national-model';
@@ -17,6 +17,7 @@ import { type Principal } from '@txng/persistence';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 import { pageSize, queryText, RECORD_KEY_MAX, SOURCE_KEY_MAX } from './paging';
+import { RecordDetailDto, RecordPageDto } from './dto/record.dto';
 
 @ApiTags('admin: records')
 @ApiBearerAuth()
@@ -31,6 +32,7 @@ export class RecordsController {
   }
 
   @Get()
+  @ApiOkResponse({ type: RecordPageDto })
   @ApiOperation({
     summary:
       'Every record version (or, with status=duplicate, every duplicate arrival), newest first, with its provenance.',
@@ -72,6 +74,7 @@ export class RecordsController {
 
   // `*key`: keys hold '/' (lot keys) and ':'; clients may send them as they are or URL-encoded.
   @Get(':kind/*key')
+  @ApiOkResponse({ type: RecordDetailDto })
   @ApiOperation({
     summary:
       'One record: its current state, its newest versions with provenance and status history, its duplicates and conflicts; each list bounded, with its total (docs/pipeline.md, "API").',

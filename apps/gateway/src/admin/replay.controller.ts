@@ -1,6 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest, METRICS_REGISTRY, notFound } from '@txng/common';
 import { RECORD_KINDS } from '@txng/national-model';
@@ -20,6 +27,7 @@ import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { type DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
+import { ReplayAnswerDto, ReplayRunDto } from './dto/replay.dto';
 
 const REPLAY_KINDS = [...RECORD_KINDS, 'receipt'] as const;
 
@@ -38,21 +46,6 @@ export class ReplayDto {
   @IsOptional()
   @IsIn(REPLAY_KINDS)
   kind?: string;
-}
-
-export interface ReplayAnswer {
-  runId: string;
-  /** Record versions matched. */
-  replayed: number;
-  /** Receipts to send through the ingest queue again (0 for `failed`: those go straight back to ready). */
-  receipts: number;
-  /** `failed` versions not to be sent again because a later version of their key is already at the portal. */
-  outdated: number;
-  /** Receipts not to be re-read because their body was purged after the retention period. */
-  expired: number;
-  /** The job doing the run (maintenance queue); GET /v1/admin/replay/{runId} shows its progress. */
-  jobId: string;
-  state: 'queued';
 }
 
 @ApiTags('admin: records')
@@ -76,13 +69,14 @@ export class ReplayController {
   }
 
   @Post()
+  @ApiOkResponse({ type: ReplayAnswerDto })
   @HttpCode(200)
   @RequireRole('operator')
   @ApiOperation({
     summary:
       'Send records through the pipeline again: quarantined or rejected ones are re-read from their receipts with the source’s current mapping; failed ones go back to ready for sync. Answers what matched at once; a job does the work (docs/pipeline.md, "Replay").',
   })
-  async replay(@Body() body: ReplayDto, @CurrentPrincipal() who: Principal): Promise<ReplayAnswer> {
+  async replay(@Body() body: ReplayDto, @CurrentPrincipal() who: Principal): Promise<ReplayAnswerDto> {
     // A province token replays one of its own sources: the run's filter is then that source, so the
     // planner and the job that does the work never touch another province's records.
     if (who.provinces !== null && body.sourceKey === undefined) {
@@ -128,6 +122,7 @@ export class ReplayController {
   }
 
   @Get(':runId')
+  @ApiOkResponse({ type: ReplayRunDto })
   @RequireRole('viewer')
   @ApiOperation({ summary: 'A replay run: what it matched, its state and how far it got.' })
   async get(@Param('runId') runId: string, @CurrentPrincipal() who: Principal): Promise<ReplayRunView> {

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HUB_CONFIG, type HubConfig, REDIS_CLIENT } from '@txng/common';
 import type Redis from 'ioredis';
 import { AuditService, type Principal } from '@txng/persistence';
@@ -19,6 +19,7 @@ import {
 } from '../admin-ui/board-session';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
+import { WhoAmIDto } from './dto/session.dto';
 
 @ApiTags('admin: session')
 @ApiBearerAuth()
@@ -33,11 +34,12 @@ export class SessionController {
   @Get('whoami')
   @RequireRole('viewer')
   @ProvinceScoped()
+  @ApiOkResponse({ type: WhoAmIDto })
   @ApiOperation({
     summary:
       'The name, role and provinces of the calling token (provinces null: the whole country); the admin UI signs in with it.',
   })
-  whoami(@CurrentPrincipal() who: Principal): { name: string; role: string; provinces: string[] | null } {
+  whoami(@CurrentPrincipal() who: Principal): WhoAmIDto {
     return { name: who.name, role: who.role, provinces: who.provinces === null ? null : [...who.provinces] };
   }
 

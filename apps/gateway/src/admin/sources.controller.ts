@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   CallbacksService,
   type DeliveryView,
@@ -18,7 +25,6 @@ import {
   type PreviewRequest,
   type PreviewResult,
   tryMapping,
-  type TrialResult,
 } from '@txng/mapping';
 import { AuditService, type Principal, TrialPayloadsRead } from '@txng/persistence';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -27,6 +33,8 @@ import { type Request } from 'express';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 import { readRawBody } from '../webhooks/raw-body';
+import { MappingTrialDto, PreviewAnswerDto } from './dto/mapping-preview.dto';
+import { SourcePageDto, SourceViewDto, SourceWithSecretsDto } from './dto/source.dto';
 
 @ApiTags('admin: sources')
 @ApiBearerAuth()
@@ -46,6 +54,7 @@ export class SourcesController {
 
   @Post()
   @RequireRole('admin')
+  @ApiCreatedResponse({ type: SourceWithSecretsDto })
   @ApiOperation({ summary: 'Define a provincial source; a webhook source answers its secret once.' })
   @ApiBody({ schema: { type: 'object' } })
   async create(
@@ -58,6 +67,7 @@ export class SourcesController {
   @Get()
   @RequireRole('viewer')
   @ProvinceScoped()
+  @ApiOkResponse({ type: SourcePageDto })
   async list(@CurrentPrincipal() who: Principal): Promise<{ items: SourceView[]; nextCursor: null }> {
     return { items: await this.sources.list(who.provinces), nextCursor: null };
   }
@@ -65,6 +75,7 @@ export class SourcesController {
   @Get(':key')
   @RequireRole('viewer')
   @ProvinceScoped()
+  @ApiOkResponse({ type: SourceViewDto })
   async get(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
     return this.sources.view(key, who.provinces);
   }
@@ -72,6 +83,7 @@ export class SourcesController {
   @Patch(':key')
   @RequireRole('admin')
   @ApiBody({ schema: { type: 'object' } })
+  @ApiOkResponse({ type: SourceWithSecretsDto })
   async patch(
     @Param('key') key: string,
     @Body() body: unknown,
@@ -91,6 +103,7 @@ export class SourcesController {
   @RequireRole('viewer')
   @ProvinceScoped()
   @HttpCode(200)
+  @ApiOkResponse({ type: PreviewAnswerDto })
   @ApiOperation({
     summary:
       "A sample payload in the source's format in; national records and every finding out. Stores nothing.",
@@ -115,6 +128,7 @@ export class SourcesController {
   @Post(':key/preview-draft')
   @RequireRole('admin')
   @HttpCode(200)
+  @ApiOkResponse({ type: PreviewAnswerDto })
   @ApiOperation({
     summary:
       'Preview an unsaved mapping: {"expression","sample"} in; the records and findings it would make out. Stores nothing.',
@@ -145,6 +159,7 @@ export class SourcesController {
   @Post(':key/try-mapping')
   @RequireRole('admin')
   @HttpCode(200)
+  @ApiOkResponse({ type: MappingTrialDto })
   @ApiOperation({
     summary:
       "Try an unsaved mapping on the source's newest stored payloads (bodies still kept) against the mapping in " +
@@ -156,7 +171,7 @@ export class SourcesController {
   @ApiBody({
     schema: { type: 'object', properties: { expression: { type: 'string' }, receipts: { type: 'integer' } } },
   })
-  async tryMapping(@Param('key') key: string, @Body() body: unknown): Promise<MappingTrialAnswer> {
+  async tryMapping(@Param('key') key: string, @Body() body: unknown): Promise<MappingTrialDto> {
     const request = readTrial(body);
     const source = await this.sources.get(key);
     const live = await this.sources.mapping(key, source.mappingVersion);
@@ -223,6 +238,7 @@ export class SourcesController {
   @Post(':key/start-testing')
   @RequireRole('admin')
   @HttpCode(200)
+  @ApiOkResponse({ type: SourceViewDto })
   startTesting(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
     return this.stage(key, 'start-testing', who);
   }
@@ -230,6 +246,7 @@ export class SourcesController {
   @Post(':key/activate')
   @RequireRole('admin')
   @HttpCode(200)
+  @ApiOkResponse({ type: SourceViewDto })
   activate(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
     return this.stage(key, 'activate', who);
   }
@@ -238,6 +255,7 @@ export class SourcesController {
   @RequireRole('operator')
   @ProvinceScoped()
   @HttpCode(200)
+  @ApiOkResponse({ type: SourceViewDto })
   pause(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
     return this.stage(key, 'pause', who);
   }
@@ -246,6 +264,7 @@ export class SourcesController {
   @RequireRole('operator')
   @ProvinceScoped()
   @HttpCode(200)
+  @ApiOkResponse({ type: SourceViewDto })
   resume(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
     return this.stage(key, 'resume', who);
   }
@@ -253,6 +272,7 @@ export class SourcesController {
   @Post(':key/rotate-secret')
   @RequireRole('admin')
   @HttpCode(200)
+  @ApiOkResponse({ type: SourceWithSecretsDto })
   @ApiOperation({ summary: 'A new webhook secret, shown once; the previous one stays valid for 24 hours.' })
   async rotateSecret(
     @Param('key') key: string,
@@ -264,6 +284,7 @@ export class SourcesController {
   @Post(':key/rotate-callback-secret')
   @RequireRole('admin')
   @HttpCode(200)
+  @ApiOkResponse({ type: SourceWithSecretsDto })
   @ApiOperation({
     summary: 'A new callback secret, shown once; the previous one keeps signing beside it for 24 hours.',
   })
@@ -320,13 +341,6 @@ function flatten(result: SourceWithSecret): SourceView & { webhookSecret?: strin
 
 /** How much one mapping trial may read and run: receipts, bytes of bodies, milliseconds of mapping. */
 export const TRIAL_LIMITS = { receipts: 500, defaultReceipts: 200, bytes: 20 * 1024 * 1024, ms: 20_000 };
-
-export interface MappingTrialAnswer extends TrialResult {
-  liveVersion: number | null;
-  limits: { receipts: number; bytes: number; ms: number };
-  /** What was read: receipts tried, their bytes, purged ones skipped, and which bound stopped it early. */
-  read: { receipts: number; bytes: number; purged: number; stoppedBy: 'bytes' | 'time' | null };
-}
 
 function readTrial(body: unknown): { expression: string; receipts: number } {
   const value = (body ?? {}) as Record<string, unknown>;
