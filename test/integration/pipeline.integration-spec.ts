@@ -329,6 +329,51 @@ describe('pipeline: dedup, versions, conflicts, quarantine (real PostgreSQL and 
     });
   });
 
+  it('maps a webhook once: the worker judges the envelope intake stored, then the receipt drops it; a rerun maps the body', async () => {
+    const gtin = gtin13('893504950040');
+    const body = { products: [product(gtin, 'Tên trong thân')] };
+    await ingest.pause();
+    let receiptId: string;
+    try {
+      const raw = JSON.stringify(body);
+      const res = await request(hub.url)
+        .post('/v1/webhooks/pl-a')
+        .set({ 'Content-Type': 'application/json', ...signWebhook(secrets['pl-a'], raw) })
+        .send(raw)
+        .expect(202);
+      expect(res.body).toEqual({ receiptId: expect.any(String), records: 1 });
+      receiptId = res.body.receiptId as string;
+      const stored = await db.query<{ mapped_envelope: string | null }>(
+        'SELECT mapped_envelope FROM receipt WHERE id = $1',
+        [receiptId],
+      );
+      expect(JSON.parse(stored.rows[0].mapped_envelope!)).toEqual(body);
+      // What the worker judges is the stored envelope, not a second mapping of the body.
+      await db.query(
+        `UPDATE receipt SET mapped_envelope = replace(mapped_envelope, 'Tên trong thân', 'Tên lúc nhận') WHERE id = $1`,
+        [receiptId],
+      );
+    } finally {
+      await ingest.resume();
+    }
+    await drain();
+    expect(await receiptCounts(receiptId)).toMatchObject({ status: 'processed', counts: { new: 1 } });
+    const judged = await detail('product', `gtin:0${gtin}`).expect(200);
+    expect(judged.body.data.name).toBe('Tên lúc nhận');
+    const after = await db.query('SELECT mapped_envelope FROM receipt WHERE id = $1', [receiptId]);
+    expect(after.rows[0].mapped_envelope).toBeNull();
+
+    // A rerun of the job, its envelope gone, reads the body and judges nothing twice.
+    await ingest.add('process-receipt', { receiptId }, { jobId: `again.${receiptId}` });
+    await drain();
+    expect((await ingest.getJob(`again.${receiptId}`))?.returnvalue).toMatchObject({ status: 'processed' });
+    const versions = await db.query<{ name: string }>(
+      `SELECT data->>'name' AS name FROM record_version WHERE kind = 'product' AND key = $1 ORDER BY version`,
+      [`gtin:0${gtin}`],
+    );
+    expect(versions.rows.map((r) => r.name)).toEqual(['Tên lúc nhận']);
+  });
+
   it('quarantines a body whose mapping fails as one receipt record with MAPPING_FAILED, and marks the receipt failed', async () => {
     const receiptId = await send('pl-bad-map', { products: [product(gtin13('893504950030'), 'X')] });
     await drain();

@@ -25,16 +25,22 @@ export { toEnvelope } from './engine/envelope-result';
 export {
   type SandboxOptions,
   type SandboxTask,
+  type MappedText,
   SANDBOX_DEFAULTS,
   MappingSandbox,
   mappingSandbox,
   closeMappingSandbox,
 } from './sandbox/mapping-sandbox';
-export { type SandboxedEvaluateOptions, evaluateSandboxed } from './sandbox/evaluate-sandboxed';
+export {
+  type SandboxedEvaluateOptions,
+  evaluateSandboxed,
+  evaluateSandboxedText,
+} from './sandbox/evaluate-sandboxed';
 export { MAPPING_HELPERS, type HelperFunction } from './helpers/mapping-helpers';
 export { parseVnNumber } from './helpers/vn-number';
 export { vnDateToIso, vnDateTimeToRfc3339 } from './helpers/vn-date';
-export { epcisToEnvelope, mapPayload } from './preview/map-payload';
+export { epcisToEnvelope, mapPayload, mapPayloadText } from './preview/map-payload';
+export { countEnvelopeRecords } from './preview/count-envelope-records';
 export { type PreviewRecord, type RecordOptions, envelopeToRecords } from './preview/envelope-to-records';
 export {
   type PreviewFinding,

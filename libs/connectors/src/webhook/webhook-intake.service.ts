@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError, badRequest, ErrorCode } from '@txng/common';
-import { mapPayload, type ParsedPayload, parsePayload, PayloadParseError } from '@txng/mapping';
-import { type Envelope } from '@txng/national-model';
+import { mapPayloadText, type ParsedPayload, parsePayload, PayloadParseError } from '@txng/mapping';
 import { type SourceEntity } from '@txng/persistence';
 import { IngestMetrics } from '../ingest-metrics';
 import { AddressConcurrencyLimiter } from '../rate-limit/address-concurrency-limiter';
@@ -14,6 +13,13 @@ import { type SignatureHeaders, verifyWebhookSignature } from './webhook-signatu
 
 /** Longest wait for a free mapping sandbox process when counting a webhook's records. */
 export const INTAKE_MAPPING_WAIT_MS = 1000;
+
+/**
+ * Largest envelope (characters of its JSON text) stored with a receipt for the worker; a larger one
+ * is not stored and the worker maps the body again. Bodies are at most 10 MiB by default, and what
+ * a mapping makes of one is rarely more than a few times its size.
+ */
+export const MAX_STORED_ENVELOPE_CHARS = 32 * 1048576;
 
 export interface IntakeRequest {
   sourceKey: string;
@@ -112,15 +118,16 @@ export class WebhookIntakeService {
       );
     }
 
-    const records = await this.countRecords(source, body);
+    const mapped = await this.mapAtIntake(source, body);
     const stored = await this.receipts.store({
       sourceKey: source.key,
       origin: 'webhook',
       webhookId,
       contentType: contentType.mediaType,
       body,
-      recordCount: records,
+      recordCount: mapped.records,
       mappingVersion: source.mappingVersion,
+      mappedEnvelope: mapped.envelope,
     });
     if (!stored.replay) await this.receipts.enqueue(stored.receiptId);
     return { receiptId: stored.receiptId, records: stored.recordCount ?? 0, replay: stored.replay };
@@ -151,15 +158,20 @@ export class WebhookIntakeService {
 
   /**
    * Parses (a malformed body, or one over the parsers' limits, is refused with 400 and nothing is
-   * stored) and maps the body to count the records it holds. A mapping that fails does not refuse
+   * stored) and maps the body to count the records it holds. The envelope the mapping made is
+   * stored with the receipt (JSON text, never parsed here), so the worker judges it instead of
+   * mapping the body again (docs/ingest.md, "Mapped once"). A mapping that fails does not refuse
    * the body: it is the hub's side that must be fixed, so the receipt is kept and its records are
    * quarantined by the pipeline. The mapping runs in the sandbox, never on this event loop; one
    * that runs away (MAPPING_TIMEOUT, MAPPING_OUT_OF_MEMORY) or a sandbox too busy to take it
    * within INTAKE_MAPPING_WAIT_MS answers `records: 0` with the 202 (the count is not known yet;
-   * the pipeline decides): the province waits at most that wait plus the mapping's time limit,
-   * and its body is stored all the same.
+   * the pipeline decides, mapping the stored body itself): the province waits at most that wait
+   * plus the mapping's time limit, and its body is stored all the same.
    */
-  private async countRecords(source: SourceEntity, body: Buffer): Promise<number> {
+  private async mapAtIntake(
+    source: SourceEntity,
+    body: Buffer,
+  ): Promise<{ records: number; envelope: string | null }> {
     let parsed: ParsedPayload;
     try {
       parsed = parsePayload(source.format, body);
@@ -169,23 +181,19 @@ export class WebhookIntakeService {
     }
     try {
       const mapping = await this.sources.mapping(source.key, source.mappingVersion);
-      const envelope = await mapPayload(
+      const mapped = await mapPayloadText(
         source.format,
         mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
         parsed,
         { maxWaitMs: INTAKE_MAPPING_WAIT_MS },
       );
-      return countEnvelopeRecords(envelope);
+      const envelope = mapped.json.length <= MAX_STORED_ENVELOPE_CHARS ? mapped.json : null;
+      return { records: mapped.records, envelope };
     } catch (error) {
       this.logger.warn(
         `source ${source.key}: mapping failed at intake (${(error as Error).message}); the receipt is kept`,
       );
-      return 0;
+      return { records: 0, envelope: null };
     }
   }
-}
-
-function countEnvelopeRecords(envelope: Envelope): number {
-  const lists: unknown[] = Object.values(envelope);
-  return lists.reduce<number>((n, list) => n + (Array.isArray(list) ? list.length : 0), 0);
 }

@@ -1,6 +1,7 @@
 import { compileMapping } from '../engine/compile-mapping';
 import { evaluateMapping } from '../engine/evaluate-mapping';
 import { MappingError, MappingOutOfMemoryError } from '../errors/mapping.errors';
+import { countEnvelopeRecords } from '../preview/count-envelope-records';
 import { type EvaluateMessage, mappingErrorData, type SandboxMessage } from './sandbox-messages';
 
 /**
@@ -30,7 +31,7 @@ async function evaluate(message: EvaluateMessage): Promise<SandboxMessage> {
       );
     }
     send({ type: 'evaluated', id });
-    return { type: 'result', id, envelope: json };
+    return { type: 'result', id, envelope: json, records: countEnvelopeRecords(envelope) };
   } catch (error) {
     if (error instanceof MappingError) return { type: 'mapping-error', id, error: mappingErrorData(error) };
     return { type: 'internal-error', id, message: error instanceof Error ? error.message : String(error) };

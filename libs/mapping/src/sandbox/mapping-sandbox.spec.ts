@@ -43,6 +43,15 @@ describe('MappingSandbox', () => {
     expect(inProcess.products).toHaveLength(2);
   });
 
+  it('answers the envelope as the JSON text its process wrote, with the count of its records, for callers that store it', async () => {
+    const expression = '{"products": sp.{"gtin": g, "name": n}, "lots": [{"gtin": sp[0].g, "lot": "L1"}]}';
+    const input = { sp: [{ g: '08936012000016', n: 'Gạo' }, { g: '08936012000023', n: 'Tôm' }] };
+    const mapped = await sandbox.evaluateText(task(expression, 2000, input));
+    expect(mapped.records).toBe(3);
+    expect(JSON.parse(mapped.json)).toEqual(await sandbox.evaluate(task(expression, 2000, input)));
+    expect(await sandbox.evaluateText(task('{}'))).toEqual({ json: '{}', records: 0 });
+  });
+
   it('reports mapping errors with their code and position, as the in-process evaluator does', async () => {
     const failed = await errorOf(sandbox.evaluate(task('{"products": [{"n": 1 + "a"}]}')));
     expect(failed).toMatchObject({ code: 'MAPPING_FAILED', position: expect.any(Number) });

@@ -50,9 +50,15 @@ export const SANDBOX_DEFAULTS = {
   killGraceMs: 100,
 } as const;
 
+/** An evaluation's envelope as the JSON text the sandbox process wrote, and its record count. */
+export interface MappedText {
+  json: string;
+  records: number;
+}
+
 interface Pending {
   task: SandboxTask;
-  resolve: (envelope: Envelope) => void;
+  resolve: (mapped: MappedText) => void;
   reject: (error: Error) => void;
   waitTimer?: NodeJS.Timeout;
 }
@@ -106,7 +112,16 @@ export class MappingSandbox {
     this.options = { ...SANDBOX_DEFAULTS, entry: defaultEntry(), ...options };
   }
 
-  evaluate(task: SandboxTask): Promise<Envelope> {
+  async evaluate(task: SandboxTask): Promise<Envelope> {
+    const mapped = await this.evaluateText(task);
+    return JSON.parse(mapped.json) as Envelope;
+  }
+
+  /**
+   * `evaluate`, answering the envelope as the JSON text the process wrote, with its record count:
+   * for a caller that stores or forwards the envelope (webhook intake) rather than reads it.
+   */
+  evaluateText(task: SandboxTask): Promise<MappedText> {
     if (this.closed)
       return Promise.reject(
         new MappingUnavailableError('MAPPING_UNAVAILABLE', 'the mapping sandbox is closed'),
@@ -119,7 +134,7 @@ export class MappingSandbox {
         ),
       );
     }
-    return new Promise<Envelope>((resolve, reject) => {
+    return new Promise<MappedText>((resolve, reject) => {
       const pending: Pending = { task, resolve, reject };
       if (task.maxWaitMs !== undefined) {
         const maxWaitMs = task.maxWaitMs;
@@ -256,8 +271,7 @@ export class MappingSandbox {
     if (message.type === 'evaluated') return;
     p.running = undefined;
     if (message.type === 'result') {
-      const envelope = JSON.parse(message.envelope) as Envelope;
-      running.resolve(envelope);
+      running.resolve({ json: message.envelope, records: message.records });
     } else if (message.type === 'mapping-error') {
       running.reject(mappingErrorFrom(message.error));
     } else {

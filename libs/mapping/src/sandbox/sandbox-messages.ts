@@ -41,8 +41,10 @@ export type SandboxMessage =
   /**
    * The envelope as JSON text, written by the process itself so that it can refuse one too large.
    * JSON, not V8 serialisation: JSON.stringify/parse are several times faster for this data.
+   * `records` counts the envelope's records, so that a caller needing only the count and the text
+   * (webhook intake, which stores the text for the worker) never parses it.
    */
-  | { type: 'result'; id: number; envelope: string }
+  | { type: 'result'; id: number; envelope: string; records: number }
   | { type: 'mapping-error'; id: number; error: MappingErrorData }
   /** Anything else thrown: a defect of the hub, not of the mapping. */
   | { type: 'internal-error'; id: number; message: string };

@@ -23,4 +23,11 @@ export class ReceiptEntity {
   @Column('timestamptz', { name: 'queued_at', nullable: true }) queuedAt!: Date | null;
   @Column('timestamptz', { name: 'processed_at', nullable: true }) processedAt!: Date | null;
   @Column('timestamptz', { name: 'body_purged_at', nullable: true }) bodyPurgedAt!: Date | null;
+  /**
+   * The envelope the mapping made of the body at intake (JSON text), until the receipt's job begins;
+   * read only by `PgReceiptRepository.find` (the ingest worker), so no other read carries it.
+   */
+  @Column('text', { name: 'mapped_envelope', nullable: true, select: false }) mappedEnvelope!:
+    | string
+    | null;
 }

@@ -14,6 +14,7 @@ import { ReceiptOrder1764273600000 } from './1764273600000-receipt-order';
 import { ProvinceScope1764281700000 } from './1764281700000-province-scope';
 import { CallbacksAndAlerts1764285360000 } from './1764285360000-callbacks-and-alerts';
 import { ActivityMinutes1764288900000 } from './1764288900000-activity-minutes';
+import { ReceiptMappedEnvelope1764292500000 } from './1764292500000-receipt-mapped-envelope';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -36,4 +37,5 @@ export const MIGRATIONS = [
   ProvinceScope1764281700000,
   CallbacksAndAlerts1764285360000,
   ActivityMinutes1764288900000,
+  ReceiptMappedEnvelope1764292500000,
 ];

@@ -17,8 +17,8 @@ export class PgReceiptRepository {
     const id = randomUUID();
     const inserted: Array<{ id: string }> = await manager.query(
       `INSERT INTO receipt (id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256,
-                            size_bytes, record_count, mapping_version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                            size_bytes, record_count, mapping_version, mapped_envelope)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ON CONFLICT (source_key, webhook_id) DO NOTHING
        RETURNING id`,
       [
@@ -33,6 +33,7 @@ export class PgReceiptRepository {
         input.body.length,
         input.recordCount,
         input.mappingVersion,
+        input.mappedEnvelope ?? null,
       ],
     );
     if (inserted.length === 0) {
@@ -55,8 +56,14 @@ export class PgReceiptRepository {
     });
   }
 
+  /** The receipt with its body and, until its job began, the envelope mapped at intake. */
   async find(receiptId: string): Promise<ReceiptEntity | null> {
-    return this.dataSource.getRepository(ReceiptEntity).findOne({ where: { id: receiptId } });
+    return this.dataSource
+      .getRepository(ReceiptEntity)
+      .createQueryBuilder('r')
+      .addSelect('r.mappedEnvelope')
+      .where('r.id = :id', { id: receiptId })
+      .getOne();
   }
 
   /** The receipt is on the ingest queue: `queued_at` set once, `stored` becomes `queued`. */
@@ -68,10 +75,14 @@ export class PgReceiptRepository {
     );
   }
 
-  /** Its job started: `processing`, unless it is already finished. */
+  /**
+   * Its job started: `processing`, unless it is already finished. The envelope mapped at intake is
+   * dropped (the job has read it): a later run of the job maps the body again.
+   */
   async markProcessing(receiptId: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE receipt SET status = 'processing' WHERE id = $1 AND status IN ('stored', 'queued')`,
+      `UPDATE receipt SET status = 'processing', mapped_envelope = NULL
+        WHERE id = $1 AND status IN ('stored', 'queued')`,
       [receiptId],
     );
   }
@@ -79,7 +90,7 @@ export class PgReceiptRepository {
   /** Failed for good with the reason, unless it is already finished. */
   async markFailed(receiptId: string, message: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE receipt SET status = 'failed', error = $2, processed_at = now()
+      `UPDATE receipt SET status = 'failed', error = $2, processed_at = now(), mapped_envelope = NULL
         WHERE id = $1 AND status IN ('stored', 'queued', 'processing')`,
       [receiptId, message],
     );
@@ -193,7 +204,7 @@ export class PgReceiptRepository {
           ORDER BY r.processed_at
           LIMIT $2
           FOR UPDATE SKIP LOCKED)
-       UPDATE receipt r SET body = NULL, body_purged_at = now()
+       UPDATE receipt r SET body = NULL, body_purged_at = now(), mapped_envelope = NULL
          FROM batch WHERE r.id = batch.id
        RETURNING r.id`,
       [retentionSeconds, batchSize],

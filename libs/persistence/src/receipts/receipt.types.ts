@@ -13,6 +13,11 @@ export interface NewReceipt {
   body: Buffer;
   recordCount: number | null;
   mappingVersion: number | null;
+  /**
+   * The envelope `mappingVersion` made of the body at intake (JSON text), for the worker to judge
+   * instead of mapping the body again; absent when it was not mapped (docs/ingest.md, "Mapped once").
+   */
+  mappedEnvelope?: string | null;
 }
 
 export interface StoredReceipt {
