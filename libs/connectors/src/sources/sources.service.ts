@@ -35,6 +35,8 @@ const DEFAULT_ROTATION_GRACE_SECONDS = 24 * 3600;
 /** A source's byte budget unless its definition says otherwise (docs/ingest.md): 100 MiB a minute. */
 export const DEFAULT_BYTES_PER_MINUTE = 100 * 1024 * 1024;
 const MAPPINGLESS_FORMATS = new Set(['epcis-json', 'epcis-xml']);
+/** Mapping versions a process keeps (see `SourcesService.mapping`). */
+const MAPPING_CACHE_SIZE = 256;
 
 /** Stage changes the Center's connection process allows (hub-interface.md, "Sources"). */
 const TRANSITIONS: Record<string, { from: SourceStage[]; to: (s: SourceEntity) => SourceStage }> = {
@@ -61,6 +63,9 @@ const invalid = (message: string, details: unknown[] = []): AppError =>
  */
 @Injectable()
 export class SourcesService {
+  /** Mapping versions found, by `source#version`, oldest first (see `mapping`). */
+  private readonly mappings = new Map<string, MappingVersionEntity>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
@@ -173,11 +178,24 @@ export class SourcesService {
     return source;
   }
 
+  /**
+   * A mapping version. Versions are never edited in place (a change is a new version), so one found
+   * is kept in a small per-process cache: intake and the ingest worker ask for it once per body. A
+   * version not found is not cached (it may be restored).
+   */
   async mapping(key: string, version: number | null): Promise<MappingVersionEntity | null> {
     if (version === null) return null;
-    return this.dataSource
+    const id = `${key}#${version}`;
+    const cached = this.mappings.get(id);
+    if (cached) return cached;
+    const found = await this.dataSource
       .getRepository(MappingVersionEntity)
       .findOne({ where: { sourceKey: key, version } });
+    if (found) {
+      if (this.mappings.size >= MAPPING_CACHE_SIZE) this.mappings.delete(this.mappings.keys().next().value!);
+      this.mappings.set(id, found);
+    }
+    return found;
   }
 
   async patch(key: string, input: unknown, actor: string): Promise<SourceWithSecret> {
