@@ -582,6 +582,9 @@ async function startRig(
     ADMIN_RATE_LIMIT: '0',
     LOG_LEVEL: 'warn',
   };
+  // Node.js options of the hub's processes, for profiling them (docs/BENCHMARKS.md): e.g.
+  // BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (Node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const gateways: RunningProcess[] = [];
   const gatewayUrls: string[] = [];
   const workers: RunningProcess[] = [];
@@ -596,11 +599,14 @@ async function startRig(
   for (let g = 0; g < o.gateways; g++) {
     const port = await freePort();
     gateways.push(
-      startBuilt('gateway', [], hubProcessEnv(env, { ...settings, PORT: String(port), HOST: '127.0.0.1' })),
+      startBuilt('gateway', [], hubProcessEnv(env, { ...settings, PORT: String(port), HOST: '127.0.0.1' }), {
+        nodeArgs,
+      }),
     );
     gatewayUrls.push(`http://127.0.0.1:${port}`);
   }
-  for (let w = 0; w < o.workers; w++) workers.push(startBuilt('worker', [], hubProcessEnv(env, settings)));
+  for (let w = 0; w < o.workers; w++)
+    workers.push(startBuilt('worker', [], hubProcessEnv(env, settings), { nodeArgs }));
   await Promise.all([
     ...gateways.map((g) => g.waitFor(/listening on/, 120_000)),
     ...workers.map((w) => w.waitFor(/worker running/, 120_000)),

@@ -35,12 +35,12 @@ export function startBuilt(
   app: 'gateway' | 'worker' | 'cli' | 'portal-sim' | 'demo',
   args: string[],
   env: Record<string, string>,
-  options: { cwd?: string } = {},
+  options: { cwd?: string; nodeArgs?: string[] } = {},
 ): RunningProcess {
   const script = join(DIST, app, 'main.js');
   if (!existsSync(script))
     throw new Error(`${script} is missing: run \`npm run build\` before the e2e tests`);
-  const child = spawn(process.execPath, [script, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: options.cwd,
