@@ -35,4 +35,6 @@ export class ReconciliationRunEntity {
   @Column('integer', { name: 'portal_only', nullable: true }) portalOnly!: number | null;
   @Column('integer') repaired!: number;
   @Column('text', { nullable: true }) error!: string | null;
+  /** The operation of a run an operator asked for (docs/adr/0006-operations.md); null for scheduled runs. */
+  @Column('uuid', { name: 'operation_id', nullable: true }) operationId!: string | null;
 }

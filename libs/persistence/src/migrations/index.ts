@@ -15,6 +15,7 @@ import { ProvinceScope1764281700000 } from './1764281700000-province-scope';
 import { CallbacksAndAlerts1764285360000 } from './1764285360000-callbacks-and-alerts';
 import { ActivityMinutes1764288900000 } from './1764288900000-activity-minutes';
 import { ReceiptMappedEnvelope1764292500000 } from './1764292500000-receipt-mapped-envelope';
+import { Operations1764296100000 } from './1764296100000-operations';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   CallbacksAndAlerts1764285360000,
   ActivityMinutes1764288900000,
   ReceiptMappedEnvelope1764292500000,
+  Operations1764296100000,
 ];

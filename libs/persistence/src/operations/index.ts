@@ -1,0 +1,2 @@
+export * from './operation.types';
+export * from './operation.repository';
