@@ -3,3 +3,4 @@ export * from './ingest';
 export * from './sync';
 export * from './reconcile';
 export * from './maintenance';
+export * from './operations';

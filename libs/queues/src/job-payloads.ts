@@ -30,7 +30,7 @@ export interface JobPayloads {
   maintenance: {
     /** Scheduled every 10 s: receipts never queued, lost or failed, or held and forgotten, queued (again). */
     'sweep-receipts': Record<string, never>;
-    /** Scheduled every 15 s: replay runs whose job Redis lost, queued again. */
+    /** Scheduled every 15 s: replay runs and bulk decisions whose job Redis lost, queued again. */
     'requeue-replay-runs': Record<string, never>;
     /** Scheduled: raw bodies of finished receipts past RECEIPT_BODY_RETENTION_DAYS (docs/pipeline.md). */
     'purge-receipt-bodies': Record<string, never>;
@@ -38,6 +38,8 @@ export interface JobPayloads {
     'activity-rollup': Record<string, never>;
     /** POST /v1/admin/replay: the run stored in replay_run, done in bounded batches (docs/pipeline.md). */
     'replay-run': { runId: string };
+    /** POST /v1/admin/conflicts/bulk-resolve: one decision over the open conflicts of one kind (docs/operations.md). */
+    'conflict-resolve': { operationId: string };
   };
   callbacks: {
     /** One attempt of a delivery; `attempts` is how many it had before (the job id carries it). */

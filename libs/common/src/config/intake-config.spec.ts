@@ -19,6 +19,8 @@ describe('intake and retention variables', () => {
       purgeBatchSize: 500,
       activityEveryMs: 30_000,
       activityKeepHours: 192,
+      operationBatch: 500,
+      operationPauseMs: 0,
     });
   });
 

@@ -17,6 +17,13 @@ export interface IntakeOptions {
   activityEveryMs: number;
   /** Hours of per-minute activity kept for the charts (ACTIVITY_KEEP_HOURS). */
   activityKeepHours: number;
+  /**
+   * Items a long operation (replay, bulk decision, backfill) takes per batch (OPERATION_BATCH): its
+   * progress and a cancel are taken between batches (docs/operations.md, "Long work").
+   */
+  operationBatch: number;
+  /** Pause between two batches of a long operation (OPERATION_PAUSE_MS): the throttle of bulk work. */
+  operationPauseMs: number;
 }
 
 export const INTAKE_DEFAULTS: Readonly<IntakeOptions> = {
@@ -27,6 +34,8 @@ export const INTAKE_DEFAULTS: Readonly<IntakeOptions> = {
   purgeBatchSize: 500,
   activityEveryMs: 30_000,
   activityKeepHours: 192,
+  operationBatch: 500,
+  operationPauseMs: 0,
 };
 
 const WHOLE_NUMBERS: Array<[keyof IntakeOptions, string, number, number]> = [
@@ -36,6 +45,8 @@ const WHOLE_NUMBERS: Array<[keyof IntakeOptions, string, number, number]> = [
   ['purgeBatchSize', 'RECEIPT_BODY_PURGE_BATCH', 1, 10_000],
   ['activityEveryMs', 'ACTIVITY_ROLLUP_EVERY_MS', 1000, 3_600_000],
   ['activityKeepHours', 'ACTIVITY_KEEP_HOURS', 25, 24 * 366],
+  ['operationBatch', 'OPERATION_BATCH', 1, 10_000],
+  ['operationPauseMs', 'OPERATION_PAUSE_MS', 0, 60_000],
 ];
 
 /** Longest retention accepted: a hundred years is "forever" said with a number. */

@@ -5,6 +5,7 @@ import { PgActivityStore, PgReplayRunRepository } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
 import { ACTIVITY_ROLLUP, type ActivityRollupPort } from './activity-rollup.port';
 import { ActivityRollupService } from './activity-rollup.service';
+import { OperationsModule } from '../operations/operations.module';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { MaintenanceSchedulerService } from './maintenance-scheduler.service';
 import { REPLAY_RUN_STORE, ReplayRunRecovery, type ReplayRunStore } from './replay-run-recovery';
@@ -15,7 +16,7 @@ import { REPLAY_RUN_STORE, ReplayRunRecovery, type ReplayRunStore } from './repl
  * their schedules.
  */
 @Module({
-  imports: [ConnectorsModule],
+  imports: [ConnectorsModule, OperationsModule],
   providers: [
     {
       provide: REPLAY_RUN_STORE,

@@ -6,13 +6,18 @@ import { type PurgeRun, ReceiptBodyRetention, ReceiptsService, type SweepResult 
 import { type ReplayProgress, ReplayRunner } from '@txng/pipeline';
 import { type JobPayload, jobId, QueueName, workerOptions } from '@txng/queues';
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type DataSource } from 'typeorm';
+import { BulkConflictResolve } from '../operations/bulk-conflict-resolve.service';
+import { OperationsService } from '../operations/operations.service';
 import { ActivityRollupService } from './activity-rollup.service';
 import { ReplayRunRecovery } from './replay-run-recovery';
-import { type DataSource } from 'typeorm';
 
 /** The scheduled jobs carry no data; `replay-run` names its run. */
 type MaintenanceJob = Job<
-  JobPayload<'maintenance', 'sweep-receipts'> | JobPayload<'maintenance', 'replay-run'>
+  | JobPayload<'maintenance', 'sweep-receipts'>
+  | JobPayload<'maintenance', 'replay-run'>
+  | JobPayload<'maintenance', 'conflict-resolve'>
 >;
 
 /**
@@ -27,8 +32,12 @@ type MaintenanceJob = Job<
  *   operators' charts and the queues' depth kept (docs/adr/0005-activity-minutes.md).
  * - `purge-receipt-bodies` (scheduled every RECEIPT_BODY_PURGE_EVERY_MS): raw bodies of finished
  *   receipts older than RECEIPT_BODY_RETENTION_DAYS, in bounded batches (docs/pipeline.md, "Retention").
- * - `replay-run` (POST /v1/admin/replay): the stored run, batch by batch, its progress in
- *   replay_run and in the job's progress (docs/pipeline.md, "Replay").
+ * - `replay-run` (POST /v1/admin/replay): the stored run, batch by batch (OPERATION_BATCH, a pause of
+ *   OPERATION_PAUSE_MS between batches), its progress in replay_run, in its operation and in the
+ *   job's progress; a cancel of the operation stops it between two batches (docs/pipeline.md,
+ *   "Replay"; docs/operations.md, "Long work").
+ * - `conflict-resolve` (POST /v1/admin/conflicts/bulk-resolve): one decision over the open conflicts
+ *   of one kind, conflict by conflict, as an operation (BulkConflictResolve).
  */
 @Processor(QueueName.Maintenance, workerOptions(QueueName.Maintenance))
 export class MaintenanceProcessor extends WorkerHost {
@@ -40,27 +49,39 @@ export class MaintenanceProcessor extends WorkerHost {
     private readonly receipts: ReceiptsService,
     private readonly replayRecovery: ReplayRunRecovery,
     private readonly activity: ActivityRollupService,
+    private readonly operations: OperationsService,
+    private readonly bulkDecisions: BulkConflictResolve,
     @InjectDataSource() dataSource: DataSource,
     @InjectQueue(QueueName.Ingest) ingest: Queue,
   ) {
     super();
-    this.replays = new ReplayRunner(dataSource, async (run, receiptIds) => {
-      const replay = { runId: run.runId, status: run.status, kind: run.kind };
-      await ingest.addBulk(
-        receiptIds.map((receiptId) => ({
-          name: 'process-receipt',
-          data: { receiptId, replay } satisfies JobPayload<'ingest', 'process-receipt'>,
-          // Deterministic per run and receipt: a receipt met twice in a run is one job.
-          opts: { jobId: jobId('replay', run.runId, receiptId) },
-        })),
-      );
-    });
+    this.replays = new ReplayRunner(
+      dataSource,
+      async (run, receiptIds) => {
+        const replay = { runId: run.runId, status: run.status, kind: run.kind };
+        await ingest.addBulk(
+          receiptIds.map((receiptId) => ({
+            name: 'process-receipt',
+            data: { receiptId, replay } satisfies JobPayload<'ingest', 'process-receipt'>,
+            // Deterministic per run and receipt: a receipt met twice in a run is one job.
+            opts: { jobId: jobId('replay', run.runId, receiptId) },
+          })),
+        );
+      },
+      config.intake.operationBatch,
+    );
   }
 
   async process(
     job: MaintenanceJob,
   ): Promise<
-    SweepResult | { requeued: number } | PurgeRun | ReplayProgress | { skipped: string } | { minutes: number }
+    | SweepResult
+    | { requeued: number }
+    | PurgeRun
+    | ReplayProgress
+    | { skipped: string }
+    | { minutes: number }
+    | { state: string }
   > {
     if (job.name === 'sweep-receipts') return this.receipts.sweepAll();
     if (job.name === 'requeue-replay-runs') return { requeued: await this.replayRecovery.requeueLost() };
@@ -75,8 +96,40 @@ export class MaintenanceProcessor extends WorkerHost {
       const { runId } = job.data as JobPayload<'maintenance', 'replay-run'>;
       if (typeof runId !== 'string')
         throw new UnrecoverableError(`replay-run needs a runId, got ${JSON.stringify(job.data)}`);
-      return this.replays.run(runId, (progress) => job.updateProgress({ ...progress }));
+      return this.replay(job, runId);
+    }
+    if (job.name === 'conflict-resolve') {
+      const { operationId } = job.data as JobPayload<'maintenance', 'conflict-resolve'>;
+      if (typeof operationId !== 'string')
+        throw new UnrecoverableError(
+          `conflict-resolve needs an operationId, got ${JSON.stringify(job.data)}`,
+        );
+      return this.bulkDecisions.run(operationId);
     }
     throw new UnrecoverableError(`The maintenance queue has no job "${job.name}".`);
+  }
+
+  /**
+   * A replay run as an operation: done counts receipts queued (quarantined, rejected) or versions
+   * handled (failed), from the run's own cumulative progress, so a run resumed after a crash counts
+   * on from where its operation stood.
+   */
+  private async replay(job: MaintenanceJob, runId: string): Promise<ReplayProgress | { skipped: string }> {
+    await this.operations.adoptReplayRun(runId);
+    const tracker = this.operations.tracker(runId);
+    const pause = this.config.intake.operationPauseMs;
+    const outcome = await tracker.run(async (op) => {
+      let counted = op.done;
+      const progress = await this.replays.run(runId, async (p) => {
+        await job.updateProgress({ ...p });
+        const handled = p.receiptsQueued + p.versionsRequeued + p.outdatedKept;
+        await tracker.advance(handled - counted);
+        counted = handled;
+        if (pause > 0) await sleep(pause);
+      });
+      return { ...progress };
+    });
+    if (outcome.state === 'done') return outcome.result as unknown as ReplayProgress;
+    return { skipped: outcome.state === 'cancelled' ? 'cancelled' : 'ended before it started' };
   }
 }

@@ -2,6 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type JobPayload, jobId, QueueName } from '@txng/queues';
 import { type Queue } from 'bullmq';
+import { conflictResolveJobId } from '../operations/bulk-conflict-resolve.service';
+import { OperationsService } from '../operations/operations.service';
 
 /** Injection token of the replay runs' store (libs/persistence implements it: PgReplayRunRepository). */
 export const REPLAY_RUN_STORE = Symbol('REPLAY_RUN_STORE');
@@ -27,6 +29,7 @@ export class ReplayRunRecovery {
   constructor(
     @Inject(REPLAY_RUN_STORE) private readonly runs: ReplayRunStore,
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+    private readonly operations: OperationsService,
   ) {}
 
   /** Returns how many runs were queued again. */
@@ -42,7 +45,27 @@ export class ReplayRunRecovery {
       });
       queued += 1;
     }
-    if (queued > 0) this.logger.warn(`${queued} replay run(s) had lost their job and were queued again`);
+    // Bulk decisions likewise: the operation resumes after the conflicts it already decided.
+    for (const operationId of await this.operations.unfinished(
+      'conflict-resolve',
+      REPLAY_RUN_GRACE_SECONDS,
+      100,
+    )) {
+      const id = conflictResolveJobId(operationId);
+      const state = await this.maintenance.getJobState(id);
+      if (state === 'failed') await this.maintenance.remove(id);
+      else if (state !== 'unknown') continue;
+      await this.maintenance.add(
+        'conflict-resolve',
+        { operationId } satisfies JobPayload<'maintenance', 'conflict-resolve'>,
+        { jobId: id },
+      );
+      queued += 1;
+    }
+    if (queued > 0)
+      this.logger.warn(
+        `${queued} replay run(s) or bulk decision(s) had lost their job and were queued again`,
+      );
     return queued;
   }
 }

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { PgReconciliationRepository } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
+import { OperationsModule } from '../operations/operations.module';
 import { SYNC_OPTIONS } from '../sync/sync.options';
 import { RECONCILIATION_STORE, type ReconciliationStore } from './reconciliation.port';
 import { ReconciliationService } from './reconciliation.service';
@@ -12,6 +13,7 @@ import { ReconciliationService } from './reconciliation.service';
  * side imports it through SyncJobsModule.
  */
 @Module({
+  imports: [OperationsModule],
   providers: [
     { provide: SYNC_OPTIONS, inject: [HUB_CONFIG], useFactory: (config: HubConfig) => config.sync },
     {
@@ -21,6 +23,6 @@ import { ReconciliationService } from './reconciliation.service';
     },
     ReconciliationService,
   ],
-  exports: [ReconciliationService],
+  exports: [ReconciliationService, OperationsModule],
 })
 export class ReconciliationModule {}

@@ -8,6 +8,7 @@ import {
   type PortalRecordInfo,
   type PortalTarget,
 } from '@txng/portal-client';
+import { OperationCancelledError, type OperationTracker } from '../operations/operation-tracker';
 import { SYNC_OPTIONS, type SyncOptions } from '../sync/sync.options';
 import { RECONCILIATION_STORE, type ReconciliationStore } from './reconciliation.port';
 
@@ -28,7 +29,12 @@ export interface ReconciliationView {
   portalOnly: number | null;
   repaired: number;
   error: string | null;
+  /** The operation of a run an operator asked for (GET /v1/admin/operations/{id}); null for scheduled runs. */
+  operationId: string | null;
 }
+
+/** Keys read back between two progress reports (and cancel checks) of an operator's run. */
+const PROGRESS_EVERY = 25;
 
 /** A read-only comparison (GET …/reconciliation). */
 export interface ReconciliationComparison {
@@ -97,13 +103,16 @@ export class ReconciliationService {
   /**
    * Runs one reconciliation now. Null when another run of the same province and target holds the
    * lock (the caller decides whether that is an error). Portal errors are stored on the run and
-   * rethrown after it is saved.
+   * rethrown after it is saved. With an operation (an operator's run), its progress is the keys read
+   * back, then the keys repaired; a cancel stops it between two keys, the repairs done so far stay,
+   * and the run is stored with what it did and `error` saying it was cancelled.
    */
   async run(
     provinceCode: string,
     target: PortalTarget,
     trigger: 'schedule' | 'operator' | 'sync',
     requestedBy: string | null = null,
+    operation: OperationTracker | null = null,
   ): Promise<ReconciliationView | null> {
     const client = this.clients[target];
     if (!client) {
@@ -111,9 +120,15 @@ export class ReconciliationService {
         status: 400,
       });
     }
-    return this.store.withRunLock(provinceCode, target, () =>
-      this.runLocked(provinceCode, target, trigger, requestedBy),
+    const view = await this.store.withRunLock(provinceCode, target, () =>
+      this.runLocked(provinceCode, target, trigger, requestedBy, operation),
     );
+    if (view === null) {
+      await operation?.failed(
+        new Error(`A reconciliation of province ${provinceCode} (${target}) was already running.`),
+      );
+    }
+    return view;
   }
 
   private async runLocked(
@@ -121,8 +136,14 @@ export class ReconciliationService {
     target: PortalTarget,
     trigger: string,
     requestedBy: string | null,
+    operation: OperationTracker | null,
   ): Promise<ReconciliationView> {
     const client = this.clients[target]!;
+    if (operation && !(await operation.start())) {
+      throw new AppError(ErrorCode.Conflict, `Operation ${operation.id} was cancelled before it started.`, {
+        status: 409,
+      });
+    }
     const run = await this.store.saveRun({
       provinceCode,
       target,
@@ -133,6 +154,7 @@ export class ReconciliationService {
       checked: 0,
       unchecked: 0,
       repaired: 0,
+      operationId: operation?.id ?? null,
     });
     let failure: Error | null = null;
     try {
@@ -140,18 +162,36 @@ export class ReconciliationService {
       const lines = await this.store.heldKeysNewestFirst(provinceCode, target);
       run.hubCounts = countByKind(lines);
       run.hubDigest = summaryDigest(lines);
+      await operation?.checkpoint();
       const summary = await client.getProvinceSummary(provinceCode);
       run.portalCounts = Object.fromEntries(KINDS.map((k) => [k, summary.counts[k] ?? 0]));
       run.portalDigest = summary.digest;
       run.agreed = run.hubDigest === run.portalDigest;
-      if (!run.agreed) await this.findAndRepair(run, lines, client.getRecord.bind(client));
+      if (!run.agreed) await this.findAndRepair(run, lines, client.getRecord.bind(client), operation);
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
-      run.error = `${(error as { code?: string }).code ?? 'error'}: ${(error as Error).message}`;
+      run.error =
+        error instanceof OperationCancelledError
+          ? `cancelled: stopped after ${run.checked} keys read back and ${run.repaired} repaired`
+          : `${(error as { code?: string }).code ?? 'error'}: ${(error as Error).message}`;
     }
     run.finishedAt = new Date();
     await this.store.saveRun(run);
-    if (failure) throw failure;
+    const summary = {
+      runId: String(run.id),
+      agreed: run.agreed,
+      checked: run.checked,
+      repaired: run.repaired,
+    };
+    if (failure instanceof OperationCancelledError) {
+      await operation?.cancelled(summary);
+      return toView(run);
+    }
+    if (failure) {
+      await operation?.failed(failure, summary);
+      throw failure;
+    }
+    await operation?.done({ ...summary, differing: run.differing.length });
     if (!run.agreed)
       this.logger.warn(
         `province ${provinceCode} (${target}) differs from the portal: ${run.differing.length} keys, ${run.repaired} repaired`,
@@ -163,20 +203,37 @@ export class ReconciliationService {
     run: ReconciliationRunEntity,
     lines: HubLine[],
     read: (kind: RecordKind, key: string) => Promise<PortalRecordInfo | null>,
+    operation: OperationTracker | null,
   ): Promise<void> {
     const limit = Math.min(lines.length, this.options.reconcileMaxReadBack);
     const checkedLines = lines.slice(0, limit);
     const answers = new Array<PortalRecordInfo | null>(checkedLines.length);
+    await operation?.total(checkedLines.length);
     let next = 0;
+    let readBack = 0;
+    let unreported = 0;
+    // A cancel (or a failed progress write) seen by one reader stops them all before their next key.
+    const stop: { error?: unknown } = {};
     const worker = async (): Promise<void> => {
-      while (next < checkedLines.length) {
+      while (next < checkedLines.length && !('error' in stop)) {
         const i = next++;
         answers[i] = await read(checkedLines[i].kind, checkedLines[i].key);
+        readBack += 1;
+        unreported += 1;
+        if (operation && unreported >= PROGRESS_EVERY) {
+          const n = unreported;
+          unreported = 0;
+          await operation.advance(n).catch((error: unknown) => {
+            if (!('error' in stop)) stop.error = error;
+          });
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.reconcileConcurrency, limit) }, worker));
-    run.checked = checkedLines.length;
-    run.unchecked = lines.length - checkedLines.length;
+    run.checked = readBack;
+    run.unchecked = lines.length - readBack;
+    if ('error' in stop) throw stop.error;
+    if (operation && unreported > 0) await operation.advance(unreported);
 
     let missing = 0;
     const differing: ReconciliationDifference[] = [];
@@ -191,12 +248,15 @@ export class ReconciliationService {
         portalVersion: held?.version ?? null,
       });
     });
+    run.differing = differing;
+    await operation?.total(checkedLines.length + differing.length);
     for (const d of differing) {
       const held = answers[checkedLines.findIndex((l) => l.kind === d.kind && l.key === d.key)];
+      // Each repair is its own transaction: a cancel lands between two keys, never inside one.
       d.action = await this.store.repairKey(run.target, d, held);
       if (d.action !== 'in-flight') run.repaired += 1;
+      await operation?.advance(1);
     }
-    run.differing = differing;
     const portalTotal = Object.values(run.portalCounts ?? {}).reduce((a, b) => a + b, 0);
     // Keys only the portal holds cannot be named by read-back; when every hub key was checked,
     // their number is what the portal holds beyond the hub's keys it still has.
@@ -228,5 +288,6 @@ function toView(run: ReconciliationRunEntity): ReconciliationView {
     portalOnly: run.portalOnly,
     repaired: run.repaired,
     error: run.error,
+    operationId: run.operationId ?? null,
   };
 }

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { PgOperationRepository } from '@txng/persistence';
+import { type DataSource } from 'typeorm';
+import { OPERATION_STORE, type OperationStore } from './operation-store.port';
+import { BulkConflictResolve } from './bulk-conflict-resolve.service';
+import { OperationsService } from './operations.service';
+
+/**
+ * The operations' service and the bulk decisions (no processor), for the gateway's API and for the
+ * maintenance processor that does the long work.
+ */
+@Module({
+  providers: [
+    {
+      provide: OPERATION_STORE,
+      inject: [getDataSourceToken()],
+      useFactory: (dataSource: DataSource): OperationStore => new PgOperationRepository(dataSource),
+    },
+    OperationsService,
+    BulkConflictResolve,
+  ],
+  exports: [OperationsService, BulkConflictResolve],
+})
+export class OperationsModule {}
