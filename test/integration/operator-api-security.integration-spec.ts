@@ -82,6 +82,10 @@ const MIN_ROLE: Record<string, Role> = {
   'GET /v1/admin/replay/{runId}': 'viewer',
   'GET /v1/admin/receipts': 'viewer', // a province reads its own outcomes (v1 additions)
   'GET /v1/admin/receipts/{receiptId}': 'viewer',
+  'GET /v1/admin/operations': 'viewer', // long work's progress: what replay and reconciliation runs show already
+  'GET /v1/admin/operations/{id}': 'viewer',
+  'POST /v1/admin/operations/{id}/cancel': 'operator', // as the replay, reconciliation and decisions it stops
+  'POST /v1/admin/conflicts/bulk-resolve': 'operator', // as a single decision
 };
 
 /**
@@ -128,6 +132,10 @@ const AUDITED_ELSEWHERE: Record<string, string> = {
     'callbacks.integration-spec.ts (source.rotate-callback-secret; needs a source with a callback)',
   'POST /v1/admin/sources/{key}/deliveries/{id}/redeliver':
     'callbacks.integration-spec.ts (callback.redeliver; needs a delivery)',
+  'POST /v1/admin/operations/{id}/cancel':
+    'operations.integration-spec.ts (operation.cancel; needs a running operation)',
+  'POST /v1/admin/conflicts/bulk-resolve':
+    'operations.integration-spec.ts (conflicts.bulk-resolve, then conflict.resolve per conflict; needs conflicts)',
 };
 
 interface Route {
@@ -146,10 +154,10 @@ async function documentedRoutes(url: string): Promise<Route[]> {
   };
   const methods = ['get', 'post', 'put', 'patch', 'delete'];
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
-      Object.keys(ops)
-        .filter((m) => methods.includes(m))
-        .map((m) => ({ id: `${m.toUpperCase()} ${path}`, method: m.toUpperCase(), path })),
-    );
+    Object.keys(ops)
+      .filter((m) => methods.includes(m))
+      .map((m) => ({ id: `${m.toUpperCase()} ${path}`, method: m.toUpperCase(), path })),
+  );
 }
 
 function concrete(path: string): string {

@@ -128,9 +128,13 @@ const ROUTES: Record<string, Case> = {
   'POST /v1/admin/sources/{key}/rotate-secret': { refused: 'admin' },
   'POST /v1/admin/sources/{key}/rotate-callback-secret': { refused: 'admin' },
   'GET /v1/admin/sources/{key}/deliveries': { refused: 'not scoped yet: the Center reads deliveries' },
-  'POST /v1/admin/sources/{key}/deliveries/{id}/redeliver': { refused: 'not scoped yet: the Center redelivers' },
+  'POST /v1/admin/sources/{key}/deliveries/{id}/redeliver': {
+    refused: 'not scoped yet: the Center redelivers',
+  },
   'GET /v1/admin/alerts': { refused: 'not scoped yet: the Center reads alerts' },
-  'GET /v1/admin/activity': { refused: 'not scoped yet: the charts are the Center’s until scoped by province' },
+  'GET /v1/admin/activity': {
+    refused: 'not scoped yet: the charts are the Center’s until scoped by province',
+  },
   'GET /v1/admin/provinces': {
     theirs: get(() => '/v1/admin/provinces'),
     theirsStatus: 200,
@@ -169,6 +173,7 @@ const ROUTES: Record<string, Case> = {
     mineHolds: (w) => w.conflictId,
   },
   'POST /v1/admin/conflicts/{id}/resolve': { refused: 'a decision changes the other province’s record too' },
+  'POST /v1/admin/conflicts/bulk-resolve': { refused: 'decisions change the other province’s records too' },
   'POST /v1/admin/replay': {
     theirs: post(() => '/v1/admin/replay', { status: 'quarantined', sourceKey: 'ps-cm' }),
     theirsStatus: 404,
@@ -186,6 +191,23 @@ const ROUTES: Record<string, Case> = {
     theirsStatus: 200,
     mine: get(() => '/v1/admin/receipts'),
     mineHolds: (w) => w.ctReceipt,
+  },
+  'GET /v1/admin/operations': {
+    theirs: get(() => '/v1/admin/operations?kind=replay'),
+    theirsStatus: 200,
+    mine: get(() => '/v1/admin/operations?kind=replay'),
+    mineHolds: (w) => w.ctRun,
+  },
+  'GET /v1/admin/operations/{id}': {
+    theirs: get((w) => `/v1/admin/operations/${w.cmRun}`),
+    theirsStatus: 404,
+    mine: get((w) => `/v1/admin/operations/${w.ctRun}`),
+    mineHolds: () => 'ps-ct',
+  },
+  // A finished run is not cancelled again (409); another province's is not there (404).
+  'POST /v1/admin/operations/{id}/cancel': {
+    theirs: post((w) => `/v1/admin/operations/${w.cmRun}/cancel`),
+    theirsStatus: 404,
   },
   'GET /v1/admin/receipts/{receiptId}': {
     theirs: get((w) => `/v1/admin/receipts/${w.cmReceipt}`),

@@ -128,6 +128,19 @@ describe('reconciliation: digests, read-back, repair (portal simulator over HTTP
     );
     expect(res.body.differing).toHaveLength(2);
     expect(res.body).toMatchObject({ repaired: 2, checked: 4, unchecked: 0, portalOnly: 0 });
+    // The run was an operation: four keys read back and two repaired, all of it done.
+    const operation = await admin(hub.url, viewer)
+      .get(`/v1/admin/operations/${res.body.operationId}`)
+      .expect(200);
+    expect(operation.body).toMatchObject({
+      kind: 'reconciliation',
+      state: 'done',
+      provinceCode: '92',
+      total: 6,
+      done: 6,
+      percent: 100,
+      result: { runId: res.body.id, repaired: 2, differing: 2 },
+    });
 
     await synced(keys);
     expect(sims.record('organization', keys[0])).toMatchObject({

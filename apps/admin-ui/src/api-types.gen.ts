@@ -139,6 +139,74 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/conflicts/bulk-resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Decide every open conflict of one kind (and source, record kind) with one decision, as an operation: answers at once with the number matched; progress and cancel at /v1/admin/operations/{id}. Audited (conflicts.bulk-resolve, then conflict.resolve for each). */
+    post: operations['BulkConflictsController_bulkResolve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/operations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Operations, newest first: state, done of total, percent, rate and time left. */
+    get: operations['OperationsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/operations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One operation: state, done of total, percent, rate, time left, result. */
+    get: operations['OperationsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/operations/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Stop an operation: a queued one at once, a running one between two items; what it did stays done. Audited (operation.cancel). 409 once it has ended. */
+    post: operations['OperationsController_cancel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/overview': {
     parameters: {
       query?: never;
@@ -183,7 +251,7 @@ export interface paths {
     /** The hub's counts and digest beside the portal's, compared now (cached 5 s), with the latest reconciliation run and the nine before it. */
     get: operations['ReconciliationController_latest'];
     put?: never;
-    /** Reconcile a province with the portal now: compare digests, read back, repair. Audited. */
+    /** Reconcile a province with the portal now: compare digests, read back, repair. Audited. The run is an operation (operationId): GET /v1/admin/operations/{id} shows its progress while this request waits, and POST …/cancel stops it between two keys (the answer is then the run so far, its error saying it was cancelled). */
     post: operations['ReconciliationController_runNow'];
     delete?: never;
     options?: never;
@@ -749,6 +817,24 @@ export interface components {
       /** @description Pass as cursor for older entries. */
       nextCursor: string | null;
     };
+    BulkResolveDto: {
+      /**
+       * @description The kind of conflict to decide.
+       * @enum {string}
+       */
+      code: 'KEY_CLAIMED' | 'GTIN_PREFIX_OWNER' | 'SERIAL_RECOMMISSIONED' | 'EVENT_ID_REUSED';
+      /** @enum {string} */
+      decision: 'keep-existing' | 'accept-incoming' | 'reject-both';
+      /**
+       * @description Only conflicts on keys of this kind.
+       * @enum {string}
+       */
+      kind?: 'organization' | 'location' | 'product' | 'lot' | 'event';
+      /** @example GS1 Việt Nam xác nhận: tiền tố thuộc chủ sở hữu đã đăng ký. */
+      note: string;
+      /** @description Only conflicts whose incoming side came from this source. */
+      sourceKey?: string;
+    };
     Conflict: {
       /** @example KEY_CLAIMED */
       code: string;
@@ -888,6 +974,59 @@ export interface components {
       stoppedByTime: boolean;
       /** @description Payload fields the draft never reads; null when it may read any. */
       unreadFields: components['schemas']['UnreadField'][] | null;
+    };
+    Operation: {
+      /** @description Who asked for it (token:<id>). */
+      actor: string;
+      /** @description Whether POST …/cancel can still stop it. */
+      cancellable: boolean;
+      /** Format: date-time */
+      cancelRequestedAt: string | null;
+      cancelRequestedBy: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      done: number;
+      error: string | null;
+      /** @description Items that could not be done (each one said why in the audit log or the run). */
+      failed: number;
+      /** Format: date-time */
+      finishedAt: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'replay' | 'reconciliation' | 'poll-backfill' | 'conflict-resolve';
+      /** @description What it was asked to do. */
+      params: {
+        [key: string]: unknown;
+      };
+      /** @description (done + failed) of total, 0–100; 100 once done. */
+      percent: number | null;
+      provinceCode: string | null;
+      /** @description Items per second since it started. */
+      ratePerSecond: number | null;
+      /** @description What it did, once ended. */
+      result: {
+        [key: string]: unknown;
+      } | null;
+      /** @description Seconds left at that rate, while it runs. */
+      secondsLeft: number | null;
+      sourceKey: string | null;
+      /** Format: date-time */
+      startedAt: string | null;
+      /**
+       * @description cancelling: a cancel was asked for and takes effect at the next item.
+       * @enum {string}
+       */
+      state: 'queued' | 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+      /** @description Items to do; null while not yet known. */
+      total: number | null;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    OperationPage: {
+      items: components['schemas']['Operation'][];
+      /** @description Pass as cursor for the next page. */
+      nextCursor: string | null;
     };
     Overview: {
       /** Format: date-time */
@@ -1212,6 +1351,11 @@ export interface components {
       expired: number;
       /** @description The job doing the run (maintenance queue); GET /v1/admin/replay/{runId} shows its progress. */
       jobId: string;
+      /**
+       * Format: uuid
+       * @description The run as an operation (the same id): GET /v1/admin/operations/{id}, POST …/cancel.
+       */
+      operationId: string;
       /** @description `failed` versions not to be sent again because a later version of their key is already at the portal. */
       outdated: number;
       /** @description Receipts to send through the ingest queue again (0 for `failed`: those go straight back to ready). */
@@ -1262,7 +1406,7 @@ export interface components {
       /** Format: date-time */
       startedAt: string | null;
       /** @enum {string} */
-      state: 'queued' | 'running' | 'done' | 'failed';
+      state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
       /**
        * @description The status replayed.
        * @enum {string}
@@ -1834,6 +1978,97 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Conflict'];
+        };
+      };
+    };
+  };
+  BulkConflictsController_bulkResolve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkResolveDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  OperationsController_list: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        kind?: 'replay' | 'reconciliation' | 'poll-backfill' | 'conflict-resolve';
+        limit?: string;
+        provinceCode?: string;
+        sourceKey?: string;
+        state?: 'queued' | 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+        /** @description Only queued, running or cancelling ones. */
+        unfinished?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OperationPage'];
+        };
+      };
+    };
+  };
+  OperationsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Operation'];
+        };
+      };
+    };
+  };
+  OperationsController_cancel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Operation'];
         };
       };
     };

@@ -14,11 +14,13 @@ import {
 import { PersistenceModule } from '@txng/persistence';
 import { PortalModule } from '@txng/portal-client';
 import { QueuesModule } from '@txng/queues';
-import { ReconciliationModule, JobsModule } from '@txng/jobs';
+import { OperationsModule, ReconciliationModule, JobsModule } from '@txng/jobs';
 import { AlertsController } from './admin/alerts.controller';
 import { ActivityController } from './admin/activity.controller';
 import { AuditController } from './admin/audit.controller';
+import { BulkConflictsController } from './admin/bulk-conflicts.controller';
 import { ConflictsController } from './admin/conflicts.controller';
+import { OperationsController } from './admin/operations.controller';
 import { OverviewController } from './admin/overview.controller';
 import { SessionController } from './admin/session.controller';
 import { ProvincesController } from './admin/provinces.controller';
@@ -60,6 +62,7 @@ export class GatewayModule implements NestModule {
         AdminRateLimitGuard.module(),
         ConnectorsModule,
         ReconciliationModule,
+        OperationsModule,
         ...(options.withWorkers ? [JobsModule] : []),
       ],
       controllers: [
@@ -74,9 +77,11 @@ export class GatewayModule implements NestModule {
         QueuesController,
         RecordsController,
         ConflictsController,
+        BulkConflictsController,
         ReceiptsController,
         ReplayController,
         ReconciliationController,
+        OperationsController,
         OverviewController,
         ActivityController,
         SessionController,

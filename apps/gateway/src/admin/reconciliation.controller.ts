@@ -1,10 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AppError, badRequest, ErrorCode, notFound } from '@txng/common';
 import { isCurrentProvinceCode } from '@txng/national-model';
 import { AuditService, inScope, type Principal } from '@txng/persistence';
 import { PORTAL_CLIENTS, type PortalClients, type PortalTarget } from '@txng/portal-client';
-import { type ReconciliationComparison, ReconciliationService, type ReconciliationView } from '@txng/jobs';
+import {
+  OperationsService,
+  type ReconciliationComparison,
+  ReconciliationService,
+  type ReconciliationView,
+} from '@txng/jobs';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 
@@ -24,6 +30,7 @@ export class ReconciliationController {
   constructor(
     private readonly reconciliation: ReconciliationService,
     private readonly audit: AuditService,
+    private readonly operations: OperationsService,
     @Inject(PORTAL_CLIENTS) private readonly clients: PortalClients,
   ) {}
 
@@ -70,7 +77,8 @@ export class ReconciliationController {
   @HttpCode(200)
   @RequireRole('operator')
   @ApiOperation({
-    summary: 'Reconcile a province with the portal now: compare digests, read back, repair. Audited.',
+    summary:
+      'Reconcile a province with the portal now: compare digests, read back, repair. Audited. The run is an operation (operationId): GET /v1/admin/operations/{id} shows its progress while this request waits, and POST …/cancel stops it between two keys (the answer is then the run so far, its error saying it was cancelled).',
   })
   @ApiQuery({ name: 'target', required: false, enum: ['production', 'sandbox'] })
   async runNow(
@@ -80,16 +88,30 @@ export class ReconciliationController {
   ): Promise<ReconciliationView> {
     const t = this.check(code, target, who);
     this.comparisons.delete(`${code}:${t}`); // the next GET compares after this run's repairs
+    const operationId = randomUUID();
+    await this.operations.create({
+      id: operationId,
+      kind: 'reconciliation',
+      actor: who.actor,
+      provinceCode: code,
+      params: { target: t },
+    });
     let run: ReconciliationView | null;
     try {
-      run = await this.reconciliation.run(code, t, 'operator', who.actor);
+      run = await this.reconciliation.run(
+        code,
+        t,
+        'operator',
+        who.actor,
+        this.operations.tracker(operationId),
+      );
     } catch (error) {
       // The failed run is stored too; the audit log says who asked for it.
       await this.audit.record({
         actor: who.actor,
         action: 'reconciliation.run',
         target: `province:${code}`,
-        details: { target: t, error: (error as Error).message },
+        details: { target: t, operationId, error: (error as Error).message },
       });
       throw error;
     }
@@ -107,6 +129,7 @@ export class ReconciliationController {
       details: {
         target: t,
         runId: run.id,
+        operationId,
         agreed: run.agreed,
         differing: run.differing.length,
         repaired: run.repaired,

@@ -11,6 +11,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest, METRICS_REGISTRY, notFound } from '@txng/common';
 import { RECORD_KINDS } from '@txng/national-model';
+import { OperationsService } from '@txng/jobs';
 import { AuditService, type Principal, scopeParam } from '@txng/persistence';
 import {
   PipelineMetrics,
@@ -61,6 +62,7 @@ export class ReplayController {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
     audit: AuditService,
+    private readonly operations: OperationsService,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.planner = new ReplayPlanner(dataSource, (event, manager) => audit.record(event, manager));
@@ -95,6 +97,8 @@ export class ReplayController {
       kind: body.kind ?? null,
       actor: who.actor,
     });
+    // Its operation before its job, so that progress and cancel answer from the first moment.
+    await this.operations.adoptReplayRun(run.runId);
     const id = jobId('replay', run.runId);
     try {
       await this.maintenance.add(
@@ -107,6 +111,7 @@ export class ReplayController {
         `UPDATE replay_run SET state = 'failed', error = $2, finished_at = now() WHERE id = $1`,
         [run.runId, `not queued: ${(error as Error).message}`],
       );
+      await this.operations.tracker(run.runId).failed(new Error(`not queued: ${(error as Error).message}`));
       throw error;
     }
     this.metrics.replayed(body.status, run.replayed);
@@ -117,6 +122,7 @@ export class ReplayController {
       outdated: run.outdated,
       expired: run.expired,
       jobId: id,
+      operationId: run.runId,
       state: 'queued',
     };
   }

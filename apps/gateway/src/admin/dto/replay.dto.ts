@@ -25,6 +25,11 @@ export class ReplayAnswerDto {
       'The job doing the run (maintenance queue); GET /v1/admin/replay/{runId} shows its progress.',
   })
   jobId!: string;
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The run as an operation (the same id): GET /v1/admin/operations/{id}, POST …/cancel.',
+  })
+  operationId!: string;
   @ApiProperty({ enum: ['queued'] }) state!: 'queued';
 }
 
@@ -43,7 +48,7 @@ export class ReplayProgressDto {
 @ApiSchema({ name: 'ReplayRun' })
 export class ReplayRunDto {
   @ApiProperty({ format: 'uuid' }) runId!: string;
-  @ApiProperty({ enum: ['queued', 'running', 'done', 'failed'] }) state!: string;
+  @ApiProperty({ enum: ['queued', 'running', 'done', 'failed', 'cancelled'] }) state!: string;
   @ApiProperty({ enum: REPLAY_STATUSES, description: 'The status replayed.' })
   status!: string;
   @ApiProperty({ type: String, nullable: true }) sourceKey!: string | null;
