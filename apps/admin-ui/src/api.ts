@@ -123,6 +123,10 @@ export type QueueRetried = Schemas['QueueRetried'];
 export type AuditPage = Schemas['AuditPage'];
 export type AuditEntry = Schemas['AuditEntry'];
 
+/** Long work with its progress (docs/operations.md, "Long work"). */
+export type Operation = Schemas['Operation'];
+export type OperationPage = Schemas['OperationPage'];
+
 export type SearchAnswer = Schemas['SearchAnswer'];
 export type SearchHit = Schemas['SearchHit'];
 export type ReceiptHit = Schemas['ReceiptHit'];

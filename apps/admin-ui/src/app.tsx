@@ -9,6 +9,7 @@ import { OnboardingPage } from './pages/onboarding';
 import { OverviewPage } from './pages/overview';
 import { QuarantinePage } from './pages/quarantine';
 import { QueuesPage } from './pages/queues';
+import { OperationsPage } from './pages/operations';
 import { RecordPage } from './pages/record';
 import { RolloutPage } from './pages/rollout';
 import { SearchPage } from './pages/search';
@@ -111,6 +112,7 @@ function Shell() {
           <Route path="/conflicts" element={<ConflictsPage />} />
           <Route path="/quarantine" element={<QuarantinePage />} />
           <Route path="/queues" element={<QueuesPage />} />
+          <Route path="/operations" element={<OperationsPage />} />
           <Route
             path="/sources/new"
             element={can('admin') ? <OnboardingPage /> : <Navigate to="/" replace />}

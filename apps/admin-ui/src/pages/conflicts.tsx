@@ -7,6 +7,7 @@ import { ConflictSides } from '../components/conflict-sides';
 import { JsonDiff } from '../components/json-diff';
 import { Badge, DateTime, ErrorMessage, Findings, Loading, PageHeader } from '../components/ui';
 import { useLoad } from '../hooks';
+import { OperationProgress, UnfinishedOperations } from '../components/operation-progress';
 import { recordPath } from './search';
 
 const DECISIONS = ['keep-existing', 'accept-incoming', 'reject-both'] as const;
@@ -69,6 +70,90 @@ function ResolveForm({ conflict, onDone }: { conflict: Conflict; onDone: () => v
   );
 }
 
+/**
+ * One decision over every open conflict of one kind (and source): a throttled operation whose
+ * progress shows here, each conflict decided and audited as a single decision would be.
+ */
+function BulkResolveForm({ conflicts, onEnded }: { conflicts: Conflict[]; onEnded: () => void }) {
+  const { t } = useTranslation();
+  const codes = [...new Set(conflicts.map((c) => c.code))].sort();
+  const sources = [...new Set(conflicts.map((c) => c.incoming.source))].sort();
+  const [code, setCode] = useState(codes[0] ?? '');
+  const [source, setSource] = useState('');
+  const [decision, setDecision] = useState<string>('');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [started, setStarted] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const answer = await api<{ operationId: string; matched: number }>('/v1/admin/conflicts/bulk-resolve', {
+        method: 'POST',
+        body: { code, sourceKey: source || undefined, decision, note: note.trim() },
+      });
+      setStarted(answer.operationId);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <details className="bulk-resolve">
+      <summary>{t('conflicts.bulk.title')}</summary>
+      <p className="muted">{t('conflicts.bulk.intro')}</p>
+      <form onSubmit={(e) => void submit(e)} className="resolve">
+        <label htmlFor="bulk-code">{t('conflicts.bulk.code')}</label>
+        <select id="bulk-code" value={code} onChange={(e) => setCode(e.target.value)}>
+          {codes.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="bulk-source">{t('conflicts.bulk.source')}</label>
+        <select id="bulk-source" value={source} onChange={(e) => setSource(e.target.value)}>
+          <option value="">{t('common.all')}</option>
+          {sources.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <fieldset>
+          <legend>{t('conflicts.decision')}</legend>
+          {DECISIONS.map((d) => (
+            <label key={d} className="radio">
+              <input
+                type="radio"
+                name="decision-bulk"
+                value={d}
+                checked={decision === d}
+                onChange={() => setDecision(d)}
+                required
+              />
+              {t(`conflicts.decisions.${d}`)}
+            </label>
+          ))}
+        </fieldset>
+        <label htmlFor="note-bulk">{t('conflicts.note')}</label>
+        <textarea
+          id="note-bulk"
+          required
+          minLength={3}
+          rows={2}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+        />
+        <ErrorMessage error={error} />
+        <button type="submit" disabled={!code || !decision || note.trim().length < 3}>
+          {t('conflicts.bulk.start')}
+        </button>
+      </form>
+      {started && <OperationProgress id={started} onEnded={onEnded} />}
+    </details>
+  );
+}
+
 /** Open (or resolved) conflicts, each with existing and incoming side by side and the decision form. */
 export function ConflictsPage() {
   const { t } = useTranslation();
@@ -99,6 +184,10 @@ export function ConflictsPage() {
         </p>
       )}
       <ErrorMessage error={error} />
+      {can('operator') && <UnfinishedOperations filter={{ kind: 'conflict-resolve' }} />}
+      {status === 'open' && can('operator') && data && data.items.length > 0 && (
+        <BulkResolveForm conflicts={data.items} onEnded={reload} />
+      )}
       {!data && !error && <Loading />}
       {data && data.items.length === 0 && <p>{t('conflicts.none')}</p>}
       {data?.items.map((c) => (

@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { api, type Overview, type SourceOverview } from '../api';
 import { DataTable, type Column } from '../components/data-table';
 import { ActivityCharts } from '../components/activity-charts';
+import { UnfinishedOperations } from '../components/operation-progress';
 import { Badge, DateTime, ErrorMessage, Loading, Num, PageHeader } from '../components/ui';
 import { durationParts } from '../format';
 import { useLoad } from '../hooks';
@@ -185,6 +186,7 @@ export function OverviewPage() {
               </li>
             ))}
           </ul>
+          <UnfinishedOperations filter={{}} />
           {data.provinces.length > 0 && (
             <ActivityCharts queues provinces={data.provinces.map((p) => ({ code: p.code, name: p.name }))} />
           )}

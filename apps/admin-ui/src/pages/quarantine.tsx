@@ -4,6 +4,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { api, query, type RecordPage, type RecordView, type ReplayAnswer, type SourcePage } from '../api';
 import { useAuth } from '../auth';
 import { DataTable } from '../components/data-table';
+import { OperationProgress, UnfinishedOperations } from '../components/operation-progress';
 import { ErrorMessage, Findings, Loading, Num, PageHeader } from '../components/ui';
 import { useLoad } from '../hooks';
 import { replayMessage } from '../replay-message';
@@ -24,6 +25,8 @@ export function QuarantinePage() {
   const source = params.get('source') ?? '';
   const [result, setResult] = useState<string | null>(null);
   const [replayError, setReplayError] = useState<unknown>(null);
+  /** The replay asked for here: its progress is shown until the page changes filter. */
+  const [started, setStarted] = useState<string | null>(null);
   const sources = useLoad((signal) => api<SourcePage>('/v1/admin/sources', { signal }), []);
   const { data, error, reload } = useLoad(
     (signal) =>
@@ -49,13 +52,17 @@ export function QuarantinePage() {
         body: { status, sourceKey: source },
       });
       setResult(replayMessage(t, answer));
+      setStarted(answer.operationId ?? null);
       reload();
     } catch (e) {
       setReplayError(e);
     }
   };
 
-  const set = (next: Record<string, string>) => setParams({ status, ...(source ? { source } : {}), ...next });
+  const set = (next: Record<string, string>) => {
+    setStarted(null);
+    setParams({ status, ...(source ? { source } : {}), ...next });
+  };
 
   return (
     <>
@@ -79,7 +86,10 @@ export function QuarantinePage() {
         <select
           id="source-filter"
           value={source}
-          onChange={(e) => setParams(e.target.value ? { status, source: e.target.value } : { status })}
+          onChange={(e) => {
+            setStarted(null);
+            setParams(e.target.value ? { status, source: e.target.value } : { status });
+          }}
         >
           <option value="">{t('common.all')}</option>
           {sources.data?.items.map((s) => (
@@ -109,6 +119,11 @@ export function QuarantinePage() {
         <p role="status" className="notice">
           {result}
         </p>
+      )}
+      {started ? (
+        <OperationProgress id={started} onEnded={reload} />
+      ) : (
+        source && <UnfinishedOperations filter={{ kind: 'replay', sourceKey: source }} />
       )}
       <ErrorMessage error={error ?? replayError} />
       {!data && !error && <Loading />}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { api, type QueuePage, type QueueRetried, type QueueStats } from '../api';
 import { useAuth } from '../auth';
 import { DataTable } from '../components/data-table';
@@ -45,6 +46,7 @@ export function QueuesPage() {
   return (
     <>
       <PageHeader title={t('queues.title')}>
+        <Link to="/operations">{t('operation.title')}</Link>
         {can('operator') && (
           <button type="button" className="secondary" onClick={() => void openBoard()}>
             {t('queues.openBoard')}

@@ -18,6 +18,7 @@ import {
 import { ActivityCharts } from '../components/activity-charts';
 import { useAuth } from '../auth';
 import { replayMessage } from '../replay-message';
+import { OperationProgress, UnfinishedOperations } from '../components/operation-progress';
 import { DataTable } from '../components/data-table';
 import { MappingEditor, useDraftPreview } from '../components/mapping-editor';
 import { MappingTrialPanel } from '../components/mapping-trial';
@@ -197,6 +198,8 @@ export function SourcePage() {
   const [saveError, setSaveError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const [replayed, setReplayed] = useState<string | null>(null);
+  /** The replay asked for here, as an operation: its progress and Stop below the message. */
+  const [replayOperation, setReplayOperation] = useState<string | null>(null);
   const [replayError, setReplayError] = useState<unknown>(null);
   const isAdmin = can('admin');
   const draft = useDraftPreview(key, expression, isAdmin ? sample : '');
@@ -244,6 +247,7 @@ export function SourcePage() {
     try {
       const answer = await replayHeld(key, 'quarantined');
       setReplayed(replayMessage(t, answer));
+      setReplayOperation(answer.operationId ?? null);
       held.reload();
     } catch (e) {
       setReplayError(e);
@@ -371,6 +375,11 @@ export function SourcePage() {
           <p role="status" className="notice">
             {replayed}
           </p>
+        )}
+        {replayOperation ? (
+          <OperationProgress id={replayOperation} onEnded={held.reload} />
+        ) : (
+          <UnfinishedOperations filter={{ kind: 'replay', sourceKey: key }} />
         )}
         <ErrorMessage error={replayError ?? held.error} />
       </section>
