@@ -86,7 +86,7 @@ describe('admin UI: progress and cancel of a bulk replay in headless Chromium ag
     // Every receipt judged: the GTIN_FORMAT group holds all six records.
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const group = page.getByTestId('group-GTIN_FORMAT').locator('summary');
+      const group = page.getByTestId('group-GTIN_FORMAT').locator(':scope > summary');
       const text = (await group.count()) > 0 ? ((await group.textContent()) ?? '') : '';
       if (text.includes(`— ${RECEIPTS} `)) break;
       if (Date.now() > deadline) throw new Error(`quarantine group still "${text}"`);
