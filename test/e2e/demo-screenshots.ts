@@ -42,6 +42,8 @@ function startDemo(token: string): Promise<ChildProcess> {
     process.env.DEMO_PORTAL_PORT ?? '4300',
     '--poll-port',
     process.env.DEMO_POLL_PORT ?? '4301',
+    '--callback-port',
+    process.env.DEMO_CALLBACK_PORT ?? '4302',
     '--database-url',
     process.env.DEMO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/txng_demo_shots',
     '--redis-prefix',

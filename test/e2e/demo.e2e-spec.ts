@@ -103,7 +103,12 @@ describe('npm run demo (built): the demo federation end to end', () => {
     if (!existsSync(join(DIST, 'demo', 'main.js')) || !existsSync(join(DIST, 'province-sim', 'main.js')))
       throw new Error('dist/apps/demo or dist/apps/province-sim is missing: run `npm run build` first');
     env = await createTestEnv();
-    const [port, portalPort, pollPort] = [await freePort(), await freePort(), await freePort()];
+    const [port, portalPort, pollPort, callbackPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     hub = `http://127.0.0.1:${port}`;
     portal = `http://127.0.0.1:${portalPort}`;
     // startBuilt runs dist/apps/<app>/main.js; the demo is one of those apps.
@@ -122,6 +127,8 @@ describe('npm run demo (built): the demo federation end to end', () => {
         String(portalPort),
         '--poll-port',
         String(pollPort),
+        '--callback-port',
+        String(callbackPort),
         '--poll-interval',
         '5',
         '--database-url',
@@ -159,6 +166,24 @@ describe('npm run demo (built): the demo federation end to end', () => {
         return kinds.every((k) => (summary.counts?.[k] ?? 0) > 0) ? summary : undefined;
       });
     }
+  }, 90_000);
+
+  it('Cần Thơ verifies the callbacks the hub signs and prints what became of its records', async () => {
+    const receipt = String.raw`\[provinces\] province-sim: Cần Thơ: receipt [0-9a-f]{8} \(msg_demo_${SEED}_can-tho-nong-san_\d+\)`;
+    await eventually('a processed and a synced receipt told by Cần Thơ', 60_000, () => {
+      const out = demo.output();
+      return Promise.resolve(
+        new RegExp(`${receipt} processed: \\d+ accepted`).test(out) &&
+          new RegExp(`${receipt} synced: \\d+ records? at the National Portal`).test(out)
+          ? true
+          : undefined,
+      );
+    });
+    // Its planted invalid GTIN, as the hub judged it: quarantined, and why.
+    expect(demo.output()).toMatch(
+      new RegExp(`${receipt} processed: \\d+ accepted, .*1 quarantined \\([^)]*GTIN_FORMAT`),
+    );
+    expect(demo.output()).not.toMatch(/refused a callback/);
   }, 90_000);
 
   it('holds the planted conflicts for an operator (KEY_CLAIMED, SERIAL_RECOMMISSIONED)', async () => {

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { UsageError } from '@txng/common/process/command-line';
-import { API_KEY_VARIABLE, secretVariable, WEBHOOK_SOURCES } from '@txng/simulators';
+import {
+  API_KEY_VARIABLE,
+  CALLBACK_PATH,
+  CALLBACK_SECRET_VARIABLE,
+  secretVariable,
+  WEBHOOK_SOURCES,
+} from '@txng/simulators';
 import { appCommand, Child, waitReady } from './children';
 import { type DemoOptions, parseDemoArgs, USAGE } from './options';
 import { echo, repoRoot, say } from './output';
@@ -31,8 +37,9 @@ function hubEnvironment(options: DemoOptions): NodeJS.ProcessEnv {
     HUB_ADMIN_TOKEN: options.adminToken,
     // Reconcile every minute (default 10) so a newcomer sees the hub and the portal compared.
     RECONCILE_EVERY_MS: process.env.RECONCILE_EVERY_MS ?? '60000',
-    // The simulated Tây Ninh API is on loopback, which the hub only polls when allowlisted.
-    OUTBOUND_ALLOWLIST: `127.0.0.1:${options.pollPort}`,
+    // The simulated Tây Ninh API and Cần Thơ's callback endpoint are on loopback, which the hub
+    // polls and calls back only when allowlisted: these two ports, nothing else on the machine.
+    OUTBOUND_ALLOWLIST: `127.0.0.1:${options.pollPort},127.0.0.1:${options.callbackPort}`,
     ...(process.env.HUB_SECRET_KEY ? { HUB_SECRET_KEY: process.env.HUB_SECRET_KEY } : {}),
   };
 }
@@ -49,6 +56,7 @@ function banner(options: DemoOptions): string {
     `  operator API           ${hubUrl}/v1/admin/…   (Authorization: Bearer <token>; OpenAPI at ${hubUrl}/docs)`,
     `  portal simulator       http://127.0.0.1:${options.portalPort}  (in memory; prefix registry config/examples/demo/prefix-registry.json)`,
     `  Tây Ninh records API   http://127.0.0.1:${options.pollPort}/api/records (polled every ${options.pollIntervalSeconds} s)`,
+    `  Cần Thơ's callbacks    http://127.0.0.1:${options.callbackPort}${CALLBACK_PATH} (signed by the hub, verified by the province: lines "Cần Thơ: …")`,
     `  database               ${new URL(options.databaseUrl).pathname.slice(1)} (Redis prefix ${options.redisPrefix})`,
     '',
     `  Try:  curl -s -H "Authorization: Bearer ${options.adminToken}" ${hubUrl}/v1/admin/conflicts?status=open`,
@@ -116,8 +124,12 @@ export async function main(...args: string[]): Promise<void> {
     if (supervisor.stopping) return;
 
     const provinceSim = appCommand(root, 'province-sim', 'apps/province-sim/src/province-sim.ts');
-    const simEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, [API_KEY_VARIABLE]: apiKey };
-    for (const key of WEBHOOK_SOURCES) simEnv[secretVariable(key)] = secrets.get(key);
+    const simEnv: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      [API_KEY_VARIABLE]: apiKey,
+      [CALLBACK_SECRET_VARIABLE]: secrets.callbackSecret,
+    };
+    for (const key of WEBHOOK_SOURCES) simEnv[secretVariable(key)] = secrets.webhookSecrets.get(key);
     const provinces = supervisor.add(
       new Child(
         'provinces',
@@ -134,6 +146,8 @@ export async function main(...args: string[]): Promise<void> {
           String(options.durationSeconds),
           '--poll-port',
           String(options.pollPort),
+          '--callback-port',
+          String(options.callbackPort),
         ],
         simEnv,
         root,

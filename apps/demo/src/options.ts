@@ -9,6 +9,7 @@ export interface DemoOptions {
   port: number;
   portalPort: number;
   pollPort: number;
+  callbackPort: number;
   databaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
@@ -22,7 +23,8 @@ export const USAGE = `npm run demo -- [options]
   --rate R            deliveries per second per province (default 0.5)
   --duration S        the provinces send for S seconds, then go quiet; 0 = until Ctrl-C (default 0)
   --reset             drop the demo database and its Redis keys first (a fresh start)
-  --port P            the hub's port (default 3000); --portal-port (4100), --poll-port (4201)
+  --port P            the hub's port (default 3000); --portal-port (4100), --poll-port (4201),
+                      --callback-port (4202: where Cần Thơ receives the hub's signed callbacks)
   --database-url URL  default postgres://postgres@127.0.0.1:5432/txng_demo (or DEMO_DATABASE_URL)
   --redis-url URL     default redis://127.0.0.1:6379 (or DEMO_REDIS_URL)
   --redis-prefix P    default txng-demo
@@ -40,6 +42,7 @@ export function parseDemoArgs(args: string[], env: NodeJS.ProcessEnv = process.e
     port: 3000,
     portalPort: 4100,
     pollPort: 4201,
+    callbackPort: 4202,
     databaseUrl: env.DEMO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/txng_demo',
     redisUrl: env.DEMO_REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisPrefix: 'txng-demo',
@@ -73,6 +76,9 @@ export function parseDemoArgs(args: string[], env: NodeJS.ProcessEnv = process.e
         break;
       case '--poll-port':
         options.pollPort = Math.trunc(num(flag, value(), 1, 65535));
+        break;
+      case '--callback-port':
+        options.callbackPort = Math.trunc(num(flag, value(), 1, 65535));
         break;
       case '--database-url':
         options.databaseUrl = value() ?? '';

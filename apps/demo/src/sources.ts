@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSourceFile } from '@txng/connectors/sources/source-file';
+import { CALLBACK_PATH, CALLBACK_SOURCE } from '@txng/simulators';
 import { adminApi } from './admin-api';
 import { type DemoOptions } from './options';
 import { say } from './output';
@@ -9,7 +10,19 @@ interface SourceView {
   key: string;
   stage: string;
   webhookSecret?: string;
+  callbackSecret?: string;
 }
+
+/** What the province simulators need to play their part: shown by the hub once, never printed. */
+export interface DemoSecrets {
+  /** Each webhook source's secret, to sign what it sends. */
+  webhookSecrets: Map<string, string>;
+  /** Cần Thơ's callback secret, to verify what the hub tells it. */
+  callbackSecret: string;
+}
+
+/** Every event a callback may carry (hub-interface.md, "v1 additions"). */
+const CALLBACK_EVENTS = ['receipt.processed', 'receipt.synced', 'conflict.resolved'];
 
 /**
  * Sources of a demo database are sealed with the key of the hub that made them. A database from
@@ -22,15 +35,14 @@ const OLD_KEY_HINT =
 /**
  * Creates or updates each example source from config/sources/*.yaml through the operator API,
  * activates it, and answers the webhook secrets (new, or rotated when the source already existed:
- * a secret is shown only once). The poll source is pointed at the local Tây Ninh simulator.
+ * a secret is shown only once). The poll source is pointed at the local Tây Ninh simulator, and
+ * Cần Thơ's source calls back to the simulator's callback endpoint, with a callback secret made
+ * (or rotated) the same way.
  */
-export async function applySources(
-  root: string,
-  options: DemoOptions,
-  apiKey: string,
-): Promise<Map<string, string>> {
+export async function applySources(root: string, options: DemoOptions, apiKey: string): Promise<DemoSecrets> {
   const api = adminApi(`http://127.0.0.1:${options.port}`, options.adminToken);
   const secrets = new Map<string, string>();
+  let callbackSecret: string | undefined;
   const files = readdirSync(join(root, 'config/sources'))
     .filter((f) => f.endsWith('.yaml'))
     .sort();
@@ -45,6 +57,11 @@ export async function applySources(
       poll.url = `http://127.0.0.1:${options.pollPort}/api/records`;
       poll.intervalSeconds = options.pollIntervalSeconds;
     }
+    if (key === CALLBACK_SOURCE)
+      definition.callback = {
+        url: `http://127.0.0.1:${options.callbackPort}${CALLBACK_PATH}`,
+        events: CALLBACK_EVENTS,
+      };
     const existing = await api<SourceView>('GET', `/v1/admin/sources/${key}`);
     let view: SourceView;
     if (existing.status === 404) {
@@ -53,6 +70,7 @@ export async function applySources(
         throw new Error(`could not create ${key}: ${created.status} ${JSON.stringify(created.body)}`);
       view = created.body;
       if (view.webhookSecret) secrets.set(key, view.webhookSecret);
+      if (view.callbackSecret) callbackSecret = view.callbackSecret;
       say(`source ${key}: created from config/sources/${file}`);
     } else if (existing.status === 200) {
       const patch = Object.fromEntries(
@@ -78,6 +96,19 @@ export async function applySources(
           );
         secrets.set(key, rotated.body.webhookSecret);
       }
+      if (key === CALLBACK_SOURCE) {
+        // A callback set for the first time comes with its secret; an existing one's is rotated
+        // (the old one keeps signing beside it for a while, so nothing in flight fails to verify).
+        callbackSecret = patched.body.callbackSecret;
+        if (!callbackSecret) {
+          const rotated = await api<SourceView>('POST', `/v1/admin/sources/${key}/rotate-callback-secret`);
+          if (rotated.status !== 200 || !rotated.body.callbackSecret)
+            throw new Error(
+              `could not rotate the callback secret of ${key}: ${rotated.status}${rotated.status >= 500 ? OLD_KEY_HINT : ''}`,
+            );
+          callbackSecret = rotated.body.callbackSecret;
+        }
+      }
       say(
         `source ${key}: updated from config/sources/${file}${definition.kind === 'webhook' ? ' (new secret)' : ''}`,
       );
@@ -95,5 +126,6 @@ export async function applySources(
       }
     }
   }
-  return secrets;
+  if (!callbackSecret) throw new Error(`the hub gave no callback secret for ${CALLBACK_SOURCE}`);
+  return { webhookSecrets: secrets, callbackSecret };
 }

@@ -4,10 +4,14 @@ import { numberOption, UsageError } from '@txng/common/process/command-line';
 import {
   ALL_SOURCES,
   API_KEY_VARIABLE,
+  CALLBACK_PATH,
+  CALLBACK_SECRET_VARIABLE,
+  CALLBACK_SOURCE,
   POLL_SOURCE,
   secretVariable,
   WEBHOOK_SOURCES,
 } from '@txng/simulators';
+import { type RunningCallbackReceiver, startCallbackReceiver } from './callback-receiver';
 import { CaMauFeed } from './feeds/ca-mau';
 import { CanThoFeed } from './feeds/can-tho';
 import { CaoBangFeed } from './feeds/cao-bang';
@@ -26,20 +30,25 @@ export interface SimOptions {
   only: string[];
   pollHost: string;
   pollPort: number;
+  /** Where Cần Thơ listens for the hub's signed callbacks; null: it does not listen. */
+  callbackPort: number | null;
   pageSize: number;
   reportEverySeconds: number;
 }
 
 const USAGE = `Usage: province-sim [--hub URL] [--seed N] [--rate R] [--duration S] [--only key,key]
-                    [--poll-port P] [--page-size N] [--report-every S]
+                    [--poll-port P] [--callback-port P] [--page-size N] [--report-every S]
   --hub           the hub's base URL (default http://127.0.0.1:3000)
   --seed          the same seed makes the same federation (default 2025)
   --rate          deliveries per second per province (default 0.5)
   --duration      seconds of sending, then idle with the poll API still up; 0 = until stopped (default 0)
   --only          comma-separated source keys (default all five)
   --poll-port     Tây Ninh's records API port (default 4201)
+  --callback-port Cần Thơ receives the hub's signed callbacks at http://127.0.0.1:P${CALLBACK_PATH},
+                  verifies them and prints what became of its records (default: it does not listen)
 Secrets come from the environment: ${secretVariable('<source-key>')} (whsec_…) per webhook source,
-${API_KEY_VARIABLE} for the records API. They are never printed.`;
+${API_KEY_VARIABLE} for the records API, ${CALLBACK_SECRET_VARIABLE} (whsec_…) for the callbacks.
+They are never printed.`;
 
 export function parseArgs(args: string[], env: NodeJS.ProcessEnv = process.env): SimOptions {
   const options: SimOptions = {
@@ -50,6 +59,7 @@ export function parseArgs(args: string[], env: NodeJS.ProcessEnv = process.env):
     only: [...ALL_SOURCES],
     pollHost: '127.0.0.1',
     pollPort: 4201,
+    callbackPort: null,
     pageSize: 20,
     reportEverySeconds: 30,
   };
@@ -80,6 +90,9 @@ export function parseArgs(args: string[], env: NodeJS.ProcessEnv = process.env):
       case '--poll-port':
         options.pollPort = Math.trunc(numberOption(flag, value(), 0, 65535));
         break;
+      case '--callback-port':
+        options.callbackPort = Math.trunc(numberOption(flag, value(), 0, 65535));
+        break;
       case '--page-size':
         options.pageSize = Math.trunc(numberOption(flag, value(), 1, 1000));
         break;
@@ -93,6 +106,8 @@ export function parseArgs(args: string[], env: NodeJS.ProcessEnv = process.env):
     }
   }
   if (!/^https?:\/\/[^/]+/.test(options.hubUrl)) throw new UsageError(`--hub must be an http(s) URL`);
+  if (options.callbackPort !== null && !options.only.includes(CALLBACK_SOURCE))
+    throw new UsageError(`--callback-port is ${CALLBACK_SOURCE}'s: add it to --only`);
   return options;
 }
 
@@ -114,6 +129,9 @@ export function feedFor(sourceKey: string, rng: Rng): WebhookFeed {
 
 const say = (line: string): void => void process.stdout.write(`province-sim: ${line}\n`);
 
+/** How the simulated systems name their province in what they print. */
+const PROVINCE_NAMES: Record<string, string> = { [CALLBACK_SOURCE]: 'Cần Thơ' };
+
 /** Runs the provincial systems until SIGTERM/SIGINT; exits 0 then. */
 export async function main(...args: string[]): Promise<void> {
   let options: SimOptions;
@@ -126,9 +144,10 @@ export async function main(...args: string[]): Promise<void> {
     }
     throw error;
   }
-  const missing = options.only
-    .map((k) => (k === POLL_SOURCE ? API_KEY_VARIABLE : secretVariable(k)))
-    .filter((name) => !process.env[name]);
+  const missing = [
+    ...options.only.map((k) => (k === POLL_SOURCE ? API_KEY_VARIABLE : secretVariable(k))),
+    ...(options.callbackPort === null ? [] : [CALLBACK_SECRET_VARIABLE]),
+  ].filter((name) => !process.env[name]);
   if (missing.length > 0) {
     process.stderr.write(`province-sim: missing environment variable(s) ${missing.join(', ')}\n`);
     process.exit(78);
@@ -169,6 +188,18 @@ export async function main(...args: string[]): Promise<void> {
     });
   }
 
+  let callbacks: RunningCallbackReceiver | null = null;
+  if (options.callbackPort !== null) {
+    callbacks = await startCallbackReceiver({
+      host: options.pollHost,
+      port: options.callbackPort,
+      path: CALLBACK_PATH,
+      secret: process.env[CALLBACK_SECRET_VARIABLE] as string,
+      province: PROVINCE_NAMES[CALLBACK_SOURCE],
+      log: say,
+    });
+  }
+
   const report = (): void => {
     const parts = pushers.map(
       (p, i) =>
@@ -177,6 +208,15 @@ export async function main(...args: string[]): Promise<void> {
         (p.stats.failed ? `, ${p.stats.failed} refused` : ''),
     );
     if (records) parts.push(`${POLL_SOURCE} ${records.items.length} records served`);
+    if (callbacks) {
+      const { verified, refused, repeated } = callbacks.stats;
+      const told = Object.values(verified).reduce((a, b) => a + b, 0);
+      parts.push(
+        `${CALLBACK_SOURCE} ${told} callbacks verified` +
+          (repeated ? ` (${repeated} repeated)` : '') +
+          (refused ? `, ${refused} refused` : ''),
+      );
+    }
     say(parts.join('; '));
   };
 
@@ -188,6 +228,7 @@ export async function main(...args: string[]): Promise<void> {
     stop.abort();
     report();
     const done = (): void => process.exit(0);
+    void callbacks?.close();
     if (server) server.close(done);
     else done();
     setTimeout(done, 5000).unref();
@@ -199,7 +240,8 @@ export async function main(...args: string[]): Promise<void> {
     `seed ${options.seed}, ${options.rate} deliveries/s per province` +
       (options.durationSeconds ? ` for ${options.durationSeconds} s` : '') +
       `; pushing to ${options.hubUrl}` +
-      (server ? `; Tây Ninh records API on http://${options.pollHost}:${options.pollPort}/api/records` : ''),
+      (server ? `; Tây Ninh records API on http://${options.pollHost}:${options.pollPort}/api/records` : '') +
+      (callbacks ? `; ${PROVINCE_NAMES[CALLBACK_SOURCE]} receives its callbacks on ${callbacks.url}` : ''),
   );
   const reporter = setInterval(report, options.reportEverySeconds * 1000);
   reporter.unref();
@@ -215,7 +257,11 @@ export async function main(...args: string[]): Promise<void> {
   await Promise.all([...pushers.map((p) => p.run()), growth]);
   if (!stop.signal.aborted) {
     clearInterval(reporter);
-    say('sending finished; every delivery was answered' + (server ? ', the records API stays up' : ''));
+    say(
+      'sending finished; every delivery was answered' +
+        (server ? ', the records API stays up' : '') +
+        (callbacks ? ', callbacks are still received' : ''),
+    );
     report();
   }
 }

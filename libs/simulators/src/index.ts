@@ -20,3 +20,13 @@ export const secretVariable = (sourceKey: string): string =>
   `PROVINCE_SIM_SECRET_${sourceKey.toUpperCase().replace(/-/g, '_')}`;
 /** The environment variable that carries the API key of the simulated Tây Ninh records API. */
 export const API_KEY_VARIABLE = 'PROVINCE_SIM_TAY_NINH_API_KEY';
+
+/**
+ * The source whose province also listens for the hub's signed callbacks (Cần Thơ): the demo gives
+ * it a callback URL on loopback, and the simulator verifies and reports what it is told there.
+ */
+export const CALLBACK_SOURCE = 'can-tho-nong-san';
+/** The path of that callback URL on the simulator's callback port. */
+export const CALLBACK_PATH = '/txng/callbacks';
+/** The environment variable that carries that source's callback secret (whsec_…). */
+export const CALLBACK_SECRET_VARIABLE = 'PROVINCE_SIM_CALLBACK_SECRET';
