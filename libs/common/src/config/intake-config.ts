@@ -1,3 +1,5 @@
+import { type ConfigProblem, readWholeNumbers, type WholeNumberVariable } from './env-numbers';
+
 /** Webhook intake's per-address limits and the retention of receipt bodies (docs/ingest.md). */
 export interface IntakeOptions {
   /** Webhook bodies one client address may have being read or verified at once, per gateway process. */
@@ -38,7 +40,7 @@ export const INTAKE_DEFAULTS: Readonly<IntakeOptions> = {
   operationPauseMs: 0,
 };
 
-const WHOLE_NUMBERS: Array<[keyof IntakeOptions, string, number, number]> = [
+const WHOLE_NUMBERS: ReadonlyArray<WholeNumberVariable<IntakeOptions>> = [
   ['concurrencyPerAddress', 'WEBHOOK_CONCURRENCY_PER_ADDRESS', 1, 10_000],
   ['waitingPerAddress', 'WEBHOOK_WAITING_PER_ADDRESS', 0, 100_000],
   ['purgeEveryMs', 'RECEIPT_BODY_PURGE_EVERY_MS', 1000, 7 * 86_400_000],
@@ -58,19 +60,9 @@ const MAX_RETENTION_DAYS = 36_500;
  */
 export function readIntakeOptions(
   env: Record<string, string | undefined>,
-  problems: Array<{ variable: string; message: string }>,
+  problems: ConfigProblem[],
 ): IntakeOptions {
-  const options: IntakeOptions = { ...INTAKE_DEFAULTS };
-  for (const [field, variable, min, max] of WHOLE_NUMBERS) {
-    const raw = env[variable]?.trim();
-    if (!raw) continue;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      problems.push({ variable, message: `must be a whole number from ${min} to ${max} (got "${raw}")` });
-      continue;
-    }
-    (options[field] as number) = value;
-  }
+  const options = readWholeNumbers(env, problems, INTAKE_DEFAULTS, WHOLE_NUMBERS);
   const retention = env.RECEIPT_BODY_RETENTION_DAYS?.trim();
   if (retention) {
     const days = Number(retention);

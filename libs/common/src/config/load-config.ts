@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { parseOutboundAllowlist } from '../outbound/outbound-allowlist';
+import { type ConfigProblem, readWholeNumber } from './env-numbers';
 import { readIntakeOptions } from './intake-config';
 import { readNotifyOptions } from './notify-config';
 import { readSyncOptions } from './sync-config';
@@ -29,10 +30,7 @@ export const ADMIN_RATE_DEFAULTS = { limit: 1800, windowSeconds: 60 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export interface ConfigProblem {
-  variable: string;
-  message: string;
-}
+export type { ConfigProblem } from './env-numbers';
 
 /** Thrown when the environment is unusable; its message names every offending variable. */
 export class ConfigError extends Error {
@@ -139,8 +137,8 @@ export function loadConfig(env: Env = process.env): HubConfig {
   }
 
   const adminRate = {
-    limit: readWhole(env, problems, 'ADMIN_RATE_LIMIT', ADMIN_RATE_DEFAULTS.limit, 0, 1_000_000),
-    windowSeconds: readWhole(
+    limit: readWholeNumber(env, problems, 'ADMIN_RATE_LIMIT', ADMIN_RATE_DEFAULTS.limit, 0, 1_000_000),
+    windowSeconds: readWholeNumber(
       env,
       problems,
       'ADMIN_RATE_WINDOW_SECONDS',
@@ -172,7 +170,8 @@ export function loadConfig(env: Env = process.env): HubConfig {
   }
 
   const allowlist = parseOutboundAllowlist(env.OUTBOUND_ALLOWLIST ?? '');
-  for (const problem of allowlist.problems) problems.push({ variable: 'OUTBOUND_ALLOWLIST', message: problem });
+  for (const problem of allowlist.problems)
+    problems.push({ variable: 'OUTBOUND_ALLOWLIST', message: problem });
 
   const sync = readSyncOptions(env, problems);
   const intake = readIntakeOptions(env, problems);
@@ -202,24 +201,6 @@ export function loadConfig(env: Env = process.env): HubConfig {
     intake,
     notify,
   };
-}
-
-function readWhole(
-  env: Env,
-  problems: ConfigProblem[],
-  variable: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = env[variable]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    problems.push({ variable, message: `must be a whole number from ${min} to ${max} (got "${raw}")` });
-    return fallback;
-  }
-  return value;
 }
 
 function checkUrl(

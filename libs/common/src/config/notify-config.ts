@@ -1,3 +1,5 @@
+import { type ConfigProblem, readWholeNumbers, type WholeNumberVariable } from './env-numbers';
+
 /**
  * Signed callbacks to provincial systems and the alerts the hub raises (docs/operations.md,
  * "Callbacks" and "Alerts"). Every variable is optional.
@@ -39,7 +41,7 @@ export const NOTIFY_DEFAULTS: Readonly<NotifyOptions> = {
   portalUnreachableSeconds: 120,
 };
 
-const WHOLE_NUMBERS: Array<[keyof NotifyOptions, string, number, number]> = [
+const WHOLE_NUMBERS: ReadonlyArray<WholeNumberVariable<NotifyOptions>> = [
   ['callbackTimeoutMs', 'CALLBACK_TIMEOUT_MS', 100, 60_000],
   ['callbackScanEveryMs', 'CALLBACK_SCAN_EVERY_MS', 100, 60_000],
   ['alertCheckEveryMs', 'ALERT_CHECK_EVERY_MS', 100, 60_000],
@@ -52,19 +54,9 @@ const WHOLE_NUMBERS: Array<[keyof NotifyOptions, string, number, number]> = [
 /** Reads the callback and alert variables; problems name the variable, as the hub's configuration does. */
 export function readNotifyOptions(
   env: Record<string, string | undefined>,
-  problems: Array<{ variable: string; message: string }>,
+  problems: ConfigProblem[],
 ): NotifyOptions {
-  const options: NotifyOptions = { ...NOTIFY_DEFAULTS };
-  for (const [field, variable, min, max] of WHOLE_NUMBERS) {
-    const raw = env[variable]?.trim();
-    if (!raw) continue;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      problems.push({ variable, message: `must be a whole number from ${min} to ${max} (got "${raw}")` });
-      continue;
-    }
-    (options[field] as number) = value;
-  }
+  const options = readWholeNumbers(env, problems, NOTIFY_DEFAULTS, WHOLE_NUMBERS);
   const rate = env.ALERT_QUARANTINE_RATE?.trim();
   if (rate) {
     const value = Number(rate);

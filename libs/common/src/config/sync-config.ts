@@ -1,3 +1,5 @@
+import { type ConfigProblem, readWholeNumber } from './env-numbers';
+
 /** The knobs of portal sync and reconciliation (docs/sync.md, "Configuration"). */
 export interface SyncOptions {
   /** How often the sync tick looks for provinces with work (SYNC_TICK_MS). */
@@ -70,20 +72,13 @@ const SYNC_VARIABLES: Record<keyof SyncOptions, [string, number, number]> = {
  */
 export function readSyncOptions(
   env: Record<string, string | undefined>,
-  problems: Array<{ variable: string; message: string }>,
+  problems: ConfigProblem[],
 ): SyncOptions {
   const options = { ...SYNC_DEFAULTS };
   for (const [field, [variable, min, max]] of Object.entries(SYNC_VARIABLES) as Array<
     [keyof SyncOptions, [string, number, number]]
   >) {
-    const raw = env[variable]?.trim();
-    if (!raw) continue;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      problems.push({ variable, message: `must be a whole number from ${min} to ${max} (got "${raw}")` });
-      continue;
-    }
-    options[field] = value;
+    options[field] = readWholeNumber(env, problems, variable, options[field], min, max);
   }
   return options;
 }
