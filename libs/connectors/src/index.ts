@@ -4,6 +4,7 @@ export * from './sources/poll-outbound.rules';
 export * from './sources/source-secrets';
 export * from './sources/source-file';
 export * from './sources/source-view';
+export * from './sources/source-policy';
 export * from './sources/sources.service';
 export * from './sources/source-store.port';
 export * from './receipts/receipts.service';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import { AppError, type HubConfig } from '@txng/common';
-import { readSourceFile, SourcesService } from '@txng/connectors';
+import { readSourceFile, SourcesService, validationPolicy } from '@txng/connectors';
 import { previewMapping } from '@txng/mapping';
 import { isBlockingFinding } from '@txng/national-model';
 import { ALL_QUEUES, QueueStatsService } from '@txng/queues';
@@ -44,7 +44,9 @@ export async function sourceCommand(
         if (created.webhookSecret)
           out(`webhook secret (shown once; give it to the province): ${created.webhookSecret}`);
         if (created.callbackSecret)
-          out(`callback secret (shown once; the province verifies callbacks with it): ${created.callbackSecret}`);
+          out(
+            `callback secret (shown once; the province verifies callbacks with it): ${created.callbackSecret}`,
+          );
         return 0;
       }
       const patch = Object.fromEntries(
@@ -73,10 +75,7 @@ export async function sourceCommand(
         format: source.format,
         mapping: mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
         body: readFileSync(samplePath),
-        policy: {
-          requireProductImage: source.policy.requireProductImage ?? false,
-          requireNetContent: source.policy.requireNetContent ?? true,
-        },
+        policy: validationPolicy(source),
       });
       out(JSON.stringify(result, null, 2));
       // Warnings do not hold a record back, so they do not fail the preview.

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -17,6 +29,7 @@ import {
   type SourceWithSecret,
   type StageAction,
   type TestConnectionResult,
+  validationPolicy,
 } from '@txng/connectors';
 import { AppError, badRequest } from '@txng/common';
 import {
@@ -26,7 +39,13 @@ import {
   type PreviewResult,
   tryMapping,
 } from '@txng/mapping';
-import { AuditService, type Principal, TrialPayloadsRead } from '@txng/persistence';
+import {
+  AuditService,
+  type Principal,
+  type Role,
+  type SourceEntity,
+  TrialPayloadsRead,
+} from '@txng/persistence';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import { type Request } from 'express';
@@ -35,6 +54,20 @@ import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 import { readRawBody } from '../webhooks/raw-body';
 import { MappingTrialDto, PreviewAnswerDto } from './dto/mapping-preview.dto';
 import { SourcePageDto, SourceViewDto, SourceWithSecretsDto } from './dto/source.dto';
+
+/**
+ * A stage change of a source (hub-interface.md, "Sources"): POST /{key}/{action}, the least role it
+ * needs, whether a province token may ask it of its own sources, and the source it leaves as answer.
+ */
+function StageRoute(action: StageAction, role: Role, options: { provinceScoped?: boolean } = {}) {
+  return applyDecorators(
+    Post(`:key/${action}`),
+    RequireRole(role),
+    ...(options.provinceScoped ? [ProvinceScoped()] : []),
+    HttpCode(200),
+    ApiOkResponse({ type: SourceViewDto }),
+  );
+}
 
 @ApiTags('admin: sources')
 @ApiBearerAuth()
@@ -108,8 +141,12 @@ export class SourcesController {
     summary:
       "A sample payload in the source's format in; national records and every finding out. Stores nothing.",
   })
-  async preview(@Param('key') key: string, @Req() req: Request, @CurrentPrincipal() who: Principal) {
-    const source = await this.sources.get(key, undefined, who.provinces);
+  async preview(
+    @Param('key') key: string,
+    @Req() req: Request,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<PreviewResult> {
+    const source = await this.source(key, who);
     const mapping = await this.sources.mapping(key, source.mappingVersion);
     const body = await readRawBody(req, source.maxBodyBytes);
     return refuseOverLimit(
@@ -117,10 +154,7 @@ export class SourcesController {
         format: source.format,
         mapping: mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
         body,
-        policy: {
-          requireProductImage: source.policy.requireProductImage ?? false,
-          requireNetContent: source.policy.requireNetContent ?? true,
-        },
+        policy: validationPolicy(source),
       }),
     );
   }
@@ -136,9 +170,13 @@ export class SourcesController {
   @ApiBody({
     schema: { type: 'object', properties: { expression: { type: 'string' }, sample: { type: 'string' } } },
   })
-  async previewDraft(@Param('key') key: string, @Body() body: unknown) {
+  async previewDraft(
+    @Param('key') key: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<PreviewResult> {
     const draft = readDraft(body);
-    const source = await this.sources.get(key);
+    const source = await this.source(key, who);
     const bytes = Buffer.byteLength(draft.sample, 'utf8');
     if (bytes > source.maxBodyBytes) {
       throw badRequest(`The sample is ${bytes} bytes; this source accepts at most ${source.maxBodyBytes}.`);
@@ -148,10 +186,7 @@ export class SourcesController {
         format: source.format,
         mapping: draft.expression.trim() ? { language: 'jsonata', expression: draft.expression } : undefined,
         body: Buffer.from(draft.sample, 'utf8'),
-        policy: {
-          requireProductImage: source.policy.requireProductImage ?? false,
-          requireNetContent: source.policy.requireNetContent ?? true,
-        },
+        policy: validationPolicy(source),
       }),
     );
   }
@@ -171,48 +206,41 @@ export class SourcesController {
   @ApiBody({
     schema: { type: 'object', properties: { expression: { type: 'string' }, receipts: { type: 'integer' } } },
   })
-  async tryMapping(@Param('key') key: string, @Body() body: unknown): Promise<MappingTrialDto> {
+  async tryMapping(
+    @Param('key') key: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<MappingTrialDto> {
     const request = readTrial(body);
-    const source = await this.sources.get(key);
+    const source = await this.source(key, who);
     const live = await this.sources.mapping(key, source.mappingVersion);
     const recent = await this.trialPayloads.recent(key, {
       limit: request.receipts,
       maxBytes: TRIAL_LIMITS.bytes,
     });
-    try {
-      const result = await tryMapping({
+    const result = await inSandbox(() =>
+      tryMapping({
         format: source.format,
         live: live ? { language: live.language, expression: live.expression } : undefined,
         draft: request.expression.trim()
           ? { language: 'jsonata', expression: request.expression }
           : undefined,
         payloads: recent.payloads,
-        policy: {
-          requireProductImage: source.policy.requireProductImage ?? false,
-          requireNetContent: source.policy.requireNetContent ?? true,
-        },
+        policy: validationPolicy(source),
         budgetMs: TRIAL_LIMITS.ms,
-      });
-      return {
-        liveVersion: live?.version ?? null,
-        limits: { receipts: request.receipts, bytes: TRIAL_LIMITS.bytes, ms: TRIAL_LIMITS.ms },
-        read: {
-          receipts: recent.payloads.length,
-          bytes: recent.bytes,
-          purged: recent.purged,
-          stoppedBy: recent.cutByBytes ? 'bytes' : result.stoppedByTime ? 'time' : null,
-        },
-        ...result,
-      };
-    } catch (error) {
-      if (error instanceof MappingUnavailableError) {
-        throw new AppError(error.code.toLowerCase(), `The mapping could not be run now: ${error.message}.`, {
-          status: 503,
-          headers: { 'Retry-After': '1' },
-        });
-      }
-      throw error;
-    }
+      }),
+    );
+    return {
+      liveVersion: live?.version ?? null,
+      limits: { receipts: request.receipts, bytes: TRIAL_LIMITS.bytes, ms: TRIAL_LIMITS.ms },
+      read: {
+        receipts: recent.payloads.length,
+        bytes: recent.bytes,
+        purged: recent.purged,
+        stoppedBy: recent.cutByBytes ? 'bytes' : result.stoppedByTime ? 'time' : null,
+      },
+      ...result,
+    };
   }
 
   @Post(':key/test-connection')
@@ -226,7 +254,7 @@ export class SourcesController {
     @Param('key') key: string,
     @CurrentPrincipal() who: Principal,
   ): Promise<TestConnectionResult> {
-    const source = await this.sources.get(key);
+    const source = await this.source(key, who);
     if (source.kind !== 'poll') {
       throw badRequest(
         `Source "${key}" is a webhook source; the province calls the hub, so there is nothing to test from here.`,
@@ -235,36 +263,22 @@ export class SourcesController {
     return this.poller.testConnection(source, who.actor);
   }
 
-  @Post(':key/start-testing')
-  @RequireRole('admin')
-  @HttpCode(200)
-  @ApiOkResponse({ type: SourceViewDto })
+  @StageRoute('start-testing', 'admin')
   startTesting(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
     return this.stage(key, 'start-testing', who);
   }
 
-  @Post(':key/activate')
-  @RequireRole('admin')
-  @HttpCode(200)
-  @ApiOkResponse({ type: SourceViewDto })
+  @StageRoute('activate', 'admin')
   activate(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
     return this.stage(key, 'activate', who);
   }
 
-  @Post(':key/pause')
-  @RequireRole('operator')
-  @ProvinceScoped()
-  @HttpCode(200)
-  @ApiOkResponse({ type: SourceViewDto })
+  @StageRoute('pause', 'operator', { provinceScoped: true })
   pause(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
     return this.stage(key, 'pause', who);
   }
 
-  @Post(':key/resume')
-  @RequireRole('operator')
-  @ProvinceScoped()
-  @HttpCode(200)
-  @ApiOkResponse({ type: SourceViewDto })
+  @StageRoute('resume', 'operator', { provinceScoped: true })
   resume(@Param('key') key: string, @CurrentPrincipal() who: Principal): Promise<SourceView> {
     return this.stage(key, 'resume', who);
   }
@@ -299,10 +313,11 @@ export class SourcesController {
   @RequireRole('viewer')
   @ApiOperation({ summary: 'Callback deliveries of the source, newest first, each with every attempt.' })
   async deliveries(
+    @CurrentPrincipal() who: Principal,
     @Param('key') key: string,
     @Query('cursor') cursor?: string,
   ): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
-    await this.sources.get(key);
+    await this.source(key, who);
     return this.callbacks.list(key, cursor ?? null);
   }
 
@@ -315,7 +330,7 @@ export class SourcesController {
     @Param('id') id: string,
     @CurrentPrincipal() who: Principal,
   ): Promise<DeliveryView> {
-    await this.sources.get(key);
+    await this.source(key, who);
     const view = await this.callbacks.redeliver(key, id);
     await this.audit.record({
       actor: who.actor,
@@ -324,6 +339,11 @@ export class SourcesController {
       details: { delivery: id },
     });
     return view;
+  }
+
+  /** The source within the token's provinces, else 404: another province's source is unknown to it. */
+  private source(key: string, who: Principal): Promise<SourceEntity> {
+    return this.sources.get(key, undefined, who.provinces);
   }
 
   private stage(key: string, action: StageAction, who: Principal): Promise<SourceView> {
@@ -385,13 +405,14 @@ function refuseOverLimit(result: PreviewResult): PreviewResult {
 }
 
 /**
- * A preview, with a saturated mapping sandbox answered 503 + Retry-After (the sample is fine; the
- * hub is busy). A mapping that runs away is not an error of the request: it is the outer finding
- * MAPPING_TIMEOUT or MAPPING_OUT_OF_MEMORY of a 200, as every mapping error is (hub-interface.md).
+ * Runs a preview or a trial in the mapping sandbox, with a saturated sandbox answered 503 +
+ * Retry-After (the request is fine; the hub is busy). A mapping that runs away is not an error of the
+ * request: it is the outer finding MAPPING_TIMEOUT or MAPPING_OUT_OF_MEMORY of a 200, as every mapping
+ * error is (hub-interface.md).
  */
-async function preview(request: PreviewRequest): Promise<PreviewResult> {
+async function inSandbox<T>(run: () => Promise<T>): Promise<T> {
   try {
-    return await previewMapping(request);
+    return await run();
   } catch (error) {
     if (error instanceof MappingUnavailableError) {
       throw new AppError(error.code.toLowerCase(), `The mapping could not be run now: ${error.message}.`, {
@@ -402,3 +423,5 @@ async function preview(request: PreviewRequest): Promise<PreviewResult> {
     throw error;
   }
 }
+
+const preview = (request: PreviewRequest): Promise<PreviewResult> => inSandbox(() => previewMapping(request));
