@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
 import { api, type Conflict, type ConflictPage } from '../api';
 import { useAuth } from '../auth';
 import { ConflictSides } from '../components/conflict-sides';
@@ -8,7 +7,7 @@ import { JsonDiff } from '../components/json-diff';
 import { Badge, DateTime, ErrorMessage, Findings, Loading, PageHeader } from '../components/ui';
 import { useLoad } from '../hooks';
 import { OperationProgress, UnfinishedOperations } from '../components/operation-progress';
-import { recordPath } from './search';
+import { RecordLink } from '../components/record-link';
 
 const DECISIONS = ['keep-existing', 'accept-incoming', 'reject-both'] as const;
 
@@ -194,9 +193,7 @@ export function ConflictsPage() {
         <article key={c.id} className="conflict" aria-labelledby={`c-${c.id}`} data-testid="conflict">
           <h2 id={`c-${c.id}`}>
             <code>{c.code}</code> · {t(`kind.${c.kind}`, { defaultValue: c.kind })}{' '}
-            <Link to={recordPath(c.kind, c.key)}>
-              <code>{c.key}</code>
-            </Link>
+            <RecordLink kind={c.kind} recordKey={c.key} />
           </h2>
           <p className="muted">
             {t('conflicts.explainCode.' + c.code, { defaultValue: '' })} <DateTime value={c.createdAt} />

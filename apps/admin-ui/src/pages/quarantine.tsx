@@ -8,7 +8,7 @@ import { OperationProgress, UnfinishedOperations } from '../components/operation
 import { ErrorMessage, Findings, Loading, Num, PageHeader } from '../components/ui';
 import { useLoad } from '../hooks';
 import { replayMessage } from '../replay-message';
-import { recordPath } from './search';
+import { recordKeyColumn } from '../components/record-link';
 
 const STATUSES = ['quarantined', 'rejected', 'failed'] as const;
 type HeldStatus = (typeof STATUSES)[number];
@@ -148,17 +148,7 @@ export function QuarantinePage() {
                   sortValue: (r) => r.kind,
                   cell: (r) => t(`kind.${r.kind}`, { defaultValue: r.kind }),
                 },
-                {
-                  id: 'key',
-                  header: t('record.key'),
-                  rowHeader: true,
-                  sortValue: (r) => r.key,
-                  cell: (r) => (
-                    <Link to={recordPath(r.kind, r.key)}>
-                      <code>{r.key}</code>
-                    </Link>
-                  ),
-                },
+                recordKeyColumn(t('record.key')),
                 {
                   id: 'source',
                   header: t('record.source'),

@@ -1,20 +1,11 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import {
-  api,
-  enc,
-  query,
-  type ReceiptHit,
-  type SearchAnswer,
-  type SearchGroup,
-  type SearchHit,
-} from '../api';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import { api, query, type ReceiptHit, type SearchAnswer, type SearchGroup, type SearchHit } from '../api';
 import { DataTable } from '../components/data-table';
+import { recordKeyColumn, recordPath } from '../components/record-link';
 import { Badge, DateTime, ErrorMessage, Loading, Num, PageHeader, ProvinceName } from '../components/ui';
 import { useLoad } from '../hooks';
-
-export const recordPath = (kind: string, key: string): string => `/records/${kind}/${enc(key)}`;
 
 /** Items a group shows per page (the API's default). */
 const GROUP_PAGE = 10;
@@ -29,20 +20,10 @@ function RecordHits({ group, kindName }: { group: SearchGroup; kindName: string 
       rowProps={(r) => ({ 'data-testid': 'search-hit', 'data-exact': r.exact ? 'true' : undefined })}
       scroll
       columns={[
-        {
-          id: 'key',
-          header: t('record.key'),
-          rowHeader: true,
-          sortValue: (r) => r.key,
-          cell: (r) => (
-            <>
-              <Link to={recordPath(r.kind, r.key)}>
-                <code>{r.key}</code>
-              </Link>
-              {r.exact && <span className="badge badge-synced"> {t('search.exact')}</span>}
-            </>
-          ),
-        },
+        recordKeyColumn<SearchHit>(
+          t('record.key'),
+          (r) => r.exact && <span className="badge badge-synced"> {t('search.exact')}</span>,
+        ),
         { id: 'version', header: t('record.version'), numeric: true, cell: (r) => r.version ?? '—' },
         {
           id: 'status',
