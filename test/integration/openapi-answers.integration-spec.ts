@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import { ActivityRollupService } from '@txng/jobs';
 import { type Queue } from 'bullmq';
 import { gatewayDocumentOffline } from '../../apps/gateway/src/openapi/api-types';
-import { admin, createActiveSource } from '../support/admin-client';
+import { admin, createActiveSource, POLL_SOURCE } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { eventually } from '../support/sync-harness';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
@@ -163,19 +163,8 @@ describe("the OpenAPI document describes the gateway's real answers", () => {
   it('answers sources, their changes and secrets, and provinces as the schemas say', async () => {
     const created = await admin(hub.url)
       .post('/v1/admin/sources', {
+        ...POLL_SOURCE,
         key: 'oa-poll',
-        provinceCode: '80',
-        name: 'Hệ thống TXNG Tây Ninh',
-        kind: 'poll',
-        format: 'json',
-        mapping: { language: 'jsonata', expression: '{ "products": data.{ "gtin": gtin, "name": name } }' },
-        poll: {
-          url: 'http://127.0.0.1:9/api/records',
-          intervalSeconds: 60,
-          itemsPath: 'data',
-          auth: { type: 'basic', username: 'hub', password: 'p@ss-Tây-Ninh-123' },
-          pagination: { type: 'cursor', param: 'cursor', nextCursorPath: 'next' },
-        },
         callback: { url: 'http://127.0.0.1:9/cb', events: ['receipt.processed'] },
       })
       .expect(201);

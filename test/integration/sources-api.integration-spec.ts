@@ -1,27 +1,11 @@
 import { type Client } from 'pg';
 import request from 'supertest';
 import { mappingSandbox } from '@txng/mapping';
-import { admin, ADMIN_TOKEN, JSON_SOURCE } from '../support/admin-client';
+import { admin, ADMIN_TOKEN, JSON_SOURCE, POLL_SOURCE } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { FakeProvinceApi } from '../support/fake-province-api';
 import { eventually } from '../support/sync-harness';
 import { signWebhook } from '../support/webhook-signer';
-
-const POLL_SOURCE = {
-  key: 'tay-ninh-poll-test',
-  provinceCode: '80',
-  name: 'Hệ thống TXNG Tây Ninh',
-  kind: 'poll',
-  format: 'json',
-  mapping: { language: 'jsonata', expression: '{ "products": data.{ "gtin": gtin, "name": name } }' },
-  poll: {
-    url: 'http://127.0.0.1:9/api/records',
-    intervalSeconds: 60,
-    itemsPath: 'data',
-    auth: { type: 'basic', username: 'hub', password: 'p@ss-Tây-Ninh-123' },
-    pagination: { type: 'cursor', param: 'cursor', nextCursorPath: 'next' },
-  },
-};
 
 describe('operator API: tokens, roles, sources, provinces, audit (real PostgreSQL)', () => {
   let hub: GatewayHarness;

@@ -37,6 +37,23 @@ export const JSON_SOURCE = {
   },
 };
 
+/** A poll source (basic auth, cursor paging) whose API is nowhere: defining it fetches nothing. */
+export const POLL_SOURCE = {
+  key: 'tay-ninh-poll-test',
+  provinceCode: '80',
+  name: 'Hệ thống TXNG Tây Ninh',
+  kind: 'poll',
+  format: 'json',
+  mapping: { language: 'jsonata', expression: '{ "products": data.{ "gtin": gtin, "name": name } }' },
+  poll: {
+    url: 'http://127.0.0.1:9/api/records',
+    intervalSeconds: 60,
+    itemsPath: 'data',
+    auth: { type: 'basic', username: 'hub', password: 'p@ss-Tây-Ninh-123' },
+    pagination: { type: 'cursor', param: 'cursor', nextCursorPath: 'next' },
+  },
+};
+
 /** Creates a webhook source through the operator API, activates it, and returns its secret. */
 export async function createActiveSource(
   url: string,
