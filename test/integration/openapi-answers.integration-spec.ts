@@ -158,6 +158,19 @@ describe("the OpenAPI document describes the gateway's real answers", () => {
       'the replay run done',
     );
     expectValid('ReplayRun', run);
+
+    // The replay is long work: the operations list shows it; a bulk decision answers its own.
+    const operations = await admin(hub.url).get('/v1/admin/operations').expect(200);
+    expect(operations.body.items.length).toBeGreaterThan(0);
+    expectValid('OperationPage', operations.body);
+    const bulk = await admin(hub.url)
+      .post('/v1/admin/conflicts/bulk-resolve', {
+        code: 'KEY_CLAIMED',
+        decision: 'keep-existing',
+        note: 'no open conflict of this code is left',
+      })
+      .expect(202);
+    expectValid('BulkResolveAnswer', bulk.body);
   });
 
   it('answers sources, their changes and secrets, and provinces as the schemas say', async () => {

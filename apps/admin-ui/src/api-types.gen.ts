@@ -817,6 +817,17 @@ export interface components {
       /** @description Pass as cursor for older entries. */
       nextCursor: string | null;
     };
+    BulkResolveAnswer: {
+      /** @description Open conflicts the filter matched when asked; the operation decides these. */
+      matched: number;
+      /**
+       * Format: uuid
+       * @description GET /v1/admin/operations/{id} shows its progress.
+       */
+      operationId: string;
+      /** @enum {string} */
+      state: 'queued';
+    };
     BulkResolveDto: {
       /**
        * @description The kind of conflict to decide.
@@ -1999,7 +2010,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BulkResolveAnswer'];
+        };
       };
     };
   };

@@ -126,6 +126,8 @@ export type AuditEntry = Schemas['AuditEntry'];
 /** Long work with its progress (docs/operations.md, "Long work"). */
 export type Operation = Schemas['Operation'];
 export type OperationPage = Schemas['OperationPage'];
+/** What a bulk decision over conflicts answers at once: its operation and how many it matched. */
+export type BulkResolveAnswer = Schemas['BulkResolveAnswer'];
 
 export type SearchAnswer = Schemas['SearchAnswer'];
 export type SearchHit = Schemas['SearchHit'];

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, enc, type Operation } from '../api';
+import { api, enc, type Operation, type OperationPage } from '../api';
 import { useAuth } from '../auth';
 import { durationParts } from '../format';
 import { useLoad } from '../hooks';
@@ -131,7 +131,7 @@ export function UnfinishedOperations({ filter }: { filter: Record<string, string
   const params = new URLSearchParams({ unfinished: 'true', limit: '10' });
   for (const [k, v] of Object.entries(filter)) if (v) params.set(k, v);
   const { data, reload } = useLoad(
-    (signal) => api<{ items: Operation[] }>(`/v1/admin/operations?${params.toString()}`, { signal }),
+    (signal) => api<OperationPage>(`/v1/admin/operations?${params.toString()}`, { signal }),
     [params.toString()],
     POLL_MS * 2,
   );

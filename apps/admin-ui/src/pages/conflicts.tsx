@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Conflict, type ConflictPage } from '../api';
+import { api, type BulkResolveAnswer, type Conflict, type ConflictPage } from '../api';
 import { useAuth } from '../auth';
 import { ConflictSides } from '../components/conflict-sides';
 import { JsonDiff } from '../components/json-diff';
@@ -87,7 +87,7 @@ function BulkResolveForm({ conflicts, onEnded }: { conflicts: Conflict[]; onEnde
     e.preventDefault();
     setError(null);
     try {
-      const answer = await api<{ operationId: string; matched: number }>('/v1/admin/conflicts/bulk-resolve', {
+      const answer = await api<BulkResolveAnswer>('/v1/admin/conflicts/bulk-resolve', {
         method: 'POST',
         body: { code, sourceKey: source || undefined, decision, note: note.trim() },
       });

@@ -1,5 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiSchema,
+  ApiTags,
+} from '@nestjs/swagger';
 import { badRequest } from '@txng/common';
 import { BulkConflictResolve } from '@txng/jobs';
 import { RECORD_KINDS } from '@txng/national-model';
@@ -43,6 +51,7 @@ export class BulkResolveDto {
   note!: string;
 }
 
+@ApiSchema({ name: 'BulkResolveAnswer' })
 export class BulkResolveAnswerDto {
   @ApiProperty({ format: 'uuid', description: 'GET /v1/admin/operations/{id} shows its progress.' })
   operationId!: string;
@@ -64,6 +73,7 @@ export class BulkConflictsController {
 
   @Post('bulk-resolve')
   @HttpCode(202)
+  @ApiAcceptedResponse({ type: BulkResolveAnswerDto })
   @RequireRole('operator')
   @ApiOperation({
     summary:
