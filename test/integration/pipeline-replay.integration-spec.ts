@@ -81,6 +81,7 @@ describe('replay: quarantined, rejected and failed records go through again (rea
       outdated: 0,
       expired: 0,
       jobId: `replay.${again.body.runId}`,
+      operationId: again.body.runId,
       state: 'queued',
     });
     await drain();
@@ -206,6 +207,7 @@ describe('replay: quarantined, rejected and failed records go through again (rea
       outdated: 0,
       expired: 0,
       jobId: `replay.${res.body.runId}`,
+      operationId: res.body.runId,
       state: 'queued',
     });
     await drain();
@@ -259,6 +261,7 @@ describe('replay: quarantined, rejected and failed records go through again (rea
       outdated: 0,
       expired: 0,
       jobId: `replay.${res.body.runId}`,
+      operationId: res.body.runId,
       state: 'queued',
     });
     const queued = await admin(hub.url, viewerToken).get(`/v1/admin/replay/${res.body.runId}`).expect(200);
