@@ -305,4 +305,37 @@ describe('operations: progress and cancel of long work (real PostgreSQL and Redi
     await admin(hub.url).get('/v1/admin/operations/not-a-uuid').expect(400);
     await admin(hub.url).get('/v1/admin/operations/00000000-0000-4000-8000-000000000000').expect(404);
   });
+  it('a bulk replay narrows by finding code and by when the receipts arrived', async () => {
+    const ask = (filter: object) =>
+      admin(hub.url).post('/v1/admin/replay', { status: 'quarantined', sourceKey: 'op-src', ...filter });
+    expect((await ask({ findingCode: 'NO_SUCH_FINDING' }).expect(200)).body).toMatchObject({ receipts: 0 });
+    expect((await ask({ receivedTo: '2020-01-01T00:00:00Z' }).expect(200)).body).toMatchObject({
+      receipts: 0,
+    });
+    expect((await ask({ receivedFrom: '2099-01-01T00:00:00Z' }).expect(200)).body).toMatchObject({
+      receipts: 0,
+    });
+    await ask({ findingCode: 'gtin format' }).expect(400);
+    await ask({ receivedFrom: 'yesterday' }).expect(400);
+    await ask({ receivedFrom: '2026-01-02T00:00:00Z', receivedTo: '2026-01-01T00:00:00Z' }).expect(400);
+    await admin(hub.url)
+      .post('/v1/admin/replay', { status: 'failed', findingCode: 'GTIN_FORMAT' })
+      .expect(400);
+
+    const matched = await ask({ findingCode: 'GTIN_FORMAT', receivedFrom: '2020-01-01T00:00:00Z' }).expect(
+      200,
+    );
+    expect(matched.body).toMatchObject({ replayed: RECEIPTS, receipts: RECEIPTS });
+    const id = matched.body.operationId as string;
+    const o = (await admin(hub.url).get(`/v1/admin/operations/${id}`).expect(200)).body as Op & {
+      params: Record<string, unknown>;
+    };
+    expect(o).toMatchObject({
+      total: RECEIPTS,
+      params: { status: 'quarantined', findingCode: 'GTIN_FORMAT' },
+    });
+    await admin(hub.url).post(`/v1/admin/operations/${id}/cancel`).expect(200);
+    await eventually(async () => ((await op(id)).state === 'cancelled' ? true : null), 60_000, 'cancelled');
+    await drain();
+  });
 });

@@ -1380,10 +1380,19 @@ export interface components {
     };
     ReplayDto: {
       /**
+       * @description quarantined/rejected: only receipts holding a record with a finding of this code (e.g. GTIN_FORMAT); their other held records are judged again too.
+       * @example GTIN_FORMAT
+       */
+      findingCode?: string;
+      /**
        * @description Only records of this kind.
        * @enum {string}
        */
       kind?: 'organization' | 'location' | 'product' | 'lot' | 'event' | 'receipt';
+      /** @description quarantined/rejected: only receipts received at or after this time (ISO 8601). */
+      receivedFrom?: string;
+      /** @description quarantined/rejected: only receipts received before this time (ISO 8601). */
+      receivedTo?: string;
       /** @description Only records of this source (all sources when absent). */
       sourceKey?: string;
       /** @enum {string} */

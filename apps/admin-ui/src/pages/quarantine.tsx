@@ -43,13 +43,14 @@ export function QuarantinePage() {
     for (const code of codes) groups.set(code, [...(groups.get(code) ?? []), r]);
   }
 
-  const replay = async () => {
+  /** The whole source, or (`findingCode`) only the receipts holding a record with that finding. */
+  const replay = async (findingCode?: string) => {
     setReplayError(null);
     setResult(null);
     try {
       const answer = await api<ReplayAnswer>('/v1/admin/replay', {
         method: 'POST',
-        body: { status, sourceKey: source },
+        body: { status, sourceKey: source, ...(findingCode ? { findingCode } : {}) },
       });
       setResult(replayMessage(t, answer));
       setStarted(answer.operationId ?? null);
@@ -137,6 +138,11 @@ export function QuarantinePage() {
               <code>{code}</code> — <Num value={records.length} /> {t('quarantine.records')}
               {i18n.exists(`finding.${code}`) && <span className="muted"> · {t(`finding.${code}`)}</span>}
             </summary>
+            {can('operator') && source && status !== 'failed' && code !== '—' && (
+              <button type="button" className="secondary" onClick={() => void replay(code)}>
+                {t('quarantine.replayGroup', { code })}
+              </button>
+            )}
             <DataTable
               caption={t('quarantine.groupCaption', { code })}
               rows={records}

@@ -24,7 +24,7 @@ import {
 import { type JobPayload, jobId, QueueName } from '@txng/queues';
 import { type Queue } from 'bullmq';
 import { type Registry } from 'prom-client';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { type DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
@@ -47,6 +47,29 @@ export class ReplayDto {
   @IsOptional()
   @IsIn(REPLAY_KINDS)
   kind?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'quarantined/rejected: only receipts holding a record with a finding of this code (e.g. GTIN_FORMAT); their other held records are judged again too.',
+    example: 'GTIN_FORMAT',
+  })
+  @IsOptional()
+  @Matches(/^[A-Z][A-Z0-9_]{1,63}$/, { message: 'findingCode is a finding code such as GTIN_FORMAT' })
+  findingCode?: string;
+
+  @ApiPropertyOptional({
+    description: 'quarantined/rejected: only receipts received at or after this time (ISO 8601).',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  receivedFrom?: string;
+
+  @ApiPropertyOptional({
+    description: 'quarantined/rejected: only receipts received before this time (ISO 8601).',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  receivedTo?: string;
 }
 
 @ApiTags('admin: records')
@@ -91,10 +114,25 @@ export class ReplayController {
       );
       if (rows.length === 0) throw notFound(`Source "${body.sourceKey}"`);
     }
+    const bulk =
+      body.findingCode !== undefined || body.receivedFrom !== undefined || body.receivedTo !== undefined;
+    if (bulk && body.status === 'failed') {
+      throw badRequest(
+        'findingCode, receivedFrom and receivedTo narrow quarantined and rejected replays only.',
+      );
+    }
+    const receivedFrom = body.receivedFrom === undefined ? null : new Date(body.receivedFrom);
+    const receivedTo = body.receivedTo === undefined ? null : new Date(body.receivedTo);
+    if (receivedFrom && receivedTo && receivedFrom >= receivedTo) {
+      throw badRequest('receivedFrom must be before receivedTo.');
+    }
     const run = await this.planner.prepare({
       status: body.status,
       sourceKey: body.sourceKey ?? null,
       kind: body.kind ?? null,
+      findingCode: body.findingCode ?? null,
+      receivedFrom,
+      receivedTo,
       actor: who.actor,
     });
     // Its operation before its job, so that progress and cancel answer from the first moment.

@@ -52,7 +52,8 @@ export class PgOperationRepository {
     await this.dataSource.query(
       `INSERT INTO operation (id, kind, actor, province_code, source_key, params, total, result, created_at)
        SELECT r.id, 'replay', r.actor, s.province_code, r.source_key,
-              jsonb_build_object('status', r.status, 'kind', r.kind),
+              jsonb_strip_nulls(jsonb_build_object('status', r.status, 'kind', r.kind, 'findingCode', r.finding_code,
+                                                   'receivedFrom', r.received_from, 'receivedTo', r.received_to)),
               CASE WHEN r.status = 'failed' THEN r.matched + r.outdated ELSE r.receipts END,
               jsonb_build_object('replayed', r.matched, 'receipts', r.receipts, 'outdated', r.outdated,
                                  'expired', r.expired),

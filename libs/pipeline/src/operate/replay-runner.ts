@@ -1,5 +1,5 @@
 import { type DataSource, type EntityManager } from 'typeorm';
-import { FAILED_FILTER, type ReplayStatus } from './replay';
+import { FAILED_FILTER, LINKED_FILTER, type ReplayStatus } from './replay';
 
 /** How far a replay run got (replay_run's progress columns). */
 export interface ReplayProgress {
@@ -23,6 +23,9 @@ interface RunRow {
   status: ReplayStatus;
   source_key: string | null;
   kind: string | null;
+  finding_code: string | null;
+  received_from: Date | null;
+  received_to: Date | null;
   state: string;
 }
 
@@ -53,7 +56,7 @@ export class ReplayRunner {
     const [started] = await this.dataSource.query<[RunRow[], number]>(
       `UPDATE replay_run SET state = 'running', started_at = coalesce(started_at, now())
         WHERE id = $1 AND state IN ('queued', 'running')
-       RETURNING id::text, actor, status, source_key, kind, state`,
+       RETURNING id::text, actor, status, source_key, kind, finding_code, received_from, received_to, state`,
       [runId],
     );
     const run = started[0];
@@ -112,9 +115,20 @@ export class ReplayRunner {
            JOIN record_version v ON v.id = rr.record_version_id
            JOIN receipt r ON r.id = rr.receipt_id
           WHERE v.status = $1 AND ($2::text IS NULL OR r.source_key = $2) AND ($3::text IS NULL OR rr.kind = $3)
-            AND rr.id > $4 AND rr.replay_run IS DISTINCT FROM $5::uuid
-          ORDER BY rr.id LIMIT $6`,
-        [status, run.source_key, run.kind, cursor, run.id, this.batchSize],
+            AND ${LINKED_FILTER}
+            AND rr.id > $7 AND rr.replay_run IS DISTINCT FROM $8::uuid
+          ORDER BY rr.id LIMIT $9`,
+        [
+          status,
+          run.source_key,
+          run.kind,
+          run.finding_code,
+          run.received_from,
+          run.received_to,
+          cursor,
+          run.id,
+          this.batchSize,
+        ],
       );
       if (rows.length === 0) return;
       cursor = rows[rows.length - 1].link;

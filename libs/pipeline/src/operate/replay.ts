@@ -9,8 +9,23 @@ export interface ReplayRequest {
   status: ReplayStatus;
   sourceKey?: string | null;
   kind?: string | null;
+  /** quarantined/rejected only: receipts holding a version with a finding of this code. */
+  findingCode?: string | null;
+  /** quarantined/rejected only: receipts received at or after this time… */
+  receivedFrom?: Date | null;
+  /** …and before this one. */
+  receivedTo?: Date | null;
   actor: string;
 }
+
+/**
+ * The bulk filter of quarantined and rejected replays, over parameters $4 finding code, $5 from and
+ * $6 to (receipt `r`, version `v`): the same in the count and in the run, so the run takes what was
+ * counted.
+ */
+export const LINKED_FILTER = `($4::text IS NULL OR v.findings @> jsonb_build_array(jsonb_build_object('code', $4::text)))
+  AND ($5::timestamptz IS NULL OR r.received_at >= $5::timestamptz)
+  AND ($6::timestamptz IS NULL OR r.received_at < $6::timestamptz)`;
 
 /** What a replay matched when it was asked for (the answer of POST /v1/admin/replay). */
 export interface ReplayRun {
@@ -50,8 +65,9 @@ export class ReplayPlanner {
           ? await this.countFailed(m, req, runId)
           : await this.countLinked(m, req, runId);
       await m.query(
-        `INSERT INTO replay_run (id, actor, status, source_key, kind, matched, receipts, outdated, expired)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        `INSERT INTO replay_run (id, actor, status, source_key, kind, matched, receipts, outdated, expired,
+                                 finding_code, received_from, received_to)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         [
           runId,
           req.actor,
@@ -62,6 +78,9 @@ export class ReplayPlanner {
           run.receipts,
           run.outdated,
           run.expired,
+          req.findingCode ?? null,
+          req.receivedFrom ?? null,
+          req.receivedTo ?? null,
         ],
       );
       await this.audit(
@@ -73,6 +92,9 @@ export class ReplayPlanner {
             status: req.status,
             sourceKey: req.sourceKey ?? null,
             kind: req.kind ?? null,
+            findingCode: req.findingCode ?? null,
+            receivedFrom: req.receivedFrom?.toISOString() ?? null,
+            receivedTo: req.receivedTo?.toISOString() ?? null,
             replayed: run.replayed,
             receipts: run.receipts,
             outdated: run.outdated,
@@ -93,8 +115,16 @@ export class ReplayPlanner {
          FROM receipt_record rr
          JOIN record_version v ON v.id = rr.record_version_id
          JOIN receipt r ON r.id = rr.receipt_id
-        WHERE v.status = $1 AND ($2::text IS NULL OR r.source_key = $2) AND ($3::text IS NULL OR rr.kind = $3)`,
-      [req.status, req.sourceKey ?? null, req.kind ?? null],
+        WHERE v.status = $1 AND ($2::text IS NULL OR r.source_key = $2) AND ($3::text IS NULL OR rr.kind = $3)
+          AND ${LINKED_FILTER}`,
+      [
+        req.status,
+        req.sourceKey ?? null,
+        req.kind ?? null,
+        req.findingCode ?? null,
+        req.receivedFrom ?? null,
+        req.receivedTo ?? null,
+      ],
     );
     return { runId, replayed: row.versions, receipts: row.receipts, outdated: 0, expired: row.expired };
   }
