@@ -35,16 +35,13 @@ export class PgPipelineRepository {
     receiptId: string,
     result: { status: 'processed' | 'failed'; recordCount: number; error: string | null },
   ): Promise<OutcomeCounts> {
-    await this.dataSource.query(
+    const [rows]: [Array<{ counts: Partial<OutcomeCounts> | null }>, number] = await this.dataSource.query(
       `UPDATE receipt SET status = $2, record_count = $3, error = $4, processed_at = now(),
               counts = (SELECT coalesce(jsonb_object_agg(outcome, n), '{}'::jsonb)
                           FROM (SELECT outcome, count(*)::int AS n FROM receipt_record WHERE receipt_id = $1 GROUP BY outcome) s)
-        WHERE id = $1`,
+        WHERE id = $1
+        RETURNING counts`,
       [receiptId, result.status, result.recordCount, result.error],
-    );
-    const rows: Array<{ counts: Partial<OutcomeCounts> | null }> = await this.dataSource.query(
-      `SELECT counts FROM receipt WHERE id = $1`,
-      [receiptId],
     );
     const counts = rows[0]?.counts ?? {};
     return { new: 0, version: 0, duplicate: 0, quarantined: 0, conflict: 0, ...counts };
@@ -290,132 +287,110 @@ export class PgPipelineTx {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Writes what a batch became in ONE statement (data-modifying CTEs, each a multi-row statement
+   * over a JSON array, an empty array being a no-op): new versions and their history rows (and the
+   * notes on versions kept), conflicts, the receipt's links, held items released and held, and the
+   * record rows. One round trip instead of up to eight; the foreign keys are checked at the end of
+   * the statement, when every row of it is there. The rows it touches are those the transaction
+   * already locked or inserts, so one statement waits for nothing more than the eight did.
+   */
   async write(p: Provenance, plan: BatchPlan): Promise<void> {
-    if (plan.versions.length > 0) {
-      await this.m.query(
-        `INSERT INTO record_version (id, kind, key, version, content_hash, data, status, findings, claimant, event_id,
+    const empty =
+      plan.versions.length +
+        plan.notes.length +
+        plan.conflicts.length +
+        plan.links.length +
+        plan.held.length +
+        plan.records.length ===
+      0;
+    if (empty) return;
+    const versions = plan.versions.map((v) => ({
+      id: v.id,
+      kind: v.candidate.kind,
+      key: v.candidate.key,
+      version: v.version,
+      content_hash: v.candidate.contentHash,
+      data: v.candidate.data ?? null,
+      status: v.status,
+      findings: v.findings,
+      claimant: v.candidate.claimant,
+      event_id: v.candidate.eventId,
+      item_index: v.candidate.index,
+    }));
+    // A version's history first, then the notes on versions kept: the order the rows get their ids in.
+    const history = [
+      ...plan.versions.flatMap((v) =>
+        v.history.map((h) => ({ record_version_id: v.id, status: h.status, reason: h.reason })),
+      ),
+      ...plan.notes.map((n) => ({ record_version_id: n.versionId, status: n.status, reason: n.reason })),
+    ];
+    const conflicts = plan.conflicts.map((c) => ({
+      code: c.code,
+      kind: c.kind,
+      key: c.key,
+      existing_version_id: c.existingVersionId,
+      incoming_version_id: c.incomingVersionId,
+    }));
+    const links = plan.links.map((l) => ({
+      item_index: l.index,
+      kind: l.kind,
+      key: l.key,
+      outcome: l.outcome,
+      record_version_id: l.recordVersionId,
+    }));
+    const held = plan.held.map((h) => ({
+      item_index: h.candidate.index,
+      kind: h.candidate.kind,
+      key: h.candidate.key,
+      content_hash: h.candidate.contentHash,
+      data: h.candidate.data ?? null,
+      claimant: h.candidate.claimant,
+      reason: h.reason,
+    }));
+    const records = plan.records.map((u) => ({
+      kind: u.kind,
+      key: u.key,
+      latest_version: u.latestVersion,
+      latest_version_id: u.latestVersionId,
+      latest_content_hash: u.latestContentHash,
+      claimant: u.claimant,
+      province_code: u.provinceCode,
+      source_key: u.sourceKey,
+      versioned: u.versioned,
+    }));
+    await this.m.query(
+      `WITH new_version AS (
+         INSERT INTO record_version (id, kind, key, version, content_hash, data, status, findings, claimant, event_id,
                                      source_key, receipt_id, item_index, mapping_version, webhook_id, poll_page)
          SELECT id, kind, key, version, content_hash, data, status, findings, claimant, event_id,
-                $2, $3::uuid, item_index, $4::int, $5, $6::jsonb
+                $9, $7::uuid, item_index, $10::int, $11, $12::jsonb
            FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, kind text, key text, version int, content_hash text, data jsonb,
-                status text, findings jsonb, claimant text, event_id text, item_index int)`,
-        [
-          JSON.stringify(
-            plan.versions.map((v) => ({
-              id: v.id,
-              kind: v.candidate.kind,
-              key: v.candidate.key,
-              version: v.version,
-              content_hash: v.candidate.contentHash,
-              data: v.candidate.data ?? null,
-              status: v.status,
-              findings: v.findings,
-              claimant: v.candidate.claimant,
-              event_id: v.candidate.eventId,
-              item_index: v.candidate.index,
-            })),
-          ),
-          p.sourceKey,
-          p.receiptId,
-          p.mappingVersion,
-          p.webhookId,
-          p.pollPage === null ? null : JSON.stringify(p.pollPage),
-        ],
-      );
-      const history = plan.versions.flatMap((v) =>
-        v.history.map((h) => ({ record_version_id: v.id, status: h.status, reason: h.reason })),
-      );
-      await this.m.query(
-        `INSERT INTO record_status_history (record_version_id, status, reason)
+                status text, findings jsonb, claimant text, event_id text, item_index int)
+       ), new_history AS (
+         INSERT INTO record_status_history (record_version_id, status, reason)
          SELECT record_version_id, status, reason
-           FROM jsonb_to_recordset($1::jsonb) AS x(record_version_id bigint, status text, reason text)`,
-        [JSON.stringify(history)],
-      );
-    }
-    if (plan.conflicts.length > 0) {
-      await this.m.query(
-        `INSERT INTO conflict (code, kind, key, existing_version_id, incoming_version_id)
+           FROM jsonb_to_recordset($2::jsonb) AS x(record_version_id bigint, status text, reason text)
+       ), new_conflict AS (
+         INSERT INTO conflict (code, kind, key, existing_version_id, incoming_version_id)
          SELECT code, kind, key, existing_version_id, incoming_version_id
-           FROM jsonb_to_recordset($1::jsonb) AS x(code text, kind text, key text, existing_version_id bigint, incoming_version_id bigint)`,
-        [
-          JSON.stringify(
-            plan.conflicts.map((c) => ({
-              code: c.code,
-              kind: c.kind,
-              key: c.key,
-              existing_version_id: c.existingVersionId,
-              incoming_version_id: c.incomingVersionId,
-            })),
-          ),
-        ],
-      );
-    }
-    if (plan.notes.length > 0) {
-      await this.m.query(
-        `INSERT INTO record_status_history (record_version_id, status, reason)
-         SELECT record_version_id, status, reason
-           FROM jsonb_to_recordset($1::jsonb) AS x(record_version_id bigint, status text, reason text)`,
-        [
-          JSON.stringify(
-            plan.notes.map((n) => ({ record_version_id: n.versionId, status: n.status, reason: n.reason })),
-          ),
-        ],
-      );
-    }
-    if (plan.links.length > 0) {
-      await this.m.query(
-        `INSERT INTO receipt_record (receipt_id, item_index, kind, key, outcome, record_version_id, replay_run)
-         SELECT $2::uuid, item_index, kind, key, outcome, record_version_id, $3::uuid
-           FROM jsonb_to_recordset($1::jsonb) AS x(item_index int, kind text, key text, outcome text, record_version_id bigint)
-          ORDER BY item_index`,
-        [
-          JSON.stringify(
-            plan.links.map((l) => ({
-              item_index: l.index,
-              kind: l.kind,
-              key: l.key,
-              outcome: l.outcome,
-              record_version_id: l.recordVersionId,
-            })),
-          ),
-          p.receiptId,
-          p.replayRunId ?? null,
-        ],
-      );
-    }
-    if (plan.links.length > 0) {
-      // Judged now: no longer waiting (docs/pipeline.md, "Held back").
-      await this.m.query(
-        `DELETE FROM held_item WHERE receipt_id = $1::uuid AND item_index = ANY($2::int[])`,
-        [p.receiptId, plan.links.map((l) => l.index)],
-      );
-    }
-    if (plan.held.length > 0) {
-      await this.m.query(
-        `INSERT INTO held_item (receipt_id, item_index, kind, key, content_hash, data, claimant, reason)
-         SELECT $2::uuid, item_index, kind, key, content_hash, data, claimant, reason
-           FROM jsonb_to_recordset($1::jsonb) AS x(item_index int, kind text, key text, content_hash text, data jsonb,
+           FROM jsonb_to_recordset($3::jsonb) AS x(code text, kind text, key text, existing_version_id bigint, incoming_version_id bigint)
+       ), new_link AS (
+         INSERT INTO receipt_record (receipt_id, item_index, kind, key, outcome, record_version_id, replay_run)
+         SELECT $7::uuid, item_index, kind, key, outcome, record_version_id, $13::uuid
+           FROM jsonb_to_recordset($4::jsonb) AS x(item_index int, kind text, key text, outcome text, record_version_id bigint)
+          ORDER BY item_index
+       ), judged AS (
+         -- Judged now: no longer waiting (docs/pipeline.md, "Held back").
+         DELETE FROM held_item WHERE receipt_id = $7::uuid AND item_index = ANY($5::int[])
+       ), new_held AS (
+         INSERT INTO held_item (receipt_id, item_index, kind, key, content_hash, data, claimant, reason)
+         SELECT $7::uuid, item_index, kind, key, content_hash, data, claimant, reason
+           FROM jsonb_to_recordset($6::jsonb) AS x(item_index int, kind text, key text, content_hash text, data jsonb,
                 claimant text, reason text)
-         ON CONFLICT (receipt_id, item_index) DO UPDATE SET reason = EXCLUDED.reason, checked_at = now()`,
-        [
-          JSON.stringify(
-            plan.held.map((h) => ({
-              item_index: h.candidate.index,
-              kind: h.candidate.kind,
-              key: h.candidate.key,
-              content_hash: h.candidate.contentHash,
-              data: h.candidate.data ?? null,
-              claimant: h.candidate.claimant,
-              reason: h.reason,
-            })),
-          ),
-          p.receiptId,
-        ],
-      );
-    }
-    if (plan.records.length > 0) {
-      await this.m.query(
-        `UPDATE record r SET
+         ON CONFLICT (receipt_id, item_index) DO UPDATE SET reason = EXCLUDED.reason, checked_at = now()
+       )
+       UPDATE record r SET
             latest_version = CASE WHEN x.versioned THEN x.latest_version ELSE r.latest_version END,
             latest_version_id = CASE WHEN x.versioned THEN x.latest_version_id ELSE r.latest_version_id END,
             latest_content_hash = CASE WHEN x.versioned THEN x.latest_content_hash ELSE r.latest_content_hash END,
@@ -424,25 +399,24 @@ export class PgPipelineTx {
             source_key = CASE WHEN x.versioned OR r.latest_version = 0 THEN x.source_key ELSE r.source_key END,
             status = CASE WHEN x.versioned THEN 'ready' WHEN r.latest_version = 0 THEN 'conflict' ELSE r.status END,
             updated_at = now()
-           FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text, latest_version int, latest_version_id bigint,
+           FROM jsonb_to_recordset($8::jsonb) AS x(kind text, key text, latest_version int, latest_version_id bigint,
                 latest_content_hash text, claimant text, province_code text, source_key text, versioned boolean)
           WHERE r.kind = x.kind AND r.key = x.key`,
-        [
-          JSON.stringify(
-            plan.records.map((u) => ({
-              kind: u.kind,
-              key: u.key,
-              latest_version: u.latestVersion,
-              latest_version_id: u.latestVersionId,
-              latest_content_hash: u.latestContentHash,
-              claimant: u.claimant,
-              province_code: u.provinceCode,
-              source_key: u.sourceKey,
-              versioned: u.versioned,
-            })),
-          ),
-        ],
-      );
-    }
+      [
+        JSON.stringify(versions),
+        JSON.stringify(history),
+        JSON.stringify(conflicts),
+        JSON.stringify(links),
+        plan.links.map((l) => l.index),
+        JSON.stringify(held),
+        p.receiptId,
+        JSON.stringify(records),
+        p.sourceKey,
+        p.mappingVersion,
+        p.webhookId,
+        p.pollPage === null ? null : JSON.stringify(p.pollPage),
+        p.replayRunId ?? null,
+      ],
+    );
   }
 }
