@@ -67,6 +67,45 @@ describe('one source’s receipts are judged in the order the hub acknowledged t
     ]);
   });
 
+  it('a job goes on with the next receipts of its source in order; their own jobs find them judged and end at once', async () => {
+    const source = 'order-run';
+    const runSecret = await createActiveSource(hub.url, passThroughSource(source, '92'));
+    const gtin = gtin13('893504951200');
+    const names = Array.from({ length: 12 }, (_, i) => `Lúa lượt ${i}`);
+    const receipts: string[] = [];
+    await ingest.pause();
+    try {
+      for (const name of names) {
+        const product = { gtin, name, ownerTaxCode: '0370123456', netContent: { value: 5, uom: 'KGM' } };
+        receipts.push(await sendWebhook(hub.url, source, runSecret, { products: [product] }));
+      }
+    } finally {
+      await ingest.resume();
+    }
+    await eventually(
+      async () => (await Promise.all(receipts.map(status))).every((s) => s === 'processed'),
+      60_000,
+      'every receipt judged',
+    );
+    const judged = await db.query<{ version: number; name: string }>(
+      `SELECT version, data->>'name' AS name FROM record_version WHERE kind = 'product' AND key = $1 ORDER BY version`,
+      [`gtin:0${gtin}`],
+    );
+    expect(judged.rows.map((r) => [r.version, r.name])).toEqual(names.map((n, i) => [i + 1, n]));
+    const results = await eventually(async () => {
+      const jobs = await Promise.all(receipts.map((id) => ingest.getJob(jobId('receipt', id))));
+      return jobs.every((j) => j?.finishedOn) ? jobs : null;
+    }, 30_000);
+    const values = results.map((j) => j!.returnvalue as { following?: number; judgedBefore?: true });
+    const following = values.reduce((n, v) => n + (v.following ?? 0), 0);
+    expect(following).toBeGreaterThan(0);
+    // Each receipt judged in a run ends its own job at once (unless that job took it at the very
+    // same moment, when the receipt's row lock lets one of the two judge it).
+    const ended = values.filter((v) => v.judgedBefore).length;
+    expect(ended).toBeGreaterThan(0);
+    expect(ended).toBeLessThanOrEqual(following);
+  });
+
   it('a receipt that failed unjudged does not hold back the later receipts of its source', async () => {
     await ingest.pause();
     const failed = await sendWebhook(hub.url, 'order-a', secret, { organizations: [org('bản 3')] });

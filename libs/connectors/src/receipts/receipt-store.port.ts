@@ -2,6 +2,7 @@ import {
   type NewReceipt,
   type ReceiptCursor,
   type ReceiptEntity,
+  type ReceiptTurn,
   type StoredReceipt,
 } from '@txng/persistence';
 
@@ -22,6 +23,7 @@ export interface ReceiptStore {
   unfinished(minAgeMs: number, limit: number, after: ReceiptCursor | null): Promise<ReceiptCursor[]>;
   stillUnfinished(ids: string[]): Promise<string[]>;
   earlierUnjudged(receiptId: string): Promise<boolean>;
+  turn(receiptId: string): Promise<ReceiptTurn | null>;
   nextUnjudged(receiptId: string): Promise<string | null>;
   staleHeld(staleMs: number, limit: number): Promise<Array<{ receiptId: string; checkedMs: string }>>;
   purgeBodies(retentionSeconds: number, batchSize: number): Promise<number>;

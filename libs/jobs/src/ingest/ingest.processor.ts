@@ -26,12 +26,16 @@ import {
   receiptFailureCandidate,
   toCandidate,
 } from '@txng/pipeline';
-import { type ReceiptEntity, type SourceEntity } from '@txng/persistence';
+import { type ReceiptEntity, type ReceiptTurn, type SourceEntity } from '@txng/persistence';
 import { type JobPayload, QueueName, workerOptions } from '@txng/queues';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { PipelineSettings } from './pipeline-settings';
 
 type ProcessReceiptJob = Job<JobPayload<'ingest', 'process-receipt'>>;
+
+/** At most this many receipts, and this long, judged after its own by one job (`judgeFollowing`). */
+const FOLLOWING_RECEIPTS = 50;
+const FOLLOWING_MS = 5_000;
 
 export interface IngestResult {
   receiptId: string;
@@ -40,6 +44,10 @@ export interface IngestResult {
   records: number;
   /** What the receipt's records became, over every run (a rerun changes nothing). */
   counts: OutcomeCounts;
+  /** Receipts of the same source this job judged after its own (`judgeFollowing`). */
+  following?: number;
+  /** The receipt was judged before this job ran (in another job's run): nothing was judged now. */
+  judgedBefore?: true;
 }
 
 /**
@@ -69,8 +77,39 @@ export class IngestProcessor extends WorkerHost {
       throw new UnrecoverableError(`The ingest queue has no job "${job.name}".`);
     const { receiptId, replay } = job.data;
     // A replay re-judges old receipts on purpose, out of order: it neither waits nor is waited for.
-    // Asked before the receipt is read, so a job that waits its turn does not fetch the body each time.
-    if (!replay && (await this.earlierUnjudged(receiptId))) await this.waitForEarlier(job, token);
+    if (replay) return this.judge(receiptId, replay, job, token);
+    // Whether an earlier receipt of the same source (in the order the hub stored them: `received_at`,
+    // then `id`) is still unjudged: a receipt stored after another was acknowledged has a later
+    // `received_at`, so the province's order is kept. Not waited for: failed receipts (an operator's
+    // to replay), and receipts whose first run left records held back for the prefix registry
+    // (`held_item`): only those records wait (docs/pipeline.md, "Receipt order"). Asked before the
+    // receipt is read, so a job that waits its turn does not fetch the body each time.
+    const turn = await this.receiptStore.turn(receiptId);
+    if (turn && (turn.status === 'processed' || turn.status === 'failed')) return this.judgedBefore(receiptId, turn);
+    if (turn?.earlierUnjudged) await this.waitForEarlier(job, token);
+    const result = await this.judge(receiptId, null, job, token);
+    return { ...result, following: await this.judgeFollowing(receiptId) };
+  }
+
+  /**
+   * Judges one receipt: parse (or take the envelope mapped at intake), map, normalise, validate,
+   * then the pipeline rules. With `job`, records held back for the registry move that job to the
+   * delayed set; without (a receipt judged in the run of another's job, `judgeFollowing`), they
+   * are left to the receipt's own job and the answer is null.
+   */
+  private async judge(
+    receiptId: string,
+    replay: ProcessReceiptJob['data']['replay'] | null,
+    job: ProcessReceiptJob,
+    token: string | undefined,
+  ): Promise<IngestResult>;
+  private async judge(receiptId: string, replay: null, job: null, token: undefined): Promise<IngestResult | null>;
+  private async judge(
+    receiptId: string,
+    replay: ProcessReceiptJob['data']['replay'] | null,
+    job: ProcessReceiptJob | null,
+    token: string | undefined,
+  ): Promise<IngestResult | null> {
     const receipt = await this.receiptStore.find(receiptId);
     if (!receipt) throw new UnrecoverableError(`Receipt ${receiptId} does not exist; nothing to process.`);
     if (receipt.body === null) return this.expired(receipt);
@@ -118,16 +157,66 @@ export class IngestProcessor extends WorkerHost {
     if (applied.held > 0) {
       // Only the held records wait for the registry; the source's next receipt may go on.
       if (!replay) await this.receipts.wakeNext(receiptId);
+      if (!job) return null;
       await this.holdBack(job, token, applied.held, applied.heldReason);
     }
     const status = error === null ? 'processed' : 'failed';
     const records = error === null ? candidates.length : 0;
     const counts = await this.pipeline.finish(receiptId, { status, recordCount: records, error });
-    if (!replay) await this.receipts.wakeNext(receiptId);
+    // (The source's next receipt is judged by this job or woken in `judgeFollowing`.)
     // Stored before the job completes: a crash here runs the job again, and the event is stored once.
     await this.callbacks.receiptJudged(receiptId, source.key, replay?.runId ?? null);
     if (error !== null) this.logger.warn(`receipt ${receiptId} of ${source.key} could not be read: ${error}`);
     return { receiptId, status, records, counts };
+  }
+
+  /**
+   * After its own receipt, a job judges the source's next receipts in the order the hub stored
+   * them, as long as each one's turn has come (no earlier receipt unjudged), up to
+   * FOLLOWING_RECEIPTS or FOLLOWING_MS (docs/pipeline.md, "Receipt order"). Their own jobs then find
+   * them judged and end at once (`judgedBefore`), instead of going round the delayed set until
+   * their turn. Stops at a receipt another job is judging, one whose records are held back, or one
+   * that fails; the next receipt's job is woken as before.
+   */
+  private async judgeFollowing(receiptId: string): Promise<number> {
+    const until = Date.now() + FOLLOWING_MS;
+    let last = receiptId;
+    let judgedNow = 0;
+    try {
+      for (let n = 0; n < FOLLOWING_RECEIPTS && Date.now() < until; n++) {
+        const next = await this.receiptStore.nextUnjudged(last);
+        if (next === null) return judgedNow;
+        const turn = await this.receiptStore.turn(next);
+        if (!turn || turn.earlierUnjudged || (turn.status !== 'stored' && turn.status !== 'queued')) break;
+        const judged = await this.judge(next, null, null, undefined);
+        last = next;
+        if (judged === null) break;
+        judgedNow += 1;
+        if (judged.status !== 'processed') break;
+      }
+    } catch (error) {
+      // Its own job judges it (and retries) as before; this job's receipt is judged already.
+      this.logger.warn(`judging the receipts after ${last} stopped: ${(error as Error).message}`);
+    }
+    await this.receipts.wakeNext(last);
+    return judgedNow;
+  }
+
+  /**
+   * The receipt was judged before this job ran (in the run of an earlier receipt's job, or by an
+   * earlier run of this job that ended before completing): its stored outcome, nothing judged twice.
+   * The callback event is stored again only if it was not (it is stored once).
+   */
+  private async judgedBefore(receiptId: string, turn: ReceiptTurn): Promise<IngestResult> {
+    await this.callbacks.receiptJudged(receiptId, turn.sourceKey, null);
+    const counts = { new: 0, version: 0, duplicate: 0, quarantined: 0, conflict: 0, ...(turn.counts ?? {}) };
+    return {
+      receiptId,
+      status: turn.status === 'failed' ? 'failed' : 'processed',
+      records: turn.recordCount ?? 0,
+      counts,
+      judgedBefore: true,
+    };
   }
 
   /**
@@ -184,19 +273,6 @@ export class IngestProcessor extends WorkerHost {
     await job.updateData({ ...job.data, holds });
     await job.moveToDelayed(Date.now() + delay, token);
     throw new DelayedError();
-  }
-
-  /**
-   * Whether an earlier receipt of the same source (in the order the hub stored them: `received_at`,
-   * then `id`) is still unjudged. A receipt stored after another was acknowledged has a later
-   * `received_at` (its transaction began after the other's committed), so the province's order is
-   * kept. Not waited for: failed receipts (an operator's to replay), and receipts whose first run is
-   * done but left records held back for the prefix registry (`held_item`): the registry may be away
-   * for hours and only those records wait (docs/pipeline.md, "Receipt order"). One probe of
-   * receipt_unjudged_source_idx (PgReceiptRepository).
-   */
-  private async earlierUnjudged(receiptId: string): Promise<boolean> {
-    return this.receiptStore.earlierUnjudged(receiptId);
   }
 
   /**

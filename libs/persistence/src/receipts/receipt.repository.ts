@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { ReceiptEntity, SourceEntity } from '../entities';
-import { type NewReceipt, type ReceiptCursor, type StoredReceipt } from './receipt.types';
+import { type NewReceipt, type ReceiptCursor, type ReceiptTurn, type StoredReceipt } from './receipt.types';
 
 /**
  * Receipts' PostgreSQL side (`receipt`, and `held_item` as far as receipts wait on it): storing a
@@ -161,6 +161,42 @@ export class PgReceiptRepository {
       [receiptId],
     );
     return rows[0]?.waiting === true;
+  }
+
+  /**
+   * The receipt's state and whether an earlier receipt of its source is unjudged (as
+   * `earlierUnjudged`), in one statement: what an ingest job asks before it reads the body. Null
+   * when there is no such receipt.
+   */
+  async turn(receiptId: string): Promise<ReceiptTurn | null> {
+    const rows: Array<{
+      source_key: string;
+      status: ReceiptTurn['status'];
+      record_count: number | null;
+      counts: Record<string, number> | null;
+      waiting: boolean;
+    }> = await this.dataSource.query(
+      `SELECT me.source_key, me.status, me.record_count, me.counts,
+              EXISTS (
+                SELECT 1 FROM receipt e
+                 WHERE e.source_key = me.source_key
+                   AND e.status IN ('stored', 'queued', 'processing')
+                   AND (e.received_at, e.id) < (me.received_at, me.id)
+                   AND NOT EXISTS (SELECT 1 FROM held_item h WHERE h.receipt_id = e.id)
+              ) AS waiting
+         FROM receipt me WHERE me.id = $1`,
+      [receiptId],
+    );
+    const r = rows[0];
+    return r
+      ? {
+          sourceKey: r.source_key,
+          status: r.status,
+          recordCount: r.record_count,
+          counts: r.counts,
+          earlierUnjudged: r.waiting,
+        }
+      : null;
   }
 
   /** The next unjudged receipt of the same source after this one, in the order the hub stored them. */

@@ -32,3 +32,14 @@ export interface ReceiptCursor {
   at: string;
   id: string;
 }
+
+/** Where a receipt stands for its ingest job: its state, and whether it must wait for an earlier one. */
+export interface ReceiptTurn {
+  sourceKey: string;
+  status: 'stored' | 'queued' | 'processing' | 'processed' | 'failed';
+  recordCount: number | null;
+  /** The outcome counts recorded when it was judged; null before. */
+  counts: Record<string, number> | null;
+  /** An earlier receipt of its source is unjudged (see PgReceiptRepository.earlierUnjudged). */
+  earlierUnjudged: boolean;
+}
