@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { type Client } from 'pg';
-import { admin } from '../support/admin-client';
+import { ADMIN_TOKEN, admin } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { eventually } from '../support/sync-harness';
 import { gtin13, passThroughSource, sendWebhook } from '../support/webhook-sources';
@@ -127,5 +127,29 @@ describe('alerts: GET /v1/admin/alerts and /metrics (real PostgreSQL and Redis, 
     await db.query(`UPDATE source SET activated_at = now() - interval '3 minutes' WHERE key = 'al-quiet'`);
     const stale = await alertOf('SOURCE_STALE', 'al-quiet');
     expect(stale.provinceCode).toBe('80');
+  });
+
+  it("answers a province token its provinces' alerts and the portal's, never another province's", async () => {
+    const tokenOf = async (province: string): Promise<string> =>
+      (
+        await admin(hub.url)
+          .post('/v1/admin/tokens', { name: `Tỉnh ${province}`, role: 'viewer', provinces: [province] })
+          .expect(201)
+      ).body.token as string;
+    const seen = async (token: string): Promise<string[]> =>
+      ((await admin(hub.url, token).get('/v1/admin/alerts').expect(200)).body.items as Alert[])
+        .map((a) => a.id)
+        .sort();
+    // Both tests above left their alerts standing: al-source's in 92, al-quiet's in 80.
+    await alertOf('SOURCE_STALE', 'al-quiet');
+    await alertOf('QUARANTINE_RATE', 'al-source');
+    expect(await seen(await tokenOf('80'))).toEqual(['PORTAL_UNREACHABLE', 'SOURCE_STALE:al-quiet']);
+    const canTho = await seen(await tokenOf('92'));
+    expect(canTho).toEqual(expect.arrayContaining(['PORTAL_UNREACHABLE', 'QUARANTINE_RATE:al-source']));
+    expect(canTho.filter((id) => id.includes('al-quiet') || id.endsWith(':80'))).toEqual([]);
+    // The Center reads them all.
+    expect(await seen(ADMIN_TOKEN)).toEqual(
+      expect.arrayContaining(['PORTAL_UNREACHABLE', 'QUARANTINE_RATE:al-source', 'SOURCE_STALE:al-quiet']),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import request, { type Response } from 'supertest';
 import { admin, createActiveSource } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
+import { eventually } from '../support/sync-harness';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
 import { gtin13, passThroughSource, sendWebhook } from '../support/webhook-sources';
 
@@ -8,7 +9,7 @@ import { gtin13, passThroughSource, sendWebhook } from '../support/webhook-sourc
  * A province token reaches nothing of another province by any /v1/admin route: the table below
  * names every route of the hub's own OpenAPI document (a new route fails here until it is placed),
  * and each is called with a Cần Thơ (92) operator token against Cà Mau's (96) sources, records,
- * receipts, conflicts, search results, audit entries and queues.
+ * receipts, conflicts, search results, audit entries, callback deliveries, alerts and queues.
  */
 
 const OWNER_CT = '0301234567';
@@ -29,6 +30,8 @@ interface World {
   cmRun: string;
   ctRun: string;
   conflictId: string;
+  ctDelivery: string;
+  cmDelivery: string;
 }
 
 type Call = (token: string, w: World) => request.Test;
@@ -127,11 +130,25 @@ const ROUTES: Record<string, Case> = {
   },
   'POST /v1/admin/sources/{key}/rotate-secret': { refused: 'admin' },
   'POST /v1/admin/sources/{key}/rotate-callback-secret': { refused: 'admin' },
-  'GET /v1/admin/sources/{key}/deliveries': { refused: 'not scoped yet: the Center reads deliveries' },
-  'POST /v1/admin/sources/{key}/deliveries/{id}/redeliver': {
-    refused: 'not scoped yet: the Center redelivers',
+  'GET /v1/admin/sources/{key}/deliveries': {
+    theirs: get(() => '/v1/admin/sources/ps-cm/deliveries'),
+    theirsStatus: 404,
+    mine: get(() => '/v1/admin/sources/ps-ct/deliveries'),
+    mineHolds: (w) => w.ctDelivery,
   },
-  'GET /v1/admin/alerts': { refused: 'not scoped yet: the Center reads alerts' },
+  'POST /v1/admin/sources/{key}/deliveries/{id}/redeliver': {
+    theirs: post((w) => `/v1/admin/sources/ps-cm/deliveries/${w.cmDelivery}/redeliver`),
+    theirsStatus: 404,
+    mine: post((w) => `/v1/admin/sources/ps-ct/deliveries/${w.ctDelivery}/redeliver`),
+    mineHolds: (w) => w.ctDelivery,
+  },
+  // Cà Mau's QUARANTINE_RATE names ps-cm: it must not reach a Cần Thơ token; Cần Thơ's own does.
+  'GET /v1/admin/alerts': {
+    theirs: get(() => '/v1/admin/alerts'),
+    theirsStatus: 200,
+    mine: get(() => '/v1/admin/alerts'),
+    mineHolds: () => 'QUARANTINE_RATE:ps-ct',
+  },
   'GET /v1/admin/activity': {
     refused: 'not scoped yet: the charts are the Center’s until scoped by province',
   },
@@ -218,7 +235,15 @@ const ROUTES: Record<string, Case> = {
 };
 
 /** What only Cà Mau's side holds: none of it may reach a Cần Thơ token. */
-const foreign = (w: World): string[] => ['ps-cm', OWNER_CM, CM_ONLY, CM_NAME, w.cmReceipt, w.cmRun];
+const foreign = (w: World): string[] => [
+  'ps-cm',
+  OWNER_CM,
+  CM_ONLY,
+  CM_NAME,
+  w.cmReceipt,
+  w.cmRun,
+  w.cmDelivery,
+];
 
 describe('province-scoped tokens: no /v1/admin route reaches another province (real PostgreSQL and Redis)', () => {
   let hub: GatewayHarness;
@@ -228,17 +253,32 @@ describe('province-scoped tokens: no /v1/admin route reaches another province (r
   beforeAll(async () => {
     hub = await startGateway({
       withWorkers: true,
-      env: { PREFIX_REGISTRY_CHECK: 'off', SYNC_LINGER_MS: '3600000' },
+      env: {
+        PREFIX_REGISTRY_CHECK: 'off',
+        SYNC_LINGER_MS: '3600000',
+        // Each province sends one bad record in three: a QUARANTINE_RATE alert per source.
+        ALERT_CHECK_EVERY_MS: '300',
+        ALERT_QUARANTINE_MIN_RECORDS: '1',
+        ALERT_QUARANTINE_RATE: '0.1',
+        CALLBACK_SCAN_EVERY_MS: '200',
+        CALLBACK_RETRY_DELAYS_SECONDS: '3600',
+      },
     });
     hubUrl = hub.url;
+    // 127.0.0.2 is outside the tests' OUTBOUND_ALLOWLIST: each source's deliveries stay undelivered.
+    const callback = { url: 'http://127.0.0.2:9/cb', events: ['receipt.processed'] };
     const secrets = {
-      'ps-ct': await createActiveSource(hub.url, passThroughSource('ps-ct', '92')),
-      'ps-cm': await createActiveSource(hub.url, passThroughSource('ps-cm', '96')),
+      'ps-ct': await createActiveSource(hub.url, { ...passThroughSource('ps-ct', '92'), callback }),
+      'ps-cm': await createActiveSource(hub.url, { ...passThroughSource('ps-cm', '96'), callback }),
     };
     const drain = () => waitForQueuesToDrain([hub.queue('ingest')], { timeoutMs: 30_000 });
     w.ctReceipt = await sendWebhook(hub.url, 'ps-ct', secrets['ps-ct'], {
       organizations: [{ taxCode: OWNER_CT, name: 'HTX Thới Lai', provinceCode: '92' }],
-      products: [product(SHARED, 'Gạo ST25', OWNER_CT), product('8939876501019', 'Gạo sai mã', OWNER_CT)],
+      products: [
+        product(SHARED, 'Gạo ST25', OWNER_CT),
+        product('8939876501019', 'Gạo sai mã', OWNER_CT),
+        product('8939876501010', 'Gạo sai số kiểm tra', OWNER_CT), // quarantined: GTIN_FORMAT
+      ],
     });
     await drain();
     w.cmReceipt = await sendWebhook(hub.url, 'ps-cm', secrets['ps-cm'], {
@@ -258,6 +298,32 @@ describe('province-scoped tokens: no /v1/admin route reaches another province (r
       await admin(hub.url).post('/v1/admin/replay', { status: 'quarantined', sourceKey: 'ps-ct' }).expect(200)
     ).body.runId as string;
     await drain();
+    const deliveryOf = (key: string) =>
+      eventually(
+        async () =>
+          (
+            (await admin(hub.url).get(`/v1/admin/sources/${key}/deliveries`).expect(200)).body
+              .items as Array<{
+              id: string;
+            }>
+          )[0]?.id,
+        30_000,
+        `a callback delivery of ${key}`,
+      );
+    w.ctDelivery = await deliveryOf('ps-ct');
+    w.cmDelivery = await deliveryOf('ps-cm');
+    await eventually(
+      async () => {
+        const ids = (
+          (await admin(hub.url).get('/v1/admin/alerts').expect(200)).body.items as Array<{ id: string }>
+        ).map((a) => a.id);
+        return ids.includes('QUARANTINE_RATE:ps-ct') && ids.includes('QUARANTINE_RATE:ps-cm');
+      },
+      30_000,
+      'a QUARANTINE_RATE alert of each province',
+    ).catch(async (e: Error) => {
+      throw new Error(`${e.message}: ${(await admin(hub.url).get('/v1/admin/alerts')).text}`);
+    });
     ct = (
       await admin(hub.url)
         .post('/v1/admin/tokens', { name: 'Sở NN&PTNT Cần Thơ', role: 'operator', provinces: ['92'] })

@@ -79,7 +79,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Active alerts: SOURCE_STALE, QUARANTINE_RATE, CALLBACK_FAILING, PORTAL_UNREACHABLE, SYNC_LAG; checked at least once a minute. */
+    /** Active alerts: SOURCE_STALE, QUARANTINE_RATE, CALLBACK_FAILING, PORTAL_UNREACHABLE, SYNC_LAG; checked at least once a minute. A province token: its provinces' alerts and PORTAL_UNREACHABLE. */
     get: operations['AlertsController_list'];
     put?: never;
     post?: never;

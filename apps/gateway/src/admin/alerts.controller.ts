@@ -1,9 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PgAlertStore } from '@txng/persistence';
+import { PgAlertStore, type Principal } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
-import { RequireRole } from '../auth/roles.decorator';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 
 export interface AlertView {
   id: string;
@@ -14,10 +15,15 @@ export interface AlertView {
   message: string;
 }
 
-/** What needs an operator now (hub-interface.md, "v1 additions"), as the workers' check left it. */
+/**
+ * What needs an operator now (hub-interface.md, "v1 additions"), as the workers' check left it. A
+ * province token reads its provinces' alerts and PORTAL_UNREACHABLE, which stops every province's
+ * sync; a SYNC_LAG of no province (versions of no record yet) stays the Center's.
+ */
 @ApiTags('admin: alerts')
 @ApiBearerAuth()
 @RequireRole('viewer')
+@ProvinceScoped()
 @Controller('v1/admin/alerts')
 export class AlertsController {
   private readonly store: PgAlertStore;
@@ -29,10 +35,10 @@ export class AlertsController {
   @Get()
   @ApiOperation({
     summary:
-      'Active alerts: SOURCE_STALE, QUARANTINE_RATE, CALLBACK_FAILING, PORTAL_UNREACHABLE, SYNC_LAG; checked at least once a minute.',
+      "Active alerts: SOURCE_STALE, QUARANTINE_RATE, CALLBACK_FAILING, PORTAL_UNREACHABLE, SYNC_LAG; checked at least once a minute. A province token: its provinces' alerts and PORTAL_UNREACHABLE.",
   })
-  async list(): Promise<{ items: AlertView[] }> {
-    const rows = await this.store.list();
+  async list(@CurrentPrincipal() who: Principal): Promise<{ items: AlertView[] }> {
+    const rows = await this.store.list(who.provinces);
     return {
       items: rows.map((a) => ({
         id: a.id,

@@ -52,6 +52,9 @@ export class ProvincesController {
     return {
       items,
       nextCursor: null,
+      // Every current province's name (public, like the crosswalk below), so a province token's
+      // screens can name the other province of a conflict, whose item is not theirs.
+      names: currentProvinces().map((p) => ({ code: p.code, name: p.name })),
       // The pre-2025 codes (Decision 19/2025/QĐ-TTg crosswalk), so a record's legacyProvinceCode can be named.
       legacy: legacyProvinces().map((p) => ({ code: p.code, name: p.name, mergedInto: p.mergedInto })),
       summary: {

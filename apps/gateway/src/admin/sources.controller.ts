@@ -309,8 +309,11 @@ export class SourcesController {
     return flatten(await this.sources.rotateCallbackSecret(key, who.actor));
   }
 
+  // A province reads and redelivers its own sources' callbacks (they go to its own system, and a
+  // delivery carries no payload here); another province's source is a 404, as everywhere.
   @Get(':key/deliveries')
   @RequireRole('viewer')
+  @ProvinceScoped()
   @ApiOperation({ summary: 'Callback deliveries of the source, newest first, each with every attempt.' })
   async deliveries(
     @CurrentPrincipal() who: Principal,
@@ -323,6 +326,7 @@ export class SourcesController {
 
   @Post(':key/deliveries/:id/redeliver')
   @RequireRole('operator')
+  @ProvinceScoped()
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a delivery again now; its retry schedule starts over.' })
   async redeliver(

@@ -1,4 +1,5 @@
 import { type DataSource } from 'typeorm';
+import { NATIONAL, type ProvinceScope, scopeParam } from '../scope/province-scope';
 
 export type AlertCode =
   'SOURCE_STALE' | 'QUARANTINE_RATE' | 'CALLBACK_FAILING' | 'PORTAL_UNREACHABLE' | 'SYNC_LAG';
@@ -133,7 +134,11 @@ export class PgAlertStore {
     });
   }
 
-  async list(): Promise<AlertRow[]> {
+  /**
+   * The active set, or within a province scope: the scope's provinces' alerts and the hub-wide
+   * PORTAL_UNREACHABLE (every province's sync waits on it). Alerts of no province otherwise stay out.
+   */
+  async list(scope: ProvinceScope = NATIONAL): Promise<AlertRow[]> {
     const rows: Array<{
       id: string;
       code: AlertCode;
@@ -143,7 +148,10 @@ export class PgAlertStore {
       message: string;
       value: number;
     }> = await this.dataSource.query(
-      `SELECT id, code, province_code, source_key, since, message, value FROM alert ORDER BY since, id`,
+      `SELECT id, code, province_code, source_key, since, message, value FROM alert
+        WHERE $1::text[] IS NULL OR province_code = ANY($1::text[]) OR code = 'PORTAL_UNREACHABLE'
+        ORDER BY since, id`,
+      [scopeParam(scope)],
     );
     return rows.map((r) => ({
       id: r.id,
