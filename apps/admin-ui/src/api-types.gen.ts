@@ -1131,6 +1131,12 @@ export interface components {
       /** @enum {string} */
       kind: 'organization' | 'location' | 'product' | 'lot' | 'event';
     };
+    ProvinceName: {
+      /** @example 92 */
+      code: string;
+      /** @example Thành phố Cần Thơ */
+      name: string;
+    };
     ProvinceOverview: {
       code: string;
       counts: components['schemas']['StatusCounts'];
@@ -1142,6 +1148,8 @@ export interface components {
       items: components['schemas']['ProvinceRollout'][];
       /** @description The pre-2025 codes (Decision 19/2025/QĐ-TTg crosswalk) with the province each was merged into, so a record's legacyProvinceCode can be named. */
       legacy: components['schemas']['LegacyProvince'][];
+      /** @description Every current province's code and name (public), also for a province token whose items are its own, so its screens can name the other province of a conflict. */
+      names: components['schemas']['ProvinceName'][];
       /** @description Always null: every province is on one page. */
       nextCursor: null;
       summary: components['schemas']['RolloutSummary'];

@@ -10,11 +10,13 @@ import { OverviewPage } from './pages/overview';
 import { QuarantinePage } from './pages/quarantine';
 import { QueuesPage } from './pages/queues';
 import { OperationsPage } from './pages/operations';
+import { ReceiptPage, ReceiptsPage } from './pages/receipts';
 import { RecordPage } from './pages/record';
 import { RolloutPage } from './pages/rollout';
 import { SearchPage } from './pages/search';
 import { SignInPage } from './pages/sign-in';
 import { SourcePage, SourcesPage } from './pages/sources';
+import { CenterOnly } from './pages/center-only';
 
 export function App() {
   return (
@@ -48,7 +50,7 @@ function LanguageSwitch() {
 
 function Shell() {
   const { t } = useTranslation();
-  const { session, restoring, signOut, can } = useAuth();
+  const { session, restoring, signOut, can, province } = useAuth();
   if (restoring) return <p className="muted">{t('common.loading')}</p>;
   if (!session) {
     return (
@@ -61,15 +63,21 @@ function Shell() {
       </>
     );
   }
+  // A province account is offered its own province's screens only: the roll-out, queues, audit log
+  // and onboarding are the Center's, across every province (typed in, they say so: CenterOnly).
+  // Receipts are in its navigation; the Center, whose top bar is full, opens them from a source's
+  // page or the search box.
+  const center = !province;
   const links: Array<[string, string, boolean]> = [
     ['/', 'nav.overview', true],
-    ['/rollout', 'nav.rollout', true],
+    ['/rollout', 'nav.rollout', center],
+    ['/receipts', 'nav.receipts', province],
     ['/conflicts', 'nav.conflicts', true],
     ['/quarantine', 'nav.quarantine', true],
-    ['/queues', 'nav.queues', true],
+    ['/queues', 'nav.queues', center],
     ['/sources', 'nav.sources', true],
-    ['/sources/new', 'nav.onboarding', can('admin')],
-    ['/audit', 'nav.audit', true],
+    ['/sources/new', 'nav.onboarding', center && can('admin')],
+    ['/audit', 'nav.audit', center],
   ];
   return (
     <>
@@ -93,9 +101,23 @@ function Shell() {
         </nav>
         <HeaderSearch />
         <div className="who">
-          <span className="identity" title={`${session.name} · ${t(`role.${session.role}`)}`}>
+          <span
+            className="identity"
+            title={[
+              session.name,
+              t(`role.${session.role}`),
+              ...(session.provinces
+                ? [t('scope.province', { provinces: session.provinces.join(', ') })]
+                : []),
+            ].join(' · ')}
+          >
             <span>{session.name}</span>
             <span data-testid="role">{t(`role.${session.role}`)}</span>
+            {session.provinces && (
+              <span className="scope" data-testid="scope">
+                {t('scope.province', { provinces: session.provinces.join(', ') })}
+              </span>
+            )}
           </span>
           <LanguageSwitch />
           <button type="button" className="secondary" onClick={signOut}>
@@ -106,20 +128,30 @@ function Shell() {
       <main id="main">
         <Routes>
           <Route path="/" element={<OverviewPage />} />
-          <Route path="/rollout" element={<RolloutPage />} />
+          <Route path="/rollout" element={<CenterOnly page={<RolloutPage />} />} />
+          <Route path="/receipts" element={<ReceiptsPage />} />
+          <Route path="/receipts/:id" element={<ReceiptPage />} />
           <Route path="/search" element={<SearchPage />} />
           <Route path="/records/:kind/*" element={<RecordPage />} />
           <Route path="/conflicts" element={<ConflictsPage />} />
           <Route path="/quarantine" element={<QuarantinePage />} />
-          <Route path="/queues" element={<QueuesPage />} />
+          <Route path="/queues" element={<CenterOnly page={<QueuesPage />} />} />
           <Route path="/operations" element={<OperationsPage />} />
           <Route
             path="/sources/new"
-            element={can('admin') ? <OnboardingPage /> : <Navigate to="/" replace />}
+            element={
+              province ? (
+                <CenterOnly page={null} />
+              ) : can('admin') ? (
+                <OnboardingPage />
+              ) : (
+                <Navigate to="/" replace />
+              )
+            }
           />
           <Route path="/sources" element={<SourcesPage />} />
           <Route path="/sources/:key" element={<SourcePage />} />
-          <Route path="/audit" element={<AuditPage />} />
+          <Route path="/audit" element={<CenterOnly page={<AuditPage />} />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </main>

@@ -9,6 +9,11 @@ interface AuthValue {
   signOut: () => void;
   /** Whether the signed-in role includes `role` (viewer < operator < admin). */
   can: (role: Role) => boolean;
+  /**
+   * Whether the token is a province's (hub-interface.md, "v1 additions"): it sees only its provinces,
+   * and the Center's screens (queues, audit, roll-out, onboarding) are not offered to it.
+   */
+  province: boolean;
 }
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
@@ -45,7 +50,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const stored = tokenStore.get();
     if (!stored) return;
     api<Session>('/v1/admin/whoami', { token: stored })
-      .then((who) => setSession(who))
+      .then((who) => setSession(asSession(who)))
       .catch(() => tokenStore.clear())
       .finally(() => setRestoring(false));
   }, []);
@@ -53,7 +58,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(async (token: string) => {
     const who = await api<Session>('/v1/admin/whoami', { token });
     tokenStore.set(token);
-    setSession(who);
+    setSession(asSession(who));
   }, []);
 
   const value = useMemo<AuthValue>(
@@ -63,10 +68,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       signIn,
       signOut,
       can: (role) => (session ? RANK[session.role] >= RANK[role] : false),
+      province: session !== null && session.provinces !== null,
     }),
     [session, restoring, signIn, signOut],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+/** whoami's answer, with a missing `provinces` read as the whole country (a hub older than v1 additions). */
+function asSession(who: Session): Session {
+  return { name: who.name, role: who.role, provinces: Array.isArray(who.provinces) ? who.provinces : null };
 }
 
 export function useAuth(): AuthValue {

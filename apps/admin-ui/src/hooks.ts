@@ -80,7 +80,7 @@ let provincesOnce: Promise<ProvinceEntry[]> | null = null;
 function loadProvinces(): Promise<ProvinceEntry[]> {
   provincesOnce ??= api<ProvincePage>('/v1/admin/provinces').then(
     (answer) =>
-      answer.items.map(({ code, name }) => ({
+      (answer.names ?? answer.items).map(({ code, name }) => ({
         code,
         name,
         legacy: Object.fromEntries(

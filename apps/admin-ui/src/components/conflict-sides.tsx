@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { enc, type Conflict, type ConflictSide } from '../api';
 import { DataTable } from './data-table';
+import { isWithheld } from '../province-api';
 import { DateTime, ProvinceName } from './ui';
 
 interface Row {
@@ -24,6 +25,12 @@ export function ConflictSides({ conflict }: { conflict: Conflict }) {
   const sides = conflict.sides;
   if (!sides) return null;
   const { existing, incoming } = sides;
+  // Another province's side (answered to a province account): its province by name, the rest withheld.
+  const answered: { existing: unknown; incoming: unknown } = conflict;
+  const hidden = {
+    existing: isWithheld(answered.existing) ? answered.existing : null,
+    incoming: isWithheld(answered.incoming) ? answered.incoming : null,
+  };
   const party = (s: ConflictSide, pick: (p: NonNullable<ConflictSide['party']>) => ReactNode): ReactNode =>
     s.party ? (pick(s.party) ?? dash) : dash;
   const origin = (s: ConflictSide, pick: (o: NonNullable<ConflictSide['origin']>) => ReactNode): ReactNode =>
@@ -120,6 +127,14 @@ export function ConflictSides({ conflict }: { conflict: Conflict }) {
       incoming: origin(incoming, (o) => <DateTime value={o.at} />),
     },
   ];
+  const withheldCell = <span className="muted">{t('conflicts.withheld.cell')}</span>;
+  for (const which of ['existing', 'incoming'] as const) {
+    const side = hidden[which];
+    if (!side) continue;
+    for (const row of rows) {
+      row[which] = row.id === 'province' ? <ProvinceName code={side.provinceCode} /> : withheldCell;
+    }
+  }
   const existingHeader =
     existing.what === 'registry'
       ? t('conflicts.sides.registry', { prefix: existing.registry?.prefix ?? '' })

@@ -15,17 +15,36 @@ export interface DraftPreview {
   clean: boolean;
 }
 
+/** The Content-Type a sample of the source's format is sent with to the stored mapping's preview. */
+const CONTENT_TYPES: Record<string, string> = {
+  json: 'application/json',
+  'epcis-json': 'application/json',
+  xml: 'application/xml',
+  'epcis-xml': 'application/xml',
+  csv: 'text/csv',
+};
+
 /**
  * Runs the typed (unsaved) mapping on the sample through `POST /v1/admin/sources/{key}/preview-draft`
  * once both have stopped changing for PREVIEW_DEBOUNCE_MS. It stores nothing, so typing makes no
  * mapping versions (docs/adr/0003-admin-ui.md).
+ *
+ * With `stored` (a reader who may not edit mappings: a viewer, an operator, a province's staff), the
+ * sample is run through the mapping in force instead (`POST /v1/admin/sources/{key}/preview`, sent as
+ * the source's format), and `expression` is not used.
  */
-export function useDraftPreview(sourceKey: string, expression: string, sample: string): DraftPreview {
+export function useDraftPreview(
+  sourceKey: string,
+  expression: string,
+  sample: string,
+  stored?: { format: string },
+): DraftPreview {
   const [preview, setPreview] = useState<PreviewAnswer | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const debouncedExpression = useDebounced(expression, PREVIEW_DEBOUNCE_MS);
   const debouncedSample = useDebounced(sample, PREVIEW_DEBOUNCE_MS);
+  const storedFormat = stored?.format;
 
   useEffect(() => {
     if (!debouncedSample.trim()) {
@@ -35,10 +54,18 @@ export function useDraftPreview(sourceKey: string, expression: string, sample: s
     }
     const controller = new AbortController();
     setBusy(true);
-    api<PreviewAnswer>(`/v1/admin/sources/${enc(sourceKey)}/preview-draft`, {
-      body: { expression: debouncedExpression, sample: debouncedSample },
-      signal: controller.signal,
-    })
+    const request =
+      storedFormat === undefined
+        ? api<PreviewAnswer>(`/v1/admin/sources/${enc(sourceKey)}/preview-draft`, {
+            body: { expression: debouncedExpression, sample: debouncedSample },
+            signal: controller.signal,
+          })
+        : api<PreviewAnswer>(`/v1/admin/sources/${enc(sourceKey)}/preview`, {
+            method: 'POST',
+            raw: { text: debouncedSample, contentType: CONTENT_TYPES[storedFormat] ?? 'text/plain' },
+            signal: controller.signal,
+          });
+    request
       .then((answer) => {
         setError(null);
         setPreview(answer);
@@ -50,7 +77,7 @@ export function useDraftPreview(sourceKey: string, expression: string, sample: s
         if (!controller.signal.aborted) setBusy(false);
       });
     return () => controller.abort();
-  }, [debouncedExpression, debouncedSample, sourceKey]);
+  }, [debouncedExpression, debouncedSample, sourceKey, storedFormat]);
 
   const clean =
     preview !== null &&
@@ -124,6 +151,7 @@ export function MappingEditor({
   sample,
   onSampleChange,
   readOnly = false,
+  previewStored = false,
   draft,
   extraError,
 }: {
@@ -132,8 +160,10 @@ export function MappingEditor({
   onExpressionChange: (value: string) => void;
   sample: string;
   onSampleChange: (value: string) => void;
-  /** A reader who may not preview or save (not an admin) sees the expression only. */
+  /** A reader who may not edit or save (not an admin) sees the expression only… */
   readOnly?: boolean;
+  /** …and, with this, may still try a sample on the mapping in force (`draft` from useDraftPreview with `stored`). */
+  previewStored?: boolean;
   /** From useDraftPreview(key, expression, sample) in the parent, which also reads `clean`. */
   draft: DraftPreview;
   extraError?: unknown;
@@ -152,9 +182,11 @@ export function MappingEditor({
           value={expression}
           onChange={(e) => onExpressionChange(e.target.value)}
         />
-        {!readOnly && (
+        {(!readOnly || previewStored) && (
           <>
-            <label htmlFor="sample">{t('mapping.sample', { format })}</label>
+            <label htmlFor="sample">
+              {readOnly ? t('mapping.sampleStored', { format }) : t('mapping.sample', { format })}
+            </label>
             <textarea
               id="sample"
               className="code"
@@ -166,7 +198,7 @@ export function MappingEditor({
           </>
         )}
       </div>
-      {!readOnly && <PreviewPanel draft={draft} extraError={extraError} />}
+      {(!readOnly || previewStored) && <PreviewPanel draft={draft} extraError={extraError} />}
     </div>
   );
 }

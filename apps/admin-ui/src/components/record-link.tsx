@@ -6,6 +6,9 @@ import { type Column } from './data-table';
 /** The route of a record's page. */
 export const recordPath = (kind: string, key: string): string => `/records/${kind}/${enc(key)}`;
 
+/** The route of a receipt's page. */
+export const receiptPath = (id: string): string => `/receipts/${enc(id)}`;
+
 /** A record's key, as code, linking to its page. */
 export function RecordLink({ kind, recordKey }: { kind: string; recordKey: string }) {
   return (

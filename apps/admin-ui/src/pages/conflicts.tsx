@@ -1,13 +1,24 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type BulkResolveAnswer, type Conflict, type ConflictPage } from '../api';
+import { Link, useSearchParams } from 'react-router-dom';
+import { api, enc, type BulkResolveAnswer, type Conflict, type ConflictPage } from '../api';
 import { useAuth } from '../auth';
 import { ConflictSides } from '../components/conflict-sides';
 import { JsonDiff } from '../components/json-diff';
-import { Badge, DateTime, ErrorMessage, Findings, Loading, PageHeader } from '../components/ui';
+import {
+  Badge,
+  DateTime,
+  ErrorMessage,
+  Findings,
+  JsonBlock,
+  Loading,
+  PageHeader,
+  ProvinceName,
+} from '../components/ui';
 import { useLoad } from '../hooks';
 import { OperationProgress, UnfinishedOperations } from '../components/operation-progress';
 import { RecordLink } from '../components/record-link';
+import { isWithheld, type WithheldSide } from '../province-api';
 
 const DECISIONS = ['keep-existing', 'accept-incoming', 'reject-both'] as const;
 
@@ -153,15 +164,36 @@ function BulkResolveForm({ conflicts, onEnded }: { conflicts: Conflict[]; onEnde
   );
 }
 
+/**
+ * The side of a conflict that lies in another province, as a province account sees it: that
+ * province and the key, never its data (hub-interface.md, "v1 additions").
+ */
+function WithheldNotice({ side, which }: { side: WithheldSide; which: 'existing' | 'incoming' }) {
+  const { t } = useTranslation();
+  return (
+    <p className="withheld" data-testid="withheld">
+      <strong>{t(which === 'existing' ? 'conflicts.existing' : 'conflicts.incoming')}:</strong>{' '}
+      {t('conflicts.withheld.held')} <ProvinceName code={side.provinceCode} />, {t('conflicts.withheld.key')}{' '}
+      <code>{side.key}</code>. {t('conflicts.withheld.why')}
+    </p>
+  );
+}
+
 /** Open (or resolved) conflicts, each with existing and incoming side by side and the decision form. */
 export function ConflictsPage() {
   const { t } = useTranslation();
-  const { can } = useAuth();
+  const { can, province } = useAuth();
+  const [params] = useSearchParams();
+  // `?key=` (from a receipt's record) narrows the list to one key's conflicts.
+  const key = params.get('key') ?? '';
   const [status, setStatus] = useState<'open' | 'resolved'>('open');
   const [done, setDone] = useState<string | null>(null);
   const { data, error, reload } = useLoad(
-    (signal) => api<ConflictPage>(`/v1/admin/conflicts?status=${status}&limit=50`, { signal }),
-    [status],
+    (signal) =>
+      api<ConflictPage>(`/v1/admin/conflicts?status=${status}&limit=50${key ? `&key=${enc(key)}` : ''}`, {
+        signal,
+      }),
+    [status, key],
     15_000,
   );
   return (
@@ -177,6 +209,12 @@ export function ConflictsPage() {
           <option value="resolved">{t('conflicts.state.resolved')}</option>
         </select>
       </PageHeader>
+      {key && (
+        <p className="muted">
+          {t('conflicts.forKey')} <code>{key}</code> · <Link to="/conflicts">{t('conflicts.allKeys')}</Link>
+        </p>
+      )}
+      {province && <p className="muted">{t('conflicts.centerDecides')}</p>}
       {done && (
         <p role="status" className="notice">
           {done}
@@ -184,50 +222,73 @@ export function ConflictsPage() {
       )}
       <ErrorMessage error={error} />
       {can('operator') && <UnfinishedOperations filter={{ kind: 'conflict-resolve' }} />}
-      {status === 'open' && can('operator') && data && data.items.length > 0 && (
+      {status === 'open' && can('operator') && !province && data && data.items.length > 0 && (
         <BulkResolveForm conflicts={data.items} onEnded={reload} />
       )}
       {!data && !error && <Loading />}
       {data && data.items.length === 0 && <p>{t('conflicts.none')}</p>}
-      {data?.items.map((c) => (
-        <article key={c.id} className="conflict" aria-labelledby={`c-${c.id}`} data-testid="conflict">
-          <h2 id={`c-${c.id}`}>
-            <code>{c.code}</code> · {t(`kind.${c.kind}`, { defaultValue: c.kind })}{' '}
-            <RecordLink kind={c.kind} recordKey={c.key} />
-          </h2>
-          <p className="muted">
-            {t('conflicts.explainCode.' + c.code, { defaultValue: '' })} <DateTime value={c.createdAt} />
-          </p>
-          <Findings findings={c.incoming.findings} />
-          <ConflictSides conflict={c} />
-          <details open={c.existing !== null}>
-            <summary>{t('conflicts.fields')}</summary>
-            <JsonDiff
-              left={c.existing?.data ?? null}
-              right={c.incoming.data}
-              existingLabel={
-                c.sides?.existing.what === 'registry' ? t('conflicts.sides.noRecord') : undefined
-              }
-            />
-          </details>
-          {c.status === 'open' && can('operator') && (
-            <ResolveForm
-              conflict={c}
-              onDone={() => {
-                setDone(t('conflicts.resolved', { key: c.key }));
-                reload();
-              }}
-            />
-          )}
-          {c.status === 'resolved' && (
-            <p>
-              <Badge kind="status" value="resolved" />{' '}
-              {t(`conflicts.decisions.${c.decision ?? ''}`, { defaultValue: c.decision ?? '' })} ·{' '}
-              {c.resolvedBy} · <DateTime value={c.resolvedAt} /> · {c.note}
+      {data?.items.map((c) => {
+        // A province account is answered the other province's side as a WithheldSide (no data).
+        const existing: unknown = c.existing;
+        const incoming: unknown = c.incoming;
+        const withheld = isWithheld(existing) || isWithheld(incoming);
+        return (
+          <article key={c.id} className="conflict" aria-labelledby={`c-${c.id}`} data-testid="conflict">
+            <h2 id={`c-${c.id}`}>
+              <code>{c.code}</code> · {t(`kind.${c.kind}`, { defaultValue: c.kind })}{' '}
+              <RecordLink kind={c.kind} recordKey={c.key} />
+            </h2>
+            <p className="muted">
+              {t('conflicts.explainCode.' + c.code, { defaultValue: '' })} <DateTime value={c.createdAt} />
             </p>
-          )}
-        </article>
-      ))}
+            {!isWithheld(incoming) && <Findings findings={c.incoming.findings} />}
+            {isWithheld(existing) && <WithheldNotice side={existing} which="existing" />}
+            {isWithheld(incoming) && <WithheldNotice side={incoming} which="incoming" />}
+            <ConflictSides conflict={c} />
+            {isWithheld(existing) && !isWithheld(incoming) && (
+              <details open>
+                <summary>{t('conflicts.ownData')}</summary>
+                <JsonBlock value={c.incoming.data} />
+              </details>
+            )}
+            {isWithheld(incoming) && c.existing !== null && !isWithheld(existing) && (
+              <details open>
+                <summary>{t('conflicts.ownData')}</summary>
+                <JsonBlock value={c.existing.data} />
+              </details>
+            )}
+            {!withheld && (
+              <details open={c.existing !== null}>
+                <summary>{t('conflicts.fields')}</summary>
+                <JsonDiff
+                  left={c.existing?.data ?? null}
+                  right={c.incoming.data}
+                  existingLabel={
+                    c.sides?.existing.what === 'registry' ? t('conflicts.sides.noRecord') : undefined
+                  }
+                />
+              </details>
+            )}
+            {/* The decision changes the other province's record too: it stays the Center's (the API refuses it). */}
+            {c.status === 'open' && can('operator') && !province && (
+              <ResolveForm
+                conflict={c}
+                onDone={() => {
+                  setDone(t('conflicts.resolved', { key: c.key }));
+                  reload();
+                }}
+              />
+            )}
+            {c.status === 'resolved' && (
+              <p>
+                <Badge kind="status" value="resolved" />{' '}
+                {t(`conflicts.decisions.${c.decision ?? ''}`, { defaultValue: c.decision ?? '' })} ·{' '}
+                {c.resolvedBy} · <DateTime value={c.resolvedAt} /> · {c.note}
+              </p>
+            )}
+          </article>
+        );
+      })}
     </>
   );
 }

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, type Overview, type SourceOverview } from '../api';
+import { useAuth } from '../auth';
+import { AlertsPanel } from '../components/alerts-panel';
 import { DataTable, type Column } from '../components/data-table';
 import { ActivityCharts } from '../components/activity-charts';
 import { UnfinishedOperations } from '../components/operation-progress';
@@ -147,6 +149,7 @@ function useSourceColumns(): Array<Column<SourceOverview>> {
 /** Per province and source, refreshed by short polling every 5 s (see docs/adr/0003-admin-ui.md). */
 export function OverviewPage() {
   const { t } = useTranslation();
+  const { province } = useAuth();
   const { data, error } = useLoad(
     (signal) => api<Overview>('/v1/admin/overview', { signal }),
     [],
@@ -163,6 +166,7 @@ export function OverviewPage() {
         )}
       </PageHeader>
       <ErrorMessage error={error} />
+      <AlertsPanel />
       {!data && !error && <Loading />}
       {data && (
         <>
@@ -187,10 +191,13 @@ export function OverviewPage() {
             ))}
           </ul>
           <UnfinishedOperations filter={{}} />
-          {data.provinces.length > 0 && (
+          {/* The charts' roll-up is the whole hub's: the API does not scope it by province yet. */}
+          {data.provinces.length > 0 && !province && (
             <ActivityCharts queues provinces={data.provinces.map((p) => ({ code: p.code, name: p.name }))} />
           )}
-          {data.provinces.length === 0 && <p>{t('overview.empty')}</p>}
+          {data.provinces.length === 0 && (
+            <p>{province ? t('overview.emptyProvince') : t('overview.empty')}</p>
+          )}
           {data.provinces.map((p) => (
             <section key={p.code} aria-labelledby={`province-${p.code}`} className="province">
               <h2 id={`province-${p.code}`}>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type ProvincePage } from '../api';
+import { AlertsPanel } from '../components/alerts-panel';
 import { DataTable } from '../components/data-table';
 import { Badge, ErrorMessage, Loading, Num, PageHeader } from '../components/ui';
 import { useLoad } from '../hooks';
@@ -27,6 +28,7 @@ export function RolloutPage() {
     <>
       <PageHeader title={t('rollout.title')} />
       <ErrorMessage error={error} />
+      <AlertsPanel />
       {!data && !error && <Loading />}
       {data && (
         <>

@@ -1,9 +1,9 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, query, type ReceiptHit, type SearchAnswer, type SearchGroup, type SearchHit } from '../api';
 import { DataTable } from '../components/data-table';
-import { recordKeyColumn, recordPath } from '../components/record-link';
+import { receiptPath, recordKeyColumn, recordPath } from '../components/record-link';
 import { Badge, DateTime, ErrorMessage, Loading, Num, PageHeader, ProvinceName } from '../components/ui';
 import { useLoad } from '../hooks';
 
@@ -66,7 +66,16 @@ function ReceiptHits({ receipts }: { receipts: ReceiptHit[] }) {
       rowKey={(r) => r.id}
       rowProps={(r) => ({ 'data-testid': 'search-receipt', 'data-exact': r.exact ? 'true' : undefined })}
       columns={[
-        { id: 'id', header: t('record.receipt'), rowHeader: true, cell: (r) => <code>{r.id}</code> },
+        {
+          id: 'id',
+          header: t('record.receipt'),
+          rowHeader: true,
+          cell: (r) => (
+            <Link to={receiptPath(r.id)}>
+              <code>{r.id}</code>
+            </Link>
+          ),
+        },
         { id: 'source', header: t('record.source'), cell: (r) => <code>{r.source}</code> },
         { id: 'webhook', header: t('record.webhookId'), cell: (r) => <code>{r.webhookId ?? '—'}</code> },
         {
@@ -102,8 +111,11 @@ export function SearchPage() {
 
   useEffect(() => {
     if (!go || !data || data.query !== q) return;
-    if (data.best && data.best.kind !== 'receipt') {
-      void navigate(recordPath(data.best.kind, data.best.key), { replace: true });
+    if (data.best) {
+      const best = data.best;
+      void navigate(best.kind === 'receipt' ? receiptPath(best.key) : recordPath(best.kind, best.key), {
+        replace: true,
+      });
     } else {
       setParams({ q }, { replace: true });
     }

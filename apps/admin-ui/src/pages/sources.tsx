@@ -16,6 +16,7 @@ import {
   type SourceView,
 } from '../api';
 import { ActivityCharts } from '../components/activity-charts';
+import { CallbackDeliveries } from '../components/callback-deliveries';
 import { useAuth } from '../auth';
 import { replayMessage } from '../replay-message';
 import { OperationProgress, UnfinishedOperations } from '../components/operation-progress';
@@ -83,7 +84,7 @@ function SourceActions({ source, onChanged }: { source: SourceView; onChanged: (
 /** Every source with stage, kind, format and mapping version (GET /v1/admin/sources). */
 export function SourcesPage() {
   const { t } = useTranslation();
-  const { can } = useAuth();
+  const { can, province } = useAuth();
   const { data, error, reload } = useLoad(
     (signal) => api<SourcePage>('/v1/admin/sources', { signal }),
     [],
@@ -103,7 +104,7 @@ export function SourcesPage() {
           rows={data.items}
           rowKey={(s) => s.key}
           rowProps={(s) => ({ 'data-testid': `source-${s.key}` })}
-          empty={t('overview.empty')}
+          empty={province ? t('overview.emptyProvince') : t('overview.empty')}
           scroll
           columns={[
             {
@@ -179,7 +180,7 @@ export function SourcesPage() {
  */
 export function SourcePage() {
   const { t } = useTranslation();
-  const { can } = useAuth();
+  const { can, province } = useAuth();
   const key = useParams().key ?? '';
   const source = useLoad((signal) => api<SourceView>(`/v1/admin/sources/${enc(key)}`, { signal }), [key]);
   const held = useLoad(
@@ -202,7 +203,13 @@ export function SourcePage() {
   const [replayOperation, setReplayOperation] = useState<string | null>(null);
   const [replayError, setReplayError] = useState<unknown>(null);
   const isAdmin = can('admin');
-  const draft = useDraftPreview(key, expression, isAdmin ? sample : '');
+  // An admin previews the draft being typed; anyone else tries samples on the mapping in force.
+  const draft = useDraftPreview(
+    key,
+    expression,
+    sample,
+    isAdmin ? undefined : { format: current?.format ?? '' },
+  );
 
   // The editor starts from the mapping in force, once per source (not on every refresh).
   useEffect(() => {
@@ -254,11 +261,13 @@ export function SourcePage() {
     }
   };
   const heldCount = held.data?.items.length ?? null;
+  const callback = current.callback ?? null;
   const format = t(`format.${current.format}`, { defaultValue: current.format });
 
   return (
     <>
       <PageHeader title={current.name}>
+        <Link to={`/receipts?source=${enc(current.key)}`}>{t('sources.seeReceipts')}</Link>
         <Link to="/sources">{t('sources.backToList')}</Link>
       </PageHeader>
       <dl className="facts">
@@ -298,7 +307,7 @@ export function SourcePage() {
       </dl>
       {current.lastError && <p className="error">{current.lastError}</p>}
       <SourceActions source={current} onChanged={setCurrent} />
-      <ActivityCharts source={current.key} />
+      {!province && <ActivityCharts source={current.key} />}
 
       <section aria-labelledby="mapping-heading">
         <h2 id="mapping-heading">{t('sources.mappingTitle')}</h2>
@@ -310,6 +319,7 @@ export function SourcePage() {
           sample={sample}
           onSampleChange={setSample}
           readOnly={!isAdmin}
+          previewStored={!isAdmin}
           draft={draft}
           extraError={saveError}
         />
@@ -383,6 +393,7 @@ export function SourcePage() {
         )}
         <ErrorMessage error={replayError ?? held.error} />
       </section>
+      {callback && <CallbackDeliveries sourceKey={key} callback={callback} />}
     </>
   );
 }

@@ -45,12 +45,25 @@ export class RolloutSummaryDto {
   @ApiProperty() syncing!: number;
 }
 
+@ApiSchema({ name: 'ProvinceName' })
+export class ProvinceNameDto {
+  @ApiProperty({ example: '92' }) code!: string;
+  @ApiProperty({ example: 'Thành phố Cần Thơ' }) name!: string;
+}
+
 /** GET /v1/admin/provinces: the national roll-out. */
 @ApiSchema({ name: 'ProvincePage' })
 export class ProvincePageDto {
   @ApiProperty({ type: [ProvinceRolloutDto] }) items!: ProvinceRolloutDto[];
   @ApiProperty({ type: 'null', description: 'Always null: every province is on one page.' })
   nextCursor!: null;
+  @ApiProperty({
+    type: [ProvinceNameDto],
+    description:
+      "Every current province's code and name (public), also for a province token whose items are its own, " +
+      'so its screens can name the other province of a conflict.',
+  })
+  names!: ProvinceNameDto[];
   @ApiProperty({
     type: [LegacyProvinceDto],
     description:
