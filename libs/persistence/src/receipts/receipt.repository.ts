@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager } from 'typeorm';
-import { ReceiptEntity, SourceEntity } from '../entities';
+import { ReceiptEntity } from '../entities';
 import { type NewReceipt, type ReceiptCursor, type ReceiptTurn, type StoredReceipt } from './receipt.types';
 
 /**
@@ -12,15 +12,23 @@ import { type NewReceipt, type ReceiptCursor, type ReceiptTurn, type StoredRecei
 export class PgReceiptRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Stores a receipt; for a webhook-id already seen, returns the first receipt instead. */
+  /**
+   * Stores a receipt; for a webhook-id already seen, returns the first receipt instead. The
+   * source's `last_receipt_at` moves in the same statement (one round trip per webhook, not two).
+   */
   async store(input: NewReceipt, manager: EntityManager = this.dataSource.manager): Promise<StoredReceipt> {
     const id = randomUUID();
     const inserted: Array<{ id: string }> = await manager.query(
-      `INSERT INTO receipt (id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256,
-                            size_bytes, record_count, mapping_version, mapped_envelope)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT (source_key, webhook_id) DO NOTHING
-       RETURNING id`,
+      `WITH stored AS (
+         INSERT INTO receipt (id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256,
+                              size_bytes, record_count, mapping_version, mapped_envelope)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (source_key, webhook_id) DO NOTHING
+         RETURNING id
+       ), touched AS (
+         UPDATE source SET last_receipt_at = $13 WHERE key = $2 AND EXISTS (SELECT 1 FROM stored)
+       )
+       SELECT id FROM stored`,
       [
         id,
         input.sourceKey,
@@ -34,6 +42,7 @@ export class PgReceiptRepository {
         input.recordCount,
         input.mappingVersion,
         input.mappedEnvelope ?? null,
+        new Date(),
       ],
     );
     if (inserted.length === 0) {
@@ -41,29 +50,68 @@ export class PgReceiptRepository {
       if (!first) throw new Error(`receipt for webhook-id ${input.webhookId} vanished`);
       return { receiptId: first.id, recordCount: first.recordCount, replay: true };
     }
-    await manager.update(SourceEntity, { key: input.sourceKey }, { lastReceiptAt: new Date() });
     return { receiptId: id, recordCount: input.recordCount, replay: false };
   }
 
+  /** The first receipt of a webhook-id (asked at every webhook: plain SQL, not TypeORM's query building). */
   async findByWebhookId(
     sourceKey: string,
     webhookId: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<ReceiptEntity | null> {
-    return manager.findOne(ReceiptEntity, {
-      where: { sourceKey, webhookId },
-      select: ['id', 'recordCount', 'sourceKey', 'webhookId', 'receivedAt'],
+    const rows: Array<{
+      id: string;
+      record_count: number | null;
+      source_key: string;
+      webhook_id: string | null;
+      received_at: Date;
+    }> = await manager.query(
+      `SELECT id, record_count, source_key, webhook_id, received_at FROM receipt
+        WHERE source_key = $1 AND webhook_id = $2`,
+      [sourceKey, webhookId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return Object.assign(new ReceiptEntity(), {
+      id: r.id,
+      recordCount: r.record_count,
+      sourceKey: r.source_key,
+      webhookId: r.webhook_id,
+      receivedAt: r.received_at,
     });
   }
 
   /** The receipt with its body and, until its job began, the envelope mapped at intake. */
   async find(receiptId: string): Promise<ReceiptEntity | null> {
-    return this.dataSource
-      .getRepository(ReceiptEntity)
-      .createQueryBuilder('r')
-      .addSelect('r.mappedEnvelope')
-      .where('r.id = :id', { id: receiptId })
-      .getOne();
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256, size_bytes,
+              record_count, mapping_version, status, error, received_at, queued_at, processed_at,
+              body_purged_at, mapped_envelope
+         FROM receipt WHERE id = $1`,
+      [receiptId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return Object.assign(new ReceiptEntity(), {
+      id: r.id,
+      sourceKey: r.source_key,
+      origin: r.origin,
+      webhookId: r.webhook_id,
+      pollPage: r.poll_page,
+      contentType: r.content_type,
+      body: r.body,
+      bodySha256: r.body_sha256,
+      sizeBytes: r.size_bytes,
+      recordCount: r.record_count,
+      mappingVersion: r.mapping_version,
+      status: r.status,
+      error: r.error,
+      receivedAt: r.received_at,
+      queuedAt: r.queued_at,
+      processedAt: r.processed_at,
+      bodyPurgedAt: r.body_purged_at,
+      mappedEnvelope: r.mapped_envelope,
+    });
   }
 
   /** The receipt is on the ingest queue: `queued_at` set once, `stored` becomes `queued`. */
