@@ -1,6 +1,7 @@
 import { type Queue } from 'bullmq';
 import { type Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { PgReplayRepository } from '@txng/persistence';
 import { ReplayRunner } from '@txng/pipeline';
 import { admin, createActiveSource, createToken } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
@@ -311,7 +312,8 @@ describe('replay: quarantined, rejected and failed records go through again (rea
     const deadline = Date.now() + 50_000;
     let state = 'queued';
     while (Date.now() < deadline) {
-      state = (await admin(hub.url).get(`/v1/admin/replay/${res.body.runId}`).expect(200)).body.state as string;
+      state = (await admin(hub.url).get(`/v1/admin/replay/${res.body.runId}`).expect(200)).body
+        .state as string;
       if (state === 'done') break;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -334,7 +336,7 @@ describe('replay: quarantined, rejected and failed records go through again (rea
     const queued: string[][] = [];
     const progress: number[] = [];
     const runner = new ReplayRunner(
-      hub.app.get(DataSource),
+      new PgReplayRepository(hub.app.get(DataSource)),
       (_run, ids) => {
         queued.push(ids);
         return Promise.resolve();

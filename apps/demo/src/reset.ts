@@ -1,20 +1,12 @@
+import { databaseNameOf, dropDatabase } from '@txng/persistence/database/server';
 import Redis from 'ioredis';
-import { Client } from 'pg';
 import { type DemoOptions } from './options';
 import { say } from './output';
 
 /** --reset: drops the demo database and deletes the Redis keys under the demo's prefix. */
 export async function reset(options: DemoOptions): Promise<void> {
-  const url = new URL(options.databaseUrl);
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  url.pathname = '/postgres';
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  const name = databaseNameOf(options.databaseUrl);
+  await dropDatabase(options.databaseUrl);
   const redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   let deleted = 0;

@@ -1,5 +1,5 @@
+import { pingServer } from '@txng/persistence/database/server';
 import Redis from 'ioredis';
-import { Client } from 'pg';
 
 /** host:port of a PostgreSQL or Redis URL, for messages (never its credentials). */
 export const hostOf = (url: string): string => {
@@ -15,12 +15,8 @@ export const hostOf = (url: string): string => {
 export class DemoStop extends Error {}
 
 export async function checkPostgres(databaseUrl: string): Promise<void> {
-  const admin = new URL(databaseUrl);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
   try {
-    await client.connect();
-    await client.query('SELECT 1');
+    await pingServer(databaseUrl);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     process.stderr.write(
@@ -33,8 +29,6 @@ export async function checkPostgres(databaseUrl: string): Promise<void> {
         '  - or use a server you have: npm run demo -- --database-url postgres://user:pass@host:5432/txng_demo\n',
     );
     throw new DemoStop();
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
 

@@ -34,6 +34,7 @@ import { TokensController } from './admin/tokens.controller';
 import { AdminRateLimitGuard } from './auth/admin-rate-limit.guard';
 import { TokenAuthGuard } from './auth/token-auth.guard';
 import { HealthController } from './health/health.controller';
+import { httpErrorOf } from './http/domain-errors';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
@@ -87,7 +88,8 @@ export class GatewayModule implements NestModule {
         SessionController,
       ],
       providers: [
-        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        // The domain errors of the libraries get their HTTP status here, and only here.
+        { provide: APP_FILTER, useFactory: () => new AllExceptionsFilter(httpErrorOf) },
         // In this order: the rate limit counts per token, so it runs once the token is known.
         { provide: APP_GUARD, useClass: TokenAuthGuard },
         { provide: APP_GUARD, useClass: AdminRateLimitGuard },

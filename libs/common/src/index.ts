@@ -6,6 +6,7 @@ export * from './config/sync-config';
 export * from './config/intake-config';
 export * from './config/notify-config';
 export * from './errors/app-error';
+export * from './errors/domain-errors';
 export * from './errors/error-body';
 export * from './errors/all-exceptions.filter';
 export * from './errors/store-unavailable';

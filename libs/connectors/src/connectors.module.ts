@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { PgCallbackStore, PgReceiptRepository, PgSourceRepository } from '@txng/persistence';
+import {
+  AuditService,
+  PgCallbackStore,
+  PgReceiptRepository,
+  PgSourceAdminRepository,
+  PgSourceRepository,
+} from '@txng/persistence';
 import { type DataSource } from 'typeorm';
 import {
   HUB_CONFIG,
@@ -18,6 +24,7 @@ import { PollRunner } from './poll/poll-runner';
 import { ReceiptBodyRetention } from './receipts/receipt-body-retention';
 import { RECEIPT_STORE, type ReceiptStore } from './receipts/receipt-store.port';
 import { ReceiptsService } from './receipts/receipts.service';
+import { SOURCE_ADMIN_STORE, type SourceAdminStore } from './sources/source-admin-store.port';
 import { SOURCE_STORE, type SourceStore } from './sources/source-store.port';
 import { AddressConcurrencyLimiter } from './rate-limit/address-concurrency-limiter';
 import { SourceRateLimiter } from './rate-limit/source-rate-limiter';
@@ -66,6 +73,12 @@ const SERVICES = [
       inject: [getDataSourceToken()],
       useFactory: (dataSource: DataSource): SourceStore =>
         new PgSourceRepository(dataSource, new PgReceiptRepository(dataSource)),
+    },
+    {
+      provide: SOURCE_ADMIN_STORE,
+      inject: [getDataSourceToken(), AuditService],
+      useFactory: (dataSource: DataSource, audit: AuditService): SourceAdminStore =>
+        new PgSourceAdminRepository(dataSource, audit),
     },
     {
       provide: CALLBACK_STORE,

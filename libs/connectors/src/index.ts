@@ -7,6 +7,7 @@ export * from './sources/source-view';
 export * from './sources/source-policy';
 export * from './sources/sources.service';
 export * from './sources/source-store.port';
+export * from './sources/source-admin-store.port';
 export * from './receipts/receipts.service';
 export * from './receipts/receipt-store.port';
 export * from './receipts/receipt-body-retention';

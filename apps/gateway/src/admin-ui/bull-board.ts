@@ -8,7 +8,6 @@ import type Redis from 'ioredis';
 import { ApiTokensService, AuditService, type Principal } from '@txng/persistence';
 import { ALL_QUEUES, type QueueName, QueueStatsService } from '@txng/queues';
 import { type NextFunction, type Request, type Response } from 'express';
-import { DataSource } from 'typeorm';
 import {
   BOARD_COOKIE,
   BOARD_PATH,
@@ -30,7 +29,6 @@ export function mountBullBoard(app: INestApplication): void {
   const stats = app.get(QueueStatsService);
   const tokens = app.get(ApiTokensService);
   const config = app.get<HubConfig>(HUB_CONFIG);
-  const dataSource = app.get(DataSource);
   const redis = app.get<Redis>(REDIS_CLIENT);
 
   const serverAdapter = new ExpressAdapter();
@@ -51,7 +49,7 @@ export function mountBullBoard(app: INestApplication): void {
       const cookie = readCookie(req.headers.cookie, BOARD_COOKIE);
       const session = cookie ? verifyBoardSession(config.secretKey, cookie) : null;
       if (session && (await isLiveBoardSession(redis, session))) {
-        who = await stillValid(session, config, dataSource);
+        who = await stillValid(session, config, tokens);
       }
     }
     if (!who) {
@@ -186,7 +184,7 @@ function sameHost(origin: string, host: string | undefined): boolean {
 async function stillValid(
   session: BoardSession,
   config: HubConfig,
-  dataSource: DataSource,
+  tokens: ApiTokensService,
 ): Promise<Principal | null> {
   const { actor } = session;
   const boundTo = (hashHex: string): boolean => {
@@ -202,11 +200,8 @@ async function stillValid(
   const id = /^token:([0-9a-f-]{36})$/.exec(actor)?.[1];
   if (!id) return null;
   // The board shows every province's jobs: a province-scoped token never holds a session for it.
-  const rows: Array<{ name: string; role: Principal['role']; token_hash: string }> = await dataSource.query(
-    'SELECT name, role, token_hash FROM api_token WHERE id = $1 AND revoked_at IS NULL AND provinces IS NULL',
-    [id],
-  );
-  return rows[0] && boundTo(rows[0].token_hash)
-    ? { actor, name: rows[0].name, role: rows[0].role, provinces: null }
+  const token = await tokens.liveNationalToken(id);
+  return token && boundTo(token.tokenHash)
+    ? { actor, name: token.name, role: token.role, provinces: null }
     : null;
 }

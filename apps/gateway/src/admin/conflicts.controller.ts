@@ -2,16 +2,23 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest } from '@txng/common';
-import { AuditService, ConflictSidesRead, type ConflictSides, type Principal } from '@txng/persistence';
+import {
+  AuditService,
+  ConflictSidesRead,
+  type ConflictSides,
+  ConflictsRead,
+  type ConflictView,
+  isConflictCursor,
+  PgConflictResolutionRepository,
+  type Principal,
+  type RecordView,
+  type WithheldSide,
+} from '@txng/persistence';
 import {
   CONFLICT_DECISIONS,
   type ConflictDecision,
   ConflictResolver,
-  ConflictsRead,
-  type ConflictView,
-  isConflictCursor,
-  type RecordView,
-  type WithheldSide,
+  type ConflictStore,
 } from '@txng/pipeline';
 import { IsIn, IsString, Length } from 'class-validator';
 import { type DataSource } from 'typeorm';
@@ -45,7 +52,8 @@ export class ConflictsController {
   constructor(@InjectDataSource() dataSource: DataSource, audit: AuditService) {
     this.read = new ConflictsRead(dataSource);
     this.sides = new ConflictSidesRead(dataSource);
-    this.resolver = new ConflictResolver(dataSource, (event, manager) => audit.record(event, manager));
+    const store: ConflictStore = new PgConflictResolutionRepository(dataSource, audit);
+    this.resolver = new ConflictResolver(store);
   }
 
   @Post(':id/resolve')

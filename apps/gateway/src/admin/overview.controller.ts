@@ -3,11 +3,10 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@
 import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest } from '@txng/common';
 import { currentProvinces } from '@txng/national-model';
-import { type Principal, SearchRead } from '@txng/persistence';
+import { OverviewRead, type Principal, SearchRead } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
-import { OverviewRead } from './overview-read';
 import { OverviewDto } from './dto/overview.dto';
 import { SearchAnswerDto } from './dto/search.dto';
 import { pageSize, queryText } from './paging';

@@ -6,14 +6,14 @@ import { RECORD_KINDS } from '@txng/national-model';
 import {
   DETAIL_DEFAULTS,
   DETAIL_MAX,
+  type Principal,
   RECORD_LIST_STATUSES,
   type RecordDetail,
   type RecordListStatus,
   RecordsRead,
   type RecordView,
-} from '@txng/pipeline';
+} from '@txng/persistence';
 import { type DataSource } from 'typeorm';
-import { type Principal } from '@txng/persistence';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 import { pageSize, queryText, RECORD_KEY_MAX, SOURCE_KEY_MAX } from './paging';

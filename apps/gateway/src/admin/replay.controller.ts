@@ -12,14 +12,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest, METRICS_REGISTRY, notFound } from '@txng/common';
 import { RECORD_KINDS } from '@txng/national-model';
 import { OperationsService } from '@txng/jobs';
-import { AuditService, type Principal, scopeParam } from '@txng/persistence';
+import {
+  AuditService,
+  PgReplayRepository,
+  type Principal,
+  type ReplayRunView,
+  ReplayRunsRead,
+} from '@txng/persistence';
 import {
   PipelineMetrics,
   REPLAY_STATUSES,
   ReplayPlanner,
-  type ReplayRunView,
-  ReplayRunsRead,
   type ReplayStatus,
+  type ReplayStore,
 } from '@txng/pipeline';
 import { type JobPayload, jobId, QueueName } from '@txng/queues';
 import { type Queue } from 'bullmq';
@@ -82,13 +87,14 @@ export class ReplayController {
   private readonly metrics: PipelineMetrics;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
     audit: AuditService,
     private readonly operations: OperationsService,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    this.planner = new ReplayPlanner(dataSource, (event, manager) => audit.record(event, manager));
+    const store: ReplayStore = new PgReplayRepository(dataSource, audit);
+    this.planner = new ReplayPlanner(store);
     this.runs = new ReplayRunsRead(dataSource);
     this.metrics = new PipelineMetrics(registry);
   }
@@ -107,13 +113,6 @@ export class ReplayController {
     if (who.provinces !== null && body.sourceKey === undefined) {
       throw badRequest('A province token replays one source at a time: name sourceKey.');
     }
-    if (body.sourceKey !== undefined) {
-      const rows: unknown[] = await this.dataSource.query(
-        `SELECT 1 FROM source WHERE key = $1 AND ($2::text[] IS NULL OR province_code = ANY($2::text[]))`,
-        [body.sourceKey, scopeParam(who.provinces)],
-      );
-      if (rows.length === 0) throw notFound(`Source "${body.sourceKey}"`);
-    }
     const bulk =
       body.findingCode !== undefined || body.receivedFrom !== undefined || body.receivedTo !== undefined;
     if (bulk && body.status === 'failed') {
@@ -126,15 +125,19 @@ export class ReplayController {
     if (receivedFrom && receivedTo && receivedFrom >= receivedTo) {
       throw badRequest('receivedFrom must be before receivedTo.');
     }
-    const run = await this.planner.prepare({
-      status: body.status,
-      sourceKey: body.sourceKey ?? null,
-      kind: body.kind ?? null,
-      findingCode: body.findingCode ?? null,
-      receivedFrom,
-      receivedTo,
-      actor: who.actor,
-    });
+    // The planner refuses a source outside the token's provinces (404, as an unknown one).
+    const run = await this.planner.prepare(
+      {
+        status: body.status,
+        sourceKey: body.sourceKey ?? null,
+        kind: body.kind ?? null,
+        findingCode: body.findingCode ?? null,
+        receivedFrom,
+        receivedTo,
+        actor: who.actor,
+      },
+      who.provinces,
+    );
     // Its operation before its job, so that progress and cancel answer from the first moment.
     await this.operations.adoptReplayRun(run.runId);
     const id = jobId('replay', run.runId);
@@ -145,10 +148,7 @@ export class ReplayController {
         { jobId: id },
       );
     } catch (error) {
-      await this.dataSource.query(
-        `UPDATE replay_run SET state = 'failed', error = $2, finished_at = now() WHERE id = $1`,
-        [run.runId, `not queued: ${(error as Error).message}`],
-      );
+      await this.planner.notQueued(run.runId, error);
       await this.operations.tracker(run.runId).failed(new Error(`not queued: ${(error as Error).message}`));
       throw error;
     }

@@ -347,7 +347,7 @@ export class SourcesController {
 
   /** The source within the token's provinces, else 404: another province's source is unknown to it. */
   private source(key: string, who: Principal): Promise<SourceEntity> {
-    return this.sources.get(key, undefined, who.provinces);
+    return this.sources.get(key, who.provinces);
   }
 
   private stage(key: string, action: StageAction, who: Principal): Promise<SourceView> {

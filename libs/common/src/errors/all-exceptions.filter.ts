@@ -26,13 +26,18 @@ const STATUS_CODES: Record<number, string> = {
 /**
  * Turns every error that reaches HTTP into `{"error","message","details"}`. An unreachable
  * PostgreSQL or Redis answers 503 with Retry-After (temporary); other unknown errors answer a
- * generic 500 and are logged with their stack; their text never reaches the client.
+ * generic 500 and are logged with their stack; their text never reaches the client. `translate`
+ * is the app's mapping of domain errors (libs/common/src/errors/domain-errors.ts) to coded
+ * errors with a status: the app, not the library that raised them, decides what they answer.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  constructor(private readonly translate: (exception: unknown) => AppError | null = () => null) {}
+
+  catch(raised: unknown, host: ArgumentsHost): void {
+    const exception = this.translate(raised) ?? raised;
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body, headers } = this.describe(exception);
     if (status === 503 && (isDatabaseUnavailable(exception) || isRedisUnavailable(exception)))

@@ -1,18 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { AppError, ErrorCode, notFound, OutboundGuard, SecretBox } from '@txng/common';
 import { compileMapping, MappingCompileError } from '@txng/mapping';
 import { isCurrentProvinceCode } from '@txng/national-model';
 import {
-  AuditService,
-  MappingVersionEntity,
+  type MappingVersionEntity,
   type PollSettings,
-  SourceEntity,
+  type SourceEntity,
   type SourceStage,
   NATIONAL,
   type ProvinceScope,
 } from '@txng/persistence';
-import { type DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import {
   checkSourceDefinition,
   checkSourcePatch,
@@ -27,6 +24,7 @@ import {
   type SourceSecrets,
   splitPollAuth,
 } from './source-secrets';
+import { SOURCE_ADMIN_STORE, type SourceAdminStore, type SourceAdminTx } from './source-admin-store.port';
 import { type SourceView, toSourceView } from './source-view';
 
 export const SECRET_BOX = Symbol('SECRET_BOX');
@@ -67,8 +65,7 @@ export class SourcesService {
   private readonly mappings = new Map<string, MappingVersionEntity>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
+    @Inject(SOURCE_ADMIN_STORE) private readonly store: SourceAdminStore,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
     private readonly guard: OutboundGuard,
   ) {}
@@ -102,8 +99,8 @@ export class SourcesService {
       secrets.pollAuth = split.secret;
     }
 
-    await this.dataSource.transaction(async (tx) => {
-      const exists = await tx.findOne(SourceEntity, { where: { key: def.key }, withDeleted: true });
+    await this.store.transaction(async (tx) => {
+      const exists = await tx.findAny(def.key);
       if (exists) {
         throw new AppError(
           ErrorCode.Conflict,
@@ -111,7 +108,7 @@ export class SourcesService {
           { status: 409 },
         );
       }
-      await tx.insert(SourceEntity, {
+      await tx.insert({
         key: def.key,
         provinceCode: def.provinceCode,
         name: def.name.normalize('NFC').trim(),
@@ -132,48 +129,29 @@ export class SourcesService {
         expectedIntervalMinutes: def.expectedIntervalMinutes ?? null,
       });
       if (def.mapping) await this.insertMappingVersion(tx, def.key, 1, def.mapping, actor);
-      await this.audit.record(
-        {
-          actor,
-          action: 'source.create',
-          target: def.key,
-          details: { kind: def.kind, format: def.format, provinceCode: def.provinceCode },
-        },
-        tx,
-      );
+      await tx.audit({
+        actor,
+        action: 'source.create',
+        target: def.key,
+        details: { kind: def.kind, format: def.format, provinceCode: def.provinceCode },
+      });
     });
     return { source: await this.view(def.key), webhookSecret, callbackSecret };
   }
 
   /** Live sources, of the scope's provinces only. */
   async list(scope: ProvinceScope = NATIONAL): Promise<SourceView[]> {
-    const sources = await this.dataSource
-      .getRepository(SourceEntity)
-      .find({ where: { deletedAt: IsNull(), ...inProvinces(scope) }, order: { provinceCode: 'ASC', key: 'ASC' } });
-    // Only the versions in force: a source's history of mappings can be long and is not shown here.
-    const current = sources.flatMap((s) =>
-      s.mappingVersion === null ? [] : [{ sourceKey: s.key, version: s.mappingVersion }],
-    );
-    const mappings =
-      current.length === 0
-        ? []
-        : await this.dataSource.getRepository(MappingVersionEntity).find({ where: current });
-    const byKey = new Map(mappings.map((m) => [`${m.sourceKey}#${m.version}`, m]));
-    return sources.map((s) => toSourceView(s, byKey.get(`${s.key}#${s.mappingVersion}`) ?? null));
+    return (await this.store.list(scope)).map((s) => toSourceView(s.source, s.mapping));
   }
 
   async view(key: string, scope: ProvinceScope = NATIONAL): Promise<SourceView> {
-    const source = await this.get(key, this.dataSource.manager, scope);
+    const source = await this.get(key, scope);
     return toSourceView(source, await this.mapping(key, source.mappingVersion));
   }
 
   /** A live (not deleted) source of the scope's provinces, or 404 (another province's is unknown). */
-  async get(
-    key: string,
-    manager: EntityManager = this.dataSource.manager,
-    scope: ProvinceScope = NATIONAL,
-  ): Promise<SourceEntity> {
-    const source = await manager.findOne(SourceEntity, { where: { key, deletedAt: IsNull(), ...inProvinces(scope) } });
+  async get(key: string, scope: ProvinceScope = NATIONAL): Promise<SourceEntity> {
+    const source = await this.store.find(key, scope);
     if (!source) throw notFound(`Source "${key}"`);
     return source;
   }
@@ -188,9 +166,7 @@ export class SourcesService {
     const id = `${key}#${version}`;
     const cached = this.mappings.get(id);
     if (cached) return cached;
-    const found = await this.dataSource
-      .getRepository(MappingVersionEntity)
-      .findOne({ where: { sourceKey: key, version } });
+    const found = await this.store.mapping(key, version);
     if (found) {
       if (this.mappings.size >= MAPPING_CACHE_SIZE) this.mappings.delete(this.mappings.keys().next().value!);
       this.mappings.set(id, found);
@@ -214,7 +190,7 @@ export class SourcesService {
     if (patch.callback) this.checkCallbackUrl(patch.callback.url);
 
     let callbackSecret: string | undefined;
-    await this.dataSource.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       const source = await this.lockSource(tx, key);
       const changes: Partial<SourceEntity> = { updatedAt: new Date() };
       const changed: string[] = [];
@@ -265,18 +241,18 @@ export class SourcesService {
       if (!MAPPINGLESS_FORMATS.has(format) && (changes.mappingVersion ?? source.mappingVersion) === null) {
         throw invalid(`A source of format "${format}" needs a mapping.`);
       }
-      await tx.update(SourceEntity, { key }, changes);
-      await this.audit.record({ actor, action: 'source.update', target: key, details: { changed } }, tx);
+      await tx.update(key, changes);
+      await tx.audit({ actor, action: 'source.update', target: key, details: { changed } });
     });
     return { source: await this.view(key), callbackSecret };
   }
 
   /** Soft delete: the key stays reserved and every receipt and record it brought is kept. */
   async remove(key: string, actor: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       await this.lockSource(tx, key);
-      await tx.update(SourceEntity, { key }, { deletedAt: new Date(), updatedAt: new Date() });
-      await this.audit.record({ actor, action: 'source.delete', target: key }, tx);
+      await tx.update(key, { deletedAt: new Date(), updatedAt: new Date() });
+      await tx.audit({ actor, action: 'source.delete', target: key });
     });
   }
 
@@ -287,7 +263,7 @@ export class SourcesService {
     scope: ProvinceScope = NATIONAL,
   ): Promise<SourceView> {
     const rule = TRANSITIONS[action];
-    await this.dataSource.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       const source = await this.lockSource(tx, key, scope);
       if (!rule.from.includes(source.stage)) {
         throw new AppError(
@@ -309,25 +285,18 @@ export class SourcesService {
         );
       }
       const to = rule.to(source);
-      await tx.update(
-        SourceEntity,
-        { key },
-        {
-          stage: to,
-          stageBeforePause: action === 'pause' ? (source.stage as 'testing' | 'active') : null,
-          // SOURCE_STALE counts silence from here when nothing has come yet.
-          ...(to === 'active' && source.stage !== 'active' ? { activatedAt: new Date() } : {}),
-          // A source an operator resumes gets a clean slate: it is polled again straight away.
-          ...(action === 'resume'
-            ? { health: 'healthy' as const, consecutiveFailures: 0, nextPollAfter: null }
-            : {}),
-          updatedAt: new Date(),
-        },
-      );
-      await this.audit.record(
-        { actor, action: `source.${action}`, target: key, details: { from: source.stage, to } },
-        tx,
-      );
+      await tx.update(key, {
+        stage: to,
+        stageBeforePause: action === 'pause' ? (source.stage as 'testing' | 'active') : null,
+        // SOURCE_STALE counts silence from here when nothing has come yet.
+        ...(to === 'active' && source.stage !== 'active' ? { activatedAt: new Date() } : {}),
+        // A source an operator resumes gets a clean slate: it is polled again straight away.
+        ...(action === 'resume'
+          ? { health: 'healthy' as const, consecutiveFailures: 0, nextPollAfter: null }
+          : {}),
+        updatedAt: new Date(),
+      });
+      await tx.audit({ actor, action: `source.${action}`, target: key, details: { from: source.stage, to } });
     });
     return this.view(key);
   }
@@ -339,7 +308,7 @@ export class SourcesService {
     graceSeconds = DEFAULT_ROTATION_GRACE_SECONDS,
   ): Promise<SourceWithSecret> {
     const webhookSecret = newWebhookSecret();
-    await this.dataSource.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       const source = await this.lockSource(tx, key);
       if (source.kind !== 'webhook') throw invalid('Only webhook sources have a signing secret.');
       const now = new Date();
@@ -355,11 +324,13 @@ export class SourcesService {
         ...kept,
         { secret: webhookSecret, createdAt: now.toISOString(), expiresAt: null },
       ];
-      await tx.update(SourceEntity, { key }, { secretsEnc: this.box.sealJson(secrets), updatedAt: now });
-      await this.audit.record(
-        { actor, action: 'source.rotate-secret', target: key, details: { previousValidUntil: graceEnd } },
-        tx,
-      );
+      await tx.update(key, { secretsEnc: this.box.sealJson(secrets), updatedAt: now });
+      await tx.audit({
+        actor,
+        action: 'source.rotate-secret',
+        target: key,
+        details: { previousValidUntil: graceEnd },
+      });
     });
     return { source: await this.view(key), webhookSecret };
   }
@@ -374,7 +345,7 @@ export class SourcesService {
     graceSeconds = DEFAULT_ROTATION_GRACE_SECONDS,
   ): Promise<SourceWithSecret> {
     const callbackSecret = newWebhookSecret();
-    await this.dataSource.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       const source = await this.lockSource(tx, key);
       if (!source.callback) throw invalid('This source has no callback; set "callback" on it first.');
       const now = new Date();
@@ -390,16 +361,13 @@ export class SourcesService {
         ...kept,
         { secret: callbackSecret, createdAt: now.toISOString(), expiresAt: null },
       ];
-      await tx.update(SourceEntity, { key }, { secretsEnc: this.box.sealJson(secrets), updatedAt: now });
-      await this.audit.record(
-        {
-          actor,
-          action: 'source.rotate-callback-secret',
-          target: key,
-          details: { previousSignsUntil: graceEnd },
-        },
-        tx,
-      );
+      await tx.update(key, { secretsEnc: this.box.sealJson(secrets), updatedAt: now });
+      await tx.audit({
+        actor,
+        action: 'source.rotate-callback-secret',
+        target: key,
+        details: { previousSignsUntil: graceEnd },
+      });
     });
     return { source: await this.view(key), callbackSecret };
   }
@@ -413,26 +381,23 @@ export class SourcesService {
   }
 
   private async lockSource(
-    tx: EntityManager,
+    tx: SourceAdminTx,
     key: string,
     scope: ProvinceScope = NATIONAL,
   ): Promise<SourceEntity> {
-    const source = await tx.findOne(SourceEntity, {
-      where: { key, deletedAt: IsNull(), ...inProvinces(scope) },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const source = await tx.lock(key, scope);
     if (!source) throw notFound(`Source "${key}"`);
     return source;
   }
 
   private async insertMappingVersion(
-    tx: EntityManager,
+    tx: SourceAdminTx,
     key: string,
     version: number,
     mapping: MappingInput,
     actor: string,
   ): Promise<void> {
-    await tx.insert(MappingVersionEntity, {
+    await tx.insertMapping({
       sourceKey: key,
       version,
       language: mapping.language,
@@ -520,9 +485,4 @@ function compileOrRefuse(mapping: MappingInput): void {
     }
     throw error;
   }
-}
-
-/** The where-clause part that keeps a query inside a province scope. */
-function inProvinces(scope: ProvinceScope): { provinceCode?: ReturnType<typeof In<string>> } {
-  return scope === null ? {} : { provinceCode: In([...scope]) };
 }

@@ -3,7 +3,8 @@ import { Inject } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { HUB_CONFIG, type HubConfig } from '@txng/common';
 import { type PurgeRun, ReceiptBodyRetention, ReceiptsService, type SweepResult } from '@txng/connectors';
-import { type ReplayProgress, ReplayRunner } from '@txng/pipeline';
+import { PgReplayRepository } from '@txng/persistence';
+import { type ReplayProgress, ReplayRunner, type ReplayStore } from '@txng/pipeline';
 import { type JobPayload, jobId, QueueName, workerOptions } from '@txng/queues';
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -55,8 +56,9 @@ export class MaintenanceProcessor extends WorkerHost {
     @InjectQueue(QueueName.Ingest) ingest: Queue,
   ) {
     super();
+    const store: ReplayStore = new PgReplayRepository(dataSource);
     this.replays = new ReplayRunner(
-      dataSource,
+      store,
       async (run, receiptIds) => {
         const replay = { runId: run.runId, status: run.status, kind: run.kind };
         await ingest.addBulk(

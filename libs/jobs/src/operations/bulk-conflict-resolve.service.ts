@@ -1,9 +1,14 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AppError, HUB_CONFIG, type HubConfig } from '@txng/common';
-import { AuditService, type BulkConflictFilter, PgBulkConflicts } from '@txng/persistence';
-import { type ConflictDecision, ConflictResolver } from '@txng/pipeline';
+import { HUB_CONFIG, type HubConfig, InvalidStateError, NotFoundError } from '@txng/common';
+import {
+  AuditService,
+  type BulkConflictFilter,
+  PgBulkConflicts,
+  PgConflictResolutionRepository,
+} from '@txng/persistence';
+import { type ConflictDecision, ConflictResolver, type ConflictStore } from '@txng/pipeline';
 import { type JobPayload, jobId, QueueName } from '@txng/queues';
 import { type Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -116,9 +121,8 @@ export class BulkConflictResolve {
         kind: p.kind,
         raisedBy: new Date(p.raisedBy),
       };
-      const resolver = new ConflictResolver(this.dataSource, (event, manager) =>
-        this.audit.record({ ...event, details: { ...event.details, operationId } }, manager),
-      );
+      const store: ConflictStore = new PgConflictResolutionRepository(this.dataSource, this.audit);
+      const resolver = new ConflictResolver(store);
       let decided = 0;
       let refused = 0;
       let after: { createdAt: string; id: string } | null = null;
@@ -127,12 +131,18 @@ export class BulkConflictResolve {
         if (page.length === 0) break;
         for (const c of page) {
           try {
-            await resolver.resolve({ id: c.id, decision: p.decision, note: p.note, actor: op.actor });
+            await resolver.resolve({
+              id: c.id,
+              decision: p.decision,
+              note: p.note,
+              actor: op.actor,
+              auditDetails: { operationId },
+            });
             decided += 1;
             await tracker.advance(1);
           } catch (error) {
-            // Decided by someone else meanwhile (409) or gone (404): counted, not retried.
-            if (!(error instanceof AppError) || (error.status !== 409 && error.status !== 404)) throw error;
+            // Decided by someone else meanwhile, overtaken, or gone: counted, not retried.
+            if (!(error instanceof InvalidStateError) && !(error instanceof NotFoundError)) throw error;
             refused += 1;
             await tracker.advance(0, 1);
           }

@@ -1,1 +1,2 @@
 export * from './source.repository';
+export * from './source-admin.repository';

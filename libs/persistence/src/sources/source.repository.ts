@@ -4,8 +4,8 @@ import { type PgReceiptRepository } from '../receipts/receipt.repository';
 import { type NewReceipt } from '../receipts/receipt.types';
 
 /**
- * Sources' PostgreSQL side as ingest and polling use it (the operator API's is still in
- * SourcesService): a source by key, which sources are polled and how often, a source's checkpoint
+ * Sources' PostgreSQL side as ingest and polling use it (the operator API's is PgSourceAdminRepository):
+ * a source by key, which sources are polled and how often, a source's checkpoint
  * (moved only from the value a run started from) and health, and a page stored as a receipt in the
  * same transaction as the checkpoint past it.
  */

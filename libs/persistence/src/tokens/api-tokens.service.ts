@@ -64,6 +64,18 @@ export class ApiTokensService {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * A live token of the whole country (no `provinces`) by id, with its stored hash: what a queue-board
+   * session bound to that token checks it is still bound to (apps/gateway/src/admin-ui/bull-board.ts).
+   */
+  async liveNationalToken(id: string): Promise<{ name: string; role: Role; tokenHash: string } | null> {
+    const rows: Array<{ name: string; role: Role; token_hash: string }> = await this.dataSource.query(
+      'SELECT name, role, token_hash FROM api_token WHERE id = $1 AND revoked_at IS NULL AND provinces IS NULL',
+      [id],
+    );
+    return rows[0] ? { name: rows[0].name, role: rows[0].role, tokenHash: rows[0].token_hash } : null;
+  }
+
   async authenticate(token: string): Promise<Principal | null> {
     const digest = hash(token);
     if (this.bootstrapHash && timingSafeEqual(this.bootstrapHash, Buffer.from(digest, 'hex'))) {

@@ -1,6 +1,7 @@
-import { NATIONAL, type ProvinceScope, scopeParam, sourceInScope, withheld } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
-import { type RecordView, toRecordView, VERSION_COLUMNS, type VersionSqlRow } from './record-view';
+import { withheld } from '../receipts/receipts-read';
+import { type RecordView, toRecordView, VERSION_COLUMNS, type VersionSqlRow } from '../records/record-view';
+import { NATIONAL, type ProvinceScope, scopeParam, sourceInScope } from '../scope/province-scope';
 
 export interface ConflictView {
   id: string;

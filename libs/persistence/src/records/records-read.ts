@@ -1,4 +1,4 @@
-import { NATIONAL, type ProvinceScope, scopeParam, sourceInScope } from '@txng/persistence';
+import { NATIONAL, type ProvinceScope, scopeParam, sourceInScope } from '../scope/province-scope';
 import { type DataSource } from 'typeorm';
 import { type RecordView, toRecordView, VERSION_COLUMNS, type VersionSqlRow } from './record-view';
 

@@ -1,4 +1,4 @@
-import { type PipelineFinding } from '../pipeline.types';
+import { type PipelineFinding } from '../pipeline/pipeline-store.types';
 
 /** A record as every answer of the operator API shows it (hub-interface.md, "Records and pipeline"). */
 export interface RecordView {

@@ -1,6 +1,6 @@
-import { NATIONAL, type ProvinceScope, scopeParam, sourceInScope } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
-import { type ReplayProgress } from '../operate/replay-runner';
+import { NATIONAL, type ProvinceScope, scopeParam, sourceInScope } from '../scope/province-scope';
+import { type ReplayProgress } from './replay.types';
 
 /** A replay run as GET /v1/admin/replay/{runId} shows it (docs/pipeline.md, "Replay"). */
 export interface ReplayRunView {

@@ -1,5 +1,5 @@
-import { NATIONAL, type ProvinceScope, scopeParam, sourceInScope } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
+import { NATIONAL, type ProvinceScope, scopeParam, sourceInScope } from '../scope/province-scope';
 
 export interface SourceOverview {
   key: string;

@@ -1,0 +1,2 @@
+export * from './record-view';
+export * from './records-read';
