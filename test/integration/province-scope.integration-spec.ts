@@ -412,4 +412,38 @@ describe('province-scoped tokens: no /v1/admin route reaches another province (r
       });
     }
   });
+
+  // Runs last: it decides the shared key's conflict.
+  it("a record's detail names neither the holding province nor its synced version to another province that shares the key", async () => {
+    const shared = `gtin:0${SHARED}`;
+    // Cần Thơ's latest version of the key reached the portal; then the Center accepts Cà Mau's claim,
+    // whose data names no province.
+    const db = await hub.db();
+    await db.query(`UPDATE record SET synced_version = latest_version WHERE kind = 'product' AND key = $1`, [
+      shared,
+    ]);
+    const held = await admin(hub.url).get(`/v1/admin/records/product/${shared}`).expect(200);
+    expect(held.body).toMatchObject({ provinceCode: '92', syncedVersion: expect.any(Number) });
+    await admin(hub.url)
+      .post(`/v1/admin/conflicts/${w.conflictId}/resolve`, {
+        decision: 'accept-incoming',
+        note: 'Mã thuộc doanh nghiệp Cà Mau theo GS1 Việt Nam.',
+      })
+      .expect(200);
+    const cm = (
+      await admin(hub.url)
+        .post('/v1/admin/tokens', { name: 'Sở NN&MT Cà Mau', role: 'viewer', provinces: ['96'] })
+        .expect(201)
+    ).body.token as string;
+    const mine = await admin(hub.url, cm).get(`/v1/admin/records/product/${shared}`).expect(200);
+    // Cà Mau's own version is the record now: its province is Cà Mau's, and nothing of Cần Thơ's shows.
+    expect(mine.body.provinceCode).toBe('96');
+    expect(mine.body.syncedVersion).toBeNull();
+    // Cần Thơ sees its own versions, and neither Cà Mau's province nor a synced version of Cà Mau's.
+    const theirs = await admin(hub.url, ct).get(`/v1/admin/records/product/${shared}`).expect(200);
+    expect({ provinceCode: theirs.body.provinceCode, syncedVersion: theirs.body.syncedVersion }).toEqual({
+      provinceCode: null,
+      syncedVersion: null,
+    });
+  });
 });

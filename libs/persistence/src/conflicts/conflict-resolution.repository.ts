@@ -169,11 +169,16 @@ export class PgConflictResolutionTx {
     );
   }
 
-  /** The record's latest version, claimant, source and province move to the accepted arrival. */
+  /**
+   * The record's latest version, claimant, source and province move to the accepted arrival: its
+   * data's province, else its source's, as the pipeline sets it (never the former holder's).
+   */
   async moveHead(kind: string, key: string, head: RecordHead): Promise<void> {
     await this.m.query(
       `UPDATE record SET latest_version = $3, latest_version_id = $4, latest_content_hash = $5, claimant = $6,
-              source_key = $7, province_code = coalesce($8, province_code), status = 'ready', updated_at = now()
+              source_key = $7,
+              province_code = coalesce($8, (SELECT s.province_code FROM source s WHERE s.key = $7), province_code),
+              status = 'ready', updated_at = now()
         WHERE kind = $1 AND key = $2`,
       [
         kind,

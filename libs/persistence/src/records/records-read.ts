@@ -176,9 +176,19 @@ export class RecordsRead {
     const before = page.before ?? null;
     const sp = scopeParam(scope);
     const [records, face, versionRows, totals, duplicates, conflicts, held] = (await Promise.all([
+      // The holding province and the version at the portal are shown only inside the scope: a
+      // province sharing the key with another must not learn who holds it or how far it synced.
       this.dataSource.query(
-        `SELECT latest_version_id::text AS latest_version_id, province_code, synced_version, status, claimant, updated_at FROM record WHERE kind = $1 AND key = $2`,
-        [kind, key],
+        `SELECT latest_version_id::text AS latest_version_id,
+                CASE WHEN $3::text[] IS NULL OR r.province_code = ANY($3::text[]) THEN r.province_code END AS province_code,
+                CASE WHEN $3::text[] IS NULL OR EXISTS (
+                       SELECT 1 FROM record_version sv
+                        WHERE sv.kind = r.kind AND sv.key = r.key AND sv.version = r.synced_version
+                          AND ${sourceInScope('sv.source_key', 3)})
+                     THEN r.synced_version END AS synced_version,
+                status, claimant, updated_at
+           FROM record r WHERE r.kind = $1 AND r.key = $2`,
+        [kind, key, sp],
       ),
       // The record's face is its latest accepted version, else its latest arrival of any status,
       // whatever page of versions is asked for.
