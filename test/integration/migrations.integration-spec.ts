@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DatabaseStartupError, MIGRATIONS, migrateDatabase, revertLastMigration } from '@txng/persistence';
+import { withoutHolder } from '@txng/persistence/migrations/1764299700000-findings-without-holder';
 import { createTestEnv, dropDatabase, runId, type TestEnv } from '../support/test-env';
 
 async function tables(databaseUrl: string): Promise<string[]> {
@@ -71,6 +72,33 @@ describe('migrations (real PostgreSQL)', () => {
       expect(await tables(url.toString())).toContain('api_token');
     } finally {
       await dropDatabase(name);
+    }
+  });
+
+  it("rewrites stored conflict findings so they no longer name the key's holder", async () => {
+    const client = new Client({ connectionString: env.databaseUrl });
+    await client.connect();
+    try {
+      const rewrite = async (text: string) =>
+        (await client.query<{ t: string }>(`SELECT ${withoutHolder('$1::text')} AS t`, [text])).rows[0].t;
+      expect(
+        await rewrite(
+          'gtin:08938523000011 is held by claimant 0301234567 (version 2); this record claims it for 2000111222. An operator must decide.',
+        ),
+      ).toBe(
+        'gtin:08938523000011 is already claimed by another owner; this record claims it for 2000111222. An operator must decide.',
+      );
+      expect(
+        await rewrite(
+          'urn:epc:id:sgtin:8938523.000001.7 was already commissioned by event ni:///sha-256;ab?ver=CBV2.0 (readPoint urn:epc:id:sgln:8938523.00001.0, 0301234567); this event commissions it again at no readPoint for 2000111222. An operator must decide.',
+        ),
+      ).toBe(
+        'urn:epc:id:sgtin:8938523.000001.7 was already commissioned by event ni:///sha-256;ab?ver=CBV2.0; this event commissions it again at no readPoint for 2000111222. An operator must decide.',
+      );
+      const untouched = 'the product has no name';
+      expect(await rewrite(untouched)).toBe(untouched);
+    } finally {
+      await client.end();
     }
   });
 

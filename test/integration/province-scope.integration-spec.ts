@@ -439,6 +439,9 @@ describe('province-scoped tokens: no /v1/admin route reaches another province (r
     // Cà Mau's own version is the record now: its province is Cà Mau's, and nothing of Cần Thơ's shows.
     expect(mine.body.provinceCode).toBe('96');
     expect(mine.body.syncedVersion).toBeNull();
+    // Its KEY_CLAIMED finding and history name the key, not who held it (Cần Thơ's owner).
+    expect(mine.text).toContain('KEY_CLAIMED');
+    expect(mine.text).not.toContain(OWNER_CT);
     // Cần Thơ sees its own versions, and neither Cà Mau's province nor a synced version of Cà Mau's.
     const theirs = await admin(hub.url, ct).get(`/v1/admin/records/product/${shared}`).expect(200);
     expect({ provinceCode: theirs.body.provinceCode, syncedVersion: theirs.body.syncedVersion }).toEqual({

@@ -16,6 +16,7 @@ import { CallbacksAndAlerts1764285360000 } from './1764285360000-callbacks-and-a
 import { ActivityMinutes1764288900000 } from './1764288900000-activity-minutes';
 import { ReceiptMappedEnvelope1764292500000 } from './1764292500000-receipt-mapped-envelope';
 import { Operations1764296100000 } from './1764296100000-operations';
+import { FindingsWithoutHolder1764299700000 } from './1764299700000-findings-without-holder';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -40,4 +41,5 @@ export const MIGRATIONS = [
   ActivityMinutes1764288900000,
   ReceiptMappedEnvelope1764292500000,
   Operations1764296100000,
+  FindingsWithoutHolder1764299700000,
 ];

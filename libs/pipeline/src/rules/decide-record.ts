@@ -72,7 +72,10 @@ export function decideRecord(held: HeldRecord, incoming: Candidate, context: Dec
       existingVersionId: held.latestVersionId,
       finding: {
         code: 'KEY_CLAIMED',
-        message: `${held.key} is held by claimant ${held.claimant ?? 'unknown'} (version ${held.latestVersion}); this record claims it for ${incoming.claimant}. An operator must decide.`,
+        // The finding reaches the incoming province (receipts, callbacks, its record page): it names
+        // the key and the incoming claimant only, never who holds the key; the conflict's sides show
+        // the holder to the Center (docs/security.md, "Province-scoped tokens").
+        message: `${held.key} is already claimed by another owner; this record claims it for ${incoming.claimant}. An operator must decide.`,
         path: CLAIMANT_PATH[held.kind] ?? '',
       },
     };
@@ -155,7 +158,7 @@ function decideEvent(held: HeldRecord, incoming: Candidate, context: DecideConte
         existingVersionId: owner.versionId,
         finding: {
           code: 'SERIAL_RECOMMISSIONED',
-          message: `${owner.sgtin} was already commissioned by event ${owner.eventKey} (readPoint ${owner.readPoint ?? 'none'}, ${owner.owner}); this event commissions it again at ${claim.readPoint ?? 'no readPoint'} for ${claim.owner}. An operator must decide.`,
+          message: `${owner.sgtin} was already commissioned by event ${owner.eventKey}; this event commissions it again at ${claim.readPoint ?? 'no readPoint'} for ${claim.owner}. An operator must decide.`,
           path: `/epcList/${Math.max(index, 0)}`,
         },
       };
