@@ -799,6 +799,21 @@ export interface components {
       /** @enum {string} */
       window: 'hour' | 'day';
     };
+    Alert: {
+      /** @enum {string} */
+      code: 'SOURCE_STALE' | 'QUARANTINE_RATE' | 'CALLBACK_FAILING' | 'PORTAL_UNREACHABLE' | 'SYNC_LAG';
+      /** @example QUARANTINE_RATE:can-tho */
+      id: string;
+      /** @description The hub's own English sentence with the figures. */
+      message: string;
+      provinceCode: string | null;
+      /** Format: date-time */
+      since: string;
+      sourceKey: string | null;
+    };
+    AlertList: {
+      items: components['schemas']['Alert'][];
+    };
     AuditEntry: {
       /** @example conflict.resolve */
       action: string;
@@ -917,6 +932,36 @@ export interface components {
       provinces?: string[];
       /** @enum {string} */
       role: 'viewer' | 'operator' | 'admin';
+    };
+    Delivery: {
+      attempts: components['schemas']['DeliveryAttempt'][];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      deliveredAt: string | null;
+      id: string;
+      /** Format: date-time */
+      nextAttemptAt: string | null;
+      /** @enum {string} */
+      status: 'pending' | 'delivered' | 'failed';
+      /** @example receipt.processed */
+      type: string;
+      /** @description The `X-Webhook-Id` the callback carries. */
+      webhookId: string;
+    };
+    DeliveryAttempt: {
+      /** Format: date-time */
+      at: string;
+      durationMs: number;
+      error: string | null;
+      /** @description Sent again by an operator. */
+      manual: boolean;
+      /** @description The province system's HTTP status, if it answered. */
+      statusCode: number | null;
+    };
+    DeliveryPage: {
+      items: components['schemas']['Delivery'][];
+      nextCursor: string | null;
     };
     DuplicateArrival: {
       /** Format: date-time */
@@ -1218,6 +1263,21 @@ export interface components {
       paused: boolean;
       waiting: number;
     };
+    ReceiptDetail: {
+      error: string | null;
+      /** @description The receipt id the webhook answered. */
+      id: string;
+      /** Format: date-time */
+      processedAt: string | null;
+      /** Format: date-time */
+      receivedAt: string;
+      records: components['schemas']['ReceiptRecord'][];
+      sourceKey: string;
+      /** @enum {string} */
+      status: 'stored' | 'queued' | 'processing' | 'processed' | 'failed';
+      /** @description The province's `X-Webhook-Id`; null for a poll page. */
+      webhookId: string | null;
+    };
     ReceiptHit: {
       /** @description The receipt id is the query. */
       exact: boolean;
@@ -1226,6 +1286,46 @@ export interface components {
       receivedAt: string;
       source: string;
       status: string;
+      webhookId: string | null;
+    };
+    ReceiptPage: {
+      items: components['schemas']['ReceiptSummary'][];
+      nextCursor: string | null;
+    };
+    ReceiptRecord: {
+      conflict: components['schemas']['ReceiptRecordConflict'] | null;
+      findings: components['schemas']['Finding'][];
+      key: string;
+      kind: string;
+      portal: components['schemas']['ReceiptRecordPortal'] | null;
+      /** @description As in the records list: received, quarantined, duplicate, conflict, ready, synced, rejected, failed, replayed. */
+      status: string;
+      version: number | null;
+    };
+    ReceiptRecordConflict: {
+      /** @example KEY_CLAIMED */
+      code: string;
+      id: string;
+      /** @description The other side is named by its province only; its data is never shown. */
+      otherProvinceCode: string | null;
+    };
+    ReceiptRecordPortal: {
+      /** Format: date-time */
+      syncedAt: string;
+      version: number | null;
+    };
+    ReceiptSummary: {
+      error: string | null;
+      /** @description The receipt id the webhook answered. */
+      id: string;
+      /** Format: date-time */
+      processedAt: string | null;
+      /** Format: date-time */
+      receivedAt: string;
+      sourceKey: string;
+      /** @enum {string} */
+      status: 'stored' | 'queued' | 'processing' | 'processed' | 'failed';
+      /** @description The province's `X-Webhook-Id`; null for a poll page. */
       webhookId: string | null;
     };
     ReconciliationSummary: {
@@ -1669,6 +1769,21 @@ export interface components {
       /** @description Versions waiting for the portal (`ready`). */
       pending: number;
     };
+    TestConnectionResult: {
+      bytes?: number;
+      /** @description The media type only, e.g. `application/json`. */
+      contentType?: string;
+      /** @description Milliseconds from the request to the parsed page (or the failure). */
+      durationMs: number;
+      error?: string;
+      items: number;
+      ok: boolean;
+      status: number | null;
+      /** @description One line: status, size, type and where the items were found. */
+      summary?: string;
+      /** @description The page fetched. */
+      url?: string;
+    };
     TextPosition: {
       column: number;
       line: number;
@@ -1934,7 +2049,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AlertList'];
+        };
       };
     };
   };
@@ -2285,7 +2402,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReceiptPage'];
+        };
       };
     };
   };
@@ -2304,7 +2423,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReceiptDetail'];
+        };
       };
     };
   };
@@ -2620,7 +2741,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DeliveryPage'];
+        };
       };
     };
   };
@@ -2640,7 +2763,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
       };
     };
   };
@@ -2813,7 +2938,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TestConnectionResult'];
+        };
       };
     };
   };

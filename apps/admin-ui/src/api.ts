@@ -136,6 +136,8 @@ export type SearchGroup = Schemas['SearchGroup'];
 
 export type SourcePage = Schemas['SourcePage'];
 export type SourceView = Schemas['SourceView'];
+/** `POST /v1/admin/sources/{key}/test-connection`: one real fetch of a poll source's first page. */
+export type TestConnectionResult = Schemas['TestConnectionResult'];
 /** A source with the secrets a change made (creating a webhook source, rotating a secret): shown once. */
 export type SourceWithSecrets = Schemas['SourceWithSecrets'];
 

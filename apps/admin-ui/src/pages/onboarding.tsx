@@ -1,7 +1,14 @@
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, saveMapping, sourceAction, type SourceView, type SourceWithSecrets } from '../api';
+import {
+  api,
+  saveMapping,
+  sourceAction,
+  type SourceView,
+  type SourceWithSecrets,
+  type TestConnectionResult,
+} from '../api';
 import { MappingEditor, useDraftPreview } from '../components/mapping-editor';
 import { Badge, CopyButton, ErrorMessage, PageHeader, SecretOnce } from '../components/ui';
 import { useProvinces } from '../hooks';
@@ -366,12 +373,7 @@ function MappingStep({
 function ConnectStep({ source, secret }: { source: SourceView; secret: string | null }) {
   const { t } = useTranslation();
   const [current, setCurrent] = useState(source);
-  const [test, setTest] = useState<{
-    ok: boolean;
-    status: number | null;
-    items: number;
-    error?: string;
-  } | null>(null);
+  const [test, setTest] = useState<TestConnectionResult | null>(null);
   const [error, setError] = useState<unknown>(null);
   const url = `${window.location.origin}/v1/webhooks/${source.key}`;
 

@@ -1,10 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PgAlertStore, type Principal } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
+import { AlertListDto } from './dto/alert.dto';
 
 export interface AlertView {
   id: string;
@@ -37,6 +38,7 @@ export class AlertsController {
     summary:
       "Active alerts: SOURCE_STALE, QUARANTINE_RATE, CALLBACK_FAILING, PORTAL_UNREACHABLE, SYNC_LAG; checked at least once a minute. A province token: its provinces' alerts and PORTAL_UNREACHABLE.",
   })
+  @ApiOkResponse({ type: AlertListDto })
   async list(@CurrentPrincipal() who: Principal): Promise<{ items: AlertView[] }> {
     const rows = await this.store.list(who.provinces);
     return {

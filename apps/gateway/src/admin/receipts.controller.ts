@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest, notFound } from '@txng/common';
 import {
@@ -14,6 +14,7 @@ import {
 import { type DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
+import { ReceiptDetailDto, ReceiptPageDto } from './dto/receipt.dto';
 import { pageSize, queryText, SOURCE_KEY_MAX } from './paging';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -33,6 +34,7 @@ export class ReceiptsController {
 
   @Get()
   @ApiOperation({ summary: 'Receipts, newest first, without their records.' })
+  @ApiOkResponse({ type: ReceiptPageDto })
   @ApiQuery({ name: 'sourceKey', required: false })
   @ApiQuery({ name: 'status', required: false, enum: RECEIPT_STATUSES })
   @ApiQuery({
@@ -80,6 +82,7 @@ export class ReceiptsController {
     summary:
       "One receipt with every record's outcome, findings, conflict (the other side by province only) and portal version.",
   })
+  @ApiOkResponse({ type: ReceiptDetailDto })
   async get(@Param('receiptId') receiptId: string, @CurrentPrincipal() who: Principal): Promise<ReceiptView> {
     if (!UUID.test(receiptId)) throw badRequest('receiptId is not valid; pass the id the webhook answered.');
     const receipt = await this.read.get(receiptId, who.provinces);

@@ -12,6 +12,7 @@ import {
   Req,
 } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
@@ -52,8 +53,14 @@ import { type Request } from 'express';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
 import { readRawBody } from '../webhooks/raw-body';
+import { DeliveryDto, DeliveryPageDto } from './dto/delivery.dto';
 import { MappingTrialDto, PreviewAnswerDto } from './dto/mapping-preview.dto';
-import { SourcePageDto, SourceViewDto, SourceWithSecretsDto } from './dto/source.dto';
+import {
+  SourcePageDto,
+  SourceViewDto,
+  SourceWithSecretsDto,
+  TestConnectionResultDto,
+} from './dto/source.dto';
 
 /**
  * A stage change of a source (hub-interface.md, "Sources"): POST /{key}/{action}, the least role it
@@ -250,6 +257,7 @@ export class SourcesController {
     summary:
       'Poll sources: one real fetch of the first page, audited; answers status, timing and item count, never the page. Nothing is stored.',
   })
+  @ApiOkResponse({ type: TestConnectionResultDto })
   async testConnection(
     @Param('key') key: string,
     @CurrentPrincipal() who: Principal,
@@ -315,6 +323,7 @@ export class SourcesController {
   @RequireRole('viewer')
   @ProvinceScoped()
   @ApiOperation({ summary: 'Callback deliveries of the source, newest first, each with every attempt.' })
+  @ApiOkResponse({ type: DeliveryPageDto })
   async deliveries(
     @CurrentPrincipal() who: Principal,
     @Param('key') key: string,
@@ -329,6 +338,7 @@ export class SourcesController {
   @ProvinceScoped()
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a delivery again now; its retry schedule starts over.' })
+  @ApiAcceptedResponse({ type: DeliveryDto })
   async redeliver(
     @Param('key') key: string,
     @Param('id') id: string,

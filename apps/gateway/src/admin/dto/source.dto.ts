@@ -116,3 +116,19 @@ export class SourcePageDto {
   @ApiProperty({ type: 'null', description: 'Always null: every source is on one page.' })
   nextCursor!: null;
 }
+
+/** One real fetch of a poll source's first page: status, timing and item count, never the page. */
+@ApiSchema({ name: 'TestConnectionResult' })
+export class TestConnectionResultDto {
+  @ApiProperty() ok!: boolean;
+  @ApiProperty({ type: Number, nullable: true }) status!: number | null;
+  @ApiProperty() items!: number;
+  @ApiProperty({ description: 'Milliseconds from the request to the parsed page (or the failure).' })
+  durationMs!: number;
+  @ApiPropertyOptional({ description: 'The page fetched.' }) url?: string;
+  @ApiPropertyOptional({ description: 'The media type only, e.g. `application/json`.' }) contentType?: string;
+  @ApiPropertyOptional() bytes?: number;
+  @ApiPropertyOptional({ description: 'One line: status, size, type and where the items were found.' })
+  summary?: string;
+  @ApiPropertyOptional() error?: string;
+}
