@@ -13,8 +13,8 @@ import { gtin13, passThroughSource, sendWebhook } from '../support/webhook-sourc
  * The admin UI's types are generated from the OpenAPI document built offline (Nest's preview mode,
  * test/unit/api-types.spec.ts). Here, against a real hub: that document is the one the gateway
  * serves, and every answer the screens read — with records, a conflict, duplicates, quarantined
- * records, a replay, a poll source and audit entries in them — is valid against the schema the UI's
- * types come from (docs/admin-ui.md, "Types from the OpenAPI document").
+ * records, a replay, a poll source, receipts, an alert, callback deliveries and audit entries in
+ * them — is valid against the schema the UI's types come from (docs/admin-ui.md, "Types from the OpenAPI document").
  */
 describe("the OpenAPI document describes the gateway's real answers", () => {
   let hub: GatewayHarness;
@@ -50,7 +50,16 @@ describe("the OpenAPI document describes the gateway's real answers", () => {
   };
 
   beforeAll(async () => {
-    hub = await startGateway({ withWorkers: true, env: { SYNC_LINGER_MS: '3600000' } });
+    hub = await startGateway({
+      withWorkers: true,
+      env: {
+        SYNC_LINGER_MS: '3600000',
+        // A callback that always fails raises CALLBACK_FAILING at the next check.
+        ALERT_CHECK_EVERY_MS: '300',
+        ALERT_CALLBACK_FAILING_SECONDS: '0',
+        CALLBACK_RETRY_DELAYS_SECONDS: '60',
+      },
+    });
     ingest = hub.queue('ingest');
     for (const [key, province] of [
       ['oa-a', '92'],
@@ -225,6 +234,10 @@ describe("the OpenAPI document describes the gateway's real answers", () => {
       .expect(200);
     expect(callback.body.callbackSecret).toEqual(expect.any(String));
     expectValid('SourceWithSecrets', callback.body);
+    // Nothing listens on the poll source's port: the fetch fails, and the answer says so.
+    const tested = await admin(hub.url).post('/v1/admin/sources/oa-poll/test-connection').expect(200);
+    expect(tested.body).toMatchObject({ ok: false, items: 0, error: expect.any(String) });
+    expectValid('TestConnectionResult', tested.body);
 
     expectValid('WhoAmI', (await admin(hub.url).get('/v1/admin/whoami').expect(200)).body);
     const provinces = await admin(hub.url).get('/v1/admin/provinces').expect(200);
@@ -277,5 +290,78 @@ describe("the OpenAPI document describes the gateway's real answers", () => {
       'ActivitySeries',
       (await admin(hub.url).get('/v1/admin/activity?window=day&source=oa-a').expect(200)).body,
     );
+  });
+
+  it('answers receipts, alerts and callback deliveries as the schemas say', async () => {
+    // 127.0.0.2 is outside the tests' OUTBOUND_ALLOWLIST: every delivery of oa-cb fails.
+    const created = await admin(hub.url)
+      .post('/v1/admin/sources', {
+        ...passThroughSource('oa-cb', '92'),
+        callback: { url: 'http://127.0.0.2:9/cb', events: ['receipt.processed'] },
+      })
+      .expect(201);
+    await admin(hub.url).post('/v1/admin/sources/oa-cb/activate').expect(200);
+    const receiptId = await sendWebhook(hub.url, 'oa-cb', created.body.webhookSecret as string, {
+      products: [
+        product(gtin13('893987600080'), 'Gạo', '0301234567'),
+        { gtin: gtin13('893987600081'), name: 'Gạo thiếu khối lượng', ownerTaxCode: '0301234567' },
+      ],
+    });
+    await waitForQueuesToDrain([ingest], { timeoutMs: 30_000 });
+
+    const page = await admin(hub.url).get('/v1/admin/receipts?sourceKey=oa-cb').expect(200);
+    expect(page.body.items.map((r: { id: string }) => r.id)).toEqual([receiptId]);
+    expectValid('ReceiptPage', page.body);
+    const all = await admin(hub.url).get('/v1/admin/receipts?limit=2').expect(200);
+    expect(all.body.nextCursor).toEqual(expect.any(String));
+    expectValid('ReceiptPage', all.body);
+    const detail = await admin(hub.url).get(`/v1/admin/receipts/${receiptId}`).expect(200);
+    expect(detail.body.records.map((r: { status: string }) => r.status).sort()).toEqual([
+      'quarantined',
+      'ready',
+    ]);
+    expect(
+      detail.body.records.find((r: { status: string }) => r.status === 'quarantined').findings.length,
+    ).toBeGreaterThan(0);
+    expectValid('ReceiptDetail', detail.body);
+    // oa-b's receipt opened the KEY_CLAIMED conflict: its record names it.
+    const claimed = await admin(hub.url).get('/v1/admin/receipts?sourceKey=oa-b').expect(200);
+    const withConflict = await admin(hub.url)
+      .get(`/v1/admin/receipts/${claimed.body.items[claimed.body.items.length - 1].id}`)
+      .expect(200);
+    expect(withConflict.body.records[0].conflict).toMatchObject({ code: 'KEY_CLAIMED' });
+    expectValid('ReceiptDetail', withConflict.body);
+
+    const failed = await eventually(
+      async () => {
+        const list = await admin(hub.url).get('/v1/admin/sources/oa-cb/deliveries').expect(200);
+        const body = list.body as {
+          items: Array<{ id: string; attempts: Array<{ error: string | null }> }>;
+        };
+        return body.items.length > 0 && body.items[0].attempts.length > 0 ? body : undefined;
+      },
+      30_000,
+      'a failed attempt of the receipt.processed callback',
+    );
+    expect(failed.items[0].attempts[0].error).toEqual(expect.any(String));
+    expectValid('DeliveryPage', failed);
+    const redelivered = await admin(hub.url)
+      .post(`/v1/admin/sources/oa-cb/deliveries/${failed.items[0].id}/redeliver`)
+      .expect(202);
+    expect(redelivered.body.id).toBe(failed.items[0].id);
+    expectValid('Delivery', redelivered.body);
+
+    const alerts = await eventually(
+      async () => {
+        const answer = await admin(hub.url).get('/v1/admin/alerts').expect(200);
+        const body = answer.body as { items: Array<{ code: string; sourceKey: string | null }> };
+        return body.items.some((a) => a.code === 'CALLBACK_FAILING' && a.sourceKey === 'oa-cb')
+          ? body
+          : undefined;
+      },
+      30_000,
+      'CALLBACK_FAILING of oa-cb',
+    );
+    expectValid('AlertList', alerts);
   });
 });
