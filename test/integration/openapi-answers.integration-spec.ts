@@ -94,6 +94,15 @@ describe("the OpenAPI document describes the gateway's real answers", () => {
     expect(conflicts.body.items).toHaveLength(1);
     expect(conflicts.body.items[0].existing).not.toBeNull();
     expectValid('ConflictPage', conflicts.body);
+    // A province token is answered the other province's side as a WithheldSide, which the schema names.
+    const hcm = (
+      await admin(hub.url)
+        .post('/v1/admin/tokens', { name: 'Sở KH&CN TP. Hồ Chí Minh', role: 'viewer', provinces: ['79'] })
+        .expect(201)
+    ).body.token as string;
+    const scoped = await admin(hub.url, hcm).get('/v1/admin/conflicts?status=open').expect(200);
+    expect(scoped.body.items[0].existing).toEqual(expect.objectContaining({ withheld: true, provinceCode: '92' }));
+    expectValid('ConflictPage', scoped.body);
 
     const search = await admin(hub.url)
       .get(`/v1/admin/search?q=${encodeURIComponent(conflicts.body.items[0].key)}`)

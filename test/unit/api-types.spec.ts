@@ -42,7 +42,8 @@ describe("the admin UI's API types", () => {
     for (const fragment of [
       /StatusCounts: \{[^}]*openConflicts: number;/s,
       /ConflictPage: \{[^}]*nextCursor: string \| null;/s,
-      /Conflict: \{[^}]*existing: components\['schemas'\]\['RecordView'\] \| null;/s,
+      /Conflict: \{[^}]*existing: components\['schemas'\]\['RecordView'\] \| components\['schemas'\]\['WithheldSide'\] \| \(never \| null\);/s,
+      /WithheldSide: \{\s*key: string;.*?withheld: true;/s,
       /SearchHit: \{[^}]*matchedBy: string\[\];/s,
       /'\/v1\/admin\/overview': \{/,
       /OverviewController_get: \{.*?content: \{\s*'application\/json': components\['schemas'\]\['Overview'\];/s,

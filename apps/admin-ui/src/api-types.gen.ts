@@ -867,10 +867,12 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       decision: string | null;
-      existing: components['schemas']['RecordView'] | null;
+      /** @description The record already holding the key; a province token is answered another province's as a WithheldSide. */
+      existing: components['schemas']['RecordView'] | components['schemas']['WithheldSide'] | (never | null);
       /** Format: uuid */
       id: string;
-      incoming: components['schemas']['RecordView'];
+      /** @description The arriving record; a province token is answered another province's as a WithheldSide. */
+      incoming: components['schemas']['RecordView'] | components['schemas']['WithheldSide'];
       key: string;
       kind: string;
       note: string | null;
@@ -1848,6 +1850,13 @@ export interface components {
       provinces: string[] | null;
       /** @enum {string} */
       role: 'viewer' | 'operator' | 'admin';
+    };
+    WithheldSide: {
+      key: string;
+      kind: string;
+      provinceCode: string | null;
+      /** @enum {boolean} */
+      withheld: true;
     };
   };
   responses: never;

@@ -33,12 +33,7 @@ export type Alert = Schemas['Alert'];
  * A side of a conflict that lies in another province, as a province token is answered: which
  * province, kind and key, never its data.
  */
-export interface WithheldSide {
-  withheld: true;
-  provinceCode: string | null;
-  kind: string;
-  key: string;
-}
+export type WithheldSide = Schemas['WithheldSide'];
 
 export const isWithheld = (side: unknown): side is WithheldSide =>
   side !== null && typeof side === 'object' && (side as { withheld?: unknown }).withheld === true;

@@ -87,7 +87,7 @@ function ResolveForm({ conflict, onDone }: { conflict: Conflict; onDone: () => v
 function BulkResolveForm({ conflicts, onEnded }: { conflicts: Conflict[]; onEnded: () => void }) {
   const { t } = useTranslation();
   const codes = [...new Set(conflicts.map((c) => c.code))].sort();
-  const sources = [...new Set(conflicts.map((c) => c.incoming.source))].sort();
+  const sources = [...new Set(conflicts.flatMap((c) => (isWithheld(c.incoming) ? [] : [c.incoming.source])))].sort();
   const [code, setCode] = useState(codes[0] ?? '');
   const [source, setSource] = useState('');
   const [decision, setDecision] = useState<string>('');
@@ -229,8 +229,10 @@ export function ConflictsPage() {
       {data && data.items.length === 0 && <p>{t('conflicts.none')}</p>}
       {data?.items.map((c) => {
         // A province account is answered the other province's side as a WithheldSide (no data).
-        const existing: unknown = c.existing;
-        const incoming: unknown = c.incoming;
+        const existing = c.existing;
+        const incoming = c.incoming;
+        const ownExisting = existing === null || isWithheld(existing) ? null : existing;
+        const ownIncoming = isWithheld(incoming) ? null : incoming;
         const withheld = isWithheld(existing) || isWithheld(incoming);
         return (
           <article key={c.id} className="conflict" aria-labelledby={`c-${c.id}`} data-testid="conflict">
@@ -241,28 +243,28 @@ export function ConflictsPage() {
             <p className="muted">
               {t('conflicts.explainCode.' + c.code, { defaultValue: '' })} <DateTime value={c.createdAt} />
             </p>
-            {!isWithheld(incoming) && <Findings findings={c.incoming.findings} />}
+            {ownIncoming && <Findings findings={ownIncoming.findings} />}
             {isWithheld(existing) && <WithheldNotice side={existing} which="existing" />}
             {isWithheld(incoming) && <WithheldNotice side={incoming} which="incoming" />}
             <ConflictSides conflict={c} />
-            {isWithheld(existing) && !isWithheld(incoming) && (
+            {isWithheld(existing) && ownIncoming && (
               <details open>
                 <summary>{t('conflicts.ownData')}</summary>
-                <JsonBlock value={c.incoming.data} />
+                <JsonBlock value={ownIncoming.data} />
               </details>
             )}
-            {isWithheld(incoming) && c.existing !== null && !isWithheld(existing) && (
+            {isWithheld(incoming) && ownExisting && (
               <details open>
                 <summary>{t('conflicts.ownData')}</summary>
-                <JsonBlock value={c.existing.data} />
+                <JsonBlock value={ownExisting.data} />
               </details>
             )}
-            {!withheld && (
-              <details open={c.existing !== null}>
+            {!withheld && ownIncoming && (
+              <details open={ownExisting !== null}>
                 <summary>{t('conflicts.fields')}</summary>
                 <JsonDiff
-                  left={c.existing?.data ?? null}
-                  right={c.incoming.data}
+                  left={ownExisting?.data ?? null}
+                  right={ownIncoming.data}
                   existingLabel={
                     c.sides?.existing.what === 'registry' ? t('conflicts.sides.noRecord') : undefined
                   }

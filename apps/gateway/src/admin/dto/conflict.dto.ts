@@ -1,4 +1,4 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { RecordViewDto } from './record.dto';
 
 @ApiSchema({ name: 'ConflictParty' })
@@ -55,15 +55,39 @@ export class ConflictSidesDto {
   @ApiProperty({ type: ConflictSideDto }) incoming!: ConflictSideDto;
 }
 
+/**
+ * A side of a conflict that lies in another province, as a province-scoped token is answered: which
+ * province, kind and key, never its data (docs/security.md, "Province-scoped tokens").
+ */
+@ApiSchema({ name: 'WithheldSide' })
+export class WithheldSideDto {
+  @ApiProperty({ enum: [true] }) withheld!: true;
+  @ApiProperty({ type: String, nullable: true }) provinceCode!: string | null;
+  @ApiProperty() kind!: string;
+  @ApiProperty() key!: string;
+}
+
+const recordOrWithheld = [{ $ref: getSchemaPath(RecordViewDto) }, { $ref: getSchemaPath(WithheldSideDto) }];
+
 @ApiSchema({ name: 'Conflict' })
+@ApiExtraModels(RecordViewDto, WithheldSideDto)
 export class ConflictDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'KEY_CLAIMED' }) code!: string;
   @ApiProperty() kind!: string;
   @ApiProperty() key!: string;
   @ApiProperty({ enum: ['open', 'resolved'] }) status!: 'open' | 'resolved';
-  @ApiProperty({ type: RecordViewDto, nullable: true }) existing!: RecordViewDto | null;
-  @ApiProperty({ type: RecordViewDto }) incoming!: RecordViewDto;
+  @ApiProperty({
+    // OpenAPI 3.0 has no null type: `nullable` needs a `type`, so null is the third choice of oneOf.
+    oneOf: [...recordOrWithheld, { type: 'object', nullable: true, enum: [null] }],
+    description: "The record already holding the key; a province token is answered another province's as a WithheldSide.",
+  })
+  existing!: RecordViewDto | WithheldSideDto | null;
+  @ApiProperty({
+    oneOf: recordOrWithheld,
+    description: "The arriving record; a province token is answered another province's as a WithheldSide.",
+  })
+  incoming!: RecordViewDto | WithheldSideDto;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) resolvedAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) decision!: string | null;
