@@ -868,7 +868,7 @@ export interface components {
       createdAt: string;
       decision: string | null;
       /** @description The record already holding the key; a province token is answered another province's as a WithheldSide. */
-      existing: components['schemas']['RecordView'] | components['schemas']['WithheldSide'] | (never | null);
+      existing: components['schemas']['RecordView'] | components['schemas']['WithheldSide'] | null;
       /** Format: uuid */
       id: string;
       /** @description The arriving record; a province token is answered another province's as a WithheldSide. */

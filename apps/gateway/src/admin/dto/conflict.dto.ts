@@ -79,7 +79,7 @@ export class ConflictDto {
   @ApiProperty({ enum: ['open', 'resolved'] }) status!: 'open' | 'resolved';
   @ApiProperty({
     // OpenAPI 3.0 has no null type: `nullable` needs a `type`, so null is the third choice of oneOf.
-    oneOf: [...recordOrWithheld, { type: 'object', nullable: true, enum: [null] }],
+    oneOf: [...recordOrWithheld, { type: 'string', nullable: true, enum: [null] }],
     description: "The record already holding the key; a province token is answered another province's as a WithheldSide.",
   })
   existing!: RecordViewDto | WithheldSideDto | null;
