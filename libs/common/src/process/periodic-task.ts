@@ -1,4 +1,4 @@
-import { type Logger } from '@nestjs/common';
+import { type Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 
 /**
  * Work a process repeats on its own clock (not a BullMQ job, because it must run when Redis forgot
@@ -44,5 +44,21 @@ export class PeriodicTask {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
+  }
+}
+
+/**
+ * A Nest provider whose PeriodicTask lives as long as the application: started at bootstrap, stopped
+ * (waiting for a turn under way) at shutdown. The subclass builds `task` in its constructor.
+ */
+export abstract class PeriodicService implements OnApplicationBootstrap, OnApplicationShutdown {
+  protected abstract readonly task: PeriodicTask;
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

@@ -1,11 +1,5 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
-import { HUB_CONFIG, type HubConfig, PeriodicTask } from '@txng/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { HUB_CONFIG, type HubConfig, PeriodicService, PeriodicTask } from '@txng/common';
 import { type AlertRow, type PgAlertStore, type PgCallbackStore } from '@txng/persistence';
 import { PORTAL_CLIENTS, type PortalClients } from '@txng/portal-client';
 
@@ -27,8 +21,8 @@ const PROBE_TIMEOUT_MS = 5_000;
  * lock), which GET /v1/admin/alerts and /metrics read. Thresholds: ALERT_* (docs/operations.md).
  */
 @Injectable()
-export class AlertCheckService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: PeriodicTask;
+export class AlertCheckService extends PeriodicService {
+  protected readonly task: PeriodicTask;
 
   constructor(
     @Inject(ALERT_STORE) private readonly store: AlertStore,
@@ -36,20 +30,13 @@ export class AlertCheckService implements OnApplicationBootstrap, OnApplicationS
     @Inject(PORTAL_CLIENTS) private readonly portals: PortalClients,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {
+    super();
     this.task = new PeriodicTask(
       'alert check',
       config.notify.alertCheckEveryMs,
       () => this.check(),
       new Logger(AlertCheckService.name),
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
   }
 
   /** Measures everything and writes the active set; answers it. */

@@ -1,11 +1,5 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
-import { HUB_CONFIG, type HubConfig, PeriodicTask } from '@txng/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { HUB_CONFIG, type HubConfig, PeriodicService, PeriodicTask } from '@txng/common';
 import { CallbacksService } from '@txng/connectors';
 
 /**
@@ -15,23 +9,16 @@ import { CallbacksService } from '@txng/connectors';
  * (source, event) rows keep two processes scanning at once to one delivery.
  */
 @Injectable()
-export class CallbackScanService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: PeriodicTask;
+export class CallbackScanService extends PeriodicService {
+  protected readonly task: PeriodicTask;
 
   constructor(callbacks: CallbacksService, @Inject(HUB_CONFIG) config: HubConfig) {
+    super();
     this.task = new PeriodicTask(
       'callback scan',
       config.notify.callbackScanEveryMs,
       () => callbacks.scan(),
       new Logger(CallbackScanService.name),
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
   }
 }
