@@ -1,18 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
-import { ADMIN_TOKEN, createActiveSource } from '../support/admin-client';
-import { freePort, launchChromium } from '../support/admin-ui-browser';
-import { startSim } from '../support/portal-sim';
-import { hubProcessEnv, startBuilt, type RunningProcess } from '../support/processes';
-import { createTestEnv, type TestEnv } from '../support/test-env';
+import { type Page } from 'playwright-core';
+import { createActiveSource } from '../support/admin-client';
+import { startAdminUiRig, type AdminUiRig } from '../support/admin-ui-rig';
 import { gtin13, passThroughSource, sendWebhook } from '../support/webhook-sources';
-
-const ROOT = join(__dirname, '..', '..');
-const UI_DIST = join(ROOT, 'dist', 'admin-ui', 'index.html');
-/** SCREENSHOTS=1 saves the activity screens to docs/screenshots/. */
-const SHOTS = process.env.SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : null;
 
 const product = (item: string, name: string) => ({
   gtin: gtin13(`8935049${item.padStart(5, '0')}`),
@@ -22,16 +11,11 @@ const product = (item: string, name: string) => ({
 });
 
 describe('admin UI activity charts in headless Chromium against the built hub and the portal simulator', () => {
-  let env: TestEnv;
-  let sim: RunningPortalSim;
-  let hub: RunningProcess;
+  let rig: AdminUiRig<true>;
   let base: string;
-  let browser: Browser;
   let page: Page;
 
-  const shot = async (name: string): Promise<void> => {
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  };
+  const shot = (name: string): Promise<void> => rig.shot(page, name);
   const totals = async (): Promise<number[]> =>
     Promise.all(
       ['received', 'quarantined', 'synced'].map(async (k) =>
@@ -53,26 +37,8 @@ describe('admin UI activity charts in headless Chromium against the built hub an
   };
 
   beforeAll(async () => {
-    if (!existsSync(UI_DIST)) throw new Error(`${UI_DIST} is missing: run \`npm run build\` first`);
-    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-    sim = await startSim();
-    env = await createTestEnv();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    hub = startBuilt(
-      'gateway',
-      ['--with-workers'],
-      hubProcessEnv(env, {
-        PORT: String(port),
-        HUB_ADMIN_TOKEN: ADMIN_TOKEN,
-        HUB_SECRET_KEY: 'test-secret-key-0123456789abcdefghijklmnop',
-        PORTAL_BASE_URL: sim.url,
-        PORTAL_CLIENT_ID: 'txng-hub-dev',
-        PORTAL_CLIENT_SECRET: 'txng-hub-dev-secret',
-        ACTIVITY_ROLLUP_EVERY_MS: '1000',
-      }),
-    );
-    await hub.waitFor(/listening on/);
+    rig = await startAdminUiRig({ portal: true, hubEnv: { ACTIVITY_ROLLUP_EVERY_MS: '1000' } });
+    base = rig.base;
     const good = await createActiveSource(base, passThroughSource('act-can-tho', '92', 'Nông sản Cần Thơ'));
     const bad = await createActiveSource(base, {
       ...passThroughSource('act-ha-noi', '01', 'Thực phẩm Hà Nội'),
@@ -84,20 +50,12 @@ describe('admin UI activity charts in headless Chromium against the built hub an
     await sendWebhook(base, 'act-ha-noi', bad, {
       products: [product('84', 'Cà phê'), product('85', 'Hồ tiêu')],
     });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${base}/admin/`);
-    await page.getByLabel('Mã truy cập (token)').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByRole('heading', { name: 'Tổng quan' }).waitFor();
+    page = await rig.newPage();
+    await rig.signIn(page);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await hub?.stop();
-    await sim?.close();
-    await env?.dispose();
+    await rig?.close();
   });
 
   it('draws the last hour on the overview in Vietnamese: records per minute, lag and queues, per province', async () => {

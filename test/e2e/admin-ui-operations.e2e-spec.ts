@@ -1,14 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { ADMIN_TOKEN, createActiveSource } from '../support/admin-client';
-import { freePort, launchChromium } from '../support/admin-ui-browser';
-import { hubProcessEnv, startBuilt, type RunningProcess } from '../support/processes';
-import { createTestEnv, type TestEnv } from '../support/test-env';
+import { type Page } from 'playwright-core';
+import { createActiveSource } from '../support/admin-client';
+import { startAdminUiRig, type AdminUiRig } from '../support/admin-ui-rig';
 import { passThroughSource, sendWebhook } from '../support/webhook-sources';
 
-const ROOT = join(__dirname, '..', '..');
-const UI_DIST = join(ROOT, 'dist', 'admin-ui', 'index.html');
 const SOURCE = 'op-can-tho';
 const RECEIPTS = 6;
 
@@ -27,31 +21,16 @@ const badGtin = (n: number): string => {
  * batches (OPERATION_BATCH, OPERATION_PAUSE_MS), so there is progress to watch.
  */
 describe('admin UI: progress and cancel of a bulk replay in headless Chromium against the built hub', () => {
-  let env: TestEnv;
-  let hub: RunningProcess;
+  let rig: AdminUiRig<false>;
   let base: string;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(UI_DIST)) throw new Error(`${UI_DIST} is missing: run \`npm run build\` first`);
-    env = await createTestEnv();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    hub = startBuilt(
-      'gateway',
-      ['--with-workers'],
-      hubProcessEnv(env, {
-        PORT: String(port),
-        HUB_ADMIN_TOKEN: ADMIN_TOKEN,
-        HUB_SECRET_KEY: 'test-secret-key-0123456789abcdefghijklmnop',
-        PREFIX_REGISTRY_CHECK: 'off',
-        RECEIPT_BODY_RETENTION_DAYS: 'off',
-        OPERATION_BATCH: '1',
-        OPERATION_PAUSE_MS: '2000',
-      }),
-    );
-    await hub.waitFor(/listening on/);
+    rig = await startAdminUiRig({
+      portal: false,
+      hubEnv: { RECEIPT_BODY_RETENTION_DAYS: 'off', OPERATION_BATCH: '1', OPERATION_PAUSE_MS: '2000' },
+    });
+    base = rig.base;
     const secret = await createActiveSource(base, passThroughSource(SOURCE, '92', 'Nông sản Cần Thơ'));
     for (let n = 0; n < RECEIPTS; n += 1) {
       await sendWebhook(base, SOURCE, secret, {
@@ -65,20 +44,13 @@ describe('admin UI: progress and cancel of a bulk replay in headless Chromium ag
         ],
       });
     }
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
-    page.setDefaultTimeout(20_000);
+    page = await rig.newPage({ defaultTimeout: 20_000 });
     page.on('dialog', (dialog) => void dialog.accept());
-    await page.goto(`${base}/admin/`);
-    await page.getByLabel('Mã truy cập (token)').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByRole('heading', { name: 'Tổng quan' }).waitFor();
+    await rig.signIn(page);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await hub?.stop();
-    await env?.dispose();
+    await rig?.close();
   });
 
   it('starts a bulk replay from the quarantine screen, shows it moving, and stops it', async () => {
@@ -122,11 +94,9 @@ describe('admin UI: progress and cancel of a bulk replay in headless Chromium ag
     expect(done).toBeLessThan(RECEIPTS);
 
     // The API says the same: stopped, with what was done kept.
-    const list = (await (
-      await fetch(`${base}/v1/admin/operations?kind=replay`, {
-        headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
-      })
-    ).json()) as { items: Array<{ state: string; done: number; sourceKey: string }> };
+    const list = (await (await rig.api('GET', '/v1/admin/operations?kind=replay')).json()) as {
+      items: Array<{ state: string; done: number; sourceKey: string }>;
+    };
     expect(list.items[0]).toMatchObject({ state: 'cancelled', done, sourceKey: SOURCE });
   });
 

@@ -1,18 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
+import { type Page } from 'playwright-core';
 import { ADMIN_TOKEN, createActiveSource } from '../support/admin-client';
-import { freePort, launchChromium } from '../support/admin-ui-browser';
-import { startSim } from '../support/portal-sim';
-import { hubProcessEnv, startBuilt, type RunningProcess } from '../support/processes';
-import { createTestEnv, type TestEnv } from '../support/test-env';
+import { startAdminUiRig, type AdminUiRig } from '../support/admin-ui-rig';
 import { gtin13, sendWebhook } from '../support/webhook-sources';
-
-const ROOT = join(__dirname, '..', '..');
-const UI_DIST = join(ROOT, 'dist', 'admin-ui', 'index.html');
-/** SCREENSHOTS=1 saves the provincial view to docs/screenshots/. */
-const SHOTS = process.env.SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : null;
 
 // Owners of the prefixes 8935049 and 8937700 in the portal simulator's GS1 registry, so the portal
 // accepts each one's products.
@@ -56,62 +45,35 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what:
  * conflicts, Cần Thơ's side of a shared key named but withheld, and none of the Center's screens.
  */
 describe('admin UI for a province account in headless Chromium against the built hub and the portal simulator', () => {
-  let env: TestEnv;
-  let sim: RunningPortalSim;
-  let hub: RunningProcess;
+  let rig: AdminUiRig<true>;
   let base: string;
-  let browser: Browser;
   let page: Page;
   let caMau: string;
   let cmReceipt: string;
   let ctReceipt: string;
 
-  const shot = async (name: string): Promise<void> => {
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  };
-  const api = async (method: string, path: string, body?: unknown, token = ADMIN_TOKEN) =>
-    fetch(`${base}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const shot = (name: string): Promise<void> => rig.shot(page, name);
+  const api = (method: string, path: string, body?: unknown, token?: string) =>
+    rig.api(method, path, body, token);
   const receiptStatus = async (id: string): Promise<string> =>
     ((await (await api('GET', `/v1/admin/receipts/${id}`)).json()) as { status: string }).status;
-  const signIn = async (token: string): Promise<void> => {
-    await page.goto(`${base}/admin/`);
-    await page.getByLabel('Mã truy cập (token)').fill(token);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByRole('heading', { name: 'Tổng quan' }).waitFor();
-  };
+  const signIn = (token: string): Promise<void> => rig.signIn(page, token);
   const nav = (name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true });
   /** Every text of the page, to prove what must not be there is not. */
   const pageText = async (): Promise<string> => page.locator('body').innerText();
 
   beforeAll(async () => {
-    if (!existsSync(UI_DIST)) throw new Error(`${UI_DIST} is missing: run \`npm run build\` first`);
-    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-    sim = await startSim();
-    env = await createTestEnv();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    hub = startBuilt(
-      'gateway',
-      ['--with-workers'],
-      hubProcessEnv(env, {
-        PORT: String(port),
-        HUB_ADMIN_TOKEN: ADMIN_TOKEN,
-        HUB_SECRET_KEY: 'test-secret-key-0123456789abcdefghijklmnop',
-        PORTAL_BASE_URL: sim.url,
-        PORTAL_CLIENT_ID: 'txng-hub-dev',
-        PORTAL_CLIENT_SECRET: 'txng-hub-dev-secret',
+    rig = await startAdminUiRig({
+      portal: true,
+      hubEnv: {
         PREFIX_REGISTRY_CHECK: 'off',
         // Every source here quarantines a record or two: a QUARANTINE_RATE alert each, checked every second.
         ALERT_CHECK_EVERY_MS: '1000',
         ALERT_QUARANTINE_MIN_RECORDS: '1',
         ALERT_QUARANTINE_RATE: '0.1',
-      }),
-    );
-    await hub.waitFor(/listening on/);
+      },
+    });
+    base = rig.base;
     const ct = await createActiveSource(base, source('pv-can-tho', '92', 'Nông sản Cần Thơ'));
     const cm = await createActiveSource(base, {
       ...source('pv-ca-mau', '96', 'Thủy sản Cà Mau'),
@@ -149,16 +111,11 @@ describe('admin UI for a province account in headless Chromium against the built
     });
     expect(created.status).toBe(201);
     caMau = ((await created.json()) as { token: string }).token;
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
-    page.setDefaultTimeout(15_000);
+    page = await rig.newPage();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await hub?.stop();
-    await sim?.close();
-    await env?.dispose();
+    await rig?.close();
   });
 
   it("shows the Center every province's alerts on the roll-out screen, in Vietnamese", async () => {

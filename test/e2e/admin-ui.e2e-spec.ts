@@ -1,16 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { ADMIN_TOKEN } from '../support/admin-client';
-import { freePort, launchChromium } from '../support/admin-ui-browser';
-import { startBuilt, type RunningProcess } from '../support/processes';
-import { createTestEnv, type TestEnv } from '../support/test-env';
+import { startAdminUiRig, type AdminUiRig } from '../support/admin-ui-rig';
 import { signWebhook } from '../support/webhook-signer';
-
-const ROOT = join(__dirname, '..', '..');
-const UI_DIST = join(ROOT, 'dist', 'admin-ui', 'index.html');
-/** SCREENSHOTS=1 saves the main screens to docs/screenshots/ as the flow passes them. */
-const SHOTS = process.env.SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : null;
 
 const SOURCE = 'e2e-can-tho';
 const OTHER = 'e2e-hau-giang';
@@ -41,23 +32,15 @@ async function until<T>(
 }
 
 describe('admin UI in headless Chromium against the built hub', () => {
-  let env: TestEnv;
-  let hub: RunningProcess;
+  let rig: AdminUiRig<false>;
   let base: string;
-  let browser: Browser;
   let page: Page;
   let secret: string;
 
-  const shot = async (name: string): Promise<void> => {
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  };
+  const shot = (name: string): Promise<void> => rig.shot(page, name);
   /** The operator API with the bootstrap admin token, for what the test does outside the browser. */
-  const api = async (method: string, path: string, body?: unknown): Promise<Response> =>
-    fetch(`${base}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const api = (method: string, path: string, body?: unknown): Promise<Response> =>
+    rig.api(method, path, body);
   const sendWebhook = async (source: string, key: string, envelope: unknown): Promise<void> => {
     const body = JSON.stringify(envelope);
     const res = await fetch(`${base}/v1/webhooks/${source}`, {
@@ -72,33 +55,14 @@ describe('admin UI in headless Chromium against the built hub', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(UI_DIST)) throw new Error(`${UI_DIST} is missing: run \`npm run build\` first`);
-    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-    env = await createTestEnv();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    hub = startBuilt('gateway', ['--with-workers'], {
-      NODE_ENV: 'test',
-      PORT: String(port),
-      DATABASE_URL: env.databaseUrl,
-      REDIS_URL: env.config.redisUrl,
-      REDIS_PREFIX: env.redisPrefix,
-      LOG_LEVEL: 'warn',
-      HUB_ADMIN_TOKEN: ADMIN_TOKEN,
-      HUB_SECRET_KEY: 'test-secret-key-0123456789abcdefghijklmnop',
-      // No portal runs in this spec: products are not held back for the prefix registry.
-      PREFIX_REGISTRY_CHECK: 'off',
-    });
-    await hub.waitFor(/listening on/);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
-    page.setDefaultTimeout(15_000);
+    // No portal runs in this spec: products are not held back for the prefix registry.
+    rig = await startAdminUiRig({ portal: false });
+    base = rig.base;
+    page = await rig.newPage();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await hub?.stop();
-    await env?.dispose();
+    await rig?.close();
   });
 
   it('refuses a wrong token and signs in with a valid one, in Vietnamese by default', async () => {
@@ -367,7 +331,7 @@ describe('admin UI in headless Chromium against the built hub', () => {
       (record) => record.status === 'ready' || record.status === 'synced',
       'the replayed product',
     ).catch((e: Error) => {
-      throw new Error(`${e.message}\nhub output:\n${hub.output().slice(-4000)}`);
+      throw new Error(`${e.message}\nhub output:\n${rig.hub.output().slice(-4000)}`);
     });
     await until(
       async () => {
@@ -625,7 +589,7 @@ describe('admin UI in headless Chromium against the built hub', () => {
     await board.waitForLoadState();
     expect(board.url()).toBe(`${base}/admin/queues/board`);
     await board.getByText('ingest').first().waitFor();
-    if (SHOTS) await board.screenshot({ path: join(SHOTS, '11-queue-board.png') });
+    await rig.shot(board, '11-queue-board', { fullPage: false });
     await board.close();
   });
 
