@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DatabaseStartupError, MIGRATIONS, migrateDatabase, revertLastMigration } from '@txng/persistence';
 import { withoutHolder } from '@txng/persistence/migrations/1764299700000-findings-without-holder';
+import { prefixWithoutHolder } from '@txng/persistence/migrations/1796437879609-prefix-findings-without-holder';
 import { createTestEnv, dropDatabase, runId, type TestEnv } from '../support/test-env';
 
 async function tables(databaseUrl: string): Promise<string[]> {
@@ -97,6 +98,34 @@ describe('migrations (real PostgreSQL)', () => {
       );
       const untouched = 'the product has no name';
       expect(await rewrite(untouched)).toBe(untouched);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("rewrites stored GTIN_PREFIX_OWNER findings that named the key's holder as the prefix's owner", async () => {
+    const client = new Client({ connectionString: env.databaseUrl });
+    await client.connect();
+    try {
+      const rewrite = async (text: string, holder: string) =>
+        (
+          await client.query<{ t: string }>(`SELECT ${prefixWithoutHolder('$1::text', '$2::text')} AS t`, [
+            text,
+            holder,
+          ])
+        ).rows[0].t;
+      const active =
+        "GS1 company prefix 8935049 of this GTIN belongs to tax code 0301234567 in the portal's registry; this record names owner 0109876543. An operator must decide.";
+      expect(await rewrite(active, '0301234567')).toBe(
+        "GS1 company prefix 8935049 of this GTIN belongs to the owner already holding this key in the portal's registry; this record names owner 0109876543. An operator must decide.",
+      );
+      const revoked =
+        "GS1 company prefix 8935049 of this GTIN is revoked in the portal's registry (it was registered to 0301234567). An operator must decide.";
+      expect(await rewrite(revoked, '0301234567')).toBe(
+        "GS1 company prefix 8935049 of this GTIN is revoked in the portal's registry (it was registered to the owner already holding this key). An operator must decide.",
+      );
+      // A registry owner who is not the holder is the registry's fact, and stays.
+      expect(await rewrite(active, '0309999999')).toBe(active);
     } finally {
       await client.end();
     }

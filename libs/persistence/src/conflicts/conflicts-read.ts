@@ -1,5 +1,4 @@
 import { type DataSource } from 'typeorm';
-import { withheld } from '../receipts/receipts-read';
 import { type RecordView, toRecordView, VERSION_COLUMNS, type VersionSqlRow } from '../records/record-view';
 import { NATIONAL, type ProvinceScope, scopeParam, sourceInScope } from '../scope/province-scope';
 
@@ -131,11 +130,8 @@ export class ConflictsRead {
         kind: c.kind,
         key: c.key,
         status: c.status,
-        ...sides(
-          c.code,
-          c.existing_version_id ? (byId.get(c.existing_version_id) ?? null) : null,
-          byId.get(c.incoming_version_id)!,
-        ),
+        existing: c.existing_version_id ? (byId.get(c.existing_version_id) ?? null) : null,
+        incoming: byId.get(c.incoming_version_id)!,
         createdAt: c.created_at,
         resolvedAt: c.resolved_at,
         decision: c.decision,
@@ -145,25 +141,4 @@ export class ConflictsRead {
       nextCursor: more && last ? `${last.us}.${last.id}` : null,
     };
   }
-}
-
-const isWithheld = (side: RecordView | WithheldSide | null): side is WithheldSide =>
-  side !== null && 'withheld' in side;
-
-/** Where one side is withheld, the other's conflict finding (which names the holder) says only its province. */
-function sides(
-  code: string,
-  existing: RecordView | WithheldSide | null,
-  incoming: RecordView | WithheldSide,
-): { existing: RecordView | WithheldSide | null; incoming: RecordView | WithheldSide } {
-  const redact = (side: RecordView | WithheldSide, other: WithheldSide): RecordView | WithheldSide =>
-    isWithheld(side)
-      ? side
-      : {
-          ...side,
-          findings: side.findings.map((f) => (f.code === code ? withheld(f, other.provinceCode) : f)),
-        };
-  if (isWithheld(existing)) return { existing, incoming: redact(incoming, existing) };
-  if (isWithheld(incoming) && existing) return { existing: redact(existing, incoming), incoming };
-  return { existing, incoming };
 }

@@ -17,6 +17,7 @@ import { ActivityMinutes1764288900000 } from './1764288900000-activity-minutes';
 import { ReceiptMappedEnvelope1764292500000 } from './1764292500000-receipt-mapped-envelope';
 import { Operations1764296100000 } from './1764296100000-operations';
 import { FindingsWithoutHolder1764299700000 } from './1764299700000-findings-without-holder';
+import { PrefixFindingsWithoutHolder1796437879609 } from './1796437879609-prefix-findings-without-holder';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   ReceiptMappedEnvelope1764292500000,
   Operations1764296100000,
   FindingsWithoutHolder1764299700000,
+  PrefixFindingsWithoutHolder1796437879609,
 ];

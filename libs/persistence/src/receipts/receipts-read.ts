@@ -1,7 +1,7 @@
 import { type DataSource } from 'typeorm';
 import { type ReceiptStatus } from '../entities/receipt.entity';
 import { type StoredFinding } from '../entities/record-version.entity';
-import { inScope, NATIONAL, type ProvinceScope, scopeParam } from '../scope/province-scope';
+import { NATIONAL, type ProvinceScope, scopeParam } from '../scope/province-scope';
 
 export const RECEIPT_STATUSES: readonly ReceiptStatus[] = [
   'stored',
@@ -168,11 +168,9 @@ export class ReceiptsRead {
         key: r.key,
         version: r.version,
         status: r.status,
-        findings: (r.findings ?? []).map((f) =>
-          r.conflict_id && f.code === r.conflict_code && !inScope(scope, r.other_province)
-            ? withheld(f, r.other_province)
-            : { code: f.code, message: f.message, path: f.path },
-        ),
+        // Stored as every reader may see them: a conflict finding names no holder (the pipeline writes
+        // it so); the other side's province is `conflict.otherProvinceCode`.
+        findings: (r.findings ?? []).map((f) => ({ code: f.code, message: f.message, path: f.path })),
         portal: r.synced_at ? { version: r.portal_version, syncedAt: r.synced_at } : null,
         conflict: r.conflict_id
           ? { id: r.conflict_id, code: r.conflict_code!, otherProvinceCode: r.other_province }
@@ -180,17 +178,4 @@ export class ReceiptsRead {
       })),
     };
   }
-}
-
-/**
- * A conflict's finding names what the other side holds (its claimant, its version); a reader outside
- * that province learns only which province holds the key (hub-interface.md, "v1 additions").
- */
-export function withheld(finding: StoredFinding, otherProvinceCode: string | null): StoredFinding {
-  const holder = otherProvinceCode ? `a record of province ${otherProvinceCode}` : 'another record';
-  return {
-    code: finding.code,
-    message: `This record conflicts with ${holder} (${finding.code}); the Center decides which stands.`,
-    path: finding.path,
-  };
 }

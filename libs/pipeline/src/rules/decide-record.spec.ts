@@ -93,6 +93,20 @@ describe('decideRecord (the decision table of docs/pipeline.md)', () => {
       });
     });
 
+    it("row 6b: GTIN_PREFIX_OWNER does not name the registry's owner when that owner holds the key", () => {
+      const byB = held({ ...accepted, claimant: OWNER_B });
+      for (const status of ['active', 'revoked'] as const) {
+        const d = decideRecord(byB, candidate(), checked(registered(OWNER_B, status)));
+        expect(d).toMatchObject({ outcome: 'conflict', code: 'GTIN_PREFIX_OWNER' });
+        const message = d.outcome === 'conflict' ? d.finding.message : '';
+        expect({ status, message }).toEqual({
+          status,
+          message: expect.stringContaining('already holding this key'),
+        });
+        expect(message).not.toContain(OWNER_B);
+      }
+    });
+
     it('row 6b: GTIN_PREFIX_OWNER when the prefix is revoked, whoever owned it', () => {
       expect(decideRecord(held(), candidate(), checked(registered(OWNER_A, 'revoked')))).toMatchObject({
         outcome: 'conflict',

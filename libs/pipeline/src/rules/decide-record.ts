@@ -83,6 +83,9 @@ export function decideRecord(held: HeldRecord, incoming: Candidate, context: Dec
   return { outcome: 'version', version: held.latestVersion + 1 };
 }
 
+/** How a GTIN_PREFIX_OWNER finding names the registry's owner when that owner holds the key. */
+const REGISTERED_TO_HOLDER = 'the owner already holding this key';
+
 /** GTIN_PREFIX_OWNER, or `held` while the registry cannot be asked; null when the registry agrees or does not know the prefix. */
 function prefixConflict(
   held: HeldRecord,
@@ -98,11 +101,17 @@ function prefixConflict(
   if (verdict.status === 'not-registered') return null;
   const fields = incoming.data as Record<string, unknown>;
   const owner = typeof fields?.ownerTaxCode === 'string' ? fields.ownerTaxCode : null;
+  // The finding reaches the incoming province: where the registry's owner is the key's holder, naming
+  // it would name the holder, which the finding never does (docs/security.md, "Province-scoped tokens").
+  const registeredTo =
+    held.latestVersion > 0 && held.claimant === verdict.ownerTaxCode
+      ? REGISTERED_TO_HOLDER
+      : `tax code ${verdict.ownerTaxCode}`;
   let message: string | null = null;
   if (verdict.registryStatus === 'revoked')
-    message = `GS1 company prefix ${verdict.prefix} of this GTIN is revoked in the portal's registry (it was registered to ${verdict.ownerTaxCode}). An operator must decide.`;
+    message = `GS1 company prefix ${verdict.prefix} of this GTIN is revoked in the portal's registry (it was registered to ${registeredTo}). An operator must decide.`;
   else if (owner !== null && owner !== verdict.ownerTaxCode)
-    message = `GS1 company prefix ${verdict.prefix} of this GTIN belongs to tax code ${verdict.ownerTaxCode} in the portal's registry; this record names owner ${owner}. An operator must decide.`;
+    message = `GS1 company prefix ${verdict.prefix} of this GTIN belongs to ${registeredTo} in the portal's registry; this record names owner ${owner}. An operator must decide.`;
   if (message === null) return null;
   return {
     outcome: 'conflict',
