@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ConnectorsModule } from '@txng/connectors';
-import { PgActivityStore, PgReplayRunRepository } from '@txng/persistence';
+import { PgActivityStore, PgReplayRepository } from '@txng/persistence';
 import { type DataSource } from 'typeorm';
 import { ACTIVITY_ROLLUP, type ActivityRollupPort } from './activity-rollup.port';
 import { ActivityRollupService } from './activity-rollup.service';
@@ -21,7 +21,7 @@ import { REPLAY_RUN_STORE, ReplayRunRecovery, type ReplayRunStore } from './repl
     {
       provide: REPLAY_RUN_STORE,
       inject: [getDataSourceToken()],
-      useFactory: (dataSource: DataSource): ReplayRunStore => new PgReplayRunRepository(dataSource),
+      useFactory: (dataSource: DataSource): ReplayRunStore => new PgReplayRepository(dataSource),
     },
     {
       provide: ACTIVITY_ROLLUP,

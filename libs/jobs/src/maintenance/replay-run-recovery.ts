@@ -5,7 +5,7 @@ import { type Queue } from 'bullmq';
 import { conflictResolveJobId } from '../operations/bulk-conflict-resolve.service';
 import { OperationsService } from '../operations/operations.service';
 
-/** Injection token of the replay runs' store (libs/persistence implements it: PgReplayRunRepository). */
+/** Injection token of the replay runs' store (libs/persistence implements it: PgReplayRepository). */
 export const REPLAY_RUN_STORE = Symbol('REPLAY_RUN_STORE');
 
 export interface ReplayRunStore {

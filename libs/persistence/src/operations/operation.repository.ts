@@ -1,4 +1,5 @@
 import { type DataSource, type EntityManager } from 'typeorm';
+import { PgReplayRepository } from '../replay/replay.repository';
 import { type ProvinceScope, scopeParam } from '../scope/province-scope';
 import {
   type NewOperation,
@@ -24,7 +25,12 @@ const inScopeSql = (n: number): string =>
  * changes again.
  */
 export class PgOperationRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** A replay's own row (`replay_run`) is written by its repository only. */
+  private readonly replayRuns: PgReplayRepository;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.replayRuns = new PgReplayRepository(dataSource);
+  }
 
   /** Stores a new operation as queued; pass the transaction's manager to commit it with its cause. */
   async create(op: NewOperation, manager: EntityManager = this.dataSource.manager): Promise<void> {
@@ -172,7 +178,7 @@ export class PgOperationRepository {
        RETURNING kind`,
       [id, state, outcome.result ? JSON.stringify(outcome.result) : null, outcome.error ?? null],
     );
-    if (ended[0]?.kind === 'replay' && state === 'cancelled') await this.replayRunCancelled(id);
+    if (ended[0]?.kind === 'replay' && state === 'cancelled') await this.replayRuns.cancelled(id);
     return ended.length > 0;
   }
 
@@ -193,21 +199,9 @@ export class PgOperationRepository {
        RETURNING kind, state`,
       [id, actor, scopeParam(scope)],
     );
-    if (changed[0]?.kind === 'replay' && changed[0].state === 'cancelled') await this.replayRunCancelled(id);
+    if (changed[0]?.kind === 'replay' && changed[0].state === 'cancelled')
+      await this.replayRuns.cancelled(id);
     return this.get(id, scope);
-  }
-
-  /**
-   * A replay's own row follows its operation's end, so that the replay run recovery never queues a
-   * cancelled run again (and GET /v1/admin/replay/{runId} says so). The runner may have written
-   * `failed` with the cancel as its error on its way out: that is the cancel too.
-   */
-  private async replayRunCancelled(id: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE replay_run SET state = 'cancelled', error = NULL, finished_at = coalesce(finished_at, now())
-        WHERE id = $1 AND state <> 'done'`,
-      [id],
-    );
   }
 
   /** Ids of a kind's operations still queued or running, older than `graceSeconds`, oldest first. */

@@ -34,8 +34,10 @@ const PROGRESS_COLUMNS = `receipts_queued AS "receiptsQueued", versions_requeued
 
 /**
  * The SQL of an operator's replay (`replay_run`, and what a run reads and writes of links, versions
- * and records): the adapter of libs/pipeline's `ReplayStore` port. What a run takes, in which order,
- * and what it says in each history row is the pipeline's (ReplayPlanner, ReplayRunner).
+ * and records): the adapter of libs/pipeline's `ReplayStore` port and of libs/jobs' `ReplayRunStore`
+ * (runs to put back after a Redis loss). The one writer of `replay_run`: the operations repository
+ * ends a cancelled run through `cancelled()`. What a run takes, in which order, and what it says in
+ * each history row is the pipeline's (ReplayPlanner, ReplayRunner).
  */
 export class PgReplayRepository {
   constructor(
@@ -108,6 +110,30 @@ export class PgReplayRepository {
     await this.dataSource.query(`UPDATE replay_run SET state = 'done', finished_at = now() WHERE id = $1`, [
       runId,
     ]);
+  }
+
+  /**
+   * The run follows its operation's cancel, so that the recovery never queues a cancelled run again
+   * (and GET /v1/admin/replay/{runId} says so). The runner may have written `failed` with the cancel
+   * as its error on its way out: that is the cancel too. A finished run stays done.
+   */
+  async cancelled(runId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE replay_run SET state = 'cancelled', error = NULL, finished_at = coalesce(finished_at, now())
+        WHERE id = $1 AND state <> 'done'`,
+      [runId],
+    );
+  }
+
+  /** Ids of runs stored as queued or running, older than `graceSeconds`, oldest first. */
+  async unfinished(graceSeconds: number, limit: number): Promise<string[]> {
+    const runs: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id::text FROM replay_run
+        WHERE state IN ('queued', 'running') AND created_at < now() - make_interval(secs => $1)
+        ORDER BY created_at LIMIT $2`,
+      [graceSeconds, limit],
+    );
+    return runs.map((r) => r.id);
   }
 
   async progress(runId: string): Promise<ReplayProgress | null> {
