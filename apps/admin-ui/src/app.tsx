@@ -5,7 +5,7 @@ import { HeaderSearch } from './components/header-search';
 import { LANGUAGES, setLanguage, type Language } from './i18n';
 import { AuditPage } from './pages/audit';
 import { ConflictsPage } from './pages/conflicts';
-import { OnboardingPage } from './pages/onboarding';
+import { OnboardingPage } from './pages/onboarding/onboarding-page';
 import { OverviewPage } from './pages/overview';
 import { QuarantinePage } from './pages/quarantine';
 import { QueuesPage } from './pages/queues';
