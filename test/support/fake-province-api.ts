@@ -38,7 +38,8 @@ export interface FakeFault {
 /**
  * A province's records API on 127.0.0.1, real HTTP, with every auth and pagination kind the hub
  * polls (hub-interface.md, "Sources"):
- * - `GET /page/records?page=&pageSize=` → `{"result":{"items":[…]},"page":N}` (pages from 1)
+ * - `GET /page/records?page=&pageSize=` → `{"result":{"items":[…]},"page":N,"total":T}` (pages from 1;
+ *   T is every record, for a source's `totalPath`)
  * - `GET /cursor/records?cursor=` → `{"data":[…],"next":"…"|null}`
  * - `GET /since/records?updatedSince=` → `{"data":[…]}`: records with updatedAt ≥ the value, oldest
  *   first, at most `pageSize`
@@ -157,7 +158,11 @@ export class FakeProvinceApi {
     switch (url.pathname) {
       case '/page/records': {
         const page = Number(url.searchParams.get('page') ?? 1);
-        return send(200, { result: { items: this.records.slice((page - 1) * size, page * size) }, page });
+        return send(200, {
+          result: { items: this.records.slice((page - 1) * size, page * size) },
+          page,
+          total: this.records.length,
+        });
       }
       case '/cursor/records': {
         const cursor = url.searchParams.get('cursor');

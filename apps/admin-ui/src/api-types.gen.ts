@@ -511,6 +511,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/sources/{key}/backfill': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Fetch a poll source's records again from the beginning (or from since/page/cursor) to the end of the province's API, page by page, as an operation: every page with items is stored as a receipt and ingested (dedup drops what the hub holds); the source's checkpoint and its scheduled polls are left alone. Answers the operation at once; progress and cancel at /v1/admin/operations/{id}. Audited (source.backfill). 409 when the source is not a poll source in testing or active, or already has a backfill running. */
+    post: operations['SourceBackfillController_backfill'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/sources/{key}/deliveries': {
     parameters: {
       query?: never;
@@ -832,6 +849,17 @@ export interface components {
       /** @description Pass as cursor for older entries. */
       nextCursor: string | null;
     };
+    BackfillDto: {
+      /** @description cursor sources: start at this cursor instead of the first page. */
+      cursor?: string;
+      /** @description page sources: start at this page number instead of the first. */
+      page?: number;
+      /**
+       * @description updatedSince sources: fetch records updated at or after this time (ISO 8601) instead of from the beginning.
+       * @example 2025-07-01T00:00:00Z
+       */
+      since?: string;
+    };
     BulkResolveAnswer: {
       /** @description Open conflicts the filter matched when asked; the operation decides these. */
       matched: number;
@@ -1081,6 +1109,18 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    OperationLinks: {
+      /**
+       * @description POST: stop it.
+       * @example /v1/admin/operations/6f1c…/cancel
+       */
+      cancel: string;
+      /**
+       * @description GET: its progress.
+       * @example /v1/admin/operations/6f1c…
+       */
+      self: string;
+    };
     OperationPage: {
       items: components['schemas']['Operation'][];
       /** @description Pass as cursor for the next page. */
@@ -1136,6 +1176,8 @@ export interface components {
       itemsPath?: string;
       pagination: components['schemas']['PollPagination'];
       timeoutSeconds?: number;
+      /** @description A dotted path to the total number of items the province reports on a page; a backfill shows its percent of it. */
+      totalPath?: string;
       /** @description Credentials in it (user:password@, ?token=) are masked. */
       url: string;
     };
@@ -1753,6 +1795,55 @@ export interface components {
       webhookPath: string | null;
       /** @description A new webhook source, or a rotated secret. */
       webhookSecret?: string;
+    };
+    StartedOperation: {
+      /** @description Who asked for it (token:<id>). */
+      actor: string;
+      /** @description Whether POST …/cancel can still stop it. */
+      cancellable: boolean;
+      /** Format: date-time */
+      cancelRequestedAt: string | null;
+      cancelRequestedBy: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      done: number;
+      error: string | null;
+      /** @description Items that could not be done (each one said why in the audit log or the run). */
+      failed: number;
+      /** Format: date-time */
+      finishedAt: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'replay' | 'reconciliation' | 'poll-backfill' | 'conflict-resolve';
+      links: components['schemas']['OperationLinks'];
+      /** @description What it was asked to do. */
+      params: {
+        [key: string]: unknown;
+      };
+      /** @description (done + failed) of total, 0–100; 100 once done. */
+      percent: number | null;
+      provinceCode: string | null;
+      /** @description Items per second since it started. */
+      ratePerSecond: number | null;
+      /** @description What it did, once ended. */
+      result: {
+        [key: string]: unknown;
+      } | null;
+      /** @description Seconds left at that rate, while it runs. */
+      secondsLeft: number | null;
+      sourceKey: string | null;
+      /** Format: date-time */
+      startedAt: string | null;
+      /**
+       * @description cancelling: a cancel was asked for and takes effect at the next item.
+       * @enum {string}
+       */
+      state: 'queued' | 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+      /** @description Items to do; null while not yet known. */
+      total: number | null;
+      /** Format: date-time */
+      updatedAt: string;
     };
     StatusCounts: {
       conflict: number;
@@ -2729,6 +2820,31 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['SourceView'];
+        };
+      };
+    };
+  };
+  SourceBackfillController_backfill: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BackfillDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StartedOperation'];
         };
       };
     };

@@ -126,6 +126,8 @@ export type AuditEntry = Schemas['AuditEntry'];
 /** Long work with its progress (docs/operations.md, "Long work"). */
 export type Operation = Schemas['Operation'];
 export type OperationPage = Schemas['OperationPage'];
+/** What starting long work answers at once (a poll backfill): its operation and where to watch or stop it. */
+export type StartedOperation = Schemas['StartedOperation'];
 /** What a bulk decision over conflicts answers at once: its operation and how many it matched. */
 export type BulkResolveAnswer = Schemas['BulkResolveAnswer'];
 

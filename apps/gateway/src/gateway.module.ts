@@ -14,7 +14,7 @@ import {
 import { PersistenceModule } from '@txng/persistence';
 import { PortalModule } from '@txng/portal-client';
 import { QueuesModule } from '@txng/queues';
-import { OperationsModule, ReconciliationModule, JobsModule } from '@txng/jobs';
+import { OperationsModule, PollBackfillModule, ReconciliationModule, JobsModule } from '@txng/jobs';
 import { AlertsController } from './admin/alerts.controller';
 import { ActivityController } from './admin/activity.controller';
 import { AuditController } from './admin/audit.controller';
@@ -29,6 +29,7 @@ import { ReconciliationController } from './admin/reconciliation.controller';
 import { RecordsController } from './admin/records.controller';
 import { ReceiptsController } from './admin/receipts.controller';
 import { ReplayController } from './admin/replay.controller';
+import { SourceBackfillController } from './admin/source-backfill.controller';
 import { SourcesController } from './admin/sources.controller';
 import { TokensController } from './admin/tokens.controller';
 import { AdminRateLimitGuard } from './auth/admin-rate-limit.guard';
@@ -64,6 +65,7 @@ export class GatewayModule implements NestModule {
         ConnectorsModule,
         ReconciliationModule,
         OperationsModule,
+        PollBackfillModule,
         ...(options.withWorkers ? [JobsModule] : []),
       ],
       controllers: [
@@ -74,6 +76,7 @@ export class GatewayModule implements NestModule {
         AlertsController,
         AuditController,
         SourcesController,
+        SourceBackfillController,
         ProvincesController,
         QueuesController,
         RecordsController,

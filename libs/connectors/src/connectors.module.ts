@@ -20,6 +20,7 @@ import { CALLBACK_STORE, RECEIPT_READER } from './callbacks/callback-store.port'
 import { CallbacksService } from './callbacks/callbacks.service';
 import { receiptReaderFor } from './callbacks/receipt-reader';
 import { IngestMetrics } from './ingest-metrics';
+import { PollBackfill } from './poll/poll-backfill';
 import { PollRunner } from './poll/poll-runner';
 import { ReceiptBodyRetention } from './receipts/receipt-body-retention';
 import { RECEIPT_STORE, type ReceiptStore } from './receipts/receipt-store.port';
@@ -39,6 +40,7 @@ const SERVICES = [
   AddressConcurrencyLimiter,
   WebhookIntakeService,
   PollRunner,
+  PollBackfill,
   IngestMetrics,
   CallbacksService,
 ];

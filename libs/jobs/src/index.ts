@@ -4,3 +4,4 @@ export * from './sync';
 export * from './reconcile';
 export * from './maintenance';
 export * from './operations';
+export * from './poll';

@@ -13,7 +13,11 @@ export interface JobPayloads {
       waits?: number;
     };
   };
-  poll: { 'poll-source': { sourceKey: string } };
+  poll: {
+    'poll-source': { sourceKey: string };
+    /** POST /v1/admin/sources/{key}/backfill: the source's whole history, as an operation (docs/poll-connector.md). */
+    'poll-backfill': { operationId: string };
+  };
   sync: {
     'sync-province': { provinceCode: string; target: 'production' | 'sandbox' };
     /** Every tick (the linger): a sync-province job for each province and target with work. */
@@ -30,7 +34,7 @@ export interface JobPayloads {
   maintenance: {
     /** Scheduled every 10 s: receipts never queued, lost or failed, or held and forgotten, queued (again). */
     'sweep-receipts': Record<string, never>;
-    /** Scheduled every 15 s: replay runs and bulk decisions whose job Redis lost, queued again. */
+    /** Scheduled every 15 s: replay runs, bulk decisions and poll backfills whose job Redis lost, queued again. */
     'requeue-replay-runs': Record<string, never>;
     /** Scheduled: raw bodies of finished receipts past RECEIPT_BODY_RETENTION_DAYS (docs/pipeline.md). */
     'purge-receipt-bodies': Record<string, never>;

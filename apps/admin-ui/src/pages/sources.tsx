@@ -23,6 +23,7 @@ import { OperationProgress, UnfinishedOperations } from '../components/operation
 import { DataTable } from '../components/data-table';
 import { MappingEditor, useDraftPreview } from '../components/mapping-editor';
 import { MappingTrialPanel } from '../components/mapping-trial';
+import { PollBackfillPanel } from '../components/poll-backfill';
 import { Badge, DateTime, ErrorMessage, Loading, Num, PageHeader, SecretOnce } from '../components/ui';
 import { useLoad } from '../hooks';
 
@@ -393,6 +394,7 @@ export function SourcePage() {
         )}
         <ErrorMessage error={replayError ?? held.error} />
       </section>
+      <PollBackfillPanel source={current} />
       {callback && <CallbackDeliveries sourceKey={key} callback={callback} />}
     </>
   );

@@ -16,6 +16,7 @@ const page = (items: number, extra: { nextCursor?: string | null; maxRecordTime?
   items: Array.from({ length: items }, (_, i) => ({ i })),
   nextCursor: extra.nextCursor ?? null,
   maxRecordTime: extra.maxRecordTime ?? null,
+  total: null,
 });
 
 describe('poll walk steps', () => {

@@ -9,6 +9,8 @@ export interface PageContent {
   nextCursor: string | null;
   /** updatedSince pagination: the largest record time on this page, or null. */
   maxRecordTime: string | null;
+  /** The total number of items the province reports (`totalPath`), or null when not set or not a count. */
+  total: number | null;
 }
 
 /**
@@ -40,6 +42,7 @@ export function readPage(
       p.type === 'updatedSince'
         ? latestTime(items.map((item) => timeOf(valueAt(item, String(p.recordTimePath)))))
         : null,
+    total: settings.totalPath ? countOf(valueAt(data, settings.totalPath)) : null,
   };
 }
 
@@ -80,6 +83,11 @@ function itemsOf(
     `In a page from ${safeUrl}, itemsPath "${itemsPath ?? ''}" names ${typeof value === 'object' ? 'an object' : `a ${typeof value}`}, not a list of items; fix the source's itemsPath.`,
     false,
   );
+}
+
+function countOf(value: unknown): number | null {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null;
 }
 
 function cursorOf(value: unknown): string | null {

@@ -21,7 +21,7 @@ export const MAX_PAGES_PER_RUN = 100;
 /** Failures in a row before a source is marked unhealthy and polled with backoff. */
 export const UNHEALTHY_AFTER_FAILURES = 3;
 export const MAX_BACKOFF_SECONDS = 3600;
-const POLLED_STAGES = new Set(['testing', 'active']);
+export const POLLED_STAGES: ReadonlySet<string> = new Set(['testing', 'active']);
 
 export interface PollRunResult {
   sourceKey: string;
@@ -65,7 +65,8 @@ class ConcurrentRunError extends Error {}
 @Injectable()
 export class PollRunner {
   private readonly logger = new Logger(PollRunner.name);
-  private readonly fetcher: PollFetcher;
+  /** Shared with the backfill (PollBackfill), so both use one OAuth2 token cache per process. */
+  readonly fetcher: PollFetcher;
 
   constructor(
     @Inject(SOURCE_STORE) private readonly store: SourceStore,
@@ -272,7 +273,8 @@ export function backoffSeconds(intervalSeconds: number, failures: number): numbe
   return Math.min(MAX_BACKOFF_SECONDS, intervalSeconds * 2 ** Math.min(exponent, 20));
 }
 
-function positionInfo(position: PollCheckpoint): Record<string, unknown> {
+/** Where a page was in the walk, as `pollPage` stores it: `{page}`, `{cursor}` or `{since}`. */
+export function positionInfo(position: PollCheckpoint): Record<string, unknown> {
   if (position.type === 'page') return { page: position.page };
   if (position.type === 'cursor') return { cursor: position.cursor };
   return { since: position.since };

@@ -17,6 +17,7 @@ export interface PollInput {
   url: string;
   intervalSeconds: number;
   itemsPath?: string;
+  totalPath?: string;
   timeoutSeconds?: number;
   auth: PollAuthInput;
   pagination: PaginationInput;
@@ -145,6 +146,8 @@ export const SOURCE_DEFINITION_SCHEMA = {
         url: httpUrl,
         intervalSeconds: { type: 'integer', minimum: 5, maximum: 86400 },
         itemsPath: { type: 'string', maxLength: 200 },
+        // A dotted path to a number, like itemsPath: what a backfill shows its percent of.
+        totalPath: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^.\\s]+(\\.[^.\\s]+)*$' },
         timeoutSeconds: { type: 'integer', minimum: 1, maximum: 300 },
         auth,
         pagination,

@@ -26,7 +26,7 @@ const KEEP_LAST = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100
  * (ScheduleKeeper: at start, every 15 s, on Redis reconnection):
  * - `sweep-receipts` every 10 s: receipts never queued, whose ingest job is lost or failed, or
  *   whose held-back records nobody re-checks are queued (again);
- * - `requeue-replay-runs` every 15 s: replay runs whose job Redis lost are queued again;
+ * - `requeue-replay-runs` every 15 s: replay runs (and bulk decisions, poll backfills) whose job Redis lost are queued again;
  * - `activity-rollup` every ACTIVITY_ROLLUP_EVERY_MS (30 s): the last minutes counted for the
  *   operators' charts (docs/adr/0005-activity-minutes.md);
  * - `purge-receipt-bodies` every RECEIPT_BODY_PURGE_EVERY_MS while retention is on (removed when it

@@ -4,6 +4,7 @@ import { type JobPayload, jobId, QueueName } from '@txng/queues';
 import { type Queue } from 'bullmq';
 import { conflictResolveJobId } from '../operations/bulk-conflict-resolve.service';
 import { OperationsService } from '../operations/operations.service';
+import { pollBackfillJobId } from '../poll/poll-backfill.service';
 
 /** Injection token of the replay runs' store (libs/persistence implements it: PgReplayRepository). */
 export const REPLAY_RUN_STORE = Symbol('REPLAY_RUN_STORE');
@@ -20,7 +21,8 @@ const REPLAY_RUN_GRACE_SECONDS = 10;
  * Replay runs whose job Redis lost (stored in replay_run as queued or running, no live job, or a
  * failed job the run does not know of): queued again under `replay.<runId>`, so an operator's
  * replay finishes after a Redis loss without being asked for twice. The runner resumes: receipts
- * the run already re-judged are skipped, job ids per receipt dedupe the rest.
+ * the run already re-judged are skipped, job ids per receipt dedupe the rest. Bulk decisions and
+ * poll backfills (their operations) are recovered the same way.
  */
 @Injectable()
 export class ReplayRunRecovery {
@@ -29,6 +31,7 @@ export class ReplayRunRecovery {
   constructor(
     @Inject(REPLAY_RUN_STORE) private readonly runs: ReplayRunStore,
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+    @InjectQueue(QueueName.Poll) private readonly poll: Queue,
     private readonly operations: OperationsService,
   ) {}
 
@@ -62,9 +65,25 @@ export class ReplayRunRecovery {
       );
       queued += 1;
     }
+    // Poll backfills likewise, on the poll queue: the walk resumes after the last page its operation
+    // counted (the position is committed with each page), so no page is stored twice.
+    for (const operationId of await this.operations.unfinished(
+      'poll-backfill',
+      REPLAY_RUN_GRACE_SECONDS,
+      100,
+    )) {
+      const id = pollBackfillJobId(operationId);
+      const state = await this.poll.getJobState(id);
+      if (state === 'failed') await this.poll.remove(id);
+      else if (state !== 'unknown') continue;
+      await this.poll.add('poll-backfill', { operationId } satisfies JobPayload<'poll', 'poll-backfill'>, {
+        jobId: id,
+      });
+      queued += 1;
+    }
     if (queued > 0)
       this.logger.warn(
-        `${queued} replay run(s) or bulk decision(s) had lost their job and were queued again`,
+        `${queued} replay run(s), bulk decision(s) or poll backfill(s) had lost their job and were queued again`,
       );
     return queued;
   }

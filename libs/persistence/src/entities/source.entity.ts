@@ -10,6 +10,8 @@ export interface PollSettings {
   url: string;
   intervalSeconds: number;
   itemsPath?: string;
+  /** A dotted path to the total number of items the province reports on a page (backfill progress). */
+  totalPath?: string;
   timeoutSeconds?: number;
   auth: {
     type: 'none' | 'apiKey' | 'basic' | 'oauth2';

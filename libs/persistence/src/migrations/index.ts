@@ -18,6 +18,7 @@ import { ReceiptMappedEnvelope1764292500000 } from './1764292500000-receipt-mapp
 import { Operations1764296100000 } from './1764296100000-operations';
 import { FindingsWithoutHolder1764299700000 } from './1764299700000-findings-without-holder';
 import { PrefixFindingsWithoutHolder1796437879609 } from './1796437879609-prefix-findings-without-holder';
+import { OneBackfillPerSource1796439172975 } from './1796439172975-one-backfill-per-source';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -44,4 +45,5 @@ export const MIGRATIONS = [
   Operations1764296100000,
   FindingsWithoutHolder1764299700000,
   PrefixFindingsWithoutHolder1796437879609,
+  OneBackfillPerSource1796439172975,
 ];

@@ -1,2 +1,3 @@
 export * from './operation.types';
 export * from './operation.repository';
+export * from './poll-backfill.repository';

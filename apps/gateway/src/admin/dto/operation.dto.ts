@@ -61,3 +61,16 @@ export class OperationPageDto {
   @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page.' })
   nextCursor!: string | null;
 }
+
+@ApiSchema({ name: 'OperationLinks' })
+export class OperationLinksDto {
+  @ApiProperty({ example: '/v1/admin/operations/6f1c…', description: 'GET: its progress.' }) self!: string;
+  @ApiProperty({ example: '/v1/admin/operations/6f1c…/cancel', description: 'POST: stop it.' })
+  cancel!: string;
+}
+
+/** A long piece of work just asked for: the operation as it is now, and where to watch and stop it. */
+@ApiSchema({ name: 'StartedOperation' })
+export class StartedOperationDto extends OperationDto {
+  @ApiProperty({ type: OperationLinksDto }) links!: OperationLinksDto;
+}

@@ -31,6 +31,10 @@ export class PollSettingsDto {
   @ApiProperty({ description: 'Credentials in it (user:password@, ?token=) are masked.' }) url!: string;
   @ApiProperty() intervalSeconds!: number;
   @ApiPropertyOptional() itemsPath?: string;
+  @ApiPropertyOptional({
+    description: 'A dotted path to the total number of items the province reports on a page; a backfill shows its percent of it.',
+  })
+  totalPath?: string;
   @ApiPropertyOptional() timeoutSeconds?: number;
   @ApiProperty({ type: PollAuthDto }) auth!: PollAuthDto;
   @ApiProperty({ type: PollPaginationDto }) pagination!: PollPaginationDto;
