@@ -101,7 +101,9 @@ describe("the OpenAPI document describes the gateway's real answers", () => {
         .expect(201)
     ).body.token as string;
     const scoped = await admin(hub.url, hcm).get('/v1/admin/conflicts?status=open').expect(200);
-    expect(scoped.body.items[0].existing).toEqual(expect.objectContaining({ withheld: true, provinceCode: '92' }));
+    expect(scoped.body.items[0].existing).toEqual(
+      expect.objectContaining({ withheld: true, provinceCode: '92' }),
+    );
     expectValid('ConflictPage', scoped.body);
 
     const search = await admin(hub.url)
@@ -247,6 +249,10 @@ describe("the OpenAPI document describes the gateway's real answers", () => {
     const tested = await admin(hub.url).post('/v1/admin/sources/oa-poll/test-connection').expect(200);
     expect(tested.body).toMatchObject({ ok: false, items: 0, error: expect.any(String) });
     expectValid('TestConnectionResult', tested.body);
+    // A backfill answers its operation and links at once (its fetches then fail the same way).
+    const backfill = await admin(hub.url).post('/v1/admin/sources/oa-poll/backfill', {}).expect(202);
+    expect(backfill.body).toMatchObject({ kind: 'poll-backfill', sourceKey: 'oa-poll', state: 'queued' });
+    expectValid('StartedOperation', backfill.body);
 
     expectValid('WhoAmI', (await admin(hub.url).get('/v1/admin/whoami').expect(200)).body);
     const provinces = await admin(hub.url).get('/v1/admin/provinces').expect(200);

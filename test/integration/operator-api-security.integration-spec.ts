@@ -86,6 +86,7 @@ const MIN_ROLE: Record<string, Role> = {
   'GET /v1/admin/operations/{id}': 'viewer',
   'POST /v1/admin/operations/{id}/cancel': 'operator', // as the replay, reconciliation and decisions it stops
   'POST /v1/admin/conflicts/bulk-resolve': 'operator', // as a single decision
+  'POST /v1/admin/sources/{key}/backfill': 'operator', // fetches again what the scheduled poll fetches; no new data
 };
 
 /**
@@ -136,6 +137,8 @@ const AUDITED_ELSEWHERE: Record<string, string> = {
     'operations.integration-spec.ts (operation.cancel; needs a running operation)',
   'POST /v1/admin/conflicts/bulk-resolve':
     'operations.integration-spec.ts (conflicts.bulk-resolve, then conflict.resolve per conflict; needs conflicts)',
+  'POST /v1/admin/sources/{key}/backfill':
+    'poll-backfill.integration-spec.ts (source.backfill; needs a poll source and a province API)',
 };
 
 interface Route {

@@ -126,10 +126,14 @@ describe('poll backfill (real PostgreSQL, Redis and a province API on loopback)'
     }
     return key;
   }
-  const sourceRow = async (
-    key: string,
-  ): Promise<{ checkpoint: Record<string, unknown> | null; last_poll_at: Date | null; health: string }> =>
-    (await db.query(`SELECT checkpoint, last_poll_at, health FROM source WHERE key = $1`, [key])).rows[0];
+  interface SourceRow {
+    checkpoint: Record<string, unknown> | null;
+    last_poll_at: Date | null;
+    health: string;
+  }
+  const sourceRow = async (key: string): Promise<SourceRow> =>
+    (await db.query<SourceRow>(`SELECT checkpoint, last_poll_at, health FROM source WHERE key = $1`, [key]))
+      .rows[0];
   const pagesOf = async (operationId: string): Promise<PageRow[]> =>
     (
       await db.query<PageRow>(
@@ -361,6 +365,20 @@ describe('poll backfill (real PostgreSQL, Redis and a province API on loopback)'
     await refused(other, { cursor: '' }, 400, 'cursor');
     await refused(own, { from: 'start' }, 400, 'from');
     await refused('no-such-source', {}, 404);
+    // totalPath is a dotted path, checked when the source is saved.
+    const badTotal = await admin(hub.url)
+      .patch(`/v1/admin/sources/${own}`, {
+        poll: {
+          url: `${api.url}/page/records`,
+          intervalSeconds: 86400,
+          itemsPath: 'result.items',
+          totalPath: 'meta..total',
+          auth: { type: 'apiKey', in: 'header', name: 'X-API-Key', value: API_KEY },
+          pagination: { type: 'page', param: 'page' },
+        },
+      })
+      .expect(400);
+    expect(JSON.stringify(badTotal.body)).toContain('totalPath');
     // Not a poll source, or not polled now.
     await admin(hub.url)
       .post('/v1/admin/sources', {

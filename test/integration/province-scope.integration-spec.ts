@@ -226,6 +226,11 @@ const ROUTES: Record<string, Case> = {
     theirs: post((w) => `/v1/admin/operations/${w.cmRun}/cancel`),
     theirsStatus: 404,
   },
+  // Its own poll sources are backfilled in poll-backfill.integration-spec.ts (these are webhook sources).
+  'POST /v1/admin/sources/{key}/backfill': {
+    theirs: post(() => '/v1/admin/sources/ps-cm/backfill'),
+    theirsStatus: 404,
+  },
   'GET /v1/admin/receipts/{receiptId}': {
     theirs: get((w) => `/v1/admin/receipts/${w.cmReceipt}`),
     theirsStatus: 404,
