@@ -6,7 +6,9 @@
  *   node test/bench/run-ts.js test/e2e/demo-screenshots.ts
  *
  * It starts the built demo (`dist/apps/demo/main.js --reset`) on ports and a database of its own
- * (hub :3300, portal :4300, Tây Ninh :4301, database txng_demo_shots, Redis prefix txng-demo-shots),
+ * (hub :3300, portal :4300, Tây Ninh :4301, callbacks :4302, database txng_demo_shots, Redis prefix
+ * txng-demo-shots; DEMO_PORT, DEMO_PORTAL_PORT, DEMO_POLL_PORT, DEMO_CALLBACK_PORT and
+ * DEMO_DATABASE_URL move them),
  * lets the provinces send for DEMO_WAIT_SECONDS (60), takes the screenshots with headless Chromium
  * and stops the demo with SIGINT. With DEMO_URL and DEMO_TOKEN it uses a demo that already runs.
  */
@@ -104,16 +106,21 @@ async function screenshots(base: string, token: string): Promise<void> {
         .document;
       return doc.querySelectorAll('section.province').length >= 5;
     });
+    // The three activity charts drawn, so the page is as tall as it will be when the picture is taken.
+    const activity = page.getByRole('region', { name: 'Hoạt động' });
+    for (const n of [0, 1, 2]) await activity.getByRole('img').nth(n).locator('canvas').waitFor();
+    await page.waitForLoadState('networkidle');
     await shoot(page, 'overview');
 
     await page.goto(`${base}/admin/rollout`);
     await page.getByTestId('rollout-syncing').waitFor();
     await shoot(page, 'rollout');
 
-    // The KEY_CLAIMED conflict with its field-by-field diff.
+    // The KEY_CLAIMED conflict: its two sides with where each came from, and its field-by-field diff.
     await page.goto(`${base}/admin/conflicts`);
-    const claimed = page.getByTestId('conflict').filter({ hasText: 'KEY_CLAIMED' });
-    await claimed.locator('table').waitFor();
+    const claimed = page.getByTestId('conflict').filter({ hasText: 'KEY_CLAIMED' }).first();
+    await claimed.getByRole('table', { name: 'Hai bên của xung đột và nguồn gốc' }).waitFor();
+    await claimed.getByRole('table', { name: 'So sánh từng trường của bản hiện có và bản mới' }).waitFor();
     await claimed.scrollIntoViewIfNeeded();
     await claimed.screenshot({ path: join(OUT, 'demo-conflicts.png') });
     say('wrote demo-conflicts.png');
@@ -134,7 +141,18 @@ async function screenshots(base: string, token: string): Promise<void> {
     await page.goto(`${base}/admin/sources/can-tho-nong-san`);
     await page.getByLabel('Dữ liệu mẫu (json)').fill(feedFor('can-tho-nong-san', new Rng(SEED)).next(0).body);
     await page.getByTestId('preview-summary').waitFor();
-    await shoot(page, 'mapping-editor');
+    // The source's page goes on with its held records and callback deliveries: the picture stops
+    // below the editor.
+    await page.evaluate('window.scrollTo(0, 0)');
+    const editor = await page.getByRole('region', { name: 'Ánh xạ dữ liệu' }).boundingBox();
+    if (!editor) throw new Error('the mapping editor is not on the page');
+    const path = join(OUT, 'demo-mapping-editor.png');
+    await page.screenshot({
+      path,
+      fullPage: true,
+      clip: { x: 0, y: 0, width: 1440, height: Math.ceil(editor.y + editor.height + 16) },
+    });
+    say(`wrote ${path}`);
   } finally {
     await browser.close();
   }
