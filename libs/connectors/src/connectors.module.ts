@@ -29,10 +29,12 @@ import { SOURCE_ADMIN_STORE, type SourceAdminStore } from './sources/source-admi
 import { SOURCE_STORE, type SourceStore } from './sources/source-store.port';
 import { AddressConcurrencyLimiter } from './rate-limit/address-concurrency-limiter';
 import { SourceRateLimiter } from './rate-limit/source-rate-limiter';
+import { SourceCache } from './sources/source-cache';
 import { SECRET_BOX, SourcesService } from './sources/sources.service';
 import { WebhookIntakeService } from './webhook/webhook-intake.service';
 
 const SERVICES = [
+  SourceCache,
   SourcesService,
   ReceiptsService,
   ReceiptBodyRetention,

@@ -6,6 +6,7 @@ export * from './sources/source-file';
 export * from './sources/source-view';
 export * from './sources/source-policy';
 export * from './sources/sources.service';
+export * from './sources/source-cache';
 export * from './sources/source-store.port';
 export * from './sources/source-admin-store.port';
 export * from './receipts/receipts.service';

@@ -12,6 +12,7 @@ import { type DeliveryRow, isDeliveryCursor } from '@txng/persistence';
 import { type JobPayload, jobId, QueueName } from '@txng/queues';
 import { type Queue } from 'bullmq';
 import { SECRET_BOX } from '../sources/sources.service';
+import { SourceCache } from '../sources/source-cache';
 import { activeCallbackSecrets, type SourceSecrets } from '../sources/source-secrets';
 import { type CallbackBody, nextRetryAt, subscribes } from './callback-events';
 import { CallbackSender } from './callback-sender';
@@ -65,6 +66,7 @@ export class CallbacksService {
 
   constructor(
     @Inject(CALLBACK_STORE) private readonly store: CallbackStore,
+    private readonly sources: SourceCache,
     @Inject(RECEIPT_READER) private readonly receipts: ReceiptReader,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
@@ -79,6 +81,9 @@ export class CallbacksService {
    * and queued, and its `receipt.synced` awaited. Safe to call twice for the same judgment.
    */
   async receiptJudged(receiptId: string, sourceKey: string, replayRunId: string | null): Promise<void> {
+    // Most sources have no callback: the definition in memory says so without a statement.
+    const known = await this.sources.findAny(sourceKey);
+    if (!known || known.deletedAt || !known.callback) return;
     const source = await this.store.subscriber(sourceKey);
     if (!source) return;
     const generation = replayRunId ? `:replay:${replayRunId}` : '';

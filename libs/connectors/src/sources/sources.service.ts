@@ -25,6 +25,7 @@ import {
   splitPollAuth,
 } from './source-secrets';
 import { SOURCE_ADMIN_STORE, type SourceAdminStore, type SourceAdminTx } from './source-admin-store.port';
+import { SourceCache } from './source-cache';
 import { type SourceView, toSourceView } from './source-view';
 
 export const SECRET_BOX = Symbol('SECRET_BOX');
@@ -63,11 +64,17 @@ const invalid = (message: string, details: unknown[] = []): AppError =>
 export class SourcesService {
   /** Mapping versions found, by `source#version`, oldest first (see `mapping`). */
   private readonly mappings = new Map<string, MappingVersionEntity>();
+  /**
+   * Secrets opened, by the definition they were opened from: a definition served from memory
+   * (SourceCache) is opened once, not at every webhook. A changed source is a new object.
+   */
+  private readonly opened = new WeakMap<SourceEntity, SourceSecrets>();
 
   constructor(
     @Inject(SOURCE_ADMIN_STORE) private readonly store: SourceAdminStore,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
     private readonly guard: OutboundGuard,
+    private readonly cache: SourceCache,
   ) {}
 
   async create(input: unknown, actor: string): Promise<SourceWithSecret> {
@@ -136,6 +143,7 @@ export class SourcesService {
         details: { kind: def.kind, format: def.format, provinceCode: def.provinceCode },
       });
     });
+    await this.cache.changed(def.key);
     return { source: await this.view(def.key), webhookSecret, callbackSecret };
   }
 
@@ -244,6 +252,7 @@ export class SourcesService {
       await tx.update(key, changes);
       await tx.audit({ actor, action: 'source.update', target: key, details: { changed } });
     });
+    await this.cache.changed(key);
     return { source: await this.view(key), callbackSecret };
   }
 
@@ -254,6 +263,7 @@ export class SourcesService {
       await tx.update(key, { deletedAt: new Date(), updatedAt: new Date() });
       await tx.audit({ actor, action: 'source.delete', target: key });
     });
+    await this.cache.changed(key);
   }
 
   async transition(
@@ -298,6 +308,7 @@ export class SourcesService {
       });
       await tx.audit({ actor, action: `source.${action}`, target: key, details: { from: source.stage, to } });
     });
+    await this.cache.changed(key);
     return this.view(key);
   }
 
@@ -332,6 +343,7 @@ export class SourcesService {
         details: { previousValidUntil: graceEnd },
       });
     });
+    await this.cache.changed(key);
     return { source: await this.view(key), webhookSecret };
   }
 
@@ -369,6 +381,7 @@ export class SourcesService {
         details: { previousSignsUntil: graceEnd },
       });
     });
+    await this.cache.changed(key);
     return { source: await this.view(key), callbackSecret };
   }
 
@@ -377,7 +390,12 @@ export class SourcesService {
   }
 
   webhookSecrets(source: SourceEntity, now = new Date()): string[] {
-    return activeWebhookSecrets(this.secretsOf(source), now);
+    let secrets = this.opened.get(source);
+    if (!secrets) {
+      secrets = this.secretsOf(source);
+      this.opened.set(source, secrets);
+    }
+    return activeWebhookSecrets(secrets, now);
   }
 
   private async lockSource(

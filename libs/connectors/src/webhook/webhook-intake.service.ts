@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppError, badRequest, ErrorCode } from '@txng/common';
+import { AppError, badRequest, ErrorCode, notFound } from '@txng/common';
 import { mapPayloadText, type ParsedPayload, parsePayload, PayloadParseError } from '@txng/mapping';
 import { type SourceEntity } from '@txng/persistence';
 import { IngestMetrics } from '../ingest-metrics';
 import { AddressConcurrencyLimiter } from '../rate-limit/address-concurrency-limiter';
 import { SourceRateLimiter } from '../rate-limit/source-rate-limiter';
 import { ReceiptsService } from '../receipts/receipts.service';
+import { SourceCache } from '../sources/source-cache';
 import { SourcesService } from '../sources/sources.service';
 import { checkContentType } from './content-type';
 import { payloadRefusal } from './payload-refusal';
@@ -47,6 +48,7 @@ export class WebhookIntakeService {
 
   constructor(
     private readonly sources: SourcesService,
+    private readonly cache: SourceCache,
     private readonly receipts: ReceiptsService,
     private readonly rateLimiter: SourceRateLimiter,
     private readonly addresses: AddressConcurrencyLimiter,
@@ -69,7 +71,9 @@ export class WebhookIntakeService {
   }
 
   private async intake(request: IntakeRequest, known: { source: string | null }): Promise<IntakeResult> {
-    const source = await this.sources.get(request.sourceKey);
+    // From memory: every change of a source reaches every process at once (SourceCache).
+    const source = await this.cache.findAny(request.sourceKey);
+    if (!source || source.deletedAt) throw notFound(`Source "${request.sourceKey}"`);
     known.source = source.key;
     if (source.kind !== 'webhook') {
       throw new AppError(

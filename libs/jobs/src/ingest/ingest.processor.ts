@@ -5,8 +5,7 @@ import {
   RECEIPT_STORE,
   type ReceiptStore,
   ReceiptsService,
-  SOURCE_STORE,
-  type SourceStore,
+  SourceCache,
   SourcesService,
 } from '@txng/connectors';
 import {
@@ -62,7 +61,7 @@ export class IngestProcessor extends WorkerHost {
 
   constructor(
     @Inject(RECEIPT_STORE) private readonly receiptStore: ReceiptStore,
-    @Inject(SOURCE_STORE) private readonly sourceStore: SourceStore,
+    private readonly sourceCache: SourceCache,
     private readonly sources: SourcesService,
     private readonly receipts: ReceiptsService,
     private readonly pipeline: PipelineService,
@@ -85,7 +84,8 @@ export class IngestProcessor extends WorkerHost {
     // (`held_item`): only those records wait (docs/pipeline.md, "Receipt order"). Asked before the
     // receipt is read, so a job that waits its turn does not fetch the body each time.
     const turn = await this.receiptStore.turn(receiptId);
-    if (turn && (turn.status === 'processed' || turn.status === 'failed')) return this.judgedBefore(receiptId, turn);
+    if (turn && (turn.status === 'processed' || turn.status === 'failed'))
+      return this.judgedBefore(receiptId, turn);
     if (turn?.earlierUnjudged) await this.waitForEarlier(job, token);
     const result = await this.judge(receiptId, null, job, token);
     return { ...result, following: await this.judgeFollowing(receiptId) };
@@ -103,7 +103,12 @@ export class IngestProcessor extends WorkerHost {
     job: ProcessReceiptJob,
     token: string | undefined,
   ): Promise<IngestResult>;
-  private async judge(receiptId: string, replay: null, job: null, token: undefined): Promise<IngestResult | null>;
+  private async judge(
+    receiptId: string,
+    replay: null,
+    job: null,
+    token: undefined,
+  ): Promise<IngestResult | null>;
   private async judge(
     receiptId: string,
     replay: ProcessReceiptJob['data']['replay'] | null,
@@ -114,7 +119,7 @@ export class IngestProcessor extends WorkerHost {
     if (!receipt) throw new UnrecoverableError(`Receipt ${receiptId} does not exist; nothing to process.`);
     if (receipt.body === null) return this.expired(receipt);
     // A deleted source's receipts are still processed: they were acknowledged.
-    const source = await this.sourceStore.findAny(receipt.sourceKey);
+    const source = await this.sourceCache.findAny(receipt.sourceKey);
     if (!source)
       throw await this.giveUp(
         receiptId,
