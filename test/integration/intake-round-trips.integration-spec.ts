@@ -64,6 +64,12 @@ describe('round trips per small webhook (real PostgreSQL and Redis)', () => {
     expect(sourceReads).toBeLessThanOrEqual(1 + Math.ceil(elapsed / SOURCE_CACHE_TTL_MS));
     expect((one.sql.total - sourceReads) / SENT).toBeLessThanOrEqual(GATEWAY_SQL_PER_WEBHOOK);
     expect(one.redis.total / SENT).toBeLessThanOrEqual(GATEWAY_REDIS_PER_WEBHOOK);
+    // Together, webhooks share statements and Redis round trips (the group commit); never more.
+    const manySourceReads = [...many.sql.byKind]
+      .filter(([k]) => k.includes('"SourceEntity"'))
+      .reduce((n, [, c]) => n + c, 0);
+    expect((many.sql.total - manySourceReads) / 64).toBeLessThanOrEqual(GATEWAY_SQL_PER_WEBHOOK);
+    expect(many.redis.total / 64).toBeLessThanOrEqual(GATEWAY_REDIS_PER_WEBHOOK);
   });
 
   it('at the worker: one receipt', async () => {
@@ -110,5 +116,5 @@ async function waitJudged(db: Client, n: number): Promise<void> {
 
 /** Today's counts (docs/BENCHMARKS.md, "Round trips per webhook"). */
 /** Besides the source's definition, read once per SOURCE_CACHE_TTL_MS at most. */
-const GATEWAY_SQL_PER_WEBHOOK = 3;
+const GATEWAY_SQL_PER_WEBHOOK = 2;
 const GATEWAY_REDIS_PER_WEBHOOK = 2;

@@ -47,10 +47,13 @@ export class RoundTripCounter {
       ...rest: unknown[]
     ) {
       redis.total += 1;
+      // A pipeline's commands come through here too, with the pipeline's own stream.
+      const pipelined = (rest[0] as { isPipeline?: boolean } | undefined)?.isPipeline === true;
       const kind =
-        command.name === 'evalsha' || command.name === 'eval'
+        (pipelined ? '(pipelined) ' : '') +
+        (command.name === 'evalsha' || command.name === 'eval'
           ? `${command.name} ${command.args[1] as string} keys`
-          : command.name;
+          : command.name);
       redis.byKind.set(kind, (redis.byKind.get(kind) ?? 0) + 1);
       return (send as (...a: unknown[]) => unknown).apply(this, [command, ...rest]);
     };
@@ -58,8 +61,7 @@ export class RoundTripCounter {
       Redis.prototype.sendCommand = send;
     });
 
-    // A pipeline (BullMQ's addBulk, a MULTI) writes its commands to the socket at once, not through
-    // sendCommand: they are counted here, and the flush once.
+    // A pipeline (BullMQ's addBulk, a MULTI) writes its commands to the socket at once: one flush.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Pipeline = (require('ioredis/built/Pipeline') as { default: { prototype: { exec: unknown } } })
       .default;
@@ -67,16 +69,11 @@ export class RoundTripCounter {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const counter = this;
     const seen = new WeakSet<object>();
-    Pipeline.prototype.exec = function (this: { _queue: Array<{ name: string }> }, ...args: unknown[]) {
+    Pipeline.prototype.exec = function (this: object, ...args: unknown[]) {
       // exec calls itself again once the scripts it needs are loaded: one flush.
       if (seen.has(this)) return exec.apply(this, args);
       seen.add(this);
       counter.pipelines += 1;
-      for (const command of this._queue) {
-        redis.total += 1;
-        const kind = `(pipelined) ${command.name}`;
-        redis.byKind.set(kind, (redis.byKind.get(kind) ?? 0) + 1);
-      }
       return exec.apply(this, args);
     };
     this.restore.push(() => {

@@ -22,6 +22,7 @@ import { receiptReaderFor } from './callbacks/receipt-reader';
 import { IngestMetrics } from './ingest-metrics';
 import { PollBackfill } from './poll/poll-backfill';
 import { PollRunner } from './poll/poll-runner';
+import { ReceiptBatcher } from './receipts/receipt-batcher';
 import { ReceiptBodyRetention } from './receipts/receipt-body-retention';
 import { RECEIPT_STORE, type ReceiptStore } from './receipts/receipt-store.port';
 import { ReceiptsService } from './receipts/receipts.service';
@@ -37,6 +38,7 @@ const SERVICES = [
   SourceCache,
   SourcesService,
   ReceiptsService,
+  ReceiptBatcher,
   ReceiptBodyRetention,
   SourceRateLimiter,
   AddressConcurrencyLimiter,

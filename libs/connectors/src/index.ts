@@ -10,6 +10,7 @@ export * from './sources/source-cache';
 export * from './sources/source-store.port';
 export * from './sources/source-admin-store.port';
 export * from './receipts/receipts.service';
+export * from './receipts/receipt-batcher';
 export * from './receipts/receipt-store.port';
 export * from './receipts/receipt-body-retention';
 export * from './rate-limit/source-rate-limiter';

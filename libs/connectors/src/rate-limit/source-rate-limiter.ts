@@ -66,4 +66,21 @@ export class SourceRateLimiter {
     const exceeded = verdict === 1 ? 'requests' : verdict === 2 ? 'bytes' : null;
     return { allowed: exceeded === null, exceeded, retryAfterSeconds };
   }
+
+  /**
+   * Gives back what `take` counted at `takenAt` (a delivery that turned out to be a replay counts
+   * against no budget). Never throws: a budget not given back only ends its window a little fuller.
+   */
+  async giveBack(sourceKey: string, bytes: number, takenAt: number): Promise<void> {
+    const window = Math.floor(takenAt / 60_000);
+    try {
+      await this.redis
+        .multi()
+        .decr(`ratelimit:${sourceKey}:${window}`)
+        .decrby(`ratelimit-bytes:${sourceKey}:${window}`, bytes)
+        .exec();
+    } catch {
+      // Redis away: the window ends within a minute anyway.
+    }
+  }
 }

@@ -12,9 +12,12 @@ export const RECEIPT_STORE = Symbol('RECEIPT_STORE');
 /** What receipts need of storage; the rules (queueing, order, retention) are ReceiptsService's. */
 export interface ReceiptStore {
   store(input: NewReceipt): Promise<StoredReceipt>;
+  /** Webhooks' receipts in one statement, answered in order; all or none stored. */
+  storeWebhooks(inputs: NewReceipt[]): Promise<StoredReceipt[]>;
   findByWebhookId(sourceKey: string, webhookId: string): Promise<ReceiptEntity | null>;
   find(receiptId: string): Promise<ReceiptEntity | null>;
   markQueued(receiptId: string): Promise<void>;
+  markQueuedMany(receiptIds: string[]): Promise<void>;
   markProcessing(receiptId: string): Promise<void>;
   markFailed(receiptId: string, message: string): Promise<void>;
   noteError(receiptId: string, message: string): Promise<void>;

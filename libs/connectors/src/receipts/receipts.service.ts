@@ -65,6 +65,29 @@ export class ReceiptsService {
     }
   }
 
+  /**
+   * Puts stored receipts on the ingest queue in one Redis round trip (`addBulk`), then marks them
+   * queued in one statement: the group commit's queueing (ReceiptBatcher). Never throws, as
+   * `enqueue`: receipts not queued now are queued by the sweeper.
+   */
+  async enqueueMany(receiptIds: string[]): Promise<void> {
+    if (receiptIds.length === 0) return;
+    try {
+      await this.ingest.addBulk(
+        receiptIds.map((receiptId) => ({
+          name: 'process-receipt',
+          data: { receiptId },
+          opts: { jobId: jobId('receipt', receiptId) },
+        })),
+      );
+      await this.receipts.markQueuedMany(receiptIds);
+    } catch (error) {
+      this.logger.warn(
+        `${receiptIds.length} receipt(s) stored but not all queued (${(error as Error).message}); the sweeper will queue them`,
+      );
+    }
+  }
+
   /** Queues receipts stored at least `minAgeMs` ago and never queued. Returns how many it queued. */
   async sweep(minAgeMs = 5000, limit = 500): Promise<number> {
     let queued = 0;

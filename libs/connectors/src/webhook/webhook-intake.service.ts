@@ -5,6 +5,7 @@ import { type SourceEntity } from '@txng/persistence';
 import { IngestMetrics } from '../ingest-metrics';
 import { AddressConcurrencyLimiter } from '../rate-limit/address-concurrency-limiter';
 import { SourceRateLimiter } from '../rate-limit/source-rate-limiter';
+import { ReceiptBatcher } from '../receipts/receipt-batcher';
 import { ReceiptsService } from '../receipts/receipts.service';
 import { SourceCache } from '../sources/source-cache';
 import { SourcesService } from '../sources/sources.service';
@@ -50,6 +51,7 @@ export class WebhookIntakeService {
     private readonly sources: SourcesService,
     private readonly cache: SourceCache,
     private readonly receipts: ReceiptsService,
+    private readonly batcher: ReceiptBatcher,
     private readonly rateLimiter: SourceRateLimiter,
     private readonly addresses: AddressConcurrencyLimiter,
     private readonly metrics: IngestMetrics,
@@ -99,31 +101,60 @@ export class WebhookIntakeService {
 
     const webhookId = request.headers['webhook-id']!;
     if (webhookId.length > 255) throw badRequest('webhook-id is longer than 255 characters.');
-    const seen = await this.receipts.findByWebhookId(source.key, webhookId);
-    if (seen) return { receiptId: seen.id, records: seen.recordCount ?? 0, replay: true };
+    // A webhook-id already received is found by the receipt's INSERT itself (ON CONFLICT), not by
+    // a statement of its own at every webhook. It is still answered before any refusal that
+    // follows (the rate limit, the body's parse): a refusal asks first whether the webhook-id is
+    // known, so a province retrying what the hub holds is never told to slow down or to fix it.
+    const replayed = async (): Promise<IntakeResult | null> => {
+      const seen = await this.receipts.findByWebhookId(source.key, webhookId);
+      return seen ? { receiptId: seen.id, records: seen.recordCount ?? 0, replay: true } : null;
+    };
+    const refusedUnlessReplayed = async (error: unknown): Promise<IntakeResult> => {
+      const seen = await replayed().catch(() => null);
+      if (seen) return seen;
+      throw error;
+    };
 
     const budget = {
       requestsPerMinute: source.rateLimitPerMinute,
       bytesPerMinute: source.rateLimitBytesPerMinute,
     };
-    const rate = await this.rateLimiter.take(source.key, budget, body.length);
+    const takenAt = Date.now();
+    let rate: Awaited<ReturnType<SourceRateLimiter['take']>>;
+    try {
+      rate = await this.rateLimiter.take(source.key, budget, body.length, takenAt);
+    } catch (error) {
+      return refusedUnlessReplayed(error);
+    }
     if (!rate.allowed) {
       const allowance =
         rate.exceeded === 'bytes'
           ? `${source.rateLimitBytesPerMinute} bytes of webhook bodies a minute`
           : `${source.rateLimitPerMinute} webhooks a minute`;
-      throw new AppError(
-        ErrorCode.RateLimited,
-        `Source "${source.key}" may send ${allowance}; retry after ${rate.retryAfterSeconds} s.`,
-        {
-          status: 429,
-          headers: { 'Retry-After': String(rate.retryAfterSeconds) },
-        },
+      return refusedUnlessReplayed(
+        new AppError(
+          ErrorCode.RateLimited,
+          `Source "${source.key}" may send ${allowance}; retry after ${rate.retryAfterSeconds} s.`,
+          {
+            status: 429,
+            headers: { 'Retry-After': String(rate.retryAfterSeconds) },
+          },
+        ),
       );
     }
+    // A replay counts against no budget: what it took is given back.
+    const giveBack = () => this.rateLimiter.giveBack(source.key, body.length, takenAt);
 
-    const mapped = await this.mapAtIntake(source, body);
-    const stored = await this.receipts.store({
+    let mapped: { records: number; envelope: string | null };
+    try {
+      mapped = await this.mapAtIntake(source, body);
+    } catch (error) {
+      const seen = await replayed().catch(() => null);
+      if (!seen) throw error;
+      await giveBack();
+      return seen;
+    }
+    const stored = await this.batcher.store({
       sourceKey: source.key,
       origin: 'webhook',
       webhookId,
@@ -133,7 +164,7 @@ export class WebhookIntakeService {
       mappingVersion: source.mappingVersion,
       mappedEnvelope: mapped.envelope,
     });
-    if (!stored.replay) await this.receipts.enqueue(stored.receiptId);
+    if (stored.replay) await giveBack();
     return { receiptId: stored.receiptId, records: stored.recordCount ?? 0, replay: stored.replay };
   }
 

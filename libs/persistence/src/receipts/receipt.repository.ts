@@ -53,6 +53,94 @@ export class PgReceiptRepository {
     return { receiptId: id, recordCount: input.recordCount, replay: false };
   }
 
+  /**
+   * Stores webhooks' receipts in one statement (the gateway's group commit, docs/ingest.md), in
+   * the order given: each row is new, or a webhook-id already seen (also earlier in the same call),
+   * answered with its first receipt. All rows commit together or none does; the sources' `last_receipt_at`
+   * moves in the same statement, their rows locked in key order so that two such statements
+   * never wait on each other crosswise. A second statement reads the first receipts of the
+   * webhook-ids seen before, only when there are some.
+   */
+  async storeWebhooks(inputs: NewReceipt[]): Promise<StoredReceipt[]> {
+    if (inputs.length === 0) return [];
+    const COLUMNS = 11;
+    const ids = inputs.map(() => randomUUID());
+    const params: unknown[] = [new Date()];
+    const rows = inputs.map((input, i) => {
+      params.push(
+        ids[i],
+        input.sourceKey,
+        input.webhookId ?? null,
+        input.contentType,
+        input.body,
+        createHash('sha256').update(input.body).digest('hex'),
+        input.body.length,
+        input.recordCount,
+        input.mappingVersion,
+        input.mappedEnvelope ?? null,
+        i,
+      );
+      const p = (k: number) => `$${2 + i * COLUMNS + k}`;
+      return `(${p(0)}::uuid, ${p(1)}, 'webhook', ${p(2)}, NULL::jsonb, ${p(3)}, ${p(4)}::bytea, ${p(5)}, ${p(6)}::int, ${p(7)}::int, ${p(8)}::int, ${p(9)}, ${p(10)}::int)`;
+    });
+    const inserted: Array<{ id: string }> = await this.dataSource.query(
+      `WITH incoming (id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256,
+                      size_bytes, record_count, mapping_version, mapped_envelope, n) AS (
+         VALUES ${rows.join(',\n')}
+       ), stored AS (
+         INSERT INTO receipt (id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256,
+                              size_bytes, record_count, mapping_version, mapped_envelope)
+         SELECT id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256,
+                size_bytes, record_count, mapping_version, mapped_envelope
+           FROM incoming ORDER BY n
+         ON CONFLICT (source_key, webhook_id) DO NOTHING
+         RETURNING id, source_key
+       ), locked AS (
+         SELECT s.key FROM source s
+          WHERE s.key IN (SELECT DISTINCT source_key FROM stored)
+          ORDER BY s.key FOR NO KEY UPDATE
+       ), touched AS (
+         UPDATE source SET last_receipt_at = $1 FROM locked WHERE source.key = locked.key
+       )
+       SELECT id FROM stored`,
+      params,
+    );
+    const fresh = new Set(inserted.map((r) => r.id));
+    const seen = inputs.filter((_, i) => !fresh.has(ids[i]));
+    const first = new Map<string, { id: string; recordCount: number | null }>();
+    if (seen.length > 0) {
+      const found: Array<{
+        id: string;
+        source_key: string;
+        webhook_id: string;
+        record_count: number | null;
+      }> = await this.dataSource.query(
+        `SELECT r.id, r.source_key, r.webhook_id, r.record_count
+             FROM receipt r JOIN unnest($1::text[], $2::text[]) AS w (source_key, webhook_id)
+               ON r.source_key = w.source_key AND r.webhook_id = w.webhook_id`,
+        [seen.map((i) => i.sourceKey), seen.map((i) => i.webhookId ?? '')],
+      );
+      for (const r of found)
+        first.set(`${r.source_key}\n${r.webhook_id}`, { id: r.id, recordCount: r.record_count });
+    }
+    return inputs.map((input, i) => {
+      if (fresh.has(ids[i])) return { receiptId: ids[i], recordCount: input.recordCount, replay: false };
+      const known = first.get(`${input.sourceKey}\n${input.webhookId ?? ''}`);
+      if (!known) throw new Error(`receipt for webhook-id ${input.webhookId} vanished`);
+      return { receiptId: known.id, recordCount: known.recordCount, replay: true };
+    });
+  }
+
+  /** The receipts are on the ingest queue (as `markQueued`, for many in one statement). */
+  async markQueuedMany(receiptIds: string[]): Promise<void> {
+    if (receiptIds.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE receipt SET queued_at = now(), status = CASE WHEN status = 'stored' THEN 'queued' ELSE status END
+       WHERE id = ANY($1::uuid[]) AND queued_at IS NULL`,
+      [receiptIds],
+    );
+  }
+
   /** The first receipt of a webhook-id (asked at every webhook: plain SQL, not TypeORM's query building). */
   async findByWebhookId(
     sourceKey: string,
