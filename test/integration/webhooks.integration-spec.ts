@@ -223,4 +223,27 @@ describe('webhook rate limit', () => {
     expect(metrics).not.toContain('no-such-source-x');
     expect(metrics).toMatch(/txng_ingest_records_total\{source="[^"]+",origin="webhook"[^}]*\} 2/);
   });
+
+  it('a replay within the budget spends none of it', async () => {
+    const key = 'replay-budget-test';
+    const own = await createActiveSource(hub.url, { ...JSON_SOURCE, key, rateLimitPerMinute: 2 });
+    const send = (headers: Record<string, string>, payload: string) =>
+      request(hub.url)
+        .post(`/v1/webhooks/${key}`)
+        .set({ 'Content-Type': 'application/json', ...headers })
+        .send(payload);
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 55_000) await new Promise((r) => setTimeout(r, 60_500 - intoMinute));
+    const payload = body();
+    const first = signWebhook(own, payload);
+    const stored = await send(first, payload).expect(202);
+    for (let i = 0; i < 3; i++) {
+      const again = await send(first, payload).expect(202);
+      expect(again.headers['webhook-replayed']).toBe('true');
+      expect(again.body.receiptId).toBe(stored.body.receiptId);
+    }
+    // Three replays later, the second of the two a minute is still free.
+    await send(signWebhook(own, payload), payload).expect(202);
+    await send(signWebhook(own, payload), payload).expect(429);
+  });
 });
