@@ -129,10 +129,18 @@ describe("the province simulator's callback endpoint, called back by the real hu
       refused: 0,
       repeated: 0,
     });
-    // The hub saw each delivered at the first attempt: the endpoint answered 2xx once verified.
-    const deliveries = (
-      await admin(hub.url).get('/v1/admin/sources/can-tho-callbacks/deliveries').expect(200)
-    ).body.items as Array<{ id: string; type: string; status: string; attempts: unknown[] }>;
+    // The hub saw each delivered at the first attempt: the endpoint answered 2xx once verified. The
+    // hub records the answer after the province has printed its line, so it is read until all are in.
+    type Delivery = { id: string; type: string; status: string; attempts: unknown[] };
+    const deliveries = await eventually(
+      async () => {
+        const items = (await admin(hub.url).get('/v1/admin/sources/can-tho-callbacks/deliveries').expect(200))
+          .body.items as Delivery[];
+        return items.length === 3 && items.every((d) => d.status !== 'pending') ? items : undefined;
+      },
+      20_000,
+      'three deliveries recorded',
+    );
     expect(deliveries.map((d) => [d.type, d.status, d.attempts.length]).sort()).toEqual([
       ['conflict.resolved', 'delivered', 1],
       ['receipt.processed', 'delivered', 1],
