@@ -339,6 +339,24 @@ describe("the OpenAPI document describes the gateway's real answers", () => {
       detail.body.records.find((r: { status: string }) => r.status === 'quarantined').findings.length,
     ).toBeGreaterThan(0);
     expectValid('ReceiptDetail', detail.body);
+    // Judged again by a replay of chosen receipts: the answer, and the records naming the replay.
+    const again = await admin(hub.url)
+      .post('/v1/admin/replay/receipts', { sourceKey: 'oa-cb', receiptIds: [receiptId] })
+      .expect(202);
+    expectValid('ReplayReceiptsAnswer', again.body);
+    await eventually(
+      async () =>
+        (await admin(hub.url).get(`/v1/admin/operations/${again.body.operationId}`).expect(200)).body
+          .state === 'done',
+      30_000,
+      'the replay of the receipt done',
+    );
+    const rejudged = await admin(hub.url).get(`/v1/admin/receipts/${receiptId}`).expect(200);
+    expect(rejudged.body.records.map((r: { replayRunId: string | null }) => r.replayRunId)).toEqual([
+      again.body.operationId,
+      again.body.operationId,
+    ]);
+    expectValid('ReceiptDetail', rejudged.body);
     // oa-b's receipt opened the KEY_CLAIMED conflict: its record names it.
     const claimed = await admin(hub.url).get('/v1/admin/receipts?sourceKey=oa-b').expect(200);
     const withConflict = await admin(hub.url)

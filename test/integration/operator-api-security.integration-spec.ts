@@ -79,6 +79,7 @@ const MIN_ROLE: Record<string, Role> = {
   'GET /v1/admin/conflicts': 'viewer',
   'POST /v1/admin/conflicts/{id}/resolve': 'operator',
   'POST /v1/admin/replay': 'operator',
+  'POST /v1/admin/replay/receipts': 'operator', // a replay of chosen receipts
   'GET /v1/admin/replay/{runId}': 'viewer',
   'GET /v1/admin/receipts': 'viewer', // a province reads its own outcomes (v1 additions)
   'GET /v1/admin/receipts/{receiptId}': 'viewer',
@@ -139,6 +140,8 @@ const AUDITED_ELSEWHERE: Record<string, string> = {
     'operations.integration-spec.ts (conflicts.bulk-resolve, then conflict.resolve per conflict; needs conflicts)',
   'POST /v1/admin/sources/{key}/backfill':
     'poll-backfill.integration-spec.ts (source.backfill; needs a poll source and a province API)',
+  'POST /v1/admin/replay/receipts':
+    'replay-receipts.integration-spec.ts (records.replay-receipts; needs receipts of the source)',
 };
 
 interface Route {

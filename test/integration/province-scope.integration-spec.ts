@@ -52,11 +52,14 @@ const get =
   (token, w) =>
     request(hubUrl).get(path(w)).set(bearer(token));
 const post =
-  (path: (w: World) => string, body: object | string = {}): Call =>
+  (path: (w: World) => string, body: object | string | ((w: World) => object) = {}): Call =>
   (token, w) =>
     typeof body === 'string'
       ? request(hubUrl).post(path(w)).set(bearer(token)).set('Content-Type', 'application/json').send(body)
-      : request(hubUrl).post(path(w)).set(bearer(token)).send(body);
+      : request(hubUrl)
+          .post(path(w))
+          .set(bearer(token))
+          .send(typeof body === 'function' ? body(w) : body);
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 let hubUrl = '';
 
@@ -196,6 +199,18 @@ const ROUTES: Record<string, Case> = {
     theirsStatus: 404,
     mine: post(() => '/v1/admin/replay', { status: 'quarantined', sourceKey: 'ps-ct' }),
     mineHolds: () => 'runId',
+  },
+  'POST /v1/admin/replay/receipts': {
+    theirs: post(
+      () => '/v1/admin/replay/receipts',
+      (w) => ({ sourceKey: 'ps-cm', receiptIds: [w.cmReceipt] }),
+    ),
+    theirsStatus: 404,
+    mine: post(
+      () => '/v1/admin/replay/receipts',
+      (w) => ({ sourceKey: 'ps-ct', receiptIds: [w.ctReceipt] }),
+    ),
+    mineHolds: () => 'operationId',
   },
   'GET /v1/admin/replay/{runId}': {
     theirs: get((w) => `/v1/admin/replay/${w.cmRun}`),

@@ -128,6 +128,7 @@ describe('receipts: what became of each webhook, read by the Center and by a pro
         findings: expect.any(Array),
         portal: null,
         conflict: { id: expect.any(String), code: 'KEY_CLAIMED', otherProvinceCode: '92' },
+        replayRunId: null,
       },
     ]);
     expect(res.body.records[0].findings).toEqual([

@@ -336,7 +336,8 @@ class InMemoryPipelineTx implements PipelineTx {
     )) {
       const v = link.recordVersionId ? this.s.versions.get(link.recordVersionId) : undefined;
       if (!v || index < from || index >= to) continue;
-      if (v.status !== selection.status && v.status !== 'replayed') continue;
+      const all = selection.status === 'all' && (v.status === 'quarantined' || v.version !== null);
+      if (!all && v.status !== selection.status && v.status !== 'replayed') continue;
       if (selection.kind && link.kind !== selection.kind) continue;
       if (link.replayRun === selection.runId) continue;
       targets.push({
@@ -346,6 +347,11 @@ class InMemoryPipelineTx implements PipelineTx {
         versionId: v.id,
         version: v.version,
         status: v.status,
+        superseded:
+          v.version !== null &&
+          [...this.s.versions.values()].some(
+            (l) => l.kind === v.kind && l.key === v.key && l.version !== null && l.version > v.version!,
+          ),
       });
     }
     return targets;
@@ -361,6 +367,14 @@ class InMemoryPipelineTx implements PipelineTx {
       if (!v) throw new Error(`record_version ${id} does not exist`);
       v.status = status;
       this.s.history.push({ versionId: id, status, reason });
+    }
+  }
+
+  async note(versionIds: string[], reason: string): Promise<void> {
+    for (const id of versionIds) {
+      const v = this.s.versions.get(id);
+      if (!v) throw new Error(`record_version ${id} does not exist`);
+      this.s.history.push({ versionId: id, status: v.status, reason });
     }
   }
 

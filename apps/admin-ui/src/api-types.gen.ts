@@ -427,6 +427,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/replay/receipts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Judge chosen receipts of one source again from their stored body with the source’s current mapping version (after a mapping change: the receipts its trial found affected), as an operation. Records the change alters become new versions, unchanged ones duplicates, quarantined ones that now pass are accepted. 400 names ids that are not receipts of the source (docs/pipeline.md, "Replay of chosen receipts"). */
+    post: operations['ReplayController_replayReceipts'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/search': {
     parameters: {
       query?: never;
@@ -1342,6 +1359,11 @@ export interface components {
       key: string;
       kind: string;
       portal: components['schemas']['ReceiptRecordPortal'] | null;
+      /**
+       * Format: uuid
+       * @description The replay (its run or operation id) that last judged this record again with a newer mapping; null when it was judged once, on arrival.
+       */
+      replayRunId: string | null;
       /** @description As in the records list: received, quarantined, duplicate, conflict, ready, synced, rejected, failed, replayed. */
       status: string;
       version: number | null;
@@ -1557,6 +1579,27 @@ export interface components {
       receiptsQueued: number;
       /** @description Failed versions put back to ready so far. */
       versionsRequeued: number;
+    };
+    ReplayReceiptsAnswer: {
+      /** @description The job doing the run (maintenance queue). */
+      jobId: string;
+      /** @description The source’s mapping version in force, with which the receipts are judged again. */
+      mappingVersion: number | null;
+      /**
+       * Format: uuid
+       * @description GET /v1/admin/operations/{id} shows its progress; POST …/cancel stops it between two batches.
+       */
+      operationId: string;
+      /** @description Receipts to judge again (the ids given, each once). */
+      receipts: number;
+      /** @enum {string} */
+      state: 'queued';
+    };
+    ReplayReceiptsDto: {
+      /** @description Receipts of the source to judge again with its current mapping, e.g. the affectedReceipts of POST /v1/admin/sources/{key}/try-mapping. */
+      receiptIds: string[];
+      /** @description The source the receipts belong to. */
+      sourceKey: string;
     };
     ReplayRun: {
       actor: string;
@@ -2632,6 +2675,29 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ReplayRun'];
+        };
+      };
+    };
+  };
+  ReplayController_replayReceipts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReplayReceiptsDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReplayReceiptsAnswer'];
         };
       };
     };

@@ -52,6 +52,8 @@ export interface PipelineTx {
   releaseLinks(receiptId: string, indexes: number[]): Promise<void>;
   /** Moves versions to `status` (e.g. `replayed`) with a history row each. */
   setStatus(versionIds: string[], status: string, reason: string): Promise<void>;
+  /** A history row on each version, its status unchanged (never written: sync may be moving it). */
+  note(versionIds: string[], reason: string): Promise<void>;
   allocateVersionIds(count: number): Promise<string[]>;
   write(provenance: Provenance, plan: BatchPlan): Promise<void>;
 }

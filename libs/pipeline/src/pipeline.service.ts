@@ -76,21 +76,26 @@ export class PipelineService {
         if (options.replay) {
           const all = await tx.replayTargets(provenance.receiptId, options.replay, start, end);
           const reason = (why: string) => `replay run ${options.replay!.runId}: ${why}; left as it was`;
-          // A target can be re-judged only if the current reading has a record in its place.
-          const skipped = all.filter((t) =>
-            t.kind === 'receipt' ? false : readFailed || t.index >= candidates.length,
-          );
+          const everything = options.replay.status === 'all';
+          // A target can be re-judged only if the current reading has a record in its place. A
+          // replay of whole receipts also leaves a version a later one of its key has replaced:
+          // re-judged, the older receipt's content would come back on top of the newer.
+          const whyNot = (t: ReplayTarget): string | null =>
+            t.kind === 'receipt'
+              ? null
+              : readFailed
+                ? 'the receipt no longer reads with the current mapping'
+                : t.index >= candidates.length
+                  ? 'the current mapping makes no record at this index'
+                  : everything && t.superseded
+                    ? `a later version of this key has come since version ${t.version}`
+                    : null;
+          const skipped = all.filter((t) => whyNot(t) !== null);
           targets = all.filter((t) => !skipped.includes(t));
           for (const t of skipped) {
-            await tx.setStatus(
-              [t.versionId],
-              t.status,
-              reason(
-                readFailed
-                  ? 'the receipt no longer reads with the current mapping'
-                  : 'the current mapping makes no record at this index',
-              ),
-            );
+            // A numbered version's status is sync's to move: only a history row is written.
+            if (everything && t.version !== null) await tx.note([t.versionId], reason(whyNot(t)!));
+            else await tx.setStatus([t.versionId], t.status, reason(whyNot(t)!));
           }
           await tx.releaseLinks(
             provenance.receiptId,
@@ -100,7 +105,7 @@ export class PipelineService {
         }
         const todo = batch.filter((c) => !already.has(c.index));
         if (todo.length === 0) {
-          await this.supersede(tx, provenance, targets, null);
+          await this.supersede(tx, provenance, targets, null, options.replay?.status === 'all');
           return null;
         }
         const valid = todo.filter((c) => !c.quarantined && c.kind !== 'receipt');
@@ -144,8 +149,9 @@ export class PipelineService {
           ids,
           heldKeys,
         );
-        if (targets.length > 0) {
+        if (targets.length > 0 && options.replay?.status !== 'all') {
           // Re-judged to a duplicate of the very version the item had made: the item's outcome stands.
+          // (A replay of whole receipts answers `duplicate`: the new mapping left the record as it was.)
           const byIndex = new Map(targets.map((t) => [t.index, t]));
           plan.links = plan.links.map((l) => {
             const t = byIndex.get(l.index);
@@ -155,7 +161,7 @@ export class PipelineService {
           });
         }
         await tx.write(provenance, plan);
-        await this.supersede(tx, provenance, targets, plan);
+        await this.supersede(tx, provenance, targets, plan, options.replay?.status === 'all');
         return plan;
       });
       if (plan) {
@@ -169,12 +175,16 @@ export class PipelineService {
     return result;
   }
 
-  /** Marks the released arrivals a replay replaced: unnumbered ones become `replayed`. */
+  /**
+   * Marks the released arrivals a replay replaced: unnumbered ones become `replayed`. A replay of
+   * whole receipts (`replayAll`) also notes on each accepted version what its item became.
+   */
   private async supersede(
     tx: Parameters<Parameters<PipelineStore['transaction']>[0]>[0],
     provenance: Provenance,
     targets: ReplayTarget[],
     plan: BatchPlan | null,
+    replayAll: boolean,
   ): Promise<void> {
     if (targets.length === 0) return;
     const run = provenance.replayRunId ?? 'unknown';
@@ -191,6 +201,22 @@ export class PipelineService {
           ? `replayed in run ${run}: item ${t.index} of receipt ${provenance.receiptId} is now ${link.outcome}${link.recordVersionId ? ` (record_version ${link.recordVersionId})` : ''}`
           : `replayed in run ${run}: item ${t.index} of receipt ${provenance.receiptId} is judged again (held back for now)`,
       );
+    }
+    if (replayAll) {
+      // Accepted versions stay what they are (sync owns their status); their history says what the
+      // replay made of the item: the same content again, or the version that replaced it.
+      for (const t of targets.filter((k) => k.version !== null)) {
+        const link = now.get(t.index);
+        await tx.note(
+          [t.versionId],
+          still.has(t.versionId)
+            ? `replayed in run ${run}: item ${t.index} of receipt ${provenance.receiptId} has the same content under the current mapping; unchanged`
+            : link
+              ? `replayed in run ${run}: item ${t.index} of receipt ${provenance.receiptId} is now ${link.outcome}${link.recordVersionId ? ` (record_version ${link.recordVersionId})` : ''}`
+              : `replayed in run ${run}: item ${t.index} of receipt ${provenance.receiptId} is judged again (held back for now)`,
+        );
+      }
+      return;
     }
     for (const t of kept.filter((k) => k.version !== null)) {
       await tx.setStatus(

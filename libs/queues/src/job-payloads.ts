@@ -5,8 +5,12 @@ export interface JobPayloads {
   ingest: {
     'process-receipt': {
       receiptId: string;
-      /** A replay run (POST /v1/admin/replay): re-judge the items of this status with the current mapping. */
-      replay?: { runId: string; status: 'quarantined' | 'rejected'; kind?: string | null };
+      /**
+       * A replay run (POST /v1/admin/replay): re-judge the items of this status with the current
+       * mapping; `all` (POST /v1/admin/replay/receipts): every item but open conflicts and
+       * operator-rejected arrivals.
+       */
+      replay?: { runId: string; status: 'quarantined' | 'rejected' | 'all'; kind?: string | null };
       /** How many times the job was put back because records were held back (prefix registry down). */
       holds?: number;
       /** How many times the job was put back because an earlier receipt of its source was unjudged. */
@@ -44,6 +48,8 @@ export interface JobPayloads {
     'replay-run': { runId: string };
     /** POST /v1/admin/conflicts/bulk-resolve: one decision over the open conflicts of one kind (docs/operations.md). */
     'conflict-resolve': { operationId: string };
+    /** POST /v1/admin/replay/receipts: chosen receipts of one source judged again (ReceiptReplay). */
+    'replay-receipts': { operationId: string };
   };
   callbacks: {
     /** One attempt of a delivery; `attempts` is how many it had before (the job id carries it). */

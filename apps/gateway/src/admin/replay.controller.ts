@@ -1,6 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { SourcesService } from '@txng/connectors';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
@@ -11,7 +13,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest, METRICS_REGISTRY, notFound } from '@txng/common';
 import { RECORD_KINDS } from '@txng/national-model';
-import { OperationsService } from '@txng/jobs';
+import { OperationsService, REPLAY_RECEIPTS_MAX, ReceiptReplay } from '@txng/jobs';
 import {
   AuditService,
   PgReplayRepository,
@@ -29,11 +31,22 @@ import {
 import { type JobPayload, jobId, QueueName } from '@txng/queues';
 import { type Queue } from 'bullmq';
 import { type Registry } from 'prom-client';
-import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+} from 'class-validator';
 import { type DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
-import { ReplayAnswerDto, ReplayRunDto } from './dto/replay.dto';
+import { ReplayAnswerDto, ReplayReceiptsAnswerDto, ReplayRunDto } from './dto/replay.dto';
 
 const REPLAY_KINDS = [...RECORD_KINDS, 'receipt'] as const;
 
@@ -77,6 +90,27 @@ export class ReplayDto {
   receivedTo?: string;
 }
 
+export class ReplayReceiptsDto {
+  @ApiProperty({ description: 'The source the receipts belong to.' })
+  @IsString()
+  @Length(1, 100)
+  sourceKey!: string;
+
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    minItems: 1,
+    maxItems: REPLAY_RECEIPTS_MAX,
+    description:
+      'Receipts of the source to judge again with its current mapping, e.g. the affectedReceipts of POST /v1/admin/sources/{key}/try-mapping.',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(REPLAY_RECEIPTS_MAX)
+  @IsUUID('all', { each: true, message: 'each of receiptIds must be a receipt id (a UUID)' })
+  receiptIds!: string[];
+}
+
 @ApiTags('admin: records')
 @ApiBearerAuth()
 @ProvinceScoped()
@@ -91,6 +125,8 @@ export class ReplayController {
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
     audit: AuditService,
     private readonly operations: OperationsService,
+    private readonly receiptReplay: ReceiptReplay,
+    private readonly sources: SourcesService,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     const store: ReplayStore = new PgReplayRepository(dataSource, audit);
@@ -163,6 +199,37 @@ export class ReplayController {
       operationId: run.runId,
       state: 'queued',
     };
+  }
+
+  @Post('receipts')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: ReplayReceiptsAnswerDto })
+  @RequireRole('operator')
+  @ApiOperation({
+    summary:
+      'Judge chosen receipts of one source again from their stored body with the source’s current mapping version (after a mapping change: the receipts its trial found affected), as an operation. Records the change alters become new versions, unchanged ones duplicates, quarantined ones that now pass are accepted. 400 names ids that are not receipts of the source (docs/pipeline.md, "Replay of chosen receipts").',
+  })
+  async replayReceipts(
+    @Body() body: ReplayReceiptsDto,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<ReplayReceiptsAnswerDto> {
+    // Another province's source is unknown to a province token (404), as everywhere.
+    const source = await this.sources.get(body.sourceKey, who.provinces);
+    const wrong = await this.receiptReplay.notOfSource(source.key, body.receiptIds);
+    if (wrong.length > 0) {
+      throw badRequest(
+        `receiptIds: ${wrong.length} of them are not receipts of source "${source.key}": ${wrong.slice(0, 20).join(', ')}${wrong.length > 20 ? ', …' : ''}`,
+        wrong.map((id) => ({ field: 'receiptIds', receiptId: id, problem: 'not a receipt of this source' })),
+      );
+    }
+    const asked = await this.receiptReplay.ask({
+      sourceKey: source.key,
+      provinceCode: source.provinceCode,
+      receiptIds: body.receiptIds,
+      mappingVersion: source.mappingVersion,
+      actor: who.actor,
+    });
+    return { ...asked, mappingVersion: source.mappingVersion, state: 'queued' };
   }
 
   @Get(':runId')

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type DataSource } from 'typeorm';
 import { BulkConflictResolve } from '../operations/bulk-conflict-resolve.service';
 import { OperationsService } from '../operations/operations.service';
+import { ReceiptReplay } from '../operations/receipt-replay.service';
 import { ActivityRollupService } from './activity-rollup.service';
 import { ReplayRunRecovery } from './replay-run-recovery';
 
@@ -19,6 +20,7 @@ type MaintenanceJob = Job<
   | JobPayload<'maintenance', 'sweep-receipts'>
   | JobPayload<'maintenance', 'replay-run'>
   | JobPayload<'maintenance', 'conflict-resolve'>
+  | JobPayload<'maintenance', 'replay-receipts'>
 >;
 
 /**
@@ -39,6 +41,8 @@ type MaintenanceJob = Job<
  *   "Replay"; docs/operations.md, "Long work").
  * - `conflict-resolve` (POST /v1/admin/conflicts/bulk-resolve): one decision over the open conflicts
  *   of one kind, conflict by conflict, as an operation (BulkConflictResolve).
+ * - `replay-receipts` (POST /v1/admin/replay/receipts): chosen receipts of one source judged again
+ *   with its current mapping, batch by batch, as an operation (ReceiptReplay).
  */
 @Processor(QueueName.Maintenance, workerOptions(QueueName.Maintenance))
 export class MaintenanceProcessor extends WorkerHost {
@@ -52,6 +56,7 @@ export class MaintenanceProcessor extends WorkerHost {
     private readonly activity: ActivityRollupService,
     private readonly operations: OperationsService,
     private readonly bulkDecisions: BulkConflictResolve,
+    private readonly receiptReplays: ReceiptReplay,
     @InjectDataSource() dataSource: DataSource,
     @InjectQueue(QueueName.Ingest) ingest: Queue,
   ) {
@@ -107,6 +112,12 @@ export class MaintenanceProcessor extends WorkerHost {
           `conflict-resolve needs an operationId, got ${JSON.stringify(job.data)}`,
         );
       return this.bulkDecisions.run(operationId);
+    }
+    if (job.name === 'replay-receipts') {
+      const { operationId } = job.data as JobPayload<'maintenance', 'replay-receipts'>;
+      if (typeof operationId !== 'string')
+        throw new UnrecoverableError(`replay-receipts needs an operationId, got ${JSON.stringify(job.data)}`);
+      return this.receiptReplays.run(operationId);
     }
     throw new UnrecoverableError(`The maintenance queue has no job "${job.name}".`);
   }

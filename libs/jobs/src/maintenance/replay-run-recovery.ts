@@ -5,6 +5,7 @@ import { type Queue } from 'bullmq';
 import { conflictResolveJobId } from '../operations/bulk-conflict-resolve.service';
 import { OperationsService } from '../operations/operations.service';
 import { pollBackfillJobId } from '../poll/poll-backfill.service';
+import { ReceiptReplay, replayReceiptsJobId } from '../operations/receipt-replay.service';
 
 /** Injection token of the replay runs' store (libs/persistence implements it: PgReplayRepository). */
 export const REPLAY_RUN_STORE = Symbol('REPLAY_RUN_STORE');
@@ -33,6 +34,7 @@ export class ReplayRunRecovery {
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
     @InjectQueue(QueueName.Poll) private readonly poll: Queue,
     private readonly operations: OperationsService,
+    private readonly receiptReplays: ReceiptReplay,
   ) {}
 
   /** Returns how many runs were queued again. */
@@ -79,6 +81,20 @@ export class ReplayRunRecovery {
       await this.poll.add('poll-backfill', { operationId } satisfies JobPayload<'poll', 'poll-backfill'>, {
         jobId: id,
       });
+      queued += 1;
+    }
+    // Replays of chosen receipts are operations of kind `replay` without a replay_run row.
+    for (const operationId of await this.operations.unfinished('replay', REPLAY_RUN_GRACE_SECONDS, 100)) {
+      if (!(await this.receiptReplays.isReceiptReplay(operationId))) continue;
+      const id = replayReceiptsJobId(operationId);
+      const state = await this.maintenance.getJobState(id);
+      if (state === 'failed') await this.maintenance.remove(id);
+      else if (state !== 'unknown') continue;
+      await this.maintenance.add(
+        'replay-receipts',
+        { operationId } satisfies JobPayload<'maintenance', 'replay-receipts'>,
+        { jobId: id },
+      );
       queued += 1;
     }
     if (queued > 0)

@@ -5,9 +5,10 @@ import { type DataSource } from 'typeorm';
 import { OPERATION_STORE, type OperationStore } from './operation-store.port';
 import { BulkConflictResolve } from './bulk-conflict-resolve.service';
 import { OperationsService } from './operations.service';
+import { ReceiptReplay } from './receipt-replay.service';
 
 /**
- * The operations' service and the bulk decisions (no processor), for the gateway's API and for the
+ * The operations' service, the bulk decisions and the replay of chosen receipts (no processor), for the gateway's API and for the
  * maintenance processor that does the long work.
  */
 @Module({
@@ -19,7 +20,8 @@ import { OperationsService } from './operations.service';
     },
     OperationsService,
     BulkConflictResolve,
+    ReceiptReplay,
   ],
-  exports: [OperationsService, BulkConflictResolve],
+  exports: [OperationsService, BulkConflictResolve, ReceiptReplay],
 })
 export class OperationsModule {}

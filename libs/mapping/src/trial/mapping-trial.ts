@@ -39,7 +39,7 @@ export interface TrialResult {
   findings: Array<{ code: string; live: number; draft: number }>;
   /** The first `examples` records that differ. */
   changes: TrialRecord[];
-  /** Receipts with any difference (replaying them applies the draft). */
+  /** Receipts with any difference, or a stored quarantined record the draft fixes (replaying them applies the draft). */
   affectedReceipts: string[];
   /** Payload fields the draft never reads, with how many payloads carry each; null when it may read any. */
   unreadFields: Array<{ path: string; payloads: number }> | null;
@@ -166,7 +166,12 @@ export async function tryMapping(req: TrialRequest): Promise<TrialResult> {
         codes(before).join() !== codes(after).join()
       )
         change = 'changed';
-      if (after && !blocked(after) && stored === 'quarantined') result.fixesQuarantined++;
+      // A stored quarantined record the draft reads clean is affected even when live and draft agree
+      // (it was quarantined under an older version): replaying its receipt accepts it.
+      if (after && !blocked(after) && stored === 'quarantined') {
+        result.fixesQuarantined++;
+        affected = true;
+      }
       if (change === null) {
         result.records.unchanged++;
         continue;

@@ -152,10 +152,14 @@ export interface BatchPlan {
 
 export type OutcomeCounts = Record<Outcome, number>;
 
-/** Which items a replay run re-judges: those whose link points at a version of this status. */
+/**
+ * Which items a replay run re-judges: those whose link points at a version of this status; `all`
+ * (a replay of chosen receipts after a mapping change): every item but those in an open conflict or
+ * rejected by an operator's decision, which are theirs to decide.
+ */
 export interface ReplaySelection {
   runId: string;
-  status: 'quarantined' | 'rejected';
+  status: 'quarantined' | 'rejected' | 'all';
   kind?: string | null;
 }
 
@@ -167,6 +171,8 @@ export interface ReplayTarget {
   versionId: string;
   version: number | null;
   status: string;
+  /** A numbered version of which the key has a later version (an `all` replay leaves it as it was). */
+  superseded?: boolean;
 }
 
 export interface KeyToLock {

@@ -229,7 +229,8 @@ export class PgPipelineTx {
     to: number,
   ): Promise<ReplayTarget[]> {
     // A link to a `replayed` version belongs to an item whose twin (the same invalid record in
-    // another receipt) was replayed first: it is re-judged too.
+    // another receipt) was replayed first: it is re-judged too. `all` takes every item but open
+    // conflicts and arrivals an operator rejected (unnumbered `rejected`): their decision stands.
     const rows: Array<{
       item_index: number;
       kind: ReplayTarget['kind'];
@@ -237,11 +238,16 @@ export class PgPipelineTx {
       version_id: string;
       version: number | null;
       status: string;
+      superseded: boolean;
     }> = await this.m.query(
-      `SELECT rr.item_index, rr.kind, rr.outcome, v.id::text AS version_id, v.version, v.status
+      `SELECT rr.item_index, rr.kind, rr.outcome, v.id::text AS version_id, v.version, v.status,
+              (v.version IS NOT NULL AND EXISTS (
+                 SELECT 1 FROM record_version l
+                  WHERE l.kind = v.kind AND l.key = v.key AND l.version > v.version)) AS superseded
          FROM receipt_record rr JOIN record_version v ON v.id = rr.record_version_id
         WHERE rr.receipt_id = $1 AND rr.item_index >= $2 AND rr.item_index < $3
-          AND (v.status = $4 OR v.status = 'replayed')
+          AND (v.status = $4 OR v.status = 'replayed'
+               OR ($4 = 'all' AND (v.status = 'quarantined' OR v.version IS NOT NULL)))
           AND ($5::text IS NULL OR rr.kind = $5)
           AND rr.replay_run IS DISTINCT FROM $6::uuid
         ORDER BY rr.item_index`,
@@ -254,6 +260,7 @@ export class PgPipelineTx {
       versionId: r.version_id,
       version: r.version,
       status: r.status,
+      superseded: r.superseded,
     }));
   }
 
@@ -275,6 +282,15 @@ export class PgPipelineTx {
       `INSERT INTO record_status_history (record_version_id, status, reason)
        SELECT id, $2, $3 FROM unnest($1::bigint[]) AS id`,
       [versionIds, status, reason],
+    );
+  }
+
+  async note(versionIds: string[], reason: string): Promise<void> {
+    if (versionIds.length === 0) return;
+    await this.m.query(
+      `INSERT INTO record_status_history (record_version_id, status, reason)
+       SELECT id, status, $2 FROM record_version WHERE id = ANY($1::bigint[])`,
+      [versionIds, reason],
     );
   }
 

@@ -33,6 +33,8 @@ export interface ReceiptRecordView {
   portal: { version: number | null; syncedAt: Date } | null;
   /** The conflict it opened; the other side is named by province only, never shown. */
   conflict: { id: string; code: string; otherProvinceCode: string | null } | null;
+  /** The replay run (operation) that last judged this item again; null when judged once, on arrival. */
+  replayRunId: string | null;
 }
 
 /** A receipt with every record: the answer of GET /v1/admin/receipts/{id} and the `data` of a callback. */
@@ -137,13 +139,15 @@ export class ReceiptsRead {
       conflict_id: string | null;
       conflict_code: string | null;
       other_province: string | null;
+      replay_run: string | null;
     }> = await this.dataSource.query(
       `SELECT rr.item_index, rr.kind, rr.key, v.version,
               CASE WHEN rr.outcome = 'duplicate' THEN 'duplicate' ELSE v.status END AS status,
               CASE WHEN rr.outcome = 'duplicate' THEN '[]'::jsonb ELSE v.findings END AS findings,
               v.portal_version, v.synced_at,
               c.id AS conflict_id, c.code AS conflict_code,
-              COALESCE(es.province_code, er.province_code) AS other_province
+              COALESCE(es.province_code, er.province_code) AS other_province,
+              rr.replay_run::text AS replay_run
          FROM receipt_record rr
          LEFT JOIN record_version v ON v.id = rr.record_version_id
          LEFT JOIN LATERAL (SELECT c.id, c.code, c.existing_version_id FROM conflict c
@@ -156,7 +160,7 @@ export class ReceiptsRead {
        UNION ALL
        SELECT h.item_index, h.kind, h.key, NULL, 'received',
               jsonb_build_array(jsonb_build_object('code', '${HELD_BACK_CODE}', 'message', 'Not judged yet: ' || h.reason || '.', 'path', '')),
-              NULL, NULL, NULL, NULL, NULL
+              NULL, NULL, NULL, NULL, NULL, NULL
          FROM held_item h WHERE h.receipt_id = $1
         ORDER BY 1`,
       [id],
@@ -175,6 +179,7 @@ export class ReceiptsRead {
         conflict: r.conflict_id
           ? { id: r.conflict_id, code: r.conflict_code!, otherProvinceCode: r.other_province }
           : null,
+        replayRunId: r.replay_run,
       })),
     };
   }

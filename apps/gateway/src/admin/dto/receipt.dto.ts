@@ -58,6 +58,14 @@ export class ReceiptRecordDto {
   @ApiProperty({ type: [FindingDto] }) findings!: FindingDto[];
   @ApiProperty({ type: ReceiptRecordPortalDto, nullable: true }) portal!: ReceiptRecordPortalDto | null;
   @ApiProperty({ type: ReceiptRecordConflictDto, nullable: true }) conflict!: ReceiptRecordConflictDto | null;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'The replay (its run or operation id) that last judged this record again with a newer mapping; null when it was judged once, on arrival.',
+  })
+  replayRunId!: string | null;
 }
 
 /** `GET /v1/admin/receipts/{id}`: the receipt with every record (also the `data` of a callback). */

@@ -65,3 +65,22 @@ export class ReplayRunDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
 }
+
+/** What POST /v1/admin/replay/receipts answers at once: the operation that judges the receipts again. */
+@ApiSchema({ name: 'ReplayReceiptsAnswer' })
+export class ReplayReceiptsAnswerDto {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'GET /v1/admin/operations/{id} shows its progress; POST …/cancel stops it between two batches.',
+  })
+  operationId!: string;
+  @ApiProperty({ description: 'Receipts to judge again (the ids given, each once).' }) receipts!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'The source’s mapping version in force, with which the receipts are judged again.',
+  })
+  mappingVersion!: number | null;
+  @ApiProperty({ description: 'The job doing the run (maintenance queue).' }) jobId!: string;
+  @ApiProperty({ enum: ['queued'] }) state!: 'queued';
+}
