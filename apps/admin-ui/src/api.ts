@@ -144,6 +144,8 @@ export type TestConnectionResult = Schemas['TestConnectionResult'];
 export type SourceWithSecrets = Schemas['SourceWithSecrets'];
 
 export type ReplayAnswer = Schemas['ReplayAnswer'];
+/** What a replay of chosen receipts answers at once: its operation (docs/pipeline.md, "Replay of chosen receipts"). */
+export type ReplayReceiptsAnswer = Schemas['ReplayReceiptsAnswer'];
 
 /** What preview and preview-draft answer: the records a sample makes and findings about it as a whole. */
 export type PreviewAnswer = Schemas['PreviewAnswer'];
@@ -196,4 +198,9 @@ export function replayHeld(
   status: 'quarantined' | 'rejected' | 'failed',
 ): Promise<ReplayAnswer> {
   return api<ReplayAnswer>('/v1/admin/replay', { body: { status, sourceKey } });
+}
+
+/** Judges chosen receipts of a source again with its current mapping, as an operation (operator). */
+export function replayReceipts(sourceKey: string, receiptIds: string[]): Promise<ReplayReceiptsAnswer> {
+  return api<ReplayReceiptsAnswer>('/v1/admin/replay/receipts', { body: { sourceKey, receiptIds } });
 }

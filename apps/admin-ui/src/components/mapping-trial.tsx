@@ -1,8 +1,17 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, enc, type MappingTrial, type TrialChange } from '../api';
+import {
+  api,
+  enc,
+  type MappingTrial,
+  type Operation,
+  replayReceipts,
+  type ReplayReceiptsAnswer,
+  type TrialChange,
+} from '../api';
 import { DataTable } from './data-table';
+import { OperationProgress } from './operation-progress';
 import { Badge, ErrorMessage, Num } from './ui';
 
 const CHANGES = ['fixed', 'broken', 'changed', 'appeared', 'disappeared'] as const;
@@ -12,24 +21,50 @@ const CHANGES = ['fixed', 'broken', 'changed', 'appeared', 'disappeared'] as con
  * payloads (`POST /v1/admin/sources/{key}/try-mapping`, in the mapping sandbox, nothing stored),
  * and what would change is shown before the draft is saved: records fixed, broken, changed,
  * appearing or disappearing, findings by code, and the payload fields the draft never reads.
+ * Then the rollout: the draft is published as the next mapping version and exactly the receipts the
+ * trial found affected are judged again with it (`POST /v1/admin/replay/receipts`, an operation
+ * whose progress and Stop show here).
  */
 export function MappingTrialPanel({
   sourceKey,
   expression,
-  onSaveAndReplay,
+  dirty,
+  onPublish,
+  onReplayEnded,
 }: {
   sourceKey: string;
   expression: string;
-  /** Saves the draft as the next mapping version and replays the source's quarantined records (a job). */
-  onSaveAndReplay: () => Promise<void>;
+  /** The expression is not yet the mapping version in force. */
+  dirty: boolean;
+  /** Saves the draft as the next mapping version; false when the hub refused it. */
+  onPublish: () => Promise<boolean>;
+  /** The replay of the affected receipts ended (done, cancelled or failed). */
+  onReplayEnded?: (op: Operation) => void;
 }) {
   const { t } = useTranslation();
   const [trial, setTrial] = useState<MappingTrial | null>(null);
   const [tried, setTried] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [replay, setReplay] = useState<ReplayReceiptsAnswer | null>(null);
+  const [replayError, setReplayError] = useState<unknown>(null);
+  const [replaying, setReplaying] = useState(false);
+  const replayAffected = async (receiptIds: string[]) => {
+    setReplaying(true);
+    setReplayError(null);
+    try {
+      // Published first: the receipts are judged again with the mapping version in force.
+      if (dirty && !(await onPublish())) return;
+      setReplay(await replayReceipts(sourceKey, receiptIds));
+    } catch (e) {
+      setReplayError(e);
+    } finally {
+      setReplaying(false);
+    }
+  };
   const run = async () => {
     setBusy(true);
+    setReplay(null);
     setError(null);
     try {
       setTrial(
@@ -194,12 +229,28 @@ export function MappingTrialPanel({
           )}
           {trial.affectedReceipts.length > 0 && !stale && (
             <div className="actions">
-              <button type="button" onClick={() => void onSaveAndReplay()}>
-                {t('trial.saveAndReplay', { count: trial.affectedReceipts.length })}
+              <button
+                type="button"
+                data-testid="trial-replay-affected"
+                disabled={replaying || replay !== null}
+                onClick={() => void replayAffected(trial.affectedReceipts)}
+              >
+                {dirty
+                  ? t('trial.saveAndReplay', { count: trial.affectedReceipts.length })
+                  : t('trial.replayAffected', { count: trial.affectedReceipts.length })}
               </button>
               <span className="muted small">{t('trial.replayNote')}</span>
             </div>
           )}
+          {replay && (
+            <>
+              <p role="status" className="notice" data-testid="trial-replay-asked">
+                {t('trial.replayAsked', { count: replay.receipts, version: replay.mappingVersion ?? '—' })}
+              </p>
+              <OperationProgress id={replay.operationId} onEnded={onReplayEnded} />
+            </>
+          )}
+          <ErrorMessage error={replayError} />
         </div>
       )}
     </section>

@@ -348,9 +348,9 @@ export function SourcePage() {
           <MappingTrialPanel
             sourceKey={key}
             expression={expression}
-            onSaveAndReplay={async () => {
-              if (!dirty || (await save())) await replay();
-            }}
+            dirty={dirty}
+            onPublish={save}
+            onReplayEnded={held.reload}
           />
         )}
         {saved !== null && !dirty && (
