@@ -284,6 +284,48 @@ describe('PipelineService on the in-memory store', () => {
     expect(store.links('r1').map((l) => l.outcome)).toEqual(['new', 'quarantined']);
   });
 
+  it('replays whole receipts (`all`): changed content is the next version, the same content a duplicate, and an overtaken version is left alone', async () => {
+    await pipeline.apply(provenance('r1'), [product(0, {})]);
+    const all = (runId: string) => ({ replay: { runId, status: 'all' as const } });
+    // The same content under the new mapping: a duplicate of the version the item made, and no version.
+    const same = await pipeline.apply(
+      provenance('r1', { replayRunId: 'run-a' }),
+      [product(0, {})],
+      all('run-a'),
+    );
+    expect(same.counts).toMatchObject({ duplicate: 1, new: 0, version: 0 });
+    expect(store.versionsOf('product', GTIN)).toHaveLength(1);
+    const [v1] = store.versionsOf('product', GTIN);
+    expect(store.version(v1.id)?.status).toBe('ready');
+    expect(store.history(v1.id).at(-1)?.reason).toMatch(
+      /replayed in run run-a: .* same content .*; unchanged/,
+    );
+    // Changed content: the key's next version; the old one keeps its status, its history says why.
+    const changed = await pipeline.apply(
+      provenance('r1', { replayRunId: 'run-b' }),
+      [product(0, { name: 'Gạo ST25 (mới)' })],
+      all('run-b'),
+    );
+    expect(changed.counts).toMatchObject({ version: 1 });
+    expect(store.versionsOf('product', GTIN).map((v) => [v.version, v.status])).toEqual([
+      [1, 'ready'],
+      [2, 'ready'],
+    ]);
+    // A newer receipt changes the key: replaying the older one again brings nothing of it back.
+    await pipeline.apply(provenance('r2'), [product(0, { name: 'Gạo ST25 vụ mới' })]);
+    const overtaken = await pipeline.apply(
+      provenance('r1', { replayRunId: 'run-c' }),
+      [product(0, { name: 'Gạo ST25 (cũ)' })],
+      all('run-c'),
+    );
+    expect(overtaken.counts).toEqual({ new: 0, version: 0, duplicate: 0, quarantined: 0, conflict: 0 });
+    expect(store.record('product', GTIN)).toMatchObject({ latestVersion: 3 });
+    const v2 = store.versionsOf('product', GTIN).find((v) => v.version === 2)!;
+    expect(store.history(v2.id).at(-1)?.reason).toMatch(
+      /a later version of this key has come since version 2; left as it was/,
+    );
+  });
+
   it('writes nothing of a batch that fails: the transaction is undone as a whole', async () => {
     await pipeline.apply(provenance('r1'), [product(0, {})]);
     const failing = new PipelineService({
