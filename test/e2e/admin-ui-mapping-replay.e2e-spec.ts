@@ -31,7 +31,7 @@ const AFFECTED = CHANGED + FIXED;
 
 /*
  * The mapping's roll-out in the interface (docs/mapping-guide.md, "Roll a change out"): the trial
- * names the receipts a draft affects; "Lưu phiên bản mới và chạy lại N biên nhận bị ảnh hưởng"
+ * names the receipts a draft affects; "Lưu phiên bản mới và chạy lại N lần nhận bị ảnh hưởng"
  * publishes the draft and judges exactly those again, with the operation's progress and Stop. The
  * hub takes one receipt per batch with a pause between batches, so there is progress to watch.
  */
@@ -98,7 +98,7 @@ describe('admin UI: publishing a mapping and replaying the receipts its trial fo
     expect(await trial.getByTestId('trial-fixed').textContent()).toBe(String(FIXED));
 
     const button = trial.getByRole('button', {
-      name: `Lưu phiên bản mới và chạy lại ${AFFECTED} biên nhận bị ảnh hưởng`,
+      name: `Lưu phiên bản mới và chạy lại ${AFFECTED} lần nhận bị ảnh hưởng`,
     });
     await button.focus();
     await page.keyboard.press('Enter');
@@ -106,7 +106,7 @@ describe('admin UI: publishing a mapping and replaying the receipts its trial fo
     await page.getByTestId('mapping-version').getByText('2').waitFor();
     await trial
       .getByTestId('trial-replay-asked')
-      .getByText(`Đang chạy lại ${AFFECTED} biên nhận với phiên bản ánh xạ 2`)
+      .getByText(`Đang chạy lại ${AFFECTED} lần nhận với phiên bản ánh xạ 2`)
       .waitFor();
     const progress = trial.getByTestId('operation-progress');
     await progress.waitFor();

@@ -30,6 +30,7 @@ export function MappingTrialPanel({
   expression,
   dirty,
   onPublish,
+  onReplayStarted,
   onReplayEnded,
 }: {
   sourceKey: string;
@@ -38,6 +39,8 @@ export function MappingTrialPanel({
   dirty: boolean;
   /** Saves the draft as the next mapping version; false when the hub refused it. */
   onPublish: () => Promise<boolean>;
+  /** The replay of the affected receipts was asked for: its operation's id. */
+  onReplayStarted?: (operationId: string) => void;
   /** The replay of the affected receipts ended (done, cancelled or failed). */
   onReplayEnded?: (op: Operation) => void;
 }) {
@@ -55,7 +58,9 @@ export function MappingTrialPanel({
     try {
       // Published first: the receipts are judged again with the mapping version in force.
       if (dirty && !(await onPublish())) return;
-      setReplay(await replayReceipts(sourceKey, receiptIds));
+      const answer = await replayReceipts(sourceKey, receiptIds);
+      setReplay(answer);
+      onReplayStarted?.(answer.operationId);
     } catch (e) {
       setReplayError(e);
     } finally {

@@ -126,7 +126,14 @@ export function OperationProgress({ id, onEnded }: { id: string; onEnded?: (op: 
  * The unfinished operations matching a filter (a source's replays, a province's reconciliation),
  * so that work started elsewhere — another tab, another operator — shows here too.
  */
-export function UnfinishedOperations({ filter }: { filter: Record<string, string | undefined> }) {
+export function UnfinishedOperations({
+  filter,
+  exclude = [],
+}: {
+  filter: Record<string, string | undefined>;
+  /** Operations already shown elsewhere on the page. */
+  exclude?: string[];
+}) {
   const { t } = useTranslation();
   const params = new URLSearchParams({ unfinished: 'true', limit: '10' });
   for (const [k, v] of Object.entries(filter)) if (v) params.set(k, v);
@@ -135,10 +142,11 @@ export function UnfinishedOperations({ filter }: { filter: Record<string, string
     [params.toString()],
     POLL_MS * 2,
   );
-  if (!data || data.items.length === 0) return null;
+  const items = data?.items.filter((op) => !exclude.includes(op.id)) ?? [];
+  if (items.length === 0) return null;
   return (
     <section className="operations" aria-live="polite" aria-label={t('operation.running')}>
-      {data.items.map((op) => (
+      {items.map((op) => (
         <OperationProgressView key={op.id} operation={op} onChanged={reload} />
       ))}
       <Link to="/operations">{t('operation.all')}</Link>

@@ -203,6 +203,8 @@ export function SourcePage() {
   /** The replay asked for here, as an operation: its progress and Stop below the message. */
   const [replayOperation, setReplayOperation] = useState<string | null>(null);
   const [replayError, setReplayError] = useState<unknown>(null);
+  /** The replay of the receipts a mapping change affects, asked for from the trial (shown there). */
+  const [trialReplay, setTrialReplay] = useState<string | null>(null);
   const isAdmin = can('admin');
   // An admin previews the draft being typed; anyone else tries samples on the mapping in force.
   const draft = useDraftPreview(
@@ -350,12 +352,14 @@ export function SourcePage() {
             expression={expression}
             dirty={dirty}
             onPublish={save}
+            onReplayStarted={setTrialReplay}
             onReplayEnded={held.reload}
           />
         )}
         {saved !== null && !dirty && (
           <p role="status" className="notice">
-            {t('sources.saved', { version: saved })}
+            {t('sources.saved', { version: saved })}{' '}
+            {trialReplay === null && (heldCount ?? 0) > 0 && t('sources.savedHeldHint')}
           </p>
         )}
       </section>
@@ -390,7 +394,10 @@ export function SourcePage() {
         {replayOperation ? (
           <OperationProgress id={replayOperation} onEnded={held.reload} />
         ) : (
-          <UnfinishedOperations filter={{ kind: 'replay', sourceKey: key }} />
+          <UnfinishedOperations
+            filter={{ kind: 'replay', sourceKey: key }}
+            exclude={trialReplay ? [trialReplay] : []}
+          />
         )}
         <ErrorMessage error={replayError ?? held.error} />
       </section>
