@@ -239,10 +239,14 @@ export class InMemoryPipelineStore implements PipelineStore {
 class InMemoryPipelineTx implements PipelineTx {
   constructor(private readonly s: State) {}
 
-  async lockReceipt(receiptId: string): Promise<Set<number>> {
-    if (!this.s.receipts.has(receiptId))
-      this.s.receipts.set(receiptId, { status: 'processing', recordCount: null, error: null, counts: null });
-    return new Set(this.s.links.get(receiptId)?.keys() ?? []);
+  async lockReceipts(receiptIds: string[]): Promise<Map<string, Set<number>>> {
+    const done = new Map<string, Set<number>>();
+    for (const receiptId of [...receiptIds].sort()) {
+      if (!this.s.receipts.has(receiptId))
+        this.s.receipts.set(receiptId, { status: 'processing', recordCount: null, error: null, counts: null });
+      done.set(receiptId, new Set(this.s.links.get(receiptId)?.keys() ?? []));
+    }
+    return done;
   }
 
   async lockRecords(keys: KeyToLock[]): Promise<Map<string, HeldRecord>> {

@@ -27,8 +27,8 @@ export interface PrefixRegistryPort {
  * from deadlocking: receipt row, then record rows, then eventIDs, then serials.
  */
 export interface PipelineTx {
-  /** Locks the receipt; answers the item indexes already judged (the receipt was processed before). */
-  lockReceipt(receiptId: string): Promise<Set<number>>;
+  /** Locks the receipts (in id order); answers each one's item indexes already judged (processed before). */
+  lockReceipts(receiptIds: string[]): Promise<Map<string, Set<number>>>;
   /** Creates missing record rows, locks all of them (sorted), and reads what is held for each. */
   lockRecords(keys: KeyToLock[]): Promise<Map<string, HeldRecord>>;
   /** Claims free eventIDs for the given events; answers every eventID's owner. */

@@ -71,7 +71,8 @@ export class PipelineService {
       const verdicts = await this.verdicts(batch);
       const started = process.hrtime.bigint();
       const plan = await this.store.transaction(async (tx) => {
-        const already = await tx.lockReceipt(provenance.receiptId);
+        const already =
+          (await tx.lockReceipts([provenance.receiptId])).get(provenance.receiptId) ?? new Set<number>();
         let targets: ReplayTarget[] = [];
         if (options.replay) {
           const all = await tx.replayTargets(provenance.receiptId, options.replay, start, end);

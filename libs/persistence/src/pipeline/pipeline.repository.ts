@@ -52,13 +52,23 @@ export class PgPipelineRepository {
 export class PgPipelineTx {
   constructor(private readonly m: EntityManager) {}
 
-  async lockReceipt(receiptId: string): Promise<Set<number>> {
-    await this.m.query(`SELECT id FROM receipt WHERE id = $1 FOR UPDATE`, [receiptId]);
-    const done: Array<{ item_index: number }> = await this.m.query(
-      `SELECT item_index FROM receipt_record WHERE receipt_id = $1`,
-      [receiptId],
+  /**
+   * Locks the receipts (in id order, so two transactions wanting overlapping receipts queue instead
+   * of deadlocking) and answers, per receipt, the item indexes already judged: one statement.
+   */
+  async lockReceipts(receiptIds: string[]): Promise<Map<string, Set<number>>> {
+    const done = new Map<string, Set<number>>(receiptIds.map((id) => [id, new Set<number>()]));
+    if (receiptIds.length === 0) return done;
+    const rows: Array<{ id: string; item_index: number | null }> = await this.m.query(
+      `SELECT r.id::text AS id, rr.item_index
+         FROM receipt r LEFT JOIN receipt_record rr ON rr.receipt_id = r.id
+        WHERE r.id = ANY($1::uuid[])
+        ORDER BY r.id
+          FOR UPDATE OF r`,
+      [receiptIds],
     );
-    return new Set(done.map((r) => r.item_index));
+    for (const r of rows) if (r.item_index !== null) done.get(r.id)?.add(r.item_index);
+    return done;
   }
 
   async lockRecords(keys: KeyToLock[]): Promise<Map<string, HeldRecord>> {
