@@ -18,7 +18,8 @@ export interface ReceiptStore {
   find(receiptId: string): Promise<ReceiptEntity | null>;
   markQueued(receiptId: string): Promise<void>;
   markQueuedMany(receiptIds: string[]): Promise<void>;
-  markProcessing(receiptId: string): Promise<void>;
+  /** Reads receipts for judging and marks the unfinished ones `processing`, in one round trip. */
+  take(receiptIds: string[]): Promise<ReceiptEntity[]>;
   markFailed(receiptId: string, message: string): Promise<void>;
   noteError(receiptId: string, message: string): Promise<void>;
   countsOf<C>(receiptId: string): Promise<Partial<C> | null>;

@@ -115,7 +115,9 @@ export class IngestProcessor extends WorkerHost {
     job: ProcessReceiptJob | null,
     token: string | undefined,
   ): Promise<IngestResult | null> {
-    const receipt = await this.receiptStore.find(receiptId);
+    // Read and marked `processing` at once (a finished receipt keeps its status; a source or
+    // mapping found missing below marks it failed).
+    const [receipt] = await this.receiptStore.take([receiptId]);
     if (!receipt) throw new UnrecoverableError(`Receipt ${receiptId} does not exist; nothing to process.`);
     if (receipt.body === null) return this.expired(receipt);
     // A deleted source's receipts are still processed: they were acknowledged.
@@ -134,7 +136,6 @@ export class IngestProcessor extends WorkerHost {
         `Mapping version ${mappingVersion} of source "${source.key}" does not exist; restore it and replay receipt ${receiptId}.`,
       );
     }
-    await this.receiptStore.markProcessing(receiptId);
 
     const provenance: Provenance = {
       receiptId,

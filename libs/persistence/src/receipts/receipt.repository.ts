@@ -172,33 +172,34 @@ export class PgReceiptRepository {
   /** The receipt with its body and, until its job began, the envelope mapped at intake. */
   async find(receiptId: string): Promise<ReceiptEntity | null> {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256, size_bytes,
-              record_count, mapping_version, status, error, received_at, queued_at, processed_at,
-              body_purged_at, mapped_envelope
-         FROM receipt WHERE id = $1`,
+      `SELECT ${RECEIPT_COLUMNS} FROM receipt WHERE id = $1`,
       [receiptId],
     );
-    const r = rows[0];
-    if (!r) return null;
-    return Object.assign(new ReceiptEntity(), {
-      id: r.id,
-      sourceKey: r.source_key,
-      origin: r.origin,
-      webhookId: r.webhook_id,
-      pollPage: r.poll_page,
-      contentType: r.content_type,
-      body: r.body,
-      bodySha256: r.body_sha256,
-      sizeBytes: r.size_bytes,
-      recordCount: r.record_count,
-      mappingVersion: r.mapping_version,
-      status: r.status,
-      error: r.error,
-      receivedAt: r.received_at,
-      queuedAt: r.queued_at,
-      processedAt: r.processed_at,
-      bodyPurgedAt: r.body_purged_at,
-      mappedEnvelope: r.mapped_envelope,
+    return rows[0] ? receiptOf(rows[0]) : null;
+  }
+
+  /**
+   * Reads the receipts for judging and marks those not finished `processing`, in one statement:
+   * each as it was read (with the envelope mapped at intake), in the order of `receiptIds`. The
+   * envelope is dropped from the row (the job has it now): a later run of the job maps the body
+   * again. Locked in id order while it runs, like the pipeline's receipt locks.
+   */
+  async take(receiptIds: string[]): Promise<ReceiptEntity[]> {
+    if (receiptIds.length === 0) return [];
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `WITH taken AS (
+         SELECT ${RECEIPT_COLUMNS} FROM receipt WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
+       ), marked AS (
+         UPDATE receipt r SET status = 'processing', mapped_envelope = NULL
+           FROM taken WHERE r.id = taken.id AND taken.status IN ('stored', 'queued')
+       )
+       SELECT * FROM taken`,
+      [receiptIds],
+    );
+    const byId = new Map(rows.map((r) => [r.id as string, receiptOf(r)]));
+    return receiptIds.flatMap((id) => {
+      const receipt = byId.get(id);
+      return receipt ? [receipt] : [];
     });
   }
 
@@ -207,18 +208,6 @@ export class PgReceiptRepository {
     await this.dataSource.query(
       `UPDATE receipt SET queued_at = now(), status = CASE WHEN status = 'stored' THEN 'queued' ELSE status END
        WHERE id = $1 AND queued_at IS NULL`,
-      [receiptId],
-    );
-  }
-
-  /**
-   * Its job started: `processing`, unless it is already finished. The envelope mapped at intake is
-   * dropped (the job has read it): a later run of the job maps the body again.
-   */
-  async markProcessing(receiptId: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE receipt SET status = 'processing', mapped_envelope = NULL
-        WHERE id = $1 AND status IN ('stored', 'queued')`,
       [receiptId],
     );
   }
@@ -383,4 +372,31 @@ export class PgReceiptRepository {
     );
     return rows.length;
   }
+}
+
+const RECEIPT_COLUMNS = `id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256, size_bytes,
+       record_count, mapping_version, status, error, received_at, queued_at, processed_at,
+       body_purged_at, mapped_envelope`;
+
+function receiptOf(r: Record<string, unknown>): ReceiptEntity {
+  return Object.assign(new ReceiptEntity(), {
+    id: r.id,
+    sourceKey: r.source_key,
+    origin: r.origin,
+    webhookId: r.webhook_id,
+    pollPage: r.poll_page,
+    contentType: r.content_type,
+    body: r.body,
+    bodySha256: r.body_sha256,
+    sizeBytes: r.size_bytes,
+    recordCount: r.record_count,
+    mappingVersion: r.mapping_version,
+    status: r.status,
+    error: r.error,
+    receivedAt: r.received_at,
+    queuedAt: r.queued_at,
+    processedAt: r.processed_at,
+    bodyPurgedAt: r.body_purged_at,
+    mappedEnvelope: r.mapped_envelope,
+  });
 }
