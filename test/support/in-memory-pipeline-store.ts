@@ -243,7 +243,12 @@ class InMemoryPipelineTx implements PipelineTx {
     const done = new Map<string, Set<number>>();
     for (const receiptId of [...receiptIds].sort()) {
       if (!this.s.receipts.has(receiptId))
-        this.s.receipts.set(receiptId, { status: 'processing', recordCount: null, error: null, counts: null });
+        this.s.receipts.set(receiptId, {
+          status: 'processing',
+          recordCount: null,
+          error: null,
+          counts: null,
+        });
       done.set(receiptId, new Set(this.s.links.get(receiptId)?.keys() ?? []));
     }
     return done;
@@ -380,6 +385,24 @@ class InMemoryPipelineTx implements PipelineTx {
       if (!v) throw new Error(`record_version ${id} does not exist`);
       this.s.history.push({ versionId: id, status: v.status, reason });
     }
+  }
+
+  async finishReceipts(
+    receipts: Array<{ receiptId: string; recordCount: number }>,
+  ): Promise<Map<string, OutcomeCounts>> {
+    const out = new Map<string, OutcomeCounts>();
+    for (const r of receipts) {
+      const counts: OutcomeCounts = { new: 0, version: 0, duplicate: 0, quarantined: 0, conflict: 0 };
+      for (const link of this.s.links.get(r.receiptId)?.values() ?? []) counts[link.outcome] += 1;
+      this.s.receipts.set(r.receiptId, {
+        status: 'processed',
+        recordCount: r.recordCount,
+        error: null,
+        counts,
+      });
+      out.set(r.receiptId, counts);
+    }
+    return out;
   }
 
   async allocateVersionIds(count: number): Promise<string[]> {

@@ -56,6 +56,10 @@ export interface PipelineTx {
   note(versionIds: string[], reason: string): Promise<void>;
   allocateVersionIds(count: number): Promise<string[]>;
   write(provenance: Provenance, plan: BatchPlan): Promise<void>;
+  /** Marks the receipts processed (error cleared) with their outcome counts, read back from their links. */
+  finishReceipts(
+    receipts: Array<{ receiptId: string; recordCount: number }>,
+  ): Promise<Map<string, OutcomeCounts>>;
 }
 
 /** The database behind the pipeline, as a port: the PostgreSQL adapter is PgPipelineRepository (libs/persistence/src/pipeline). */

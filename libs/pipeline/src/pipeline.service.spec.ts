@@ -326,6 +326,72 @@ describe('PipelineService on the in-memory store', () => {
     );
   });
 
+  it('judges a run of receipts together in order, each seeing the ones before it, and finishes them', async () => {
+    const counts = await pipeline.applyRun([
+      { provenance: provenance('r1'), candidates: [product(0, {})] },
+      { provenance: provenance('r2'), candidates: [product(0, {}), product(1, { name: 'v2' })] },
+      { provenance: provenance('r3'), candidates: [invalid(0, 'x'), product(1, { name: 'v3' })] },
+    ]);
+    expect(counts).toEqual([
+      { new: 1, version: 0, duplicate: 0, quarantined: 0, conflict: 0 },
+      { new: 0, version: 1, duplicate: 1, quarantined: 0, conflict: 0 },
+      { new: 0, version: 1, duplicate: 0, quarantined: 1, conflict: 0 },
+    ]);
+    const versions = store.versionsOf('product', GTIN);
+    expect(versions.map((v) => [v.version, v.status, v.receiptId, v.webhookId])).toEqual([
+      [1, 'ready', 'r1', 'wh-r1'],
+      [2, 'ready', 'r2', 'wh-r2'],
+      [null, 'quarantined', 'r3', 'wh-r3'],
+      [3, 'ready', 'r3', 'wh-r3'],
+    ]);
+    expect(store.history(versions[1].id)[0].reason).toBe('received in receipt r2 from source src-92');
+    expect(store.links('r2').map((l) => [l.outcome, l.recordVersionId])).toEqual([
+      ['duplicate', versions[0].id],
+      ['version', versions[1].id],
+    ]);
+    expect(store.record('product', GTIN)).toMatchObject({
+      latestVersion: 3,
+      latestVersionId: versions[3].id,
+    });
+    expect(store.receipt('r2')).toMatchObject({ status: 'processed', recordCount: 2, error: null });
+  });
+
+  it('judges nothing twice in a run: a receipt judged before (by its own job) is only finished again', async () => {
+    await pipeline.apply(provenance('r1'), [product(0, {})]);
+    const counts = await pipeline.applyRun([
+      { provenance: provenance('r1'), candidates: [product(0, {})] },
+      { provenance: provenance('r2'), candidates: [product(0, { name: 'v2' })] },
+    ]);
+    expect(counts?.map((c) => [c.new, c.version, c.duplicate])).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
+    expect(store.versionsOf('product', GTIN).map((v) => v.version)).toEqual([1, 2]);
+    expect(store.links('r1')).toHaveLength(1);
+  });
+
+  it('leaves a run to be judged one by one (nothing written) when the registry cannot be asked or it is too big', async () => {
+    const registry = new TableRegistry({});
+    registry.down = 'breaker open';
+    pipeline = new PipelineService(store, 2, registry);
+    const run = [
+      { provenance: provenance('r1'), candidates: [product(0, {})] },
+      { provenance: provenance('r2'), candidates: [product(0, { name: 'v2' }, { prefixDigits: DIGITS })] },
+    ];
+    expect(await pipeline.applyRun(run)).toBeNull();
+    expect(store.versionsOf('product', GTIN)).toEqual([]);
+    expect(store.receipt('r1')).toBeUndefined();
+    registry.down = null;
+    expect(
+      await pipeline.applyRun([
+        ...run,
+        { provenance: provenance('r3'), candidates: [product(0, { name: 'v3' })] },
+      ]),
+    ).toBeNull();
+    expect(await pipeline.applyRun(run)).not.toBeNull();
+    expect(store.versionsOf('product', GTIN).map((v) => v.version)).toEqual([1, 2]);
+  });
+
   it('writes nothing of a batch that fails: the transaction is undone as a whole', async () => {
     await pipeline.apply(provenance('r1'), [product(0, {})]);
     const failing = new PipelineService({

@@ -119,28 +119,9 @@ export class PipelineService {
             sourceKey: provenance.sourceKey,
           });
         const held = await tx.lockRecords([...keys.values()]);
-        const eventIds = await tx.claimEventIds(
-          valid
-            .filter((c) => c.kind === 'event' && c.eventId !== null)
-            .map((c) => ({ eventId: c.eventId!, eventKey: c.key })),
-        );
-        const serials = await tx.claimSerials(
-          valid.flatMap((c) =>
-            c.kind === 'event' && c.serials
-              ? c.serials.sgtins.map((sgtin) => ({
-                  sgtin,
-                  eventKey: c.key,
-                  readPoint: c.serials!.readPoint,
-                  owner: c.serials!.owner,
-                }))
-              : [],
-          ),
-        );
-        const quarantined = await tx.findQuarantined(
-          todo
-            .filter((c) => c.quarantined || c.kind === 'receipt')
-            .map((c) => ({ kind: c.kind, key: c.key, contentHash: c.contentHash })),
-        );
+        const eventIds = await tx.claimEventIds(eventIdClaims(valid));
+        const serials = await tx.claimSerials(serialClaims(valid));
+        const quarantined = await tx.findQuarantined(quarantineRefs(todo));
         const ids = await tx.allocateVersionIds(todo.length);
         const plan = planBatch(
           provenance,
@@ -174,6 +155,91 @@ export class PipelineService {
       if (candidates.length === 0) break;
     }
     return result;
+  }
+
+  /**
+   * Judges several receipts of one source, in the order given (a run, docs/pipeline.md "Receipt
+   * order"), in ONE transaction: their receipts locked together, their keys locked, claimed and
+   * read together, each receipt then planned in turn against the state the ones before it left (as
+   * records of one receipt see each other), written, and marked processed with its counts before
+   * the commit. Every statement but the write takes the whole run, so a run of small receipts costs
+   * about what one receipt did. Answers each receipt's outcome counts, in order; null, with nothing
+   * written, when they cannot be judged together: more records than one batch, a body that could
+   * not be read, a replay, or a product the prefix registry cannot be asked about now (held records
+   * wait with their own receipt's job). The caller then judges them one by one.
+   */
+  async applyRun(
+    items: ReadonlyArray<{ provenance: Provenance; candidates: readonly Candidate[] }>,
+  ): Promise<OutcomeCounts[] | null> {
+    const all = items.flatMap((i) => i.candidates);
+    if (
+      all.length > this.batchSize ||
+      all.some((c) => c.kind === 'receipt') ||
+      items.some((i) => i.provenance.replayRunId)
+    )
+      return null;
+    const verdicts = await this.verdicts(all);
+    const unanswered = (c: Candidate) =>
+      c.kind === 'product' &&
+      !c.quarantined &&
+      !!c.prefixDigits &&
+      (verdicts?.get(c.prefixDigits)?.status ?? 'unreachable') === 'unreachable';
+    if (verdicts !== undefined && all.some(unanswered)) return null;
+    const started = process.hrtime.bigint();
+    const { plans, counts } = await this.store.transaction(async (tx) => {
+      const already = await tx.lockReceipts(items.map((i) => i.provenance.receiptId));
+      const todos = items.map((i) =>
+        i.candidates.filter((c) => !already.get(i.provenance.receiptId)?.has(c.index)),
+      );
+      const keys = new Map<string, KeyToLock>();
+      items.forEach((item, k) => {
+        for (const c of todos[k].filter((x) => !x.quarantined))
+          keys.set(refOf(c.kind, c.key), {
+            kind: c.kind,
+            key: c.key,
+            provinceCode: c.provinceCode,
+            sourceKey: item.provenance.sourceKey,
+          });
+      });
+      const valid = todos.flat().filter((c) => !c.quarantined);
+      const held = await tx.lockRecords([...keys.values()]);
+      const eventIds = await tx.claimEventIds(eventIdClaims(valid));
+      const serials = await tx.claimSerials(serialClaims(valid));
+      const quarantined = await tx.findQuarantined(quarantineRefs(todos.flat()));
+      const ids = await tx.allocateVersionIds(todos.reduce((n, t) => n + t.length, 0));
+      // The maps are shared: each receipt's plan sees what the receipts before it decided.
+      const lookups = { eventIds, prefixes: verdicts, serials, quarantined };
+      const plans: BatchPlan[] = [];
+      let next = 0;
+      for (const [k, item] of items.entries()) {
+        if (todos[k].length === 0) continue;
+        const plan = planBatch(
+          item.provenance,
+          todos[k],
+          held,
+          lookups,
+          ids.slice(next, next + todos[k].length),
+        );
+        next += todos[k].length;
+        if (plan.held.length > 0)
+          throw new Error('planBatch held a record of a run whose verdicts were all in hand');
+        await tx.write(item.provenance, plan);
+        plans.push(plan);
+      }
+      const finished = await tx.finishReceipts(
+        items.map((i) => ({ receiptId: i.provenance.receiptId, recordCount: i.candidates.length })),
+      );
+      return { plans, counts: finished };
+    });
+    if (plans.length > 0) {
+      const joined: BatchPlan = { versions: [], links: [], conflicts: [], records: [], notes: [], held: [] };
+      for (const p of plans) {
+        joined.links.push(...p.links);
+        joined.conflicts.push(...p.conflicts);
+      }
+      this.observer?.batch(joined, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+    return items.map((i) => counts.get(i.provenance.receiptId) ?? zero());
   }
 
   /**
@@ -250,4 +316,36 @@ export class PipelineService {
 function ownerOf(data: unknown): string | null {
   const owner = (data as { ownerTaxCode?: unknown } | null)?.ownerTaxCode;
   return typeof owner === 'string' ? owner : null;
+}
+
+/** The eventIDs the valid events of a batch claim. */
+function eventIdClaims(valid: readonly Candidate[]): Array<{ eventId: string; eventKey: string }> {
+  return valid
+    .filter((c) => c.kind === 'event' && c.eventId !== null)
+    .map((c) => ({ eventId: c.eventId!, eventKey: c.key }));
+}
+
+/** The SGTINs the valid commissioning events of a batch claim. */
+function serialClaims(
+  valid: readonly Candidate[],
+): Array<{ sgtin: string; eventKey: string; readPoint: string | null; owner: string }> {
+  return valid.flatMap((c) =>
+    c.kind === 'event' && c.serials
+      ? c.serials.sgtins.map((sgtin) => ({
+          sgtin,
+          eventKey: c.key,
+          readPoint: c.serials!.readPoint,
+          owner: c.serials!.owner,
+        }))
+      : [],
+  );
+}
+
+/** What the quarantined candidates of a batch look for among live quarantined arrivals. */
+function quarantineRefs(
+  todo: readonly Candidate[],
+): Array<{ kind: string; key: string; contentHash: string }> {
+  return todo
+    .filter((c) => c.quarantined || c.kind === 'receipt')
+    .map((c) => ({ kind: c.kind, key: c.key, contentHash: c.contentHash }));
 }

@@ -81,29 +81,37 @@ export class CallbacksService {
    * and queued, and its `receipt.synced` awaited. Safe to call twice for the same judgment.
    */
   async receiptJudged(receiptId: string, sourceKey: string, replayRunId: string | null): Promise<void> {
+    await this.receiptsJudged([receiptId], sourceKey, replayRunId);
+  }
+
+  /** `receiptJudged` for several receipts of one source (a run judged together): the source is read once. */
+  async receiptsJudged(receiptIds: string[], sourceKey: string, replayRunId: string | null): Promise<void> {
+    if (receiptIds.length === 0) return;
     // Most sources have no callback: the definition in memory says so without a statement.
     const known = await this.sources.findAny(sourceKey);
     if (!known || known.deletedAt || !known.callback) return;
     const source = await this.store.subscriber(sourceKey);
     if (!source) return;
     const generation = replayRunId ? `:replay:${replayRunId}` : '';
-    if (subscribes(source.callback, 'receipt.processed')) {
-      const data = await this.receipts.receipt(receiptId);
-      if (data !== null) {
-        await this.queueNew(
-          await this.store.insertEvents([
-            {
-              sourceKey,
-              type: 'receipt.processed',
-              dedupKey: `receipt.processed:${receiptId}${generation}`,
-              payload: data,
-            },
-          ]),
-        );
+    for (const receiptId of receiptIds) {
+      if (subscribes(source.callback, 'receipt.processed')) {
+        const data = await this.receipts.receipt(receiptId);
+        if (data !== null) {
+          await this.queueNew(
+            await this.store.insertEvents([
+              {
+                sourceKey,
+                type: 'receipt.processed',
+                dedupKey: `receipt.processed:${receiptId}${generation}`,
+                payload: data,
+              },
+            ]),
+          );
+        }
       }
+      if (subscribes(source.callback, 'receipt.synced'))
+        await this.store.watchSync(receiptId, sourceKey, generation);
     }
-    if (subscribes(source.callback, 'receipt.synced'))
-      await this.store.watchSync(receiptId, sourceKey, generation);
   }
 
   /**

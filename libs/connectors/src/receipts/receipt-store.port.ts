@@ -2,6 +2,7 @@ import {
   type NewReceipt,
   type ReceiptCursor,
   type ReceiptEntity,
+  type ReceiptFollowers,
   type ReceiptTurn,
   type StoredReceipt,
 } from '@txng/persistence';
@@ -29,6 +30,7 @@ export interface ReceiptStore {
   earlierUnjudged(receiptId: string): Promise<boolean>;
   turn(receiptId: string): Promise<ReceiptTurn | null>;
   nextUnjudged(receiptId: string): Promise<string | null>;
+  following(receiptId: string, limit: number): Promise<ReceiptFollowers>;
   staleHeld(staleMs: number, limit: number): Promise<Array<{ receiptId: string; checkedMs: string }>>;
   purgeBodies(retentionSeconds: number, batchSize: number): Promise<number>;
 }

@@ -20,6 +20,7 @@ import { type Envelope } from '@txng/national-model';
 import {
   type Candidate,
   type OutcomeCounts,
+  PIPELINE_BATCH_SIZE,
   PipelineService,
   type Provenance,
   receiptFailureCandidate,
@@ -181,21 +182,39 @@ export class IngestProcessor extends WorkerHost {
    * them, as long as each one's turn has come (no earlier receipt unjudged), up to
    * FOLLOWING_RECEIPTS or FOLLOWING_MS (docs/pipeline.md, "Receipt order"). Their own jobs then find
    * them judged and end at once (`judgedBefore`), instead of going round the delayed set until
-   * their turn. Stops at a receipt another job is judging, one whose records are held back, or one
-   * that fails; the next receipt's job is woken as before.
+   * their turn. Consecutive receipts that fit in one batch of records are judged together, in one
+   * transaction (`judgeTogether`); a bigger one is judged alone. Stops at a receipt another job is
+   * judging, one whose records are held back, or one that fails; the next receipt's job is woken.
    */
   private async judgeFollowing(receiptId: string): Promise<number> {
     const until = Date.now() + FOLLOWING_MS;
     let last = receiptId;
     let judgedNow = 0;
     try {
-      for (let n = 0; n < FOLLOWING_RECEIPTS && Date.now() < until; n++) {
-        const next = await this.receiptStore.nextUnjudged(last);
-        if (next === null) return judgedNow;
-        const turn = await this.receiptStore.turn(next);
-        if (!turn || turn.earlierUnjudged || (turn.status !== 'stored' && turn.status !== 'queued')) break;
-        const judged = await this.judge(next, null, null, undefined);
-        last = next;
+      while (judgedNow < FOLLOWING_RECEIPTS && Date.now() < until) {
+        const { blocked, next } = await this.receiptStore.following(last, FOLLOWING_RECEIPTS - judgedNow);
+        if (next.length === 0) return judgedNow;
+        if (blocked) break;
+        // Not being judged by another job (`processing`), and together no more than one batch.
+        const run: string[] = [];
+        let records = 0;
+        for (const r of next) {
+          if (r.status !== 'stored' && r.status !== 'queued') break;
+          if (r.recordCount === null || records + r.recordCount > PIPELINE_BATCH_SIZE) break;
+          records += r.recordCount;
+          run.push(r.id);
+        }
+        if (run.length > 1) {
+          const together = await this.judgeTogether(run);
+          if (together > 0) last = run[together - 1];
+          judgedNow += together;
+          if (together < run.length) break;
+          continue;
+        }
+        const first = next[0];
+        if (first.status !== 'stored' && first.status !== 'queued') break;
+        const judged = await this.judge(first.id, null, null, undefined);
+        last = first.id;
         if (judged === null) break;
         judgedNow += 1;
         if (judged.status !== 'processed') break;
@@ -206,6 +225,63 @@ export class IngestProcessor extends WorkerHost {
     }
     await this.receipts.wakeNext(last);
     return judgedNow;
+  }
+
+  /**
+   * Judges consecutive receipts of one source whose turn has come in one transaction
+   * (`PipelineService.applyRun`): read and marked processing in one statement, the source read
+   * once, each mapped (or its envelope taken) as its own job would. Answers how many of them,
+   * from the first, are judged now. A receipt that cannot be read, whose mapping version is gone,
+   * or a run the pipeline cannot judge together (a product the registry cannot be asked about)
+   * is judged one by one (`judge`), which deals with it exactly as before.
+   */
+  private async judgeTogether(ids: string[]): Promise<number> {
+    const receipts = await this.receiptStore.take(ids);
+    if (receipts.length !== ids.length) return 0;
+    const source = await this.sourceCache.findAny(receipts[0].sourceKey);
+    if (!source) return 0;
+    const items: Array<{ provenance: Provenance; candidates: Candidate[] }> = [];
+    for (const receipt of receipts) {
+      if (receipt.body === null || receipt.sourceKey !== source.key) break;
+      const mappingVersion = receipt.mappingVersion ?? source.mappingVersion;
+      const mapping = mappingVersion === null ? null : await this.sources.mapping(source.key, mappingVersion);
+      if (mappingVersion !== null && !mapping) break;
+      const provenance: Provenance = {
+        receiptId: receipt.id,
+        sourceKey: source.key,
+        sourceProvinceCode: source.provinceCode,
+        mappingVersion,
+        webhookId: receipt.webhookId,
+        pollPage: receipt.pollPage,
+        replayRunId: null,
+      };
+      const mapped = receipt.mappingVersion === mappingVersion ? receipt.mappedEnvelope : null;
+      const { candidates, error } = await this.candidates(
+        receipt,
+        source,
+        mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
+        provenance,
+        mapped,
+      );
+      if (error !== null) break;
+      items.push({ provenance, candidates });
+    }
+    const counts = items.length > 1 ? await this.pipeline.applyRun(items) : null;
+    if (counts === null) {
+      // One by one, as a run always did (the envelopes dropped by `take` are mapped again).
+      let judged = 0;
+      for (const id of ids) {
+        const result = await this.judge(id, null, null, undefined);
+        if (result === null) break;
+        judged += 1;
+        if (result.status !== 'processed') break;
+      }
+      return judged;
+    }
+    const judged = items.map((i) => i.provenance.receiptId);
+    // Stored before the jobs complete: a crash here leaves each receipt's own job to store its event.
+    await this.callbacks.receiptsJudged(judged, source.key, null);
+    return judged.length;
   }
 
   /**

@@ -304,6 +304,25 @@ export class PgPipelineTx {
     );
   }
 
+  async finishReceipts(
+    receipts: Array<{ receiptId: string; recordCount: number }>,
+  ): Promise<Map<string, OutcomeCounts>> {
+    const out = new Map<string, OutcomeCounts>();
+    if (receipts.length === 0) return out;
+    const [rows]: [Array<{ id: string; counts: Partial<OutcomeCounts> | null }>, number] = await this.m.query(
+      `UPDATE receipt r SET status = 'processed', record_count = x.record_count, error = NULL, processed_at = now(),
+              counts = (SELECT coalesce(jsonb_object_agg(outcome, n), '{}'::jsonb)
+                          FROM (SELECT outcome, count(*)::int AS n FROM receipt_record WHERE receipt_id = r.id GROUP BY outcome) s)
+         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, record_count int)
+        WHERE r.id = x.id
+        RETURNING r.id::text AS id, r.counts`,
+      [JSON.stringify(receipts.map((r) => ({ id: r.receiptId, record_count: r.recordCount })))],
+    );
+    for (const r of rows)
+      out.set(r.id, { new: 0, version: 0, duplicate: 0, quarantined: 0, conflict: 0, ...(r.counts ?? {}) });
+    return out;
+  }
+
   async allocateVersionIds(count: number): Promise<string[]> {
     if (count === 0) return [];
     const rows: Array<{ id: string }> = await this.m.query(

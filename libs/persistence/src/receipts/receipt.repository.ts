@@ -1,7 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { ReceiptEntity } from '../entities';
-import { type NewReceipt, type ReceiptCursor, type ReceiptTurn, type StoredReceipt } from './receipt.types';
+import {
+  type NewReceipt,
+  type ReceiptCursor,
+  type ReceiptFollowers,
+  type ReceiptTurn,
+  type StoredReceipt,
+} from './receipt.types';
 
 /**
  * Receipts' PostgreSQL side (`receipt`, and `held_item` as far as receipts wait on it): storing a
@@ -336,6 +342,49 @@ export class PgReceiptRepository {
       [receiptId],
     );
     return rows[0]?.id ?? null;
+  }
+
+  /**
+   * What a job judging its source's run asks after `receiptId` (judged): the source's next
+   * unjudged receipts in the order the hub stored them (at most `limit`, with their state and
+   * record count), and whether an earlier receipt than `receiptId` is still unjudged (as
+   * `earlierUnjudged`), in one statement. Each of them has its turn once the ones before it are
+   * judged: they are consecutive (every receipt between two of them is finished or held back).
+   */
+  async following(receiptId: string, limit: number): Promise<ReceiptFollowers> {
+    const rows: Array<{
+      id: string | null;
+      status: ReceiptTurn['status'] | null;
+      record_count: number | null;
+      blocked: boolean;
+    }> = await this.dataSource.query(
+      `WITH me AS (SELECT source_key, received_at, id FROM receipt WHERE id = $1)
+       SELECT n.id, n.status, n.record_count,
+              EXISTS (
+                SELECT 1 FROM receipt e
+                 WHERE e.source_key = me.source_key
+                   AND e.status IN ('stored', 'queued', 'processing')
+                   AND (e.received_at, e.id) < (me.received_at, me.id)
+                   AND NOT EXISTS (SELECT 1 FROM held_item h WHERE h.receipt_id = e.id)
+              ) AS blocked
+         FROM me LEFT JOIN LATERAL (
+                SELECT e.id, e.status, e.record_count, e.received_at FROM receipt e
+                 WHERE e.source_key = me.source_key
+                   AND e.status IN ('stored', 'queued', 'processing')
+                   AND (e.received_at, e.id) > (me.received_at, me.id)
+                 ORDER BY e.received_at, e.id LIMIT $2
+              ) n ON true
+        ORDER BY n.received_at, n.id`,
+      [receiptId, limit],
+    );
+    return {
+      blocked: rows[0]?.blocked ?? false,
+      next: rows.flatMap((r) =>
+        r.id === null || r.status === null
+          ? []
+          : [{ id: r.id, status: r.status, recordCount: r.record_count }],
+      ),
+    };
   }
 
   /** Receipts with held-back records nobody re-checked for `staleMs`, with their last check (epoch ms). */

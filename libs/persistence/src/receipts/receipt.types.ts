@@ -43,3 +43,11 @@ export interface ReceiptTurn {
   /** An earlier receipt of its source is unjudged (see PgReceiptRepository.earlierUnjudged). */
   earlierUnjudged: boolean;
 }
+
+/** A source's next unjudged receipts after one judged, for the job judging the source's run. */
+export interface ReceiptFollowers {
+  /** An earlier receipt than the judged one is still unjudged: none of `next` has its turn. */
+  blocked: boolean;
+  /** In the order the hub stored them. */
+  next: Array<{ id: string; status: ReceiptTurn['status']; recordCount: number | null }>;
+}
