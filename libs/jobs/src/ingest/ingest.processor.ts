@@ -287,10 +287,12 @@ export class IngestProcessor extends WorkerHost {
   /**
    * The receipt was judged before this job ran (in the run of an earlier receipt's job, or by an
    * earlier run of this job that ended before completing): its stored outcome, nothing judged twice.
-   * The callback event is stored again only if it was not (it is stored once).
+   * The callback event is stored again only if it was not (it is stored once), and looked for only
+   * when the source has a callback.
    */
   private async judgedBefore(receiptId: string, turn: ReceiptTurn): Promise<IngestResult> {
-    await this.callbacks.receiptJudged(receiptId, turn.sourceKey, null);
+    // The turn said whether the source has a callback: without one there is nothing to store.
+    if (turn.callbacks) await this.callbacks.receiptJudged(receiptId, turn.sourceKey, null);
     const counts = { new: 0, version: 0, duplicate: 0, quarantined: 0, conflict: 0, ...(turn.counts ?? {}) };
     return {
       receiptId,

@@ -306,8 +306,11 @@ export class PgReceiptRepository {
       record_count: number | null;
       counts: Record<string, number> | null;
       waiting: boolean;
+      callbacks: boolean;
     }> = await this.dataSource.query(
       `SELECT me.source_key, me.status, me.record_count, me.counts,
+              EXISTS (SELECT 1 FROM source s
+                       WHERE s.key = me.source_key AND s.deleted_at IS NULL AND s.callback IS NOT NULL) AS callbacks,
               EXISTS (
                 SELECT 1 FROM receipt e
                  WHERE e.source_key = me.source_key
@@ -326,6 +329,7 @@ export class PgReceiptRepository {
           recordCount: r.record_count,
           counts: r.counts,
           earlierUnjudged: r.waiting,
+          callbacks: r.callbacks,
         }
       : null;
   }

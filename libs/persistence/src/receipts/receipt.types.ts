@@ -42,6 +42,8 @@ export interface ReceiptTurn {
   counts: Record<string, number> | null;
   /** An earlier receipt of its source is unjudged (see PgReceiptRepository.earlierUnjudged). */
   earlierUnjudged: boolean;
+  /** Its source has a callback (CallbacksService has something to store for it). */
+  callbacks: boolean;
 }
 
 /** A source's next unjudged receipts after one judged, for the job judging the source's run. */
