@@ -409,6 +409,13 @@ class InMemoryPipelineTx implements PipelineTx {
     return Array.from({ length: count }, () => String(this.s.nextVersionId++));
   }
 
+  async writeMany(items: Array<{ provenance: Provenance; plan: BatchPlan }>): Promise<void> {
+    const keys = items.flatMap((i) => i.plan.records.map((r) => refOf(r.kind, r.key)));
+    if (new Set(keys).size !== keys.length)
+      throw new Error('writeMany: two plans change the same record; write them one by one');
+    for (const { provenance, plan } of items) await this.write(provenance, plan);
+  }
+
   async write(p: Provenance, plan: BatchPlan): Promise<void> {
     for (const v of plan.versions) {
       if (this.s.versions.has(v.id)) throw new Error(`record_version ${v.id} exists already`);

@@ -56,6 +56,8 @@ export interface PipelineTx {
   note(versionIds: string[], reason: string): Promise<void>;
   allocateVersionIds(count: number): Promise<string[]>;
   write(provenance: Provenance, plan: BatchPlan): Promise<void>;
+  /** `write` of several receipts' plans at once (a run); their record rows must be of distinct keys. */
+  writeMany(items: Array<{ provenance: Provenance; plan: BatchPlan }>): Promise<void>;
   /** Marks the receipts processed (error cleared) with their outcome counts, read back from their links. */
   finishReceipts(
     receipts: Array<{ receiptId: string; recordCount: number }>,

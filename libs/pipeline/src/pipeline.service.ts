@@ -209,7 +209,7 @@ export class PipelineService {
       const ids = await tx.allocateVersionIds(todos.reduce((n, t) => n + t.length, 0));
       // The maps are shared: each receipt's plan sees what the receipts before it decided.
       const lookups = { eventIds, prefixes: verdicts, serials, quarantined };
-      const plans: BatchPlan[] = [];
+      const planned: Array<{ provenance: Provenance; plan: BatchPlan }> = [];
       let next = 0;
       for (const [k, item] of items.entries()) {
         if (todos[k].length === 0) continue;
@@ -223,9 +223,12 @@ export class PipelineService {
         next += todos[k].length;
         if (plan.held.length > 0)
           throw new Error('planBatch held a record of a run whose verdicts were all in hand');
-        await tx.write(item.provenance, plan);
-        plans.push(plan);
+        planned.push({ provenance: item.provenance, plan });
       }
+      // One statement for consecutive plans that change distinct records; a record changed by two
+      // receipts of the run is written by one statement after the other, in receipt order.
+      for (const group of disjointGroups(planned)) await tx.writeMany(group);
+      const plans = planned.map((p) => p.plan);
       const finished = await tx.finishReceipts(
         items.map((i) => ({ receiptId: i.provenance.receiptId, recordCount: i.candidates.length })),
       );
@@ -348,4 +351,23 @@ function quarantineRefs(
   return todo
     .filter((c) => c.quarantined || c.kind === 'receipt')
     .map((c) => ({ kind: c.kind, key: c.key, contentHash: c.contentHash }));
+}
+
+/** Consecutive runs of plans whose record rows are of distinct keys, in order. */
+function disjointGroups<T extends { plan: BatchPlan }>(planned: readonly T[]): T[][] {
+  const groups: T[][] = [];
+  let current: T[] = [];
+  let keys = new Set<string>();
+  for (const item of planned) {
+    const mine = item.plan.records.map((r) => refOf(r.kind, r.key));
+    if (mine.some((k) => keys.has(k))) {
+      groups.push(current);
+      current = [];
+      keys = new Set();
+    }
+    current.push(item);
+    for (const k of mine) keys.add(k);
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
 }

@@ -341,77 +341,113 @@ export class PgPipelineTx {
    * already locked or inserts, so one statement waits for nothing more than the eight did.
    */
   async write(p: Provenance, plan: BatchPlan): Promise<void> {
+    await this.writeMany([{ provenance: p, plan }]);
+  }
+
+  /**
+   * `write` for the plans of several receipts judged in one transaction (a run), in the same one
+   * statement: every row carries its own receipt's provenance. The plans' record rows must be of
+   * distinct keys (one UPDATE cannot apply two changes of one row in order): the caller writes
+   * plans that share a key one by one.
+   */
+  async writeMany(items: Array<{ provenance: Provenance; plan: BatchPlan }>): Promise<void> {
+    const rows = (pick: (plan: BatchPlan) => number) => items.reduce((n, i) => n + pick(i.plan), 0);
     const empty =
-      plan.versions.length +
-        plan.notes.length +
-        plan.conflicts.length +
-        plan.links.length +
-        plan.held.length +
-        plan.records.length ===
+      rows((p) => p.versions.length + p.notes.length + p.conflicts.length) +
+        rows((p) => p.links.length + p.held.length + p.records.length) ===
       0;
     if (empty) return;
-    const versions = plan.versions.map((v) => ({
-      id: v.id,
-      kind: v.candidate.kind,
-      key: v.candidate.key,
-      version: v.version,
-      content_hash: v.candidate.contentHash,
-      data: v.candidate.data ?? null,
-      status: v.status,
-      findings: v.findings,
-      claimant: v.candidate.claimant,
-      event_id: v.candidate.eventId,
-      item_index: v.candidate.index,
-    }));
+    const versions = items.flatMap(({ provenance: p, plan }) =>
+      plan.versions.map((v) => ({
+        id: v.id,
+        kind: v.candidate.kind,
+        key: v.candidate.key,
+        version: v.version,
+        content_hash: v.candidate.contentHash,
+        data: v.candidate.data ?? null,
+        status: v.status,
+        findings: v.findings,
+        claimant: v.candidate.claimant,
+        event_id: v.candidate.eventId,
+        item_index: v.candidate.index,
+        receipt_id: p.receiptId,
+        source_key: p.sourceKey,
+        mapping_version: p.mappingVersion,
+        webhook_id: p.webhookId,
+        poll_page: p.pollPage,
+      })),
+    );
     // A version's history first, then the notes on versions kept: the order the rows get their ids in.
     const history = [
-      ...plan.versions.flatMap((v) =>
-        v.history.map((h) => ({ record_version_id: v.id, status: h.status, reason: h.reason })),
+      ...items.flatMap(({ plan }) =>
+        plan.versions.flatMap((v) =>
+          v.history.map((h) => ({ record_version_id: v.id, status: h.status, reason: h.reason })),
+        ),
       ),
-      ...plan.notes.map((n) => ({ record_version_id: n.versionId, status: n.status, reason: n.reason })),
+      ...items.flatMap(({ plan }) =>
+        plan.notes.map((n) => ({ record_version_id: n.versionId, status: n.status, reason: n.reason })),
+      ),
     ];
-    const conflicts = plan.conflicts.map((c) => ({
-      code: c.code,
-      kind: c.kind,
-      key: c.key,
-      existing_version_id: c.existingVersionId,
-      incoming_version_id: c.incomingVersionId,
-    }));
-    const links = plan.links.map((l) => ({
-      item_index: l.index,
-      kind: l.kind,
-      key: l.key,
-      outcome: l.outcome,
-      record_version_id: l.recordVersionId,
-    }));
-    const held = plan.held.map((h) => ({
-      item_index: h.candidate.index,
-      kind: h.candidate.kind,
-      key: h.candidate.key,
-      content_hash: h.candidate.contentHash,
-      data: h.candidate.data ?? null,
-      claimant: h.candidate.claimant,
-      reason: h.reason,
-    }));
-    const records = plan.records.map((u) => ({
-      kind: u.kind,
-      key: u.key,
-      latest_version: u.latestVersion,
-      latest_version_id: u.latestVersionId,
-      latest_content_hash: u.latestContentHash,
-      claimant: u.claimant,
-      province_code: u.provinceCode,
-      source_key: u.sourceKey,
-      versioned: u.versioned,
-    }));
+    const conflicts = items.flatMap(({ plan }) =>
+      plan.conflicts.map((c) => ({
+        code: c.code,
+        kind: c.kind,
+        key: c.key,
+        existing_version_id: c.existingVersionId,
+        incoming_version_id: c.incomingVersionId,
+      })),
+    );
+    // `ord`: the links get their ids in receipt order, then item order (replay walks them so).
+    const links = items
+      .flatMap(({ provenance: p, plan }) =>
+        plan.links.map((l) => ({
+          receipt_id: p.receiptId,
+          item_index: l.index,
+          kind: l.kind,
+          key: l.key,
+          outcome: l.outcome,
+          record_version_id: l.recordVersionId,
+          replay_run: p.replayRunId ?? null,
+        })),
+      )
+      .map((l, ord) => ({ ...l, ord }));
+    const held = items.flatMap(({ provenance: p, plan }) =>
+      plan.held.map((h) => ({
+        receipt_id: p.receiptId,
+        item_index: h.candidate.index,
+        kind: h.candidate.kind,
+        key: h.candidate.key,
+        content_hash: h.candidate.contentHash,
+        data: h.candidate.data ?? null,
+        claimant: h.candidate.claimant,
+        reason: h.reason,
+      })),
+    );
+    const records = items.flatMap(({ plan }) =>
+      plan.records.map((u) => ({
+        kind: u.kind,
+        key: u.key,
+        latest_version: u.latestVersion,
+        latest_version_id: u.latestVersionId,
+        latest_content_hash: u.latestContentHash,
+        claimant: u.claimant,
+        province_code: u.provinceCode,
+        source_key: u.sourceKey,
+        versioned: u.versioned,
+      })),
+    );
+    const refs = new Set(records.map((r) => `${r.kind}\u0000${r.key}`));
+    if (refs.size !== records.length)
+      throw new Error('writeMany: two plans change the same record; write them one by one');
     await this.m.query(
       `WITH new_version AS (
          INSERT INTO record_version (id, kind, key, version, content_hash, data, status, findings, claimant, event_id,
                                      source_key, receipt_id, item_index, mapping_version, webhook_id, poll_page)
          SELECT id, kind, key, version, content_hash, data, status, findings, claimant, event_id,
-                $9, $7::uuid, item_index, $10::int, $11, $12::jsonb
+                source_key, receipt_id, item_index, mapping_version, webhook_id, poll_page
            FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, kind text, key text, version int, content_hash text, data jsonb,
-                status text, findings jsonb, claimant text, event_id text, item_index int)
+                status text, findings jsonb, claimant text, event_id text, item_index int, receipt_id uuid,
+                source_key text, mapping_version int, webhook_id text, poll_page jsonb)
        ), new_history AS (
          INSERT INTO record_status_history (record_version_id, status, reason)
          SELECT record_version_id, status, reason
@@ -422,17 +458,20 @@ export class PgPipelineTx {
            FROM jsonb_to_recordset($3::jsonb) AS x(code text, kind text, key text, existing_version_id bigint, incoming_version_id bigint)
        ), new_link AS (
          INSERT INTO receipt_record (receipt_id, item_index, kind, key, outcome, record_version_id, replay_run)
-         SELECT $7::uuid, item_index, kind, key, outcome, record_version_id, $13::uuid
-           FROM jsonb_to_recordset($4::jsonb) AS x(item_index int, kind text, key text, outcome text, record_version_id bigint)
-          ORDER BY item_index
+         SELECT receipt_id, item_index, kind, key, outcome, record_version_id, replay_run
+           FROM jsonb_to_recordset($4::jsonb) AS x(receipt_id uuid, item_index int, kind text, key text, outcome text,
+                record_version_id bigint, replay_run uuid, ord int)
+          ORDER BY ord
        ), judged AS (
          -- Judged now: no longer waiting (docs/pipeline.md, "Held back").
-         DELETE FROM held_item WHERE receipt_id = $7::uuid AND item_index = ANY($5::int[])
+         DELETE FROM held_item h
+          USING jsonb_to_recordset($4::jsonb) AS x(receipt_id uuid, item_index int)
+          WHERE h.receipt_id = x.receipt_id AND h.item_index = x.item_index
        ), new_held AS (
          INSERT INTO held_item (receipt_id, item_index, kind, key, content_hash, data, claimant, reason)
-         SELECT $7::uuid, item_index, kind, key, content_hash, data, claimant, reason
-           FROM jsonb_to_recordset($6::jsonb) AS x(item_index int, kind text, key text, content_hash text, data jsonb,
-                claimant text, reason text)
+         SELECT receipt_id, item_index, kind, key, content_hash, data, claimant, reason
+           FROM jsonb_to_recordset($5::jsonb) AS x(receipt_id uuid, item_index int, kind text, key text, content_hash text,
+                data jsonb, claimant text, reason text)
          ON CONFLICT (receipt_id, item_index) DO UPDATE SET reason = EXCLUDED.reason, checked_at = now()
        )
        UPDATE record r SET
@@ -444,7 +483,7 @@ export class PgPipelineTx {
             source_key = CASE WHEN x.versioned OR r.latest_version = 0 THEN x.source_key ELSE r.source_key END,
             status = CASE WHEN x.versioned THEN 'ready' WHEN r.latest_version = 0 THEN 'conflict' ELSE r.status END,
             updated_at = now()
-           FROM jsonb_to_recordset($8::jsonb) AS x(kind text, key text, latest_version int, latest_version_id bigint,
+           FROM jsonb_to_recordset($6::jsonb) AS x(kind text, key text, latest_version int, latest_version_id bigint,
                 latest_content_hash text, claimant text, province_code text, source_key text, versioned boolean)
           WHERE r.kind = x.kind AND r.key = x.key`,
       [
@@ -452,15 +491,8 @@ export class PgPipelineTx {
         JSON.stringify(history),
         JSON.stringify(conflicts),
         JSON.stringify(links),
-        plan.links.map((l) => l.index),
         JSON.stringify(held),
-        p.receiptId,
         JSON.stringify(records),
-        p.sourceKey,
-        p.mappingVersion,
-        p.webhookId,
-        p.pollPage === null ? null : JSON.stringify(p.pollPage),
-        p.replayRunId ?? null,
       ],
     );
   }
