@@ -21,7 +21,7 @@ import { sendWebhook } from '../support/webhook-sources';
  * The most statements each case may take (docs/BENCHMARKS.md, "Statements per receipt"): a change
  * that adds a round trip to the main path fails here and says where.
  */
-const BUDGET = { alone: 14, run: 46, bulk: 14 };
+const BUDGET = { alone: 12, run: 42, bulk: 12 };
 
 describe('pipeline: statements per receipt (real PostgreSQL and Redis)', () => {
   let hub: GatewayHarness;
