@@ -281,12 +281,21 @@ describe('npm run demo (built): the demo federation end to end', () => {
       (await allRecords('status=ready')).length === 0 ? true : undefined,
     );
     for (const code of Object.keys(PROVINCES)) {
-      const run = await eventually(`reconciliation of ${code} agrees`, 30_000, async () => {
-        const result = await admin<{ agreed: boolean; hub: { counts: Record<string, number> } }>(
+      const run = await eventually(`reconciliation of ${code} agrees`, 60_000, async () => {
+        // 202 with the operation; the run is the comparison's latest once the operation has ended.
+        const started = await admin<{ id: string; links: { reconciliation: string } }>(
           'POST',
           `/v1/admin/provinces/${code}/reconciliation`,
         );
-        return result.agreed ? result : undefined;
+        const ended = await eventually(`reconciliation ${started.id} ends`, 30_000, async () => {
+          const op = await admin<{ state: string }>('GET', `/v1/admin/operations/${started.id}`);
+          return ['done', 'failed', 'cancelled'].includes(op.state) ? op : undefined;
+        });
+        const view = await admin<{
+          latest: { agreed: boolean | null; operationId: string; hub: { counts: Record<string, number> } };
+        }>('GET', started.links.reconciliation);
+        expect(view.latest.operationId).toBe(started.id);
+        return ended.state === 'done' && view.latest.agreed ? view.latest : undefined;
       });
       expect(run.agreed).toBe(true);
       // Agreement on nothing proves nothing: the province's records must be there.

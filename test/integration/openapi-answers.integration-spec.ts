@@ -6,6 +6,7 @@ import { gatewayDocumentOffline } from '../../apps/gateway/src/openapi/api-types
 import { admin, createActiveSource, POLL_SOURCE } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { eventually } from '../support/sync-harness';
+import { waitForOperation } from '../support/wait-for-operation';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
 import { gtin13, passThroughSource, sendWebhook } from '../support/webhook-sources';
 
@@ -13,7 +14,7 @@ import { gtin13, passThroughSource, sendWebhook } from '../support/webhook-sourc
  * The admin UI's types are generated from the OpenAPI document built offline (Nest's preview mode,
  * test/unit/api-types.spec.ts). Here, against a real hub: that document is the one the gateway
  * serves, and every answer the screens read — with records, a conflict, duplicates, quarantined
- * records, a replay, a poll source, receipts, an alert, callback deliveries and audit entries in
+ * records, a replay, a reconciliation, a poll source, receipts, an alert, callback deliveries and audit entries in
  * them — is valid against the schema the UI's types come from (docs/admin-ui.md, "Types from the OpenAPI document").
  */
 describe("the OpenAPI document describes the gateway's real answers", () => {
@@ -191,6 +192,15 @@ describe("the OpenAPI document describes the gateway's real answers", () => {
       })
       .expect(202);
     expectValid('BulkResolveAnswer', bulk.body);
+
+    // A reconciliation asked for answers its operation at once; the comparison then shows its run.
+    // No portal answers in this rig: the run fails, and its error is part of the shape too.
+    const reconciliation = await admin(hub.url).post('/v1/admin/provinces/92/reconciliation').expect(202);
+    expectValid('ReconciliationStarted', reconciliation.body);
+    await waitForOperation(hub.url, reconciliation.body.id, { timeoutMs: 60_000 });
+    const comparison = await admin(hub.url).get('/v1/admin/provinces/92/reconciliation').expect(200);
+    expect(comparison.body.latest).toMatchObject({ operationId: reconciliation.body.id });
+    expectValid('Reconciliation', comparison.body);
   });
 
   it('answers sources, their changes and secrets, and provinces as the schemas say', async () => {

@@ -164,10 +164,15 @@ const ROUTES: Record<string, Case> = {
   'GET /v1/admin/provinces/{code}/reconciliation': {
     theirs: get(() => '/v1/admin/provinces/96/reconciliation'),
     theirsStatus: 404,
+    mine: get(() => '/v1/admin/provinces/92/reconciliation'),
+    mineHolds: () => '"provinceCode":"92"',
   },
   'POST /v1/admin/provinces/{code}/reconciliation': {
     theirs: post(() => '/v1/admin/provinces/96/reconciliation'),
     theirsStatus: 404,
+    // 202: its operation (no portal answers in this rig, so the job then fails).
+    mine: post(() => '/v1/admin/provinces/92/reconciliation'),
+    mineHolds: () => '"kind":"reconciliation"',
   },
   'GET /v1/admin/queues': { refused: 'the queues carry every province’s jobs' },
   'POST /v1/admin/queues/{name}/pause': { refused: 'pauses every province' },

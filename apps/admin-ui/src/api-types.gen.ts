@@ -251,7 +251,7 @@ export interface paths {
     /** The hub's counts and digest beside the portal's, compared now (cached 5 s), with the latest reconciliation run and the nine before it. */
     get: operations['ReconciliationController_latest'];
     put?: never;
-    /** Reconcile a province with the portal now: compare digests, read back, repair. Audited. The run is an operation (operationId): GET /v1/admin/operations/{id} shows its progress while this request waits, and POST …/cancel stops it between two keys (the answer is then the run so far, its error saying it was cancelled). */
+    /** Reconcile a province with the portal: compare digests, read back, repair — as an operation, done by a job. Answers 202 at once with the operation and links: GET /v1/admin/operations/{id} shows its progress (keys read back, then keys repaired), POST …/cancel stops it between two keys, and when it ends its result is there and the run is the latest of GET …/reconciliation. 409 names the operation when one of the province and target is already queued or running. Audited (reconciliation.run). */
     post: operations['ReconciliationController_runNow'];
     delete?: never;
     options?: never;
@@ -1394,6 +1394,131 @@ export interface components {
       /** @description The province's `X-Webhook-Id`; null for a poll page. */
       webhookId: string | null;
     };
+    Reconciliation: {
+      /** @description Null when the portal could not be asked. */
+      agreed: boolean | null;
+      /** Format: date-time */
+      comparedAt: string;
+      /** @description Why the portal could not be asked. */
+      error: string | null;
+      hub: components['schemas']['ReconciliationSide'];
+      latest: components['schemas']['ReconciliationRun'] | null;
+      portal: components['schemas']['ReconciliationSide'] | null;
+      /** @description The nine runs before the latest. */
+      previous: components['schemas']['ReconciliationRun'][];
+      provinceCode: string;
+      /** @enum {string} */
+      target: 'production' | 'sandbox';
+    };
+    ReconciliationDifference: {
+      /** @description What the repair did (resend-as-<n>, adopted, in-flight…). */
+      action?: string;
+      hubVersion: number;
+      key: string;
+      kind: string;
+      /** @description Null: the portal does not hold the key. */
+      portalVersion: number | null;
+    };
+    ReconciliationLinks: {
+      /** @description GET: the operation, its progress and, once ended, its result. */
+      operation: string;
+      /** @description GET: the comparison and the runs, this one among them once it ends. */
+      reconciliation: string;
+    };
+    ReconciliationRun: {
+      agreed: boolean | null;
+      /** @description Keys read back. */
+      checked: number;
+      differing: components['schemas']['ReconciliationDifference'][];
+      error: string | null;
+      /** Format: date-time */
+      finishedAt: string | null;
+      hub: components['schemas']['ReconciliationRunSide'];
+      id: string;
+      /**
+       * Format: uuid
+       * @description The operation of an operator's run; null for scheduled runs.
+       */
+      operationId: string | null;
+      portal: components['schemas']['ReconciliationRunSide'];
+      /** @description Keys only the portal holds, when known. */
+      portalOnly: number | null;
+      provinceCode: string;
+      repaired: number;
+      requestedBy: string | null;
+      /** Format: date-time */
+      startedAt: string;
+      /** @enum {string} */
+      target: 'production' | 'sandbox';
+      /** @description schedule, operator or sync. */
+      trigger: string;
+      /** @description Keys past RECONCILE_MAX_READBACK, not read back. */
+      unchecked: number;
+    };
+    ReconciliationRunSide: {
+      /** @description Keys per record kind (product, location, organization, lot, event). */
+      counts: {
+        [key: string]: number;
+      } | null;
+      digest: string | null;
+    };
+    ReconciliationSide: {
+      /** @description Keys per record kind (product, location, organization, lot, event). */
+      counts: {
+        [key: string]: number;
+      };
+      /** @description sha256 summary digest of the keys and versions. */
+      digest: string;
+    };
+    ReconciliationStarted: {
+      /** @description Who asked for it (token:<id>). */
+      actor: string;
+      /** @description Whether POST …/cancel can still stop it. */
+      cancellable: boolean;
+      /** Format: date-time */
+      cancelRequestedAt: string | null;
+      cancelRequestedBy: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      done: number;
+      error: string | null;
+      /** @description Items that could not be done (each one said why in the audit log or the run). */
+      failed: number;
+      /** Format: date-time */
+      finishedAt: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'replay' | 'reconciliation' | 'poll-backfill' | 'conflict-resolve';
+      links: components['schemas']['ReconciliationLinks'];
+      /** @description What it was asked to do. */
+      params: {
+        [key: string]: unknown;
+      };
+      /** @description (done + failed) of total, 0–100; 100 once done. */
+      percent: number | null;
+      provinceCode: string | null;
+      /** @description Items per second since it started. */
+      ratePerSecond: number | null;
+      /** @description What it did, once ended. */
+      result: {
+        [key: string]: unknown;
+      } | null;
+      /** @description Seconds left at that rate, while it runs. */
+      secondsLeft: number | null;
+      sourceKey: string | null;
+      /** Format: date-time */
+      startedAt: string | null;
+      /**
+       * @description cancelling: a cancel was asked for and takes effect at the next item.
+       * @enum {string}
+       */
+      state: 'queued' | 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+      /** @description Items to do; null while not yet known. */
+      total: number | null;
+      /** Format: date-time */
+      updatedAt: string;
+    };
     ReconciliationSummary: {
       agreed: boolean | null;
       differing: number;
@@ -2418,7 +2543,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Reconciliation'];
+        };
       };
     };
   };
@@ -2435,11 +2562,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      200: {
+      202: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReconciliationStarted'];
+        };
       };
     };
   };

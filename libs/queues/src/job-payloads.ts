@@ -38,7 +38,7 @@ export interface JobPayloads {
   maintenance: {
     /** Scheduled every 10 s: receipts never queued, lost or failed, or held and forgotten, queued (again). */
     'sweep-receipts': Record<string, never>;
-    /** Scheduled every 15 s: replay runs, bulk decisions and poll backfills whose job Redis lost, queued again. */
+    /** Scheduled every 15 s: replay runs, bulk decisions, poll backfills and reconciliations whose job Redis lost, queued again (a reconciliation that had started is ended). */
     'requeue-replay-runs': Record<string, never>;
     /** Scheduled: raw bodies of finished receipts past RECEIPT_BODY_RETENTION_DAYS (docs/pipeline.md). */
     'purge-receipt-bodies': Record<string, never>;
@@ -46,6 +46,8 @@ export interface JobPayloads {
     'activity-rollup': Record<string, never>;
     /** POST /v1/admin/replay: the run stored in replay_run, done in bounded batches (docs/pipeline.md). */
     'replay-run': { runId: string };
+    /** POST /v1/admin/provinces/{code}/reconciliation: an operator's reconciliation, as its operation (docs/sync.md). */
+    'reconcile-run': { operationId: string };
     /** POST /v1/admin/conflicts/bulk-resolve: one decision over the open conflicts of one kind (docs/operations.md). */
     'conflict-resolve': { operationId: string };
     /** POST /v1/admin/replay/receipts: chosen receipts of one source judged again (ReceiptReplay). */

@@ -1,26 +1,38 @@
-import { randomUUID } from 'node:crypto';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AppError, badRequest, ErrorCode, notFound } from '@txng/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { badRequest, notFound } from '@txng/common';
 import { isCurrentProvinceCode } from '@txng/national-model';
-import { AuditService, inScope, type Principal } from '@txng/persistence';
+import { inScope, type Principal } from '@txng/persistence';
 import { PORTAL_CLIENTS, type PortalClients, type PortalTarget } from '@txng/portal-client';
 import {
   OperationsService,
   type ReconciliationComparison,
+  ReconciliationOperations,
   ReconciliationService,
   type ReconciliationView,
 } from '@txng/jobs';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
+import { ReconciliationDto, ReconciliationStartedDto } from './dto/reconciliation.dto';
 
-/** A fresh comparison is kept this long per province and target, so refreshing viewers cannot load the portal. */
+/**
+ * A fresh comparison is kept this long per province and target, so refreshing viewers cannot load
+ * the portal; a run ending meanwhile makes it stale at once.
+ */
 const COMPARISON_TTL_MS = 5000;
 
 /**
  * The hub's counts and digest of a province beside the portal's (docs/sync.md, "Reconciliation").
  * GET compares them now (one portal summary call, cached for a few seconds; no read-back, no
- * repair) and shows the stored runs; POST runs a full reconciliation (read-back and repair) now.
+ * repair) and shows the stored runs; POST asks for a full reconciliation (read-back and repair) as
+ * an operation a job does (ReconciliationOperations), and answers at once.
  */
 @ApiTags('admin: reconciliation')
 @ApiBearerAuth()
@@ -29,12 +41,15 @@ const COMPARISON_TTL_MS = 5000;
 export class ReconciliationController {
   constructor(
     private readonly reconciliation: ReconciliationService,
-    private readonly audit: AuditService,
+    private readonly runs: ReconciliationOperations,
     private readonly operations: OperationsService,
     @Inject(PORTAL_CLIENTS) private readonly clients: PortalClients,
   ) {}
 
-  private readonly comparisons = new Map<string, { at: number; value: Promise<ReconciliationComparison> }>();
+  private readonly comparisons = new Map<
+    string,
+    { at: number; latestRun: string; value: Promise<ReconciliationComparison> }
+  >();
 
   @Get()
   @RequireRole('viewer')
@@ -43,6 +58,7 @@ export class ReconciliationController {
       "The hub's counts and digest beside the portal's, compared now (cached 5 s), with the latest reconciliation run and the nine before it.",
   })
   @ApiQuery({ name: 'target', required: false, enum: ['production', 'sandbox'] })
+  @ApiOkResponse({ type: ReconciliationDto })
   async latest(
     @Param('code') code: string,
     @CurrentPrincipal() who: Principal,
@@ -56,86 +72,49 @@ export class ReconciliationController {
     }
   > {
     const t = this.check(code, target, who);
-    const [comparison, runs] = await Promise.all([
-      this.compare(code, t),
-      this.reconciliation.latest(code, t, 10),
-    ]);
+    const runs = await this.reconciliation.latest(code, t, 10);
+    // A run that ended (or began) since the cached look is news: the comparison is made again.
+    const comparison = await this.compare(code, t, runs[0] ? `${runs[0].id}:${runs[0].finishedAt}` : '');
     return { provinceCode: code, target: t, ...comparison, latest: runs[0] ?? null, previous: runs.slice(1) };
   }
 
-  private compare(code: string, target: PortalTarget): Promise<ReconciliationComparison> {
+  private compare(code: string, target: PortalTarget, latestRun: string): Promise<ReconciliationComparison> {
     const id = `${code}:${target}`;
     const cached = this.comparisons.get(id);
-    if (cached && Date.now() - cached.at < COMPARISON_TTL_MS) return cached.value;
+    if (cached && cached.latestRun === latestRun && Date.now() - cached.at < COMPARISON_TTL_MS)
+      return cached.value;
     const value = this.reconciliation.compare(code, target);
-    this.comparisons.set(id, { at: Date.now(), value });
+    this.comparisons.set(id, { at: Date.now(), latestRun, value });
     value.catch(() => this.comparisons.delete(id)); // a database error is not kept
     return value;
   }
 
   @Post()
-  @HttpCode(200)
+  @HttpCode(202)
   @RequireRole('operator')
   @ApiOperation({
     summary:
-      'Reconcile a province with the portal now: compare digests, read back, repair. Audited. The run is an operation (operationId): GET /v1/admin/operations/{id} shows its progress while this request waits, and POST …/cancel stops it between two keys (the answer is then the run so far, its error saying it was cancelled).',
+      'Reconcile a province with the portal: compare digests, read back, repair — as an operation, done by a job. Answers 202 at once with the operation and links: GET /v1/admin/operations/{id} shows its progress (keys read back, then keys repaired), POST …/cancel stops it between two keys, and when it ends its result is there and the run is the latest of GET …/reconciliation. 409 names the operation when one of the province and target is already queued or running. Audited (reconciliation.run).',
   })
   @ApiQuery({ name: 'target', required: false, enum: ['production', 'sandbox'] })
+  @ApiAcceptedResponse({ type: ReconciliationStartedDto })
   async runNow(
     @Param('code') code: string,
     @CurrentPrincipal() who: Principal,
     @Query('target') target?: string,
-  ): Promise<ReconciliationView> {
+  ): Promise<ReconciliationStartedDto> {
     const t = this.check(code, target, who);
-    this.comparisons.delete(`${code}:${t}`); // the next GET compares after this run's repairs
-    const operationId = randomUUID();
-    await this.operations.create({
-      id: operationId,
-      kind: 'reconciliation',
-      actor: who.actor,
-      provinceCode: code,
-      params: { target: t },
-    });
-    let run: ReconciliationView | null;
-    try {
-      run = await this.reconciliation.run(
-        code,
-        t,
-        'operator',
-        who.actor,
-        this.operations.tracker(operationId),
-      );
-    } catch (error) {
-      // The failed run is stored too; the audit log says who asked for it.
-      await this.audit.record({
-        actor: who.actor,
-        action: 'reconciliation.run',
-        target: `province:${code}`,
-        details: { target: t, operationId, error: (error as Error).message },
-      });
-      throw error;
-    }
-    if (!run) {
-      throw new AppError(
-        ErrorCode.Conflict,
-        `A reconciliation of province ${code} (${t}) is already running; read its result with GET when it ends.`,
-        { status: 409 },
-      );
-    }
-    await this.audit.record({
-      actor: who.actor,
-      action: 'reconciliation.run',
-      target: `province:${code}`,
-      details: {
-        target: t,
-        runId: run.id,
-        operationId,
-        agreed: run.agreed,
-        differing: run.differing.length,
-        repaired: run.repaired,
+    this.comparisons.delete(`${code}:${t}`); // the next GET compares afresh
+    const operationId = await this.runs.ask(code, t, who.actor);
+    const operation = await this.operations.get(operationId, who.provinces);
+    if (!operation) throw notFound(`Operation ${operationId}`);
+    return {
+      ...operation,
+      links: {
+        operation: `/v1/admin/operations/${operationId}`,
+        reconciliation: `/v1/admin/provinces/${code}/reconciliation?target=${t}`,
       },
-    });
-    return run;
+    };
   }
 
   private check(code: string, target: string | undefined, who: Principal): PortalTarget {

@@ -6,17 +6,18 @@ import { type DataSource } from 'typeorm';
 import { ACTIVITY_ROLLUP, type ActivityRollupPort } from './activity-rollup.port';
 import { ActivityRollupService } from './activity-rollup.service';
 import { OperationsModule } from '../operations/operations.module';
+import { ReconciliationModule } from '../reconcile/reconciliation.module';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { MaintenanceSchedulerService } from './maintenance-scheduler.service';
 import { REPLAY_RUN_STORE, ReplayRunRecovery, type ReplayRunStore } from './replay-run-recovery';
 
 /**
  * Housekeeping on the maintenance queue, as jobs of its one processor: the receipt sweep, replay
- * runs put back after a Redis loss, the receipt body purge, replay runs, the charts' roll-up; and
- * their schedules.
+ * runs put back after a Redis loss, the receipt body purge, replay runs, operators' reconciliations,
+ * the charts' roll-up; and their schedules.
  */
 @Module({
-  imports: [ConnectorsModule, OperationsModule],
+  imports: [ConnectorsModule, OperationsModule, ReconciliationModule],
   providers: [
     {
       provide: REPLAY_RUN_STORE,

@@ -12,6 +12,7 @@ import { type DataSource } from 'typeorm';
 import { BulkConflictResolve } from '../operations/bulk-conflict-resolve.service';
 import { OperationsService } from '../operations/operations.service';
 import { ReceiptReplay } from '../operations/receipt-replay.service';
+import { ReconciliationOperations } from '../reconcile/reconciliation-operation.service';
 import { ActivityRollupService } from './activity-rollup.service';
 import { ReplayRunRecovery } from './replay-run-recovery';
 
@@ -21,6 +22,7 @@ type MaintenanceJob = Job<
   | JobPayload<'maintenance', 'replay-run'>
   | JobPayload<'maintenance', 'conflict-resolve'>
   | JobPayload<'maintenance', 'replay-receipts'>
+  | JobPayload<'maintenance', 'reconcile-run'>
 >;
 
 /**
@@ -30,7 +32,8 @@ type MaintenanceJob = Job<
  * - `sweep-receipts` (scheduled every 10 s): receipts never queued, whose ingest job is lost or
  *   failed, or whose held-back records nobody re-checks, queued (again) (docs/pipeline.md, "What is
  *   rebuilt from PostgreSQL").
- * - `requeue-replay-runs` (scheduled every 15 s): replay runs whose job Redis lost, queued again.
+ * - `requeue-replay-runs` (scheduled every 15 s): replay runs, bulk decisions and operators'
+ *   reconciliations whose job Redis lost, queued again (a reconciliation that had started is ended).
  * - `activity-rollup` (scheduled every ACTIVITY_ROLLUP_EVERY_MS): the last minutes counted for the
  *   operators' charts and the queues' depth kept (docs/adr/0005-activity-minutes.md).
  * - `purge-receipt-bodies` (scheduled every RECEIPT_BODY_PURGE_EVERY_MS): raw bodies of finished
@@ -43,6 +46,8 @@ type MaintenanceJob = Job<
  *   of one kind, conflict by conflict, as an operation (BulkConflictResolve).
  * - `replay-receipts` (POST /v1/admin/replay/receipts): chosen receipts of one source judged again
  *   with its current mapping, batch by batch, as an operation (ReceiptReplay).
+ * - `reconcile-run` (POST /v1/admin/provinces/{code}/reconciliation): an operator's reconciliation
+ *   as an operation, key by key (ReconciliationOperations; docs/sync.md, "Reconciliation").
  */
 @Processor(QueueName.Maintenance, workerOptions(QueueName.Maintenance))
 export class MaintenanceProcessor extends WorkerHost {
@@ -57,6 +62,7 @@ export class MaintenanceProcessor extends WorkerHost {
     private readonly operations: OperationsService,
     private readonly bulkDecisions: BulkConflictResolve,
     private readonly receiptReplays: ReceiptReplay,
+    private readonly reconciliations: ReconciliationOperations,
     @InjectDataSource() dataSource: DataSource,
     @InjectQueue(QueueName.Ingest) ingest: Queue,
   ) {
@@ -89,6 +95,7 @@ export class MaintenanceProcessor extends WorkerHost {
     | { skipped: string }
     | { minutes: number }
     | { state: string }
+    | { state: string; runId?: string; error?: string }
   > {
     if (job.name === 'sweep-receipts') return this.receipts.sweepAll();
     if (job.name === 'requeue-replay-runs') return { requeued: await this.replayRecovery.requeueLost() };
@@ -118,6 +125,12 @@ export class MaintenanceProcessor extends WorkerHost {
       if (typeof operationId !== 'string')
         throw new UnrecoverableError(`replay-receipts needs an operationId, got ${JSON.stringify(job.data)}`);
       return this.receiptReplays.run(operationId);
+    }
+    if (job.name === 'reconcile-run') {
+      const { operationId } = job.data as JobPayload<'maintenance', 'reconcile-run'>;
+      if (typeof operationId !== 'string')
+        throw new UnrecoverableError(`reconcile-run needs an operationId, got ${JSON.stringify(job.data)}`);
+      return this.reconciliations.run(operationId);
     }
     throw new UnrecoverableError(`The maintenance queue has no job "${job.name}".`);
   }

@@ -6,6 +6,7 @@ import { conflictResolveJobId } from '../operations/bulk-conflict-resolve.servic
 import { OperationsService } from '../operations/operations.service';
 import { pollBackfillJobId } from '../poll/poll-backfill.service';
 import { ReceiptReplay, replayReceiptsJobId } from '../operations/receipt-replay.service';
+import { ReconciliationOperations } from '../reconcile/reconciliation-operation.service';
 
 /** Injection token of the replay runs' store (libs/persistence implements it: PgReplayRepository). */
 export const REPLAY_RUN_STORE = Symbol('REPLAY_RUN_STORE');
@@ -35,9 +36,10 @@ export class ReplayRunRecovery {
     @InjectQueue(QueueName.Poll) private readonly poll: Queue,
     private readonly operations: OperationsService,
     private readonly receiptReplays: ReceiptReplay,
+    private readonly reconciliations: ReconciliationOperations,
   ) {}
 
-  /** Returns how many runs were queued again. */
+  /** Returns how many runs were queued again (or, for reconciliations that had started, ended). */
   async requeueLost(): Promise<number> {
     let queued = 0;
     for (const runId of await this.runs.unfinished(REPLAY_RUN_GRACE_SECONDS, 100)) {
@@ -101,6 +103,7 @@ export class ReplayRunRecovery {
       this.logger.warn(
         `${queued} replay run(s), bulk decision(s) or poll backfill(s) had lost their job and were queued again`,
       );
-    return queued;
+    // Operators' reconciliations: queued again if they never started, ended `failed` if they had.
+    return queued + (await this.reconciliations.recoverLost());
   }
 }

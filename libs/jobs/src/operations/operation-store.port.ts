@@ -7,6 +7,7 @@ export const OPERATION_STORE = Symbol('OPERATION_STORE');
 export type OperationStore = Pick<
   PgOperationRepository,
   | 'create'
+  | 'createUnlessUnfinished'
   | 'adoptReplayRun'
   | 'get'
   | 'list'

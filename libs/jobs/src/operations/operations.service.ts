@@ -32,6 +32,18 @@ export class OperationsService {
     return this.store.create(op, manager);
   }
 
+  /**
+   * Stores a new operation unless one of its kind, province and `params[param]` is unfinished; then
+   * answers that one's id and stores nothing. `alongside` commits with it (its audit entry).
+   */
+  createUnlessUnfinished(
+    op: NewOperation & { provinceCode: string },
+    param: string,
+    alongside?: (manager: EntityManager) => Promise<void>,
+  ): Promise<string | null> {
+    return this.store.createUnlessUnfinished(op, param, alongside);
+  }
+
   /** Ids of a kind's operations still unfinished, older than `graceSeconds` (to queue lost jobs again). */
   unfinished(kind: OperationKind, graceSeconds: number, limit: number): Promise<string[]> {
     return this.store.unfinished(kind, graceSeconds, limit);

@@ -6,11 +6,12 @@ import { type DataSource } from 'typeorm';
 import { OperationsModule } from '../operations/operations.module';
 import { SYNC_OPTIONS } from '../sync/sync.options';
 import { RECONCILIATION_STORE, type ReconciliationStore } from './reconciliation.port';
+import { ReconciliationOperations } from './reconciliation-operation.service';
 import { ReconciliationService } from './reconciliation.service';
 
 /**
- * The reconciliation service alone (no processors), for the gateway's operator API; the worker
- * side imports it through SyncJobsModule.
+ * The reconciliation services (no processors), for the gateway's operator API; the worker side
+ * imports it through SyncJobsModule (scheduled runs) and MaintenanceJobsModule (operators' runs).
  */
 @Module({
   imports: [OperationsModule],
@@ -22,7 +23,8 @@ import { ReconciliationService } from './reconciliation.service';
       useFactory: (dataSource: DataSource): ReconciliationStore => new PgReconciliationRepository(dataSource),
     },
     ReconciliationService,
+    ReconciliationOperations,
   ],
-  exports: [ReconciliationService, OperationsModule],
+  exports: [ReconciliationService, ReconciliationOperations, OperationsModule],
 })
 export class ReconciliationModule {}

@@ -18,6 +18,8 @@ export interface ReconciliationStore {
   saveRun(run: Partial<ReconciliationRunEntity>): Promise<ReconciliationRunEntity>;
   /** `work` under the one-run-at-a-time lock of the province and target; null when another run holds it. */
   withRunLock<T>(provinceCode: string, target: PortalTarget, work: () => Promise<T>): Promise<T | null>;
+  /** Ends the unfinished run of an operation whose work stopped without ending it, with `error`. */
+  endRunOfOperation(operationId: string, error: string): Promise<void>;
   /** Puts one differing key right under its record's row lock; returns what was done. */
   repairKey(target: PortalTarget, d: ReconciliationDifference, held: PortalHeld | null): Promise<string>;
 }

@@ -33,8 +33,13 @@ export interface ReconciliationView {
   operationId: string | null;
 }
 
-/** Keys read back between two progress reports (and cancel checks) of an operator's run. */
+/**
+ * An operator's run reports its read-back (and looks for a cancel) every this many keys, or sooner
+ * once this long has passed since the last report: often enough to watch a slow portal key by key,
+ * rarely enough not to write a row per key of a fast one.
+ */
 const PROGRESS_EVERY = 25;
+const PROGRESS_EVERY_MS = 500;
 
 /** A read-only comparison (GET …/reconciliation). */
 export interface ReconciliationComparison {
@@ -102,7 +107,7 @@ export class ReconciliationService {
 
   /**
    * Runs one reconciliation now. Null when another run of the same province and target holds the
-   * lock (the caller decides whether that is an error). Portal errors are stored on the run and
+   * lock (the caller decides whether that is an error, or waits). Portal errors are stored on the run and
    * rethrown after it is saved. With an operation (an operator's run), its progress is the keys read
    * back, then the keys repaired; a cancel stops it between two keys, the repairs done so far stay,
    * and the run is stored with what it did and `error` saying it was cancelled.
@@ -120,15 +125,10 @@ export class ReconciliationService {
         status: 400,
       });
     }
-    const view = await this.store.withRunLock(provinceCode, target, () =>
+    // Null leaves the operation as it was (queued): its job waits for the other run and asks again.
+    return this.store.withRunLock(provinceCode, target, () =>
       this.runLocked(provinceCode, target, trigger, requestedBy, operation),
     );
-    if (view === null) {
-      await operation?.failed(
-        new Error(`A reconciliation of province ${provinceCode} (${target}) was already running.`),
-      );
-    }
-    return view;
   }
 
   private async runLocked(
@@ -212,6 +212,7 @@ export class ReconciliationService {
     let next = 0;
     let readBack = 0;
     let unreported = 0;
+    let reportedAt = Date.now();
     // A cancel (or a failed progress write) seen by one reader stops them all before their next key.
     const stop: { error?: unknown } = {};
     const worker = async (): Promise<void> => {
@@ -220,9 +221,10 @@ export class ReconciliationService {
         answers[i] = await read(checkedLines[i].kind, checkedLines[i].key);
         readBack += 1;
         unreported += 1;
-        if (operation && unreported >= PROGRESS_EVERY) {
+        if (operation && (unreported >= PROGRESS_EVERY || Date.now() - reportedAt >= PROGRESS_EVERY_MS)) {
           const n = unreported;
           unreported = 0;
+          reportedAt = Date.now();
           await operation.advance(n).catch((error: unknown) => {
             if (!('error' in stop)) stop.error = error;
           });

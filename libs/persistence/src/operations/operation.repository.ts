@@ -51,6 +51,38 @@ export class PgOperationRepository {
   }
 
   /**
+   * Stores a new operation unless one of the same kind, province and `params[param]` (a string) is still
+   * unfinished (queued, running or cancelling): then nothing is stored and that one's id is the
+   * answer. A transaction-scoped advisory lock on the three makes two askers at once one operation
+   * and one refusal. `alongside` runs in the same transaction (the request's audit entry), so the
+   * operation and its cause commit together.
+   */
+  async createUnlessUnfinished(
+    op: NewOperation & { provinceCode: string },
+    param: string,
+    alongside?: (manager: EntityManager) => Promise<void>,
+  ): Promise<string | null> {
+    const given = op.params?.[param];
+    const value = typeof given === 'string' ? given : '';
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('txng-operation'), hashtext($1))`, [
+        `${op.kind}:${op.provinceCode}:${value}`,
+      ]);
+      const [running] = await m.query<Array<{ id: string }>>(
+        `SELECT id::text FROM operation
+          WHERE kind = $1 AND province_code = $2 AND coalesce(params->>$3, '') = $4
+            AND state IN ('queued', 'running', 'cancelling')
+          ORDER BY created_at LIMIT 1`,
+        [op.kind, op.provinceCode, param, value],
+      );
+      if (running) return running.id;
+      await this.create(op, m);
+      if (alongside) await alongside(m);
+      return null;
+    });
+  }
+
+  /**
    * The operation of a replay run stored without one (a run asked for before operations existed, or
    * by a process that does not yet store both): made from `replay_run`, as the migration did.
    */

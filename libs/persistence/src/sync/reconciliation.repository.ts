@@ -70,6 +70,18 @@ export class PgReconciliationRepository {
   }
 
   /**
+   * Ends the run of an operation whose work stopped without ending it (its process died, its job
+   * was lost with Redis): stamped finished with `error`, so the GET never shows it as still running.
+   */
+  async endRunOfOperation(operationId: string, error: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE reconciliation_run SET finished_at = now(), error = coalesce(error, $2)
+        WHERE operation_id = $1 AND finished_at IS NULL`,
+      [operationId, error],
+    );
+  }
+
+  /**
    * Runs `work` under the session advisory lock of the province and target, held on one connection
    * for the whole run; null without running it when another run holds the lock.
    */
