@@ -130,6 +130,10 @@ export type OperationPage = Schemas['OperationPage'];
 export type StartedOperation = Schemas['StartedOperation'];
 /** What a bulk decision over conflicts answers at once: its operation and how many it matched. */
 export type BulkResolveAnswer = Schemas['BulkResolveAnswer'];
+/** A province's counts and digest beside the portal's, with its stored runs (GET …/reconciliation). */
+export type Reconciliation = Schemas['Reconciliation'];
+/** What asking for a reconciliation answers at once (202): its operation and where to follow it. */
+export type ReconciliationStarted = Schemas['ReconciliationStarted'];
 
 export type SearchAnswer = Schemas['SearchAnswer'];
 export type SearchHit = Schemas['SearchHit'];

@@ -6,6 +6,7 @@ import { AlertsPanel } from '../components/alerts-panel';
 import { DataTable, type Column } from '../components/data-table';
 import { ActivityCharts } from '../components/activity-charts';
 import { UnfinishedOperations } from '../components/operation-progress';
+import { ReconcileNow } from '../components/reconcile-now';
 import { Badge, DateTime, ErrorMessage, Loading, Num, PageHeader } from '../components/ui';
 import { durationParts } from '../format';
 import { useLoad } from '../hooks';
@@ -150,7 +151,7 @@ function useSourceColumns(): Array<Column<SourceOverview>> {
 export function OverviewPage() {
   const { t } = useTranslation();
   const { province } = useAuth();
-  const { data, error } = useLoad(
+  const { data, error, reload } = useLoad(
     (signal) => api<Overview>('/v1/admin/overview', { signal }),
     [],
     OVERVIEW_POLL_MS,
@@ -222,6 +223,7 @@ export function OverviewPage() {
                   t('overview.reconNever')
                 )}
               </p>
+              <ReconcileNow code={p.code} name={p.name} onEnded={reload} />
               <DataTable
                 caption={t('overview.sourcesOf', { province: p.name })}
                 className="overview-table"
