@@ -93,6 +93,22 @@ describe('evaluateMapping', () => {
     );
   });
 
+  it('counts CPU, not the clock: a mapping that waits without working is not stopped at its budget, only at the clock ceiling', async () => {
+    // A binding that waits by the clock and uses no CPU, as a mapping does on a machine too loaded to
+    // give it the processor.
+    const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    const bindings = { wait };
+    expect(
+      await run('($wait(400); {"lots": [{"lot": "waited"}]})', {}, { timeoutMs: 150, bindings }),
+    ).toEqual({
+      lots: [{ lot: 'waited' }],
+    });
+    // Past WALL_CEILING_FACTOR (5) times the budget by the clock it is stopped all the same.
+    await expect(run('($wait(900); {})', {}, { timeoutMs: 150, bindings })).rejects.toThrow(
+      /longer than 150 ms/,
+    );
+  });
+
   it('lets ordinary recursion and loops finish', async () => {
     expect(
       await run('($f := function($n){$n = 0 ? 0 : 1 + $f($n - 1)}; {"products": [{"n": $f(200)}]})'),

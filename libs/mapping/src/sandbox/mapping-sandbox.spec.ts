@@ -45,7 +45,12 @@ describe('MappingSandbox', () => {
 
   it('answers the envelope as the JSON text its process wrote, with the count of its records, for callers that store it', async () => {
     const expression = '{"products": sp.{"gtin": g, "name": n}, "lots": [{"gtin": sp[0].g, "lot": "L1"}]}';
-    const input = { sp: [{ g: '08936012000016', n: 'Gạo' }, { g: '08936012000023', n: 'Tôm' }] };
+    const input = {
+      sp: [
+        { g: '08936012000016', n: 'Gạo' },
+        { g: '08936012000023', n: 'Tôm' },
+      ],
+    };
     const mapped = await sandbox.evaluateText(task(expression, 2000, input));
     expect(mapped.records).toBe(3);
     expect(JSON.parse(mapped.json)).toEqual(await sandbox.evaluate(task(expression, 2000, input)));
@@ -77,6 +82,25 @@ describe('MappingSandbox', () => {
     });
     for (const pid of before.filter((pid) => !sandbox.stats().pids.includes(pid)))
       expect(() => process.kill(pid, 0)).toThrow(); // the killed process is gone
+  });
+
+  it('does not kill a process the machine gave no CPU for longer than the limit: the limit is CPU time', async () => {
+    const one = new MappingSandbox({ processes: 1 });
+    try {
+      await one.evaluate(task('{}'));
+      const [pid] = one.stats().pids;
+      // A few hundred milliseconds of real work, stopped (SIGSTOP) for longer than its 1,000 ms limit
+      // soon after it started, as a starved process is, then let go on.
+      const work = one.evaluate(task('($count([1..150000].($ * 2)); {"lots": [{"lot": "done"}]})', 1000));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      process.kill(pid, 'SIGSTOP');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      process.kill(pid, 'SIGCONT');
+      expect(await work).toEqual({ lots: [{ lot: 'done' }] });
+      expect(one.stats().pids).toEqual([pid]); // the same process: it was never killed
+    } finally {
+      await one.close();
+    }
   });
 
   it('keeps the caller responsive while a mapping runs away', async () => {

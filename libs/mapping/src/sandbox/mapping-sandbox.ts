@@ -8,6 +8,8 @@ import {
   MappingTimeoutError,
   MappingUnavailableError,
 } from '../errors/mapping.errors';
+import { WALL_CEILING_FACTOR } from '../engine/evaluate-mapping';
+import { processCpuMs } from './process-cpu';
 import { type EvaluateMessage, mappingErrorFrom, type SandboxMessage } from './sandbox-messages';
 
 export interface SandboxOptions {
@@ -67,6 +69,9 @@ interface Running extends Pending {
   id: number;
   /** Armed when the process says it has the input (`started`), cleared when it has evaluated. */
   timer?: NodeJS.Timeout;
+  /** When the process said `started`, by the clock and in its CPU milliseconds (null: unknown). */
+  startedAt?: number;
+  cpuAtStart?: number | null;
 }
 
 interface Sandboxed {
@@ -264,8 +269,9 @@ export class MappingSandbox {
     if (!running || running.id !== message.id) return;
     clearTimeout(running.timer);
     if (message.type === 'started') {
-      const limit = running.task.timeoutMs + this.options.killGraceMs;
-      running.timer = setTimeout(() => this.overtime(p), limit);
+      running.startedAt = Date.now();
+      running.cpuAtStart = processCpuMs(p.proc.pid);
+      running.timer = setTimeout(() => this.overtime(p), running.task.timeoutMs + this.options.killGraceMs);
       return;
     }
     if (message.type === 'evaluated') return;
@@ -286,8 +292,25 @@ export class MappingSandbox {
     if (!p.running) p.proc.channel?.unref();
   }
 
-  /** The evaluation ran past its time limit without returning: a built-in call that never yields. */
+  /**
+   * The evaluation ran past its time limit by the clock without returning. The limit is CPU time
+   * (as in the process itself): on a loaded machine the process may have had little of the
+   * processor, so the timer is set again for the CPU budget left, up to WALL_CEILING_FACTOR times
+   * the budget by the clock. Past that, or where the process's CPU cannot be read, it is a built-in
+   * call that never yields, and the process is killed.
+   */
   private overtime(p: Sandboxed): void {
+    const current = p.running;
+    if (current?.startedAt !== undefined && current.cpuAtStart != null) {
+      const cpu = processCpuMs(p.proc.pid);
+      const budget = current.task.timeoutMs + this.options.killGraceMs;
+      const used = cpu === null ? null : cpu - current.cpuAtStart;
+      const wall = Date.now() - current.startedAt;
+      if (used !== null && used < budget && wall < current.task.timeoutMs * WALL_CEILING_FACTOR) {
+        current.timer = setTimeout(() => this.overtime(p), Math.max(20, budget - used));
+        return;
+      }
+    }
     const running = this.retire(p);
     p.proc.kill('SIGKILL');
     running?.reject(
