@@ -37,6 +37,16 @@ end
 return 0
 `;
 
+type RateLimitRedis = Redis & {
+  txngRateTake(
+    requestsKey: string,
+    bytesKey: string,
+    bytes: string,
+    requests: string,
+    maxBytes: string,
+  ): Promise<number>;
+};
+
 /**
  * A fixed one-minute window per source in Redis, shared by every gateway process, in requests and
  * in bytes. Fixed windows allow a burst of up to twice the limit across a boundary; for protecting
@@ -44,7 +54,15 @@ return 0
  */
 @Injectable()
 export class SourceRateLimiter {
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+  private readonly redis: RateLimitRedis;
+
+  constructor(@Inject(REDIS_CLIENT) redis: Redis) {
+    // A command of the client's own: ioredis sends the script's SHA (EVALSHA) and the script
+    // itself only when Redis does not know it yet, instead of the whole script at every webhook.
+    if (!('txngRateTake' in redis))
+      redis.defineCommand('txngRateTake', { numberOfKeys: 2, lua: TAKE_SCRIPT });
+    this.redis = redis as RateLimitRedis;
+  }
 
   async take(
     sourceKey: string,
@@ -53,15 +71,13 @@ export class SourceRateLimiter {
     now = Date.now(),
   ): Promise<RateDecision> {
     const window = Math.floor(now / 60_000);
-    const verdict = (await this.redis.eval(
-      TAKE_SCRIPT,
-      2,
+    const verdict = await this.redis.txngRateTake(
       `ratelimit:${sourceKey}:${window}`,
       `ratelimit-bytes:${sourceKey}:${window}`,
       String(bytes),
       String(budget.requestsPerMinute),
       String(budget.bytesPerMinute),
-    )) as number;
+    );
     const retryAfterSeconds = Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000));
     const exceeded = verdict === 1 ? 'requests' : verdict === 2 ? 'bytes' : null;
     return { allowed: exceeded === null, exceeded, retryAfterSeconds };
