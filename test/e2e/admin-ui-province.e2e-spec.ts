@@ -1,6 +1,6 @@
 import { type Page } from 'playwright-core';
 import { ADMIN_TOKEN, createActiveSource } from '../support/admin-client';
-import { startAdminUiRig, type AdminUiRig } from '../support/admin-ui-rig';
+import { startAdminUiRig, type AdminUiRig, until } from '../support/admin-ui-rig';
 import { gtin13, sendWebhook } from '../support/webhook-sources';
 
 // Owners of the prefixes 8935049 and 8937700 in the portal simulator's GS1 registry, so the portal
@@ -26,18 +26,6 @@ const source = (sourceKey: string, provinceCode: string, name: string) => ({
   format: 'json',
   mapping: { language: 'jsonata', expression: MAPPING },
 });
-
-/** Reads until `ok` holds (the UI polls and the workers run asynchronously); fails with the last value. */
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await read();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
-}
 
 /*
  * The provincial view of /admin (hub-interface.md, "v1 additions"): Cà Mau's staff sign in with a

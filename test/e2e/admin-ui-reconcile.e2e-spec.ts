@@ -1,7 +1,7 @@
 import { normalizeRecord, recordKey } from '@txng/national-model';
 import { type Page } from 'playwright-core';
 import { createActiveSource, createToken } from '../support/admin-client';
-import { type AdminUiRig, startAdminUiRig } from '../support/admin-ui-rig';
+import { type AdminUiRig, startAdminUiRig, until } from '../support/admin-ui-rig';
 import { simAdmin } from '../support/portal-sim';
 import { passThroughSource, sendWebhook } from '../support/webhook-sources';
 
@@ -11,18 +11,6 @@ const ORGS = Array.from({ length: 10 }, (_, n) => ({
   provinceCode: '92',
 }));
 const keyOf = (o: unknown) => recordKey('organization', normalizeRecord('organization', o).data)!;
-
-/** Reads until `ok` holds; fails with the last value. */
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await read();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
-}
 
 /*
  * "Đối soát ngay" on the overview (docs/sync.md, "Reconciliation"): the portal lost one of Cần

@@ -1,6 +1,6 @@
 import { type Page } from 'playwright-core';
 import { ADMIN_TOKEN } from '../support/admin-client';
-import { startAdminUiRig, type AdminUiRig } from '../support/admin-ui-rig';
+import { startAdminUiRig, type AdminUiRig, until } from '../support/admin-ui-rig';
 import { signWebhook } from '../support/webhook-signer';
 
 const SOURCE = 'e2e-can-tho';
@@ -13,23 +13,6 @@ const GTIN_3 = '8935049500032';
 /** What the wizard's mapping becomes once the operator has fixed it in the live preview. */
 const GOOD_MAPPING =
   '{ "products": products.{ "gtin": gtin, "name": name, "ownerTaxCode": owner, "netContent": { "value": kg, "uom": "KGM" } } }';
-
-/** Reads until `ok` holds (the UI polls and the workers run asynchronously); fails with the last value. */
-async function until<T>(
-  read: () => Promise<T>,
-  ok: (value: T) => boolean,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await read();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
-}
 
 describe('admin UI in headless Chromium against the built hub', () => {
   let rig: AdminUiRig<false>;

@@ -123,3 +123,23 @@ export async function startAdminUiRig<P extends boolean>(
     throw e;
   }
 }
+
+/**
+ * Reads until `ok` holds (the UI polls and the workers run asynchronously); fails with the last
+ * value read.
+ */
+export async function until<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
+}
