@@ -25,7 +25,18 @@ function runningOperation(error: unknown): string | null {
  * (another operator's, another tab's) is followed instead of refused. Viewers see the button
  * disabled, with the reason beside it.
  */
-export function ReconcileNow({ code, name, onEnded }: { code: string; name: string; onEnded?: () => void }) {
+export function ReconcileNow({
+  code,
+  name,
+  onStarted,
+  onEnded,
+}: {
+  code: string;
+  name: string;
+  /** The operation followed here, once known (the page shows it nowhere else). */
+  onStarted?: (operationId: string) => void;
+  onEnded?: () => void;
+}) {
   const { t } = useTranslation();
   const { can } = useAuth();
   const [operationId, setOperationId] = useState<string | null>(null);
@@ -45,11 +56,13 @@ export function ReconcileNow({ code, name, onEnded }: { code: string; name: stri
         method: 'POST',
       });
       setOperationId(started.id);
+      onStarted?.(started.id);
       setRunning(true);
     } catch (e) {
       const other = runningOperation(e);
       if (other) {
         setOperationId(other);
+        onStarted?.(other);
         setRunning(true);
       } else setError(e);
     } finally {

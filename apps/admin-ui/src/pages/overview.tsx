@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, type Overview, type SourceOverview } from '../api';
@@ -150,6 +151,8 @@ function useSourceColumns(): Array<Column<SourceOverview>> {
 /** Per province and source, refreshed by short polling every 5 s (see docs/adr/0003-admin-ui.md). */
 export function OverviewPage() {
   const { t } = useTranslation();
+  /** Reconciliations started on this page: shown under their province, not again in the list above. */
+  const [started, setStarted] = useState<string[]>([]);
   const { province } = useAuth();
   const { data, error, reload } = useLoad(
     (signal) => api<Overview>('/v1/admin/overview', { signal }),
@@ -191,7 +194,7 @@ export function OverviewPage() {
               </li>
             ))}
           </ul>
-          <UnfinishedOperations filter={{}} />
+          <UnfinishedOperations filter={{}} exclude={started} />
           {/* The charts' roll-up is the whole hub's: the API does not scope it by province yet. */}
           {data.provinces.length > 0 && !province && (
             <ActivityCharts queues provinces={data.provinces.map((p) => ({ code: p.code, name: p.name }))} />
@@ -223,7 +226,12 @@ export function OverviewPage() {
                   t('overview.reconNever')
                 )}
               </p>
-              <ReconcileNow code={p.code} name={p.name} onEnded={reload} />
+              <ReconcileNow
+                code={p.code}
+                name={p.name}
+                onStarted={(id) => setStarted((ids) => [...ids, id])}
+                onEnded={reload}
+              />
               <DataTable
                 caption={t('overview.sourcesOf', { province: p.name })}
                 className="overview-table"
