@@ -38,7 +38,9 @@ export interface JobPayloads {
   maintenance: {
     /** Scheduled every 10 s: receipts never queued, lost or failed, or held and forgotten, queued (again). */
     'sweep-receipts': Record<string, never>;
-    /** Scheduled every 15 s: replay runs, bulk decisions, poll backfills and reconciliations whose job Redis lost, queued again (a reconciliation that had started is ended). */
+    /** Scheduled every 15 s: operators' operations (replay runs, replays of chosen receipts, bulk decisions, poll backfills, reconciliations) whose job Redis lost, queued again (a reconciliation that had started is ended). */
+    'requeue-lost-operations': Record<string, never>;
+    /** The former name of `requeue-lost-operations`; its scheduler is removed, jobs already queued under it still run. */
     'requeue-replay-runs': Record<string, never>;
     /** Scheduled: raw bodies of finished receipts past RECEIPT_BODY_RETENTION_DAYS (docs/pipeline.md). */
     'purge-receipt-bodies': Record<string, never>;

@@ -9,12 +9,12 @@ import { OperationsModule } from '../operations/operations.module';
 import { ReconciliationModule } from '../reconcile/reconciliation.module';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { MaintenanceSchedulerService } from './maintenance-scheduler.service';
-import { REPLAY_RUN_STORE, ReplayRunRecovery, type ReplayRunStore } from './replay-run-recovery';
+import { LostOperationRecovery, REPLAY_RUN_STORE, type ReplayRunStore } from './lost-operation-recovery';
 
 /**
- * Housekeeping on the maintenance queue, as jobs of its one processor: the receipt sweep, replay
- * runs put back after a Redis loss, the receipt body purge, replay runs, operators' reconciliations,
- * the charts' roll-up; and their schedules.
+ * Housekeeping on the maintenance queue, as jobs of its one processor: the receipt sweep, operations
+ * whose job was lost put back, the receipt body purge, replay runs, bulk decisions, replays of chosen
+ * receipts, operators' reconciliations, the charts' roll-up; and their schedules.
  */
 @Module({
   imports: [ConnectorsModule, OperationsModule, ReconciliationModule],
@@ -29,7 +29,7 @@ import { REPLAY_RUN_STORE, ReplayRunRecovery, type ReplayRunStore } from './repl
       inject: [getDataSourceToken()],
       useFactory: (dataSource: DataSource): ActivityRollupPort => new PgActivityStore(dataSource),
     },
-    ReplayRunRecovery,
+    LostOperationRecovery,
     ActivityRollupService,
     MaintenanceProcessor,
     MaintenanceSchedulerService,

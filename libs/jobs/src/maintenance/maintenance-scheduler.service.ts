@@ -12,7 +12,12 @@ import { type Queue } from 'bullmq';
 
 export const PURGE_BODIES_SCHEDULER = 'purge-receipt-bodies';
 export const SWEEP_RECEIPTS_SCHEDULER = 'sweep-receipts';
-export const REQUEUE_REPLAY_RUNS_SCHEDULER = 'requeue-replay-runs';
+export const REQUEUE_LOST_OPERATIONS_SCHEDULER = 'requeue-lost-operations';
+/**
+ * The former id of REQUEUE_LOST_OPERATIONS_SCHEDULER: deployments have it in Redis, where it would
+ * go on firing next to its successor, so every check removes it.
+ */
+export const FORMER_REQUEUE_SCHEDULER = 'requeue-replay-runs';
 export const ACTIVITY_ROLLUP_SCHEDULER = 'activity-rollup';
 
 /** How often receipts are swept (docs/pipeline.md, "What is rebuilt from PostgreSQL"). */
@@ -26,7 +31,9 @@ const KEEP_LAST = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100
  * (ScheduleKeeper: at start, every 15 s, on Redis reconnection):
  * - `sweep-receipts` every 10 s: receipts never queued, whose ingest job is lost or failed, or
  *   whose held-back records nobody re-checks are queued (again);
- * - `requeue-replay-runs` every 15 s: replay runs (and bulk decisions, poll backfills) whose job Redis lost are queued again;
+ * - `requeue-lost-operations` every 15 s: operators' operations (replay runs, replays of chosen
+ *   receipts, bulk decisions, poll backfills, reconciliations) whose job Redis lost are queued again
+ *   (a reconciliation that had started is ended); the former `requeue-replay-runs` is removed;
  * - `activity-rollup` every ACTIVITY_ROLLUP_EVERY_MS (30 s): the last minutes counted for the
  *   operators' charts (docs/adr/0005-activity-minutes.md);
  * - `purge-receipt-bodies` every RECEIPT_BODY_PURGE_EVERY_MS while retention is on (removed when it
@@ -47,16 +54,18 @@ export class MaintenanceSchedulerService extends ScheduleKeeper {
     const sweep = { name: 'sweep-receipts', data: {}, opts: KEEP_LAST };
     if (await ensureJobScheduler(this.maintenance, SWEEP_RECEIPTS_SCHEDULER, SWEEP_RECEIPTS_EVERY_MS, sweep))
       changed.push(SWEEP_RECEIPTS_SCHEDULER);
-    const replays = { name: 'requeue-replay-runs', data: {}, opts: KEEP_LAST };
+    const lost = { name: 'requeue-lost-operations', data: {}, opts: KEEP_LAST };
     if (
       await ensureJobScheduler(
         this.maintenance,
-        REQUEUE_REPLAY_RUNS_SCHEDULER,
+        REQUEUE_LOST_OPERATIONS_SCHEDULER,
         SCHEDULER_CHECK_EVERY_MS,
-        replays,
+        lost,
       )
     )
-      changed.push(REQUEUE_REPLAY_RUNS_SCHEDULER);
+      changed.push(REQUEUE_LOST_OPERATIONS_SCHEDULER);
+    if (await dropJobScheduler(this.maintenance, FORMER_REQUEUE_SCHEDULER))
+      changed.push(`${FORMER_REQUEUE_SCHEDULER} (removed)`);
     const activity = { name: 'activity-rollup', data: {}, opts: KEEP_LAST };
     if (
       await ensureJobScheduler(

@@ -14,7 +14,7 @@ import { OperationsService } from '../operations/operations.service';
 import { ReceiptReplay } from '../operations/receipt-replay.service';
 import { ReconciliationOperations } from '../reconcile/reconciliation-operation.service';
 import { ActivityRollupService } from './activity-rollup.service';
-import { ReplayRunRecovery } from './replay-run-recovery';
+import { LostOperationRecovery } from './lost-operation-recovery';
 
 /** The scheduled jobs carry no data; `replay-run` names its run. */
 type MaintenanceJob = Job<
@@ -32,8 +32,9 @@ type MaintenanceJob = Job<
  * - `sweep-receipts` (scheduled every 10 s): receipts never queued, whose ingest job is lost or
  *   failed, or whose held-back records nobody re-checks, queued (again) (docs/pipeline.md, "What is
  *   rebuilt from PostgreSQL").
- * - `requeue-replay-runs` (scheduled every 15 s): replay runs, bulk decisions and operators'
- *   reconciliations whose job Redis lost, queued again (a reconciliation that had started is ended).
+ * - `requeue-lost-operations` (scheduled every 15 s; `requeue-replay-runs`, its former name, too):
+ *   operators' operations whose job Redis lost, queued again (a reconciliation that had started is
+ *   ended) (LostOperationRecovery).
  * - `activity-rollup` (scheduled every ACTIVITY_ROLLUP_EVERY_MS): the last minutes counted for the
  *   operators' charts and the queues' depth kept (docs/adr/0005-activity-minutes.md).
  * - `purge-receipt-bodies` (scheduled every RECEIPT_BODY_PURGE_EVERY_MS): raw bodies of finished
@@ -57,7 +58,7 @@ export class MaintenanceProcessor extends WorkerHost {
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly retention: ReceiptBodyRetention,
     private readonly receipts: ReceiptsService,
-    private readonly replayRecovery: ReplayRunRecovery,
+    private readonly lostOperations: LostOperationRecovery,
     private readonly activity: ActivityRollupService,
     private readonly operations: OperationsService,
     private readonly bulkDecisions: BulkConflictResolve,
@@ -98,7 +99,9 @@ export class MaintenanceProcessor extends WorkerHost {
     | { state: string; runId?: string; error?: string }
   > {
     if (job.name === 'sweep-receipts') return this.receipts.sweepAll();
-    if (job.name === 'requeue-replay-runs') return { requeued: await this.replayRecovery.requeueLost() };
+    // The former name: jobs its scheduler queued before it was removed still come.
+    if (job.name === 'requeue-lost-operations' || job.name === 'requeue-replay-runs')
+      return { requeued: await this.lostOperations.requeueLost() };
     if (job.name === 'activity-rollup') return { minutes: await this.activity.runOnce() };
     if (job.name === 'purge-receipt-bodies') {
       const { bodyRetentionDays, purgeBatchSize } = this.config.intake;

@@ -1,5 +1,4 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { HUB_CONFIG, type HubConfig, InvalidStateError, NotFoundError } from '@txng/common';
 import {
@@ -9,11 +8,10 @@ import {
   PgConflictResolutionRepository,
 } from '@txng/persistence';
 import { type ConflictDecision, ConflictResolver, type ConflictStore } from '@txng/pipeline';
-import { type JobPayload, jobId, QueueName } from '@txng/queues';
-import { type Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DataSource } from 'typeorm';
+import { OperationStarter } from './operation-starter';
 import { OperationsService } from './operations.service';
 
 export interface BulkResolveRequest {
@@ -35,13 +33,10 @@ interface BulkResolveParams {
   raisedBy: string;
 }
 
-/** The job id of a bulk decision's operation. */
-export const conflictResolveJobId = (operationId: string): string => jobId('conflict-resolve', operationId);
-
 /**
  * One decision over every open conflict of one kind (all `GTIN_PREFIX_OWNER` of a source, say), as a
- * throttled operation (docs/operations.md, "Long work"). Asking stores the operation with the number
- * matched and audits the request (`conflicts.bulk-resolve`) in one transaction, then queues the job.
+ * throttled operation (docs/operations.md, "Long work"). Asking starts the operation with the number
+ * matched and its audit entry (`conflicts.bulk-resolve`) through OperationStarter.
  * The job decides each conflict exactly as POST /v1/admin/conflicts/{id}/resolve does — its own
  * transaction, its own `conflict.resolve` audit entry (naming the operation) — so a cancel lands
  * between two conflicts and a decision is never half-written. A conflict someone decided meanwhile
@@ -49,7 +44,6 @@ export const conflictResolveJobId = (operationId: string): string => jobId('conf
  */
 @Injectable()
 export class BulkConflictResolve {
-  private readonly logger = new Logger(BulkConflictResolve.name);
   private readonly conflicts: PgBulkConflicts;
 
   constructor(
@@ -57,7 +51,7 @@ export class BulkConflictResolve {
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly operations: OperationsService,
     private readonly audit: AuditService,
-    @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+    private readonly starter: OperationStarter,
   ) {
     this.conflicts = new PgBulkConflicts(dataSource);
   }
@@ -74,38 +68,23 @@ export class BulkConflictResolve {
       note: req.note,
       raisedBy: raisedBy.toISOString(),
     };
-    await this.dataSource.transaction(async (m) => {
-      await this.operations.create(
-        {
-          id: operationId,
-          kind: 'conflict-resolve',
-          actor: req.actor,
-          sourceKey: req.sourceKey,
-          params: { ...params },
-          total: matched,
-        },
-        m,
-      );
-      await this.audit.record(
-        {
-          actor: req.actor,
-          action: 'conflicts.bulk-resolve',
-          target: operationId,
-          details: { ...params, matched },
-        },
-        m,
-      );
-    });
-    try {
-      await this.maintenance.add(
-        'conflict-resolve',
-        { operationId } satisfies JobPayload<'maintenance', 'conflict-resolve'>,
-        { jobId: conflictResolveJobId(operationId) },
-      );
-    } catch (error) {
-      // Stored but not queued: the recovery of lost jobs (requeue-replay-runs) queues it within seconds.
-      this.logger.warn(`bulk decision ${operationId} stored but not queued: ${(error as Error).message}`);
-    }
+    await this.starter.start(
+      'conflict-resolve',
+      {
+        id: operationId,
+        kind: 'conflict-resolve',
+        actor: req.actor,
+        sourceKey: req.sourceKey,
+        params: { ...params },
+        total: matched,
+      },
+      {
+        actor: req.actor,
+        action: 'conflicts.bulk-resolve',
+        target: operationId,
+        details: { ...params, matched },
+      },
+    );
     return { operationId, matched };
   }
 

@@ -1,4 +1,6 @@
 export * from './operation-store.port';
+export * from './operation-jobs';
+export * from './operation-starter';
 export * from './operation-tracker';
 export * from './operation-view';
 export * from './operations.service';

@@ -1,13 +1,14 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { HUB_CONFIG, type HubConfig } from '@txng/common';
-import { AuditService, PgReceiptReplay } from '@txng/persistence';
+import { PgReceiptReplay } from '@txng/persistence';
 import { type JobPayload, jobId, QueueName } from '@txng/queues';
 import { type Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DataSource } from 'typeorm';
+import { OperationStarter } from './operation-starter';
 import { OperationsService } from './operations.service';
 
 /** At most this many receipts in one replay of chosen receipts. */
@@ -31,9 +32,6 @@ interface ReceiptReplayParams {
   mappingVersion: number | null;
 }
 
-/** The job id of a replay of chosen receipts. */
-export const replayReceiptsJobId = (operationId: string): string => jobId('replay-receipts', operationId);
-
 /** How often the run looks whether its batch's receipts are judged, and how often at most it checks for a cancel meanwhile. */
 const WAIT_POLL_MS = 200;
 const CANCEL_CHECK_MS = 1000;
@@ -41,8 +39,8 @@ const CANCEL_CHECK_MS = 1000;
 /**
  * A replay of chosen receipts (docs/pipeline.md, "Replay of chosen receipts"): after a mapping
  * change, exactly the receipts its trial found affected are judged again from their stored body with
- * the source's current mapping version, as one operation of kind `replay`. Asking stores the
- * operation and audits it (`records.replay-receipts`) in one transaction, then queues the job.
+ * the source's current mapping version, as one operation of kind `replay`. Asking starts the
+ * operation and its audit entry (`records.replay-receipts`) through OperationStarter.
  *
  * The job takes the receipts in the order the hub stored them, OPERATION_BATCH at a time: each
  * batch's receipts go on the ingest queue as replay jobs (`all` items: every item but open conflicts
@@ -54,15 +52,13 @@ const CANCEL_CHECK_MS = 1000;
  */
 @Injectable()
 export class ReceiptReplay {
-  private readonly logger = new Logger(ReceiptReplay.name);
   private readonly receipts: PgReceiptReplay;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly operations: OperationsService,
-    private readonly audit: AuditService,
-    @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+    private readonly starter: OperationStarter,
     @InjectQueue(QueueName.Ingest) private readonly ingest: Queue,
   ) {
     this.receipts = new PgReceiptReplay(dataSource);
@@ -82,48 +78,32 @@ export class ReceiptReplay {
       receiptIds,
       mappingVersion: req.mappingVersion,
     };
-    await this.dataSource.transaction(async (m) => {
-      await this.operations.create(
-        {
-          id: operationId,
-          kind: 'replay',
-          actor: req.actor,
-          provinceCode: req.provinceCode,
+    const id = await this.starter.start(
+      'replay-receipts',
+      {
+        id: operationId,
+        kind: 'replay',
+        actor: req.actor,
+        provinceCode: req.provinceCode,
+        sourceKey: req.sourceKey,
+        params: { ...params },
+        total: receiptIds.length,
+      },
+      {
+        actor: req.actor,
+        action: 'records.replay-receipts',
+        target: operationId,
+        details: {
           sourceKey: req.sourceKey,
-          params: { ...params },
-          total: receiptIds.length,
+          mappingVersion: req.mappingVersion,
+          receipts: receiptIds.length,
         },
-        m,
-      );
-      await this.audit.record(
-        {
-          actor: req.actor,
-          action: 'records.replay-receipts',
-          target: operationId,
-          details: {
-            sourceKey: req.sourceKey,
-            mappingVersion: req.mappingVersion,
-            receipts: receiptIds.length,
-          },
-        },
-        m,
-      );
-    });
-    const id = replayReceiptsJobId(operationId);
-    try {
-      await this.maintenance.add(
-        'replay-receipts',
-        { operationId } satisfies JobPayload<'maintenance', 'replay-receipts'>,
-        { jobId: id },
-      );
-    } catch (error) {
-      // Stored but not queued: the recovery of lost jobs (requeue-replay-runs) queues it within seconds.
-      this.logger.warn(`receipt replay ${operationId} stored but not queued: ${(error as Error).message}`);
-    }
+      },
+    );
     return { operationId, receipts: receiptIds.length, jobId: id };
   }
 
-  /** Whether an operation is a replay of chosen receipts (the recovery of lost jobs asks). */
+  /** Whether an operation is a replay of chosen receipts (the recovery of lost operations asks). */
   async isReceiptReplay(operationId: string): Promise<boolean> {
     const op = await this.operations.get(operationId, null);
     return op?.params?.mode === 'receipts';
@@ -156,7 +136,10 @@ export class ReceiptReplay {
             opts: { jobId: jobId('replay', operationId, r.id) },
           })),
         );
-        const jobFailed = await this.judged(tracker, readable.map((r) => jobId('replay', operationId, r.id)));
+        const jobFailed = await this.judged(
+          tracker,
+          readable.map((r) => jobId('replay', operationId, r.id)),
+        );
         judged += readable.length - jobFailed;
         failed += jobFailed + (batch.length - readable.length);
         await tracker.advance(readable.length - jobFailed, jobFailed + (batch.length - readable.length));

@@ -1,5 +1,4 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { HUB_CONFIG, type HubConfig, InvalidStateError } from '@txng/common';
 import {
@@ -10,22 +9,13 @@ import {
   PollFetchError,
   POLLED_STAGES,
 } from '@txng/connectors';
-import {
-  AuditService,
-  type BackfillProgress,
-  PgPollBackfillRepository,
-  type SourceEntity,
-} from '@txng/persistence';
-import { type JobPayload, jobId, QueueName } from '@txng/queues';
-import { type Queue } from 'bullmq';
+import { type BackfillProgress, PgPollBackfillRepository, type SourceEntity } from '@txng/persistence';
 import { randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
+import { OperationStarter } from '../operations/operation-starter';
 import { OperationCancelledError } from '../operations/operation-tracker';
 import { type OperationView } from '../operations/operation-view';
 import { OperationsService } from '../operations/operations.service';
-
-/** The job id of a backfill's operation. */
-export const pollBackfillJobId = (operationId: string): string => jobId('poll-backfill', operationId);
 
 /** What a backfill's operation stores as its params: where it starts. */
 interface BackfillParams {
@@ -34,23 +24,21 @@ interface BackfillParams {
 
 /**
  * A poll source's history fetched again as an operation (docs/poll-connector.md, "Backfill";
- * docs/adr/0006-operations.md). Asking stores the operation and its audit entry
- * (`source.backfill`) in one transaction, then queues its job on the poll queue; the job walks the
- * province's API page by page (PollBackfill), each page's receipt, items and position committed
- * together, so a cancel lands between two pages and a lost job resumes after the last stored page.
+ * docs/adr/0006-operations.md). Asking starts the operation and its audit entry (`source.backfill`)
+ * through OperationStarter, its job on the poll queue; the job walks the province's API page by page
+ * (PollBackfill), each page's receipt, items and position committed together, so a cancel lands
+ * between two pages and a lost job resumes after the last stored page.
  */
 @Injectable()
 export class PollBackfillService {
-  private readonly logger = new Logger(PollBackfillService.name);
   private readonly store: PgPollBackfillRepository;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly operations: OperationsService,
-    private readonly audit: AuditService,
+    private readonly starter: OperationStarter,
     private readonly backfill: PollBackfill,
-    @InjectQueue(QueueName.Poll) private readonly poll: Queue,
   ) {
     this.store = new PgPollBackfillRepository(dataSource);
   }
@@ -73,42 +61,29 @@ export class PollBackfillService {
     const operationId = randomUUID();
     const params: BackfillParams = { start };
     try {
-      await this.dataSource.transaction(async (m) => {
-        await this.operations.create(
-          {
-            id: operationId,
-            kind: 'poll-backfill',
-            actor,
-            provinceCode: source.provinceCode,
-            sourceKey: source.key,
-            params: { ...params },
-          },
-          m,
-        );
-        await this.audit.record(
-          {
-            actor,
-            action: 'source.backfill',
-            target: source.key,
-            details: { operationId, start: { ...start }, pagination: source.poll!.pagination.type },
-            provinceCodes: [source.provinceCode],
-          },
-          m,
-        );
-      });
+      await this.starter.start(
+        'poll-backfill',
+        {
+          id: operationId,
+          kind: 'poll-backfill',
+          actor,
+          provinceCode: source.provinceCode,
+          sourceKey: source.key,
+          params: { ...params },
+        },
+        {
+          actor,
+          action: 'source.backfill',
+          target: source.key,
+          details: { operationId, start: { ...start }, pagination: source.poll.pagination.type },
+          provinceCodes: [source.provinceCode],
+        },
+      );
     } catch (error) {
       // Two operators at the same moment: the index lets one unfinished backfill per source in.
       if (PgPollBackfillRepository.isAlreadyRunning(error))
         throw this.alreadyRunning(source.key, (await this.running(source.key)) ?? 'another one');
       throw error;
-    }
-    try {
-      await this.poll.add('poll-backfill', { operationId } satisfies JobPayload<'poll', 'poll-backfill'>, {
-        jobId: pollBackfillJobId(operationId),
-      });
-    } catch (error) {
-      // Stored but not queued: the recovery of lost jobs (requeue-replay-runs) queues it within seconds.
-      this.logger.warn(`backfill ${operationId} stored but not queued: ${(error as Error).message}`);
     }
     return (await this.operations.get(operationId, null))!;
   }

@@ -1,23 +1,18 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InvalidStateError } from '@txng/common';
-import { AuditService, FINISHED_STATES } from '@txng/persistence';
+import { FINISHED_STATES } from '@txng/persistence';
 import { type PortalTarget } from '@txng/portal-client';
-import { type JobPayload, jobId, QueueName } from '@txng/queues';
-import { type JobState, type Queue } from 'bullmq';
+import { type JobState } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { OperationJobs } from '../operations/operation-jobs';
+import { OperationStarter } from '../operations/operation-starter';
 import { OperationsService } from '../operations/operations.service';
 import { type OperationView } from '../operations/operation-view';
 import { isTarget } from '../sync/sync-target';
 import { RECONCILIATION_STORE, type ReconciliationStore } from './reconciliation.port';
 import { ReconciliationService } from './reconciliation.service';
 
-/** The job id of an operator's reconciliation: one job per operation. */
-export const reconcileRunJobId = (operationId: string): string => jobId('reconcile', operationId);
-
-/** An operation younger than this may still be on its way onto the queue (stored, then added). */
-const GRACE_SECONDS = 10;
 /** While another run (the schedule's) holds the province, the job looks again this often… */
 const LOCK_RETRY_MS = 2000;
 /** …for at most this long before it gives up. */
@@ -47,51 +42,41 @@ export class ReconciliationAlreadyAsked extends InvalidStateError {
 
 /**
  * An operator's reconciliation as an operation (docs/sync.md, "Reconciliation"; docs/adr/0006):
- * asking stores the operation and its audit entry (`reconciliation.run`) in one transaction and
- * queues a `reconcile-run` job on the maintenance queue, where the other operations run; the job
- * does ReconciliationService's work with the operation's tracker. One such operation per province
- * and target at a time. Work that stops without ending its operation — a process killed mid-run, a
- * job Redis lost — is found by `recoverLost` (every 15 s): one that never started is queued again;
+ * asking starts the operation and its audit entry (`reconciliation.run`) through OperationStarter,
+ * its `reconcile-run` job on the maintenance queue, where the other operations run; the job does
+ * ReconciliationService's work with the operation's tracker. One such operation per province and
+ * target at a time. Work that stops without ending its operation — a process killed mid-run, a job
+ * Redis lost — is found by the recovery of lost operations (`requeue-lost-operations`, every 15 s),
+ * which hands it to `recoverLost`: one that never started is queued again;
  * one that had started is ended `failed`, saying so, and its run too. A reconciliation is not
  * resumed half-way: what it repaired stays repaired, and the next run (the operator's or the
  * schedule's) compares everything again.
  */
 @Injectable()
 export class ReconciliationOperations {
-  private readonly logger = new Logger(ReconciliationOperations.name);
-
   constructor(
     private readonly reconciliation: ReconciliationService,
     private readonly operations: OperationsService,
-    private readonly audit: AuditService,
+    private readonly starter: OperationStarter,
+    private readonly jobs: OperationJobs,
     @Inject(RECONCILIATION_STORE) private readonly store: ReconciliationStore,
-    @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
   ) {}
 
-  /** Stores, audits and queues the operation; ReconciliationAlreadyAsked when one is unfinished. */
+  /** Starts the operation (OperationStarter); ReconciliationAlreadyAsked when one is unfinished. */
   async ask(provinceCode: string, target: PortalTarget, actor: string): Promise<string> {
     const operationId = randomUUID();
-    const running = await this.operations.createUnlessUnfinished(
+    const running = await this.starter.startUnlessUnfinished(
+      'reconcile-run',
       { id: operationId, kind: 'reconciliation', actor, provinceCode, params: { target } },
       'target',
-      (m) =>
-        this.audit.record(
-          {
-            actor,
-            action: 'reconciliation.run',
-            target: `province:${provinceCode}`,
-            details: { target, operationId },
-          },
-          m,
-        ),
+      {
+        actor,
+        action: 'reconciliation.run',
+        target: `province:${provinceCode}`,
+        details: { target, operationId },
+      },
     );
     if (running) throw new ReconciliationAlreadyAsked(running, provinceCode, target);
-    try {
-      await this.queue(operationId);
-    } catch (error) {
-      // Stored but not queued: recoverLost queues it within seconds.
-      this.logger.warn(`reconciliation ${operationId} stored but not queued: ${(error as Error).message}`);
-    }
     return operationId;
   }
 
@@ -136,42 +121,29 @@ export class ReconciliationOperations {
   }
 
   /**
-   * Operations whose work is no longer anywhere (no live job, older than a few seconds): queued
-   * again when they never started, ended when they had. Returns how many were handled.
+   * An unfinished operation whose work may no longer be anywhere, as the recovery of lost operations
+   * finds it: with a live job it is left alone; else queued again when it never started, ended when
+   * it had. Answers whether it did either.
    */
-  async recoverLost(): Promise<number> {
-    let handled = 0;
-    for (const id of await this.operations.unfinished('reconciliation', GRACE_SECONDS, 100)) {
-      const jobId = reconcileRunJobId(id);
-      const state = await this.maintenance.getJobState(jobId);
-      if (LIVE.includes(state)) continue;
-      const op = await this.operations.get(id, null);
-      if (!op || FINISHED_STATES.includes(op.state)) continue; // ended meanwhile
-      if (op.startedAt === null && op.state === 'queued') {
-        if (state !== 'unknown') await this.maintenance.remove(jobId);
-        await this.queue(id);
-      } else {
-        const job = state === 'failed' ? await this.maintenance.getJob(jobId) : undefined;
-        await this.endLost(
-          op,
-          job?.failedReason
-            ? `its job failed (${job.failedReason})`
-            : 'its job was lost (Redis lost its data, or the process running it stopped)',
-        );
-      }
-      handled += 1;
+  async recoverLost(operationId: string): Promise<boolean> {
+    const state = await this.jobs.state('reconcile-run', operationId);
+    if (LIVE.includes(state)) return false;
+    const op = await this.operations.get(operationId, null);
+    if (!op || FINISHED_STATES.includes(op.state)) return false; // ended meanwhile
+    if (op.startedAt === null && op.state === 'queued') {
+      if (state !== 'unknown') await this.jobs.remove('reconcile-run', operationId);
+      await this.jobs.add('reconcile-run', operationId);
+    } else {
+      const reason =
+        state === 'failed' ? await this.jobs.failedReason('reconcile-run', operationId) : undefined;
+      await this.endLost(
+        op,
+        reason
+          ? `its job failed (${reason})`
+          : 'its job was lost (Redis lost its data, or the process running it stopped)',
+      );
     }
-    if (handled > 0)
-      this.logger.warn(`${handled} reconciliation(s) had lost their job: queued again or ended`);
-    return handled;
-  }
-
-  private async queue(operationId: string): Promise<void> {
-    await this.maintenance.add(
-      'reconcile-run',
-      { operationId } satisfies JobPayload<'maintenance', 'reconcile-run'>,
-      { jobId: reconcileRunJobId(operationId) },
-    );
+    return true;
   }
 
   /** Ends an operation whose work stopped half-way (cancelled if a cancel was asked), and its run. */
