@@ -882,7 +882,7 @@ export interface components {
       matched: number;
       /**
        * Format: uuid
-       * @description GET /v1/admin/operations/{id} shows its progress.
+       * @description GET /v1/admin/operations/{id} shows its progress; POST …/cancel stops it.
        */
       operationId: string;
       /** @enum {string} */
@@ -1712,7 +1712,7 @@ export interface components {
       mappingVersion: number | null;
       /**
        * Format: uuid
-       * @description GET /v1/admin/operations/{id} shows its progress; POST …/cancel stops it between two batches.
+       * @description GET /v1/admin/operations/{id} shows its progress; POST …/cancel stops it.
        */
       operationId: string;
       /** @description Receipts to judge again (the ids given, each once). */

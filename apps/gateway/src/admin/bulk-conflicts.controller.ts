@@ -17,6 +17,7 @@ import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireRole } from '../auth/roles.decorator';
 import { RESOLUTION_NOTE_MAX } from './conflicts.controller';
+import { QueuedOperationDto, queuedOperation } from './dto/operation.dto';
 
 const CONFLICT_CODES = [
   'KEY_CLAIMED',
@@ -52,12 +53,9 @@ export class BulkResolveDto {
 }
 
 @ApiSchema({ name: 'BulkResolveAnswer' })
-export class BulkResolveAnswerDto {
-  @ApiProperty({ format: 'uuid', description: 'GET /v1/admin/operations/{id} shows its progress.' })
-  operationId!: string;
+export class BulkResolveAnswerDto extends QueuedOperationDto {
   @ApiProperty({ description: 'Open conflicts the filter matched when asked; the operation decides these.' })
   matched!: number;
-  @ApiProperty({ enum: ['queued'] }) state!: 'queued';
 }
 
 /**
@@ -94,6 +92,6 @@ export class BulkConflictsController {
       note,
       actor: who.actor,
     });
-    return { ...asked, state: 'queued' };
+    return queuedOperation(asked.operationId, { matched: asked.matched });
   }
 }

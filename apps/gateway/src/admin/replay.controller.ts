@@ -1,4 +1,3 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { SourcesService } from '@txng/connectors';
 import {
@@ -13,7 +12,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { badRequest, METRICS_REGISTRY, notFound } from '@txng/common';
 import { RECORD_KINDS } from '@txng/national-model';
-import { OperationsService, REPLAY_RECEIPTS_MAX, ReceiptReplay } from '@txng/jobs';
+import { OperationJobs, OperationsService, REPLAY_RECEIPTS_MAX, ReceiptReplay } from '@txng/jobs';
 import {
   AuditService,
   PgReplayRepository,
@@ -28,8 +27,6 @@ import {
   type ReplayStatus,
   type ReplayStore,
 } from '@txng/pipeline';
-import { type JobPayload, jobId, QueueName } from '@txng/queues';
-import { type Queue } from 'bullmq';
 import { type Registry } from 'prom-client';
 import {
   ArrayMaxSize,
@@ -46,6 +43,7 @@ import {
 import { type DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
+import { queuedOperation } from './dto/operation.dto';
 import { ReplayAnswerDto, ReplayReceiptsAnswerDto, ReplayRunDto } from './dto/replay.dto';
 
 const REPLAY_KINDS = [...RECORD_KINDS, 'receipt'] as const;
@@ -122,7 +120,7 @@ export class ReplayController {
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
-    @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+    private readonly jobs: OperationJobs,
     audit: AuditService,
     private readonly operations: OperationsService,
     private readonly receiptReplay: ReceiptReplay,
@@ -176,13 +174,9 @@ export class ReplayController {
     );
     // Its operation before its job, so that progress and cancel answer from the first moment.
     await this.operations.adoptReplayRun(run.runId);
-    const id = jobId('replay', run.runId);
+    let id: string;
     try {
-      await this.maintenance.add(
-        'replay-run',
-        { runId: run.runId } satisfies JobPayload<'maintenance', 'replay-run'>,
-        { jobId: id },
-      );
+      id = await this.jobs.add('replay-run', run.runId);
     } catch (error) {
       await this.planner.notQueued(run.runId, error);
       await this.operations.tracker(run.runId).failed(new Error(`not queued: ${(error as Error).message}`));
@@ -229,7 +223,11 @@ export class ReplayController {
       mappingVersion: source.mappingVersion,
       actor: who.actor,
     });
-    return { ...asked, mappingVersion: source.mappingVersion, state: 'queued' };
+    return queuedOperation(asked.operationId, {
+      receipts: asked.receipts,
+      jobId: asked.jobId,
+      mappingVersion: source.mappingVersion,
+    });
   }
 
   @Get(':runId')

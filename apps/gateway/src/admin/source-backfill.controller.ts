@@ -13,7 +13,7 @@ import { type Principal } from '@txng/persistence';
 import { IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ProvinceScoped, RequireRole } from '../auth/roles.decorator';
-import { StartedOperationDto } from './dto/operation.dto';
+import { StartedOperationDto, startedOperation } from './dto/operation.dto';
 
 export class BackfillDto {
   @ApiPropertyOptional({
@@ -77,8 +77,6 @@ export class SourceBackfillController {
       const problem = backfillStartProblem(source.poll, start);
       if (problem) throw badRequest(`The backfill body is not valid: ${problem}.`, [problem]);
     }
-    const op = await this.backfills.ask(source, start, who.actor);
-    const self = `/v1/admin/operations/${op.id}`;
-    return { ...op, links: { self, cancel: `${self}/cancel` } };
+    return startedOperation(await this.backfills.ask(source, start, who.actor));
   }
 }

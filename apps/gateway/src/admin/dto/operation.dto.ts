@@ -5,6 +5,7 @@ import {
   type OperationKind,
   type OperationState,
 } from '@txng/persistence';
+import { type OperationView } from '@txng/jobs';
 
 @ApiSchema({ name: 'Operation' })
 export class OperationDto {
@@ -73,4 +74,33 @@ export class OperationLinksDto {
 @ApiSchema({ name: 'StartedOperation' })
 export class StartedOperationDto extends OperationDto {
   @ApiProperty({ type: OperationLinksDto }) links!: OperationLinksDto;
+}
+
+/** The 202 answer of a request that started an operation, as StartedOperationDto: it and its links. */
+export function startedOperation(op: OperationView): StartedOperationDto {
+  const self = `/v1/admin/operations/${op.id}`;
+  return { ...op, links: { self, cancel: `${self}/cancel` } };
+}
+
+/**
+ * The 202 answer of a request that started an operation and says what it matched rather than the
+ * whole operation (a bulk decision, a replay of chosen receipts): the operation's id, what each
+ * answers of its own, `state: "queued"`. Each answer's schema extends this one; queuedOperation
+ * builds the body.
+ */
+export abstract class QueuedOperationDto {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'GET /v1/admin/operations/{id} shows its progress; POST …/cancel stops it.',
+  })
+  operationId!: string;
+  @ApiProperty({ enum: ['queued'] }) state!: 'queued';
+}
+
+/** A QueuedOperationDto's body: the id first, `state` last, as every such answer is written. */
+export function queuedOperation<T extends object>(
+  operationId: string,
+  fields: T,
+): { operationId: string } & T & { state: 'queued' } {
+  return { operationId, ...fields, state: 'queued' };
 }

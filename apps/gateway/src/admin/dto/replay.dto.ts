@@ -1,5 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { REPLAY_STATUSES } from '@txng/pipeline';
+import { QueuedOperationDto } from './operation.dto';
 
 /** What POST /v1/admin/replay answers at once; a job does the work (docs/pipeline.md, "Replay"). */
 @ApiSchema({ name: 'ReplayAnswer' })
@@ -68,12 +69,7 @@ export class ReplayRunDto {
 
 /** What POST /v1/admin/replay/receipts answers at once: the operation that judges the receipts again. */
 @ApiSchema({ name: 'ReplayReceiptsAnswer' })
-export class ReplayReceiptsAnswerDto {
-  @ApiProperty({
-    format: 'uuid',
-    description: 'GET /v1/admin/operations/{id} shows its progress; POST …/cancel stops it between two batches.',
-  })
-  operationId!: string;
+export class ReplayReceiptsAnswerDto extends QueuedOperationDto {
   @ApiProperty({ description: 'Receipts to judge again (the ids given, each once).' }) receipts!: number;
   @ApiProperty({
     type: Number,
@@ -82,5 +78,4 @@ export class ReplayReceiptsAnswerDto {
   })
   mappingVersion!: number | null;
   @ApiProperty({ description: 'The job doing the run (maintenance queue).' }) jobId!: string;
-  @ApiProperty({ enum: ['queued'] }) state!: 'queued';
 }
