@@ -354,13 +354,7 @@ describe("the OpenAPI document describes the gateway's real answers", () => {
       .post('/v1/admin/replay/receipts', { sourceKey: 'oa-cb', receiptIds: [receiptId] })
       .expect(202);
     expectValid('ReplayReceiptsAnswer', again.body);
-    await eventually(
-      async () =>
-        (await admin(hub.url).get(`/v1/admin/operations/${again.body.operationId}`).expect(200)).body
-          .state === 'done',
-      30_000,
-      'the replay of the receipt done',
-    );
+    await waitForOperation(hub.url, again.body.operationId, { state: 'done' });
     const rejudged = await admin(hub.url).get(`/v1/admin/receipts/${receiptId}`).expect(200);
     expect(rejudged.body.records.map((r: { replayRunId: string | null }) => r.replayRunId)).toEqual([
       again.body.operationId,

@@ -1,8 +1,14 @@
 import { type Queue } from 'bullmq';
 import { type Client } from 'pg';
+import {
+  FORMER_REQUEUE_SCHEDULER,
+  MaintenanceSchedulerService,
+  REQUEUE_LOST_OPERATIONS_SCHEDULER,
+} from '@txng/jobs';
 import { admin, createActiveSource, createToken } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { eventually } from '../support/sync-harness';
+import { type OperationAnswer, readOperation, waitForOperation } from '../support/wait-for-operation';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
 import { gtin13, passThroughSource, sendWebhook } from '../support/webhook-sources';
 
@@ -14,21 +20,6 @@ const badGtin = (n: number): string => {
   for (let i = 0; i < 12; i += 1) sum += Number(body[i]) * (i % 2 === 0 ? 1 : 3);
   return `${body}${(((10 - (sum % 10)) % 10) + 1) % 10}`;
 };
-
-interface Op {
-  id: string;
-  kind: string;
-  state: string;
-  total: number | null;
-  done: number;
-  failed: number;
-  percent: number | null;
-  secondsLeft: number | null;
-  cancellable: boolean;
-  cancelRequestedBy: string | null;
-  sourceKey: string | null;
-  provinceCode: string | null;
-}
 
 /*
  * Long work as operations (docs/adr/0006-operations.md): a replay is an operation from the moment it
@@ -44,8 +35,7 @@ describe('operations: progress and cancel of long work (real PostgreSQL and Redi
   let viewer: string;
   const RECEIPTS = 6;
 
-  const op = async (id: string, token?: string): Promise<Op> =>
-    (await admin(hub.url, token).get(`/v1/admin/operations/${id}`).expect(200)).body as Op;
+  const op = (id: string, token?: string) => readOperation(hub.url, id, token);
   const drain = () => waitForQueuesToDrain([maintenance, ingest], { timeoutMs: 60_000 });
 
   beforeAll(async () => {
@@ -100,14 +90,10 @@ describe('operations: progress and cancel of long work (real PostgreSQL and Redi
       cancellable: true,
     });
 
-    const moving = await eventually(
-      async () => {
-        const o = await op(id);
-        return o.state === 'running' && o.done >= 1 ? o : null;
-      },
-      60_000,
-      'the replay under way',
-    );
+    const moving = await waitForOperation(hub.url, id, {
+      until: (o) => o.state === 'running' && o.done >= 1,
+      timeoutMs: 60_000,
+    });
     expect(moving.percent).toBeGreaterThan(0);
     expect(moving.percent).toBeLessThan(100);
 
@@ -116,14 +102,7 @@ describe('operations: progress and cancel of long work (real PostgreSQL and Redi
     expect(asked.body).toMatchObject({ id, cancelRequestedBy: 'bootstrap-admin' });
     expect(['cancelling', 'cancelled']).toContain(asked.body.state);
 
-    const ended = await eventually(
-      async () => {
-        const o = await op(id);
-        return o.state === 'cancelled' ? o : null;
-      },
-      60_000,
-      'the replay cancelled',
-    );
+    const ended = await waitForOperation(hub.url, id, { state: 'cancelled', timeoutMs: 60_000 });
     expect(ended.done).toBeLessThan(RECEIPTS);
     expect(ended.cancellable).toBe(false);
     await drain();
@@ -165,14 +144,7 @@ describe('operations: progress and cancel of long work (real PostgreSQL and Redi
       .post('/v1/admin/replay', { status: 'quarantined', sourceKey: 'op-src' })
       .expect(200);
     const id = started.body.operationId as string;
-    const done = await eventually(
-      async () => {
-        const o = await op(id);
-        return o.state === 'done' ? o : null;
-      },
-      90_000,
-      'the replay done',
-    );
+    const done = await waitForOperation(hub.url, id, { state: 'done', timeoutMs: 90_000 });
     expect(done).toMatchObject({ done: RECEIPTS, total: RECEIPTS, percent: 100, secondsLeft: null });
   });
 
@@ -233,14 +205,7 @@ describe('operations: progress and cancel of long work (real PostgreSQL and Redi
       .expect(202);
     expect(asked.body).toMatchObject({ matched: 3, state: 'queued' });
     const id = asked.body.operationId as string;
-    const done = await eventually(
-      async () => {
-        const o = await op(id);
-        return o.state === 'done' ? o : null;
-      },
-      60_000,
-      'the bulk decision done',
-    );
+    const done = await waitForOperation(hub.url, id, { state: 'done', timeoutMs: 60_000 });
     expect(done).toMatchObject({
       kind: 'conflict-resolve',
       total: 3,
@@ -274,9 +239,9 @@ describe('operations: progress and cancel of long work (real PostgreSQL and Redi
     ).body.token as string;
     await admin(hub.url, ct).get(`/v1/admin/operations/${id}`).expect(404);
     expect(
-      ((await admin(hub.url, ct).get('/v1/admin/operations').expect(200)).body.items as Op[]).map(
-        (o) => o.kind,
-      ),
+      (
+        (await admin(hub.url, ct).get('/v1/admin/operations').expect(200)).body.items as OperationAnswer[]
+      ).map((o) => o.kind),
     ).not.toContain('conflict-resolve');
   });
 
@@ -327,15 +292,52 @@ describe('operations: progress and cancel of long work (real PostgreSQL and Redi
     );
     expect(matched.body).toMatchObject({ replayed: RECEIPTS, receipts: RECEIPTS });
     const id = matched.body.operationId as string;
-    const o = (await admin(hub.url).get(`/v1/admin/operations/${id}`).expect(200)).body as Op & {
-      params: Record<string, unknown>;
-    };
-    expect(o).toMatchObject({
+    expect(await op(id)).toMatchObject({
       total: RECEIPTS,
       params: { status: 'quarantined', findingCode: 'GTIN_FORMAT' },
     });
     await admin(hub.url).post(`/v1/admin/operations/${id}/cancel`).expect(200);
-    await eventually(async () => ((await op(id)).state === 'cancelled' ? true : null), 60_000, 'cancelled');
+    await waitForOperation(hub.url, id, { state: 'cancelled', timeoutMs: 60_000 });
     await drain();
+  });
+
+  it('an operation whose job was lost is queued again by the one recovery pass, also when a job of its former name runs it; the former scheduler is removed', async () => {
+    // A deployment from before the rename still has the scheduler under its former id.
+    await maintenance.upsertJobScheduler(
+      FORMER_REQUEUE_SCHEDULER,
+      { every: 60_000 },
+      { name: FORMER_REQUEUE_SCHEDULER, data: {} },
+    );
+    expect(await hub.app.get(MaintenanceSchedulerService).assert()).toContain(
+      `${FORMER_REQUEUE_SCHEDULER} (removed)`,
+    );
+    expect(await maintenance.getJobScheduler(FORMER_REQUEUE_SCHEDULER)).toBeUndefined();
+    expect(await maintenance.getJobScheduler(REQUEUE_LOST_OPERATIONS_SCHEDULER)).toBeDefined();
+
+    // A bulk decision stored, its job then lost with Redis's data, older than the recovery's grace.
+    await maintenance.pause();
+    const asked = await admin(hub.url)
+      .post('/v1/admin/conflicts/bulk-resolve', {
+        code: 'GTIN_PREFIX_OWNER',
+        decision: 'keep-existing',
+        note: 'Quyết định bị mất việc trong Redis.',
+      })
+      .expect(202);
+    const id = asked.body.operationId as string;
+    expect(await maintenance.remove(`conflict-resolve.${id}`)).toBe(1);
+    await db.query(`UPDATE operation SET created_at = now() - interval '1 minute' WHERE id = $1`, [id]);
+    // A job of the former name, queued before its scheduler went, still does the pass.
+    const former = await maintenance.add(FORMER_REQUEUE_SCHEDULER, {});
+    await maintenance.resume();
+    expect(await waitForOperation(hub.url, id, { state: 'done', timeoutMs: 60_000 })).toMatchObject({
+      kind: 'conflict-resolve',
+    });
+    const pass = await eventually(
+      async () =>
+        (await maintenance.getJobState(former.id!)) === 'completed' ? maintenance.getJob(former.id!) : null,
+      30_000,
+      'the job of the former name done',
+    );
+    expect(pass.returnvalue).toEqual({ requeued: expect.any(Number) });
   });
 });

@@ -5,24 +5,10 @@ import { admin, createToken } from '../support/admin-client';
 import { FakeProvinceApi } from '../support/fake-province-api';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { eventually } from '../support/sync-harness';
+import { type OperationAnswer, type OperationState, waitForOperation } from '../support/wait-for-operation';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
 
 const API_KEY = 'k3y-Backfill-Can-Tho-0001';
-
-interface Op {
-  id: string;
-  kind: string;
-  state: string;
-  total: number | null;
-  done: number;
-  percent: number | null;
-  sourceKey: string | null;
-  provinceCode: string | null;
-  params: Record<string, unknown>;
-  result: Record<string, unknown> | null;
-  error: string | null;
-  links?: { self: string; cancel: string };
-}
 
 interface PageRow {
   id: string;
@@ -156,19 +142,11 @@ describe('poll backfill (real PostgreSQL, Redis and a province API on loopback)'
         .reduce<unknown>((v, part) => (v as Record<string, unknown>)[part], JSON.parse(r.body.toString()));
       return (items as Array<{ id: string }>).map((i) => i.id);
     });
-  const op = async (id: string, token?: string): Promise<Op> =>
-    (await admin(hub.url, token).get(`/v1/admin/operations/${id}`).expect(200)).body as Op;
-  const ended = (id: string, state = 'done'): Promise<Op> =>
-    eventually(
-      async () => {
-        const o = await op(id);
-        return o.state === state ? o : null;
-      },
-      60_000,
-      `backfill ${id} ${state}`,
-    );
-  const start = async (key: string, body: object = {}, token?: string): Promise<Op> =>
-    (await admin(hub.url, token).post(`/v1/admin/sources/${key}/backfill`, body).expect(202)).body as Op;
+  const ended = (id: string, state: OperationState = 'done') =>
+    waitForOperation(hub.url, id, { state, timeoutMs: 60_000 });
+  const start = async (key: string, body: object = {}, token?: string): Promise<OperationAnswer> =>
+    (await admin(hub.url, token).post(`/v1/admin/sources/${key}/backfill`, body).expect(202))
+      .body as OperationAnswer;
 
   it('walks page pagination from the first page to the end, each page stored once, the checkpoint left alone', async () => {
     api.records = FakeProvinceApi.makeRecords(5);
@@ -284,7 +262,7 @@ describe('poll backfill (real PostgreSQL, Redis and a province API on loopback)'
     // A second one while the first runs is refused, naming the first.
     const twice = await admin(hub.url).post(`/v1/admin/sources/${key}/backfill`, {}).expect(409);
     expect(twice.body.message).toContain(asked.id);
-    await eventually(async () => ((await op(asked.id)).done >= 2 ? true : null), 30_000, 'a first page');
+    await waitForOperation(hub.url, asked.id, { until: (o) => o.done >= 2, timeoutMs: 30_000 });
     await admin(hub.url).post(`/v1/admin/operations/${asked.id}/cancel`).expect(200);
     const cancelled = await ended(asked.id, 'cancelled');
     const rows = await pagesOf(asked.id);
@@ -348,7 +326,7 @@ describe('poll backfill (real PostgreSQL, Redis and a province API on loopback)'
     // Its own backfills are in its list of operations.
     const listed = (
       await admin(hub.url, ctOperator).get('/v1/admin/operations?kind=poll-backfill').expect(200)
-    ).body.items as Op[];
+    ).body.items as OperationAnswer[];
     expect(listed.map((o) => o.id)).toContain(mine.id);
     expect(listed.every((o) => o.provinceCode === '92')).toBe(true);
 
@@ -412,14 +390,7 @@ describe('poll backfill (real PostgreSQL, Redis and a province API on loopback)'
     );
     await poll.resume();
     api.reset();
-    const done = await eventually(
-      async () => {
-        const o = await op(asked.id);
-        return o.state === 'done' ? o : null;
-      },
-      60_000,
-      'the lost backfill queued again and done',
-    );
+    const done = await ended(asked.id);
     expect(done).toMatchObject({ done: 5, result: { pages: 3, items: 5 } });
     expect((await pagesOf(asked.id)).map((r) => r.poll_page.page)).toEqual([2, 3]);
     expect(api.recordRequests.map((r) => r.query.page)).toEqual(['2', '3']);

@@ -3,7 +3,7 @@ import { type Client } from 'pg';
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
 import { admin, createActiveSource, createToken } from '../support/admin-client';
 import { eventually, simAdmin, startSim, startSyncHub, type SyncHub } from '../support/sync-harness';
-import { type OperationAnswer, waitForOperation } from '../support/wait-for-operation';
+import { type OperationAnswer, readOperation, waitForOperation } from '../support/wait-for-operation';
 import { passThroughSource, sendWebhook } from '../support/webhook-sources';
 
 const org = (n: number, name = `HTX Đối soát ${n}`) => ({
@@ -40,8 +40,7 @@ describe('reconciliation: digests, read-back, repair (portal simulator over HTTP
     });
   const runNow = (token?: string) =>
     (token ? admin(hub.url, token) : admin(hub.url)).post('/v1/admin/provinces/92/reconciliation');
-  const operation = async (id: string): Promise<OperationAnswer> =>
-    (await admin(hub.url).get(`/v1/admin/operations/${id}`).expect(200)).body as OperationAnswer;
+  const operation = (id: string) => readOperation(hub.url, id);
   /** POST (202), then the operation until it ends, then the run it stored (the GET's latest). */
   const reconcile = async (token?: string) => {
     const started = await runNow(token).expect(202);
@@ -247,14 +246,10 @@ describe('reconciliation: digests, read-back, repair (portal simulator over HTTP
     try {
       const started = await runNow().expect(202);
       const id = started.body.id as string;
-      const moving = await eventually(
-        async () => {
-          const o = await operation(id);
-          return o.state === 'running' && o.total === all.length && o.done >= 1 ? o : null;
-        },
-        20_000,
-        'the read-back under way',
-      );
+      const moving = await waitForOperation(hub.url, id, {
+        until: (o) => o.state === 'running' && o.total === all.length && o.done >= 1,
+        timeoutMs: 20_000,
+      });
       expect(moving.percent).toBeGreaterThan(0);
       expect(moving.percent).toBeLessThan(100);
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
 import { admin, createActiveSource } from '../support/admin-client';
 import { eventually, simAdmin, startSim, startSyncHub, type SyncHub } from '../support/sync-harness';
+import { waitForOperation } from '../support/wait-for-operation';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
 import { gtin13, passThroughSource, sendWebhook } from '../support/webhook-sources';
 
@@ -30,18 +31,6 @@ const item = (n: number, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-interface Op {
-  id: string;
-  kind: string;
-  state: string;
-  total: number | null;
-  done: number;
-  failed: number;
-  sourceKey: string | null;
-  params: Record<string, unknown>;
-  result: Record<string, unknown> | null;
-}
-
 describe('replay of chosen receipts: exactly the receipts a mapping change affects are judged again with the current mapping (real PostgreSQL, Redis, portal simulator)', () => {
   let sim: RunningPortalSim;
   let hub: SyncHub;
@@ -58,17 +47,7 @@ describe('replay of chosen receipts: exactly the receipts a mapping change affec
   const drain = () => waitForQueuesToDrain([maintenance, ingest], { timeoutMs: 30_000 });
   const replay = (body: object, token?: string) =>
     admin(hub.url, token).post('/v1/admin/replay/receipts', body);
-  const operation = async (id: string): Promise<Op> =>
-    (await admin(hub.url).get(`/v1/admin/operations/${id}`).expect(200)).body as Op;
-  const ended = (id: string) =>
-    eventually(
-      async () => {
-        const op = await operation(id);
-        return ['done', 'failed', 'cancelled'].includes(op.state) ? op : null;
-      },
-      30_000,
-      `operation ${id} ended`,
-    );
+  const ended = (id: string) => waitForOperation(hub.url, id);
   const atPortal = async (n: number) =>
     (
       (await simAdmin(sim).accepted('92')) as {
@@ -287,7 +266,7 @@ describe('replay of chosen receipts: exactly the receipts a mapping change affec
     await drain();
     const asked = await replay({ sourceKey: SOURCE, receiptIds: more }).expect(202);
     // The first batch of two is judged, then the run pauses 1.5 s: the cancel lands there.
-    await eventually(async () => (await operation(asked.body.operationId)).done >= 2, 20_000, 'first batch');
+    await waitForOperation(hub.url, asked.body.operationId, { until: (o) => o.done >= 2, timeoutMs: 20_000 });
     await admin(hub.url).post(`/v1/admin/operations/${asked.body.operationId}/cancel`).expect(200);
     const op = await ended(asked.body.operationId);
     expect(op.state).toBe('cancelled');
