@@ -34,7 +34,9 @@ import { fmt, percentile, sleep } from './measure';
  * them (the mean is the floor; both are printed); intake p50/p99 = the senders' request latency to
  * the 202; latency p95 = from a webhook's 202 to its versions' `synced_at`; peak RSS = VmHWM of
  * every process of the hub and of the simulator, with their children (the mapping sandbox),
- * sampled every 250 ms after resetting each process's high-water mark at the scenario's start.
+ * sampled every 250 ms after resetting each process's high-water mark at the scenario's start;
+ * CPU = user + system time of each of those processes, of PostgreSQL's and Redis's processes and of
+ * this one (the senders), over the scenario: a cost per webhook that hardly moves with the load.
  *
  * Flags: --quick (small sizes, ~2–3 min on two cores), --json (one JSON object per line per
  * scenario, progress on stderr), --scale=F (multiply the sizes), --workers=N, --gateways=N,
@@ -118,7 +120,7 @@ function sizesOf(o: Options): Sizes {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Peak RSS of every process (VmHWM, reset per scenario)
+// Peak RSS and CPU time of every process (VmHWM reset per scenario; utime + stime per scenario)
 
 function childrenOf(pid: number): number[] {
   const out: number[] = [];
@@ -142,8 +144,35 @@ function hwmKiB(pid: number): number | null {
   }
 }
 
-class RssWatch {
+/** A process's name and its user + system CPU time in clock ticks, from /proc/<pid>/stat. */
+function cpuTicks(pid: number): { comm: string; ticks: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' '); // fields[0] is the state (field 3)
+    return { comm: stat.slice(stat.indexOf('(') + 1, close), ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return null;
+  }
+}
+
+/** The machine's busy CPU time in clock ticks (every CPU; idle and iowait left out). */
+function machineBusyTicks(): number {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return cpu.reduce((a, b) => a + b, 0) - cpu[3] - cpu[4];
+}
+
+const CLOCK_TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** The shared servers whose CPU the hub's work costs too: every process of that name counts. */
+const SERVERS: Record<string, string> = { postgres: 'postgresql', 'redis-server': 'redis' };
+
+class ProcessWatch {
   private readonly peaks = new Map<string, number>();
+  /** CPU ticks per pid: the first and the latest sample, and the label it counts under. */
+  private readonly cpu = new Map<number, { label: string; first: number; last: number }>();
+  private benchCpu = process.cpuUsage();
+  private machine0 = 0;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly roots: () => Array<{ label: string; pid: number }>) {}
@@ -163,8 +192,20 @@ class RssWatch {
     return all;
   }
 
+  /** PostgreSQL's and Redis's processes (backends come and go with the pools). */
+  private servers(): Array<{ label: string; pid: number }> {
+    const out: Array<{ label: string; pid: number }> = [];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const t = cpuTicks(Number(entry));
+      if (t && SERVERS[t.comm]) out.push({ label: SERVERS[t.comm], pid: Number(entry) });
+    }
+    return out;
+  }
+
   start(): void {
     this.peaks.clear();
+    this.cpu.clear();
     for (const { pid } of this.processes()) {
       try {
         writeFileSync(`/proc/${pid}/clear_refs`, '5'); // resets VmHWM to the current RSS
@@ -172,21 +213,40 @@ class RssWatch {
         // not ours to reset: its peak since start is reported
       }
     }
-    this.sample();
-    this.timer = setInterval(() => this.sample(), 250);
+    this.benchCpu = process.cpuUsage();
+    this.machine0 = machineBusyTicks();
+    this.sample(true);
+    this.timer = setInterval(() => this.sample(false), 250);
   }
 
-  private sample(): void {
+  private sample(first: boolean): void {
     for (const { label, pid } of this.processes()) {
       const kib = hwmKiB(pid);
       if (kib !== null) this.peaks.set(label, Math.max(this.peaks.get(label) ?? 0, kib));
     }
+    for (const { label, pid } of [...this.processes(), ...this.servers()]) {
+      const t = cpuTicks(pid);
+      if (!t) continue;
+      const seen = this.cpu.get(pid);
+      // A process born after the start counts from zero; one that ends keeps its last sample.
+      if (seen) seen.last = t.ticks;
+      else this.cpu.set(pid, { label, first: first ? t.ticks : 0, last: t.ticks });
+    }
   }
 
-  stop(): Record<string, number> {
-    this.sample();
+  stop(): { peaks: Record<string, number>; cpuSeconds: Record<string, number>; machineBusySeconds: number } {
+    this.sample(false);
     if (this.timer) clearInterval(this.timer);
-    return Object.fromEntries([...this.peaks].map(([k, v]) => [k, Math.round((v / 1024) * 10) / 10]));
+    const cpu = new Map<string, number>();
+    for (const { label, first, last } of this.cpu.values())
+      cpu.set(label, (cpu.get(label) ?? 0) + (last - first) / CLOCK_TICKS_PER_S);
+    const bench = process.cpuUsage(this.benchCpu);
+    cpu.set('bench (senders)', (bench.user + bench.system) / 1e6);
+    return {
+      peaks: Object.fromEntries([...this.peaks].map(([k, v]) => [k, Math.round((v / 1024) * 10) / 10])),
+      cpuSeconds: Object.fromEntries([...cpu].map(([k, v]) => [k, round(v, 2)])),
+      machineBusySeconds: round((machineBusyTicks() - this.machine0) / CLOCK_TICKS_PER_S, 2),
+    };
   }
 }
 
@@ -208,7 +268,7 @@ interface Rig {
   workers: RunningProcess[];
   sender: Worker;
   sources: Source[];
-  rss: RssWatch;
+  watch: ProcessWatch;
 }
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -422,6 +482,16 @@ export interface ScenarioResult {
   latency_p95_ms: number | null;
   peak_rss_mib: number;
   peak_rss_by_process: Record<string, number>;
+  /**
+   * CPU time (user + system) each process spent during the scenario: the hub's processes and their
+   * children, the simulator, PostgreSQL and Redis (every process of theirs: quiet runs only), and
+   * the benchmark itself (the senders' thread). Unlike rates, it hardly moves with the machine's load.
+   */
+  cpu_s_by_process: Record<string, number>;
+  /** The machine's busy CPU time over the scenario (every process, ours or not). */
+  machine_busy_s: number;
+  /** The sum of cpu_s_by_process per webhook sent. */
+  cpu_ms_per_webhook: number;
   outcomes: Record<string, number>;
   /** Receipts judged `failed` (a body the mapping could not read, or a mapping time-out under load). */
   failed_receipts: number;
@@ -448,7 +518,7 @@ async function runScenario(
   const idPrefix = scenario;
   const acceptedBefore = await simAccepted(rig);
   const load0 = loadavg()[0];
-  rig.rss.start();
+  rig.watch.start();
   const sent = await send(rig, {
     bodies,
     idPrefix,
@@ -482,7 +552,7 @@ async function runScenario(
     await sleep(100);
   }
   const drainedAt = Date.now();
-  const peaks = rig.rss.stop();
+  const { peaks, cpuSeconds, machineBusySeconds } = rig.watch.stop();
   const load1 = loadavg()[0];
   const like = `${idPrefix}-%`;
   const outcomes = await rig.db.query<{ outcome: string; n: string }>(
@@ -531,6 +601,12 @@ async function runScenario(
     latency_p95_ms: latencies.length ? Math.round(percentile(latencies, 95)) : null,
     peak_rss_mib: Math.max(0, ...Object.values(peaks)),
     peak_rss_by_process: peaks,
+    cpu_s_by_process: cpuSeconds,
+    machine_busy_s: machineBusySeconds,
+    cpu_ms_per_webhook: round(
+      (Object.values(cpuSeconds).reduce((a, b) => a + b, 0) * 1000) / bodies.length,
+      2,
+    ),
     outcomes: Object.fromEntries(outcomes.rows.map((r) => [r.outcome, Number(r.n)])),
     failed_receipts: failed.rows.length,
     ...(failed.rows.length
@@ -630,7 +706,7 @@ async function startRig(
     workers,
     sender,
     sources: [],
-    rss: new RssWatch(() => [
+    watch: new ProcessWatch(() => [
       ...gateways.map((g, i) => ({ label: `gateway-${i + 1}`, pid: g.child.pid! })),
       ...workers.map((w, i) => ({ label: `worker-${i + 1}`, pid: w.child.pid! })),
       { label: 'portal-sim', pid: sim.pid! },
@@ -818,8 +894,8 @@ export async function main(...argv: string[]): Promise<void> {
         '',
         `floor ${fmt(floorBefore)} / ${fmt(floorAfter)} records/s (before / after the scenarios), commit ${commit}`,
         '',
-        '| scenario | webhooks | records | seconds | records/s end to end | ratio to floor | intake webhooks/s | intake p50 / p99 ms | 202 → portal p50 / p95 ms | unjudged when sent | peak RSS MiB (max; by process) | load 1m | outcomes |',
-        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | --- | --- | --- |',
+        '| scenario | webhooks | records | seconds | records/s end to end | ratio to floor | intake webhooks/s | intake p50 / p99 ms | 202 → portal p50 / p95 ms | unjudged when sent | peak RSS MiB (max; by process) | CPU ms per webhook (s by process) | load 1m | outcomes |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | --- | --- | --- | --- |',
         ...results.map(
           (r) =>
             `| ${r.scenario} | ${fmt(r.webhooks)} | ${fmt(r.records)} | ${fmt(r.seconds, 2)} | ${fmt(r.e2e_records_per_s)} | ${fmt(r.ratio * 100, 1)} % | ${fmt(r.intake_webhooks_per_s)} | ${fmt(r.intake_p50_ms, 1)} / ${fmt(r.intake_p99_ms, 1)} | ` +
@@ -827,7 +903,9 @@ export async function main(...argv: string[]): Promise<void> {
               r.peak_rss_by_process,
             )
               .map(([k, v]) => `${k} ${fmt(v)}`)
-              .join(', ')} | ${r.load_avg_1m.join(' → ')} | ${Object.entries(r.outcomes)
+              .join(', ')} | ${fmt(r.cpu_ms_per_webhook, 2)} (${Object.entries(r.cpu_s_by_process)
+              .map(([k, v]) => `${k} ${fmt(v, 1)}`)
+              .join(', ')}) | ${r.load_avg_1m.join(' → ')} | ${Object.entries(r.outcomes)
               .map(([k, v]) => `${k} ${v}`)
               .join(', ')} |`,
         ),
