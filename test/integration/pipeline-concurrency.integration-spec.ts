@@ -61,7 +61,10 @@ describe('pipeline under concurrency (several worker contexts, one key)', () => 
       }),
     );
   });
+  /** Connections a test holds row locks on: ended before the workers, which may be waiting on them. */
+  const holders: Client[] = [];
   afterAll(async () => {
+    await Promise.all(holders.map((h) => h.end().catch(() => undefined)));
     await Promise.all(workers.map((w) => w.close()));
     await hub?.close();
   });
@@ -107,5 +110,56 @@ describe('pipeline under concurrency (several worker contexts, one key)', () => 
     await waitForQueuesToDrain([ingest], { timeoutMs: 45_000 });
     expect(await ingest.getJobCounts('failed')).toEqual({ failed: 0 });
     for (const [gtin, names] of perKey) expectContiguous(await versionsOf(`gtin:0${gtin}`), names);
+  });
+
+  it("judges a repeat of a key's latest content while another transaction holds the key, and waits with new content", async () => {
+    const gtin = '8935049500070';
+    const key = `gtin:0${gtin}`;
+    const first = product(gtin, 'Cà phê Buôn Ma Thuột');
+    await send({ products: [first] });
+    await waitForQueuesToDrain([ingest], { timeoutMs: 20_000 });
+    const stateOf = async (receiptId: string) =>
+      (
+        await db.query<{ status: string; counts: Record<string, number> | null }>(
+          `SELECT status, counts FROM receipt WHERE id = $1`,
+          [receiptId],
+        )
+      ).rows[0];
+    const until = async (receiptId: string, status: string) => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const state = await stateOf(receiptId);
+        if (state.status === status || Date.now() > deadline) return state;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+
+    // Another transaction (a conflict decision, a sync acknowledgement) holds the record's row.
+    const holder = await hub.db();
+    holders.push(holder);
+    await holder.query('BEGIN');
+    await holder.query(`SELECT 1 FROM record WHERE kind = 'product' AND key = $1 FOR UPDATE`, [key]);
+    try {
+      const repeat = await send({ products: [first] });
+      expect(await until(repeat, 'processed')).toEqual({
+        status: 'processed',
+        counts: expect.objectContaining({ duplicate: 1 }),
+      });
+
+      const changed = await send({ products: [product(gtin, 'Cà phê Buôn Ma Thuột rang xay')] });
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await stateOf(changed)).status).toBe('processing'); // waiting for the row
+      await holder.query('ROLLBACK');
+      expect(await until(changed, 'processed')).toEqual({
+        status: 'processed',
+        counts: expect.objectContaining({ version: 1 }),
+      });
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+    }
+    expect((await versionsOf(key)).map((v) => v.name)).toEqual([
+      'Cà phê Buôn Ma Thuột',
+      'Cà phê Buôn Ma Thuột rang xay',
+    ]);
   });
 });

@@ -102,6 +102,7 @@ describe('pipeline: statements per receipt (real PostgreSQL and Redis)', () => {
     });
     await judgedAll([id]);
     console.log(`one small receipt: ${statements.length} statements\n${summary(statements)}`);
+    expect(statements.length).toBeGreaterThan(0); // the counter sees the worker's statements
     expect(statements.length).toBeLessThanOrEqual(BUDGET.alone);
   });
 
@@ -118,6 +119,7 @@ describe('pipeline: statements per receipt (real PostgreSQL and Redis)', () => {
     console.log(
       `20 small receipts: ${statements.length} statements (${statements.length / 20} per receipt)\n${summary(statements)}`,
     );
+    expect(statements.length).toBeGreaterThan(0); // the counter sees the worker's statements
     expect(statements.length).toBeLessThanOrEqual(BUDGET.run);
   });
 
@@ -145,6 +147,7 @@ describe('pipeline: statements per receipt (real PostgreSQL and Redis)', () => {
     ]);
     expect(res.rows[0].record_count).toBe(500);
     console.log(`one 500-record receipt: ${statements.length} statements\n${summary(statements)}`);
+    expect(statements.length).toBeGreaterThan(0); // the counter sees the worker's statements
     expect(statements.length).toBeLessThanOrEqual(BUDGET.bulk);
   });
 });

@@ -1,10 +1,18 @@
 import { type DataSourceOptions } from 'typeorm';
+import { PreparingClient } from './database/prepared-statements';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { QueryErrorLogger } from './query-logger';
 
-/** The one description of how the hub talks to PostgreSQL; Nest's module and the migrator share it. */
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+/**
+ * The one description of how the hub talks to PostgreSQL; Nest's module and the migrator share it.
+ * `preparedStatements`: the hot statements marked with `prepared()` go out as named statements
+ * (DATABASE_PREPARED_STATEMENTS, on by default in the hub's processes; off for the migrator).
+ */
+export function dataSourceOptions(
+  databaseUrl: string,
+  options: { preparedStatements?: boolean } = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -15,6 +23,10 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     migrationsRun: false,
     logging: ['error', 'warn'],
     logger: new QueryErrorLogger(),
-    extra: { max: 10, connectionTimeoutMillis: 5000 },
+    extra: {
+      max: 10,
+      connectionTimeoutMillis: 5000,
+      ...(options.preparedStatements ? { Client: PreparingClient } : {}),
+    },
   };
 }

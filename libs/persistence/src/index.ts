@@ -1,5 +1,6 @@
 export * from './entities';
 export * from './data-source-options';
+export * from './database/prepared-statements';
 export * from './migrate';
 export * from './persistence.module';
 export * from './audit/audit.service';

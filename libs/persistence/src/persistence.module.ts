@@ -16,7 +16,7 @@ import { ApiTokensService } from './tokens/api-tokens.service';
     TypeOrmModule.forRootAsync({
       inject: [HUB_CONFIG],
       useFactory: (config: HubConfig) => ({
-        ...dataSourceOptions(config.databaseUrl),
+        ...dataSourceOptions(config.databaseUrl, { preparedStatements: config.databasePreparedStatements }),
         retryAttempts: 3,
         retryDelay: 1000,
       }),

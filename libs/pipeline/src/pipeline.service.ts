@@ -110,15 +110,9 @@ export class PipelineService {
           return null;
         }
         const valid = todo.filter((c) => !c.quarantined && c.kind !== 'receipt');
-        const keys = new Map<string, KeyToLock>();
-        for (const c of valid)
-          keys.set(refOf(c.kind, c.key), {
-            kind: c.kind,
-            key: c.key,
-            provinceCode: c.provinceCode,
-            sourceKey: provenance.sourceKey,
-          });
-        const held = await tx.lockRecords([...keys.values()]);
+        const held = await tx.lockRecords(
+          keysToLock(valid.map((c) => ({ c, sourceKey: provenance.sourceKey }))),
+        );
         const eventIds = await tx.claimEventIds(eventIdClaims(valid));
         const serials = await tx.claimSerials(serialClaims(valid));
         const quarantined = await tx.findQuarantined(quarantineRefs(todo));
@@ -191,18 +185,14 @@ export class PipelineService {
       const todos = items.map((i) =>
         i.candidates.filter((c) => !already.get(i.provenance.receiptId)?.has(c.index)),
       );
-      const keys = new Map<string, KeyToLock>();
-      items.forEach((item, k) => {
-        for (const c of todos[k].filter((x) => !x.quarantined))
-          keys.set(refOf(c.kind, c.key), {
-            kind: c.kind,
-            key: c.key,
-            provinceCode: c.provinceCode,
-            sourceKey: item.provenance.sourceKey,
-          });
-      });
       const valid = todos.flat().filter((c) => !c.quarantined);
-      const held = await tx.lockRecords([...keys.values()]);
+      const held = await tx.lockRecords(
+        keysToLock(
+          items.flatMap((item, k) =>
+            todos[k].filter((c) => !c.quarantined).map((c) => ({ c, sourceKey: item.provenance.sourceKey })),
+          ),
+        ),
+      );
       const eventIds = await tx.claimEventIds(eventIdClaims(valid));
       const serials = await tx.claimSerials(serialClaims(valid));
       const quarantined = await tx.findQuarantined(quarantineRefs(todos.flat()));
@@ -370,4 +360,25 @@ function disjointGroups<T extends { plan: BatchPlan }>(planned: readonly T[]): T
   }
   if (current.length > 0) groups.push(current);
   return groups;
+}
+
+/**
+ * The keys a batch's valid records lock, in their order of arrival: the last record of a key names
+ * its province and source (as before), and every content hash it brings is listed, so that a key
+ * whose records only repeat its latest version is read without its lock (KeyToLock.contentHashes).
+ */
+function keysToLock(records: Array<{ c: Candidate; sourceKey: string }>): KeyToLock[] {
+  const keys = new Map<string, KeyToLock>();
+  for (const { c, sourceKey } of records) {
+    const ref = refOf(c.kind, c.key);
+    const hashes = keys.get(ref)?.contentHashes ?? [];
+    keys.set(ref, {
+      kind: c.kind,
+      key: c.key,
+      provinceCode: c.provinceCode,
+      sourceKey,
+      contentHashes: hashes.includes(c.contentHash) ? hashes : [...hashes, c.contentHash],
+    });
+  }
+  return [...keys.values()];
 }

@@ -43,6 +43,12 @@ export interface HubConfig {
    */
   prefixRegistryCheck: boolean;
   /**
+   * DATABASE_PREPARED_STATEMENTS: send the main path's hot SQL as named prepared statements (on by
+   * default). `off` for a connection pooler that cannot carry them (PgBouncer in transaction mode
+   * before 1.21, or without `max_prepared_statements`).
+   */
+  databasePreparedStatements: boolean;
+  /**
    * OUTBOUND_ALLOWLIST: non-public hosts and ranges that province URLs may reach (loopback for the
    * demo and tests, a province's VPN range). Empty by default: only public addresses.
    */

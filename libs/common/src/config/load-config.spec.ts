@@ -38,6 +38,12 @@ describe('loadConfig', () => {
     expect(problemsOf({ PREFIX_REGISTRY_CHECK: 'no' })).toEqual(['PREFIX_REGISTRY_CHECK']);
   });
 
+  it('sends the hot statements prepared unless DATABASE_PREPARED_STATEMENTS=off, and names a bad value', () => {
+    expect(loadConfig({}).databasePreparedStatements).toBe(true);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'off' }).databasePreparedStatements).toBe(false);
+    expect(problemsOf({ DATABASE_PREPARED_STATEMENTS: 'yes' })).toEqual(['DATABASE_PREPARED_STATEMENTS']);
+  });
+
   it('reads OUTBOUND_ALLOWLIST (empty by default) and names it when an entry is malformed', () => {
     expect(loadConfig({}).outboundAllowlist).toEqual([]);
     expect(loadConfig({ OUTBOUND_ALLOWLIST: '127.0.0.1:4201, api.example.org' }).outboundAllowlist).toEqual([

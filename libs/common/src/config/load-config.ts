@@ -19,6 +19,7 @@ export const CONFIG_DEFAULTS = {
   PORTAL_CLIENT_SECRET: 'txng-hub-dev-secret',
   NODE_ENV: 'development',
   PREFIX_REGISTRY_CHECK: 'on',
+  DATABASE_PREPARED_STATEMENTS: 'on',
 } as const;
 
 /**
@@ -169,6 +170,14 @@ export function loadConfig(env: Env = process.env): HubConfig {
     });
   }
 
+  const preparedRaw = read('DATABASE_PREPARED_STATEMENTS').toLowerCase();
+  if (!['on', 'off'].includes(preparedRaw)) {
+    problems.push({
+      variable: 'DATABASE_PREPARED_STATEMENTS',
+      message: `must be on or off (got "${preparedRaw}")`,
+    });
+  }
+
   const allowlist = parseOutboundAllowlist(env.OUTBOUND_ALLOWLIST ?? '');
   for (const problem of allowlist.problems)
     problems.push({ variable: 'OUTBOUND_ALLOWLIST', message: problem });
@@ -196,6 +205,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     host,
     adminRate,
     prefixRegistryCheck: prefixCheckRaw === 'on',
+    databasePreparedStatements: preparedRaw === 'on',
     outboundAllowlist: allowlist.rules,
     sync,
     intake,

@@ -180,6 +180,14 @@ export interface KeyToLock {
   key: string;
   provinceCode: string | null;
   sourceKey: string;
+  /**
+   * The content hashes the batch brings for the key (records other than events). When every one of
+   * them is the key's latest version's, each is a duplicate of that version whatever another
+   * transaction does meanwhile, so the store may read the key without locking it: many receipts
+   * repeating one record (a province's organization in every webhook) then no longer queue on
+   * its row.
+   */
+  contentHashes?: string[];
 }
 
 /** The key of a (kind, key) in the maps the store answers and the rules read. */

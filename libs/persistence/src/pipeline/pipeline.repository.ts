@@ -1,5 +1,6 @@
 import { type RecordKind } from '@txng/national-model';
 import { type DataSource, type EntityManager } from 'typeorm';
+import { prepared } from '../database/prepared-statements';
 import { byteOrder, recordKeyOrder, recordKeyOrderSql, retryingTransaction } from '../transaction';
 import {
   type BatchPlan,
@@ -36,11 +37,11 @@ export class PgPipelineRepository {
     result: { status: 'processed' | 'failed'; recordCount: number; error: string | null },
   ): Promise<OutcomeCounts> {
     const [rows]: [Array<{ counts: Partial<OutcomeCounts> | null }>, number] = await this.dataSource.query(
-      `UPDATE receipt SET status = $2, record_count = $3, error = $4, processed_at = now(),
+      prepared(`UPDATE receipt SET status = $2, record_count = $3, error = $4, processed_at = now(),
               counts = (SELECT coalesce(jsonb_object_agg(outcome, n), '{}'::jsonb)
                           FROM (SELECT outcome, count(*)::int AS n FROM receipt_record WHERE receipt_id = $1 GROUP BY outcome) s)
         WHERE id = $1
-        RETURNING counts`,
+        RETURNING counts`),
       [receiptId, result.status, result.recordCount, result.error],
     );
     const counts = rows[0]?.counts ?? {};
@@ -60,17 +61,23 @@ export class PgPipelineTx {
     const done = new Map<string, Set<number>>(receiptIds.map((id) => [id, new Set<number>()]));
     if (receiptIds.length === 0) return done;
     const rows: Array<{ id: string; item_index: number | null }> = await this.m.query(
-      `SELECT r.id::text AS id, rr.item_index
+      prepared(`SELECT r.id::text AS id, rr.item_index
          FROM receipt r LEFT JOIN receipt_record rr ON rr.receipt_id = r.id
         WHERE r.id = ANY($1::uuid[])
         ORDER BY r.id
-          FOR UPDATE OF r`,
+          FOR UPDATE OF r`),
       [receiptIds],
     );
     for (const r of rows) if (r.item_index !== null) done.get(r.id)?.add(r.item_index);
     return done;
   }
 
+  /**
+   * Inserts the keys' records if missing and reads them, locked in the lock order, with the open
+   * conflicts of each. A key whose incoming records all repeat its latest version's content
+   * (`contentHashes`) is read without its lock: they are duplicates of that version, which is
+   * committed and stays what they link to, whatever another transaction writes after it.
+   */
   async lockRecords(keys: KeyToLock[]): Promise<Map<string, HeldRecord>> {
     const held = new Map<string, HeldRecord>();
     if (keys.length === 0) return held;
@@ -81,16 +88,17 @@ export class PgPipelineTx {
         key: k.key,
         province_code: k.provinceCode,
         source_key: k.sourceKey,
+        hashes: k.kind === 'event' ? [] : (k.contentHashes ?? []),
       })),
     );
     // Insert-if-missing in sorted order, then lock in the same order: two transactions wanting the
     // same keys queue up on the first one they share instead of each holding what the other needs.
     await this.m.query(
-      `INSERT INTO record (kind, key, province_code, source_key)
+      prepared(`INSERT INTO record (kind, key, province_code, source_key)
        SELECT kind, key, province_code, source_key
          FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text, province_code text, source_key text)
         ORDER BY ${recordKeyOrderSql()}
-       ON CONFLICT (kind, key) DO NOTHING`,
+       ON CONFLICT (kind, key) DO NOTHING`),
       [json],
     );
     const rows: Array<{
@@ -102,14 +110,29 @@ export class PgPipelineTx {
       claimant: string | null;
       error_declaration: unknown;
     }> = await this.m.query(
+      // `settled`: keys whose incoming content is all the latest version's, read as of the
+      // statement's snapshot, unlocked. `locked`: the others, locked in the lock order (after a
+      // wait, PostgreSQL re-reads the row it locked). Every key is in exactly one of the two.
       // An event's latest error declaration comes along: a correction is new content under the same key.
-      `SELECT r.kind, r.key, r.latest_version, r.latest_version_id::text AS latest_version_id,
-              r.latest_content_hash, r.claimant,
-              CASE WHEN r.kind = 'event' THEN v.data->'errorDeclaration' END AS error_declaration
+      prepared(`WITH wanted AS (
+         SELECT kind, key, hashes FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text, hashes text[])
+       ), settled AS (
+         SELECT r.kind, r.key, r.latest_version, r.latest_version_id::text AS latest_version_id,
+                r.latest_content_hash, r.claimant, NULL::jsonb AS error_declaration
+           FROM record r JOIN wanted w ON w.kind = r.kind AND w.key = r.key
+          WHERE r.kind <> 'event' AND r.latest_version > 0 AND r.latest_version_id IS NOT NULL
+            AND cardinality(w.hashes) > 0 AND r.latest_content_hash = ALL (w.hashes)
+       ), locked AS (
+         SELECT r.kind, r.key, r.latest_version, r.latest_version_id::text AS latest_version_id,
+                r.latest_content_hash, r.claimant,
+                CASE WHEN r.kind = 'event' THEN v.data->'errorDeclaration' END AS error_declaration
            FROM record r LEFT JOIN record_version v ON v.id = r.latest_version_id
-          WHERE (r.kind, r.key) IN (SELECT kind, key FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text))
+          WHERE (r.kind, r.key) IN (SELECT kind, key FROM wanted)
+            AND NOT EXISTS (SELECT 1 FROM settled s WHERE s.kind = r.kind AND s.key = r.key)
           ORDER BY ${recordKeyOrderSql('r')}
-          FOR UPDATE OF r`,
+            FOR UPDATE OF r
+       )
+       SELECT * FROM settled UNION ALL SELECT * FROM locked`),
       [json],
     );
     for (const r of rows) {
@@ -126,9 +149,9 @@ export class PgPipelineTx {
     }
     const conflicts: Array<{ kind: string; key: string; content_hash: string; id: string }> =
       await this.m.query(
-        `SELECT kind, key, content_hash, id::text AS id FROM record_version
+        prepared(`SELECT kind, key, content_hash, id::text AS id FROM record_version
         WHERE status = 'conflict' AND (kind, key) IN (SELECT kind, key FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text))
-        ORDER BY id`,
+        ORDER BY id`),
         [json],
       );
     for (const c of conflicts) held.get(refOf(c.kind, c.key))?.heldConflicts.set(c.content_hash, c.id);
@@ -146,17 +169,17 @@ export class PgPipelineTx {
       .sort((a, b) => byteOrder(a[0], b[0]))
       .map(([event_id, event_key]) => ({ event_id, event_key }));
     await this.m.query(
-      `INSERT INTO event_identifier (event_id, event_key)
+      prepared(`INSERT INTO event_identifier (event_id, event_key)
        SELECT event_id, event_key FROM jsonb_to_recordset($1::jsonb) AS x(event_id text, event_key text)
         ORDER BY event_id COLLATE "C"
-       ON CONFLICT (event_id) DO NOTHING`,
+       ON CONFLICT (event_id) DO NOTHING`),
       [JSON.stringify(sorted)],
     );
     const rows: Array<{ event_id: string; event_key: string; version_id: string | null }> =
       await this.m.query(
-        `SELECT e.event_id, e.event_key, r.latest_version_id::text AS version_id
+        prepared(`SELECT e.event_id, e.event_key, r.latest_version_id::text AS version_id
          FROM event_identifier e LEFT JOIN record r ON r.kind = 'event' AND r.key = e.event_key
-        WHERE e.event_id = ANY($1::text[])`,
+        WHERE e.event_id = ANY($1::text[])`),
         [sorted.map((s) => s.event_id)],
       );
     for (const r of rows) owners.set(r.event_id, { eventKey: r.event_key, versionId: r.version_id });
@@ -175,11 +198,11 @@ export class PgPipelineTx {
       .map((c) => ({ sgtin: c.sgtin, event_key: c.eventKey, read_point: c.readPoint, owner: c.owner }));
     // Same manner as eventIDs, and after them: insert-if-free in sorted order, then read the owners.
     await this.m.query(
-      `INSERT INTO commissioned_serial (sgtin, event_key, read_point, owner)
+      prepared(`INSERT INTO commissioned_serial (sgtin, event_key, read_point, owner)
        SELECT sgtin, event_key, read_point, owner
          FROM jsonb_to_recordset($1::jsonb) AS x(sgtin text, event_key text, read_point text, owner text)
         ORDER BY sgtin COLLATE "C"
-       ON CONFLICT (sgtin) DO NOTHING`,
+       ON CONFLICT (sgtin) DO NOTHING`),
       [JSON.stringify(sorted)],
     );
     const rows: Array<{
@@ -189,9 +212,9 @@ export class PgPipelineTx {
       owner: string;
       version_id: string | null;
     }> = await this.m.query(
-      `SELECT s.sgtin, s.event_key, s.read_point, s.owner, r.latest_version_id::text AS version_id
+      prepared(`SELECT s.sgtin, s.event_key, s.read_point, s.owner, r.latest_version_id::text AS version_id
          FROM commissioned_serial s LEFT JOIN record r ON r.kind = 'event' AND r.key = s.event_key
-        WHERE s.sgtin = ANY($1::text[])`,
+        WHERE s.sgtin = ANY($1::text[])`),
       [sorted.map((c) => c.sgtin)],
     );
     for (const r of rows)
@@ -217,12 +240,12 @@ export class PgPipelineTx {
       content_hash: string;
       findings: PipelineFinding[];
     }> = await this.m.query(
-      `SELECT v.id::text AS id, v.kind, v.key, v.content_hash, v.findings
+      prepared(`SELECT v.id::text AS id, v.kind, v.key, v.content_hash, v.findings
            FROM record_version v
            JOIN jsonb_to_recordset($1::jsonb) AS x(kind text, key text, content_hash text)
              ON v.kind = x.kind AND v.key = x.key AND v.content_hash = x.content_hash
           WHERE v.status = 'quarantined'
-          ORDER BY v.id`,
+          ORDER BY v.id`),
       [JSON.stringify(refs.map((r) => ({ kind: r.kind, key: r.key, content_hash: r.contentHash })))],
     );
     for (const r of rows) {
@@ -310,12 +333,12 @@ export class PgPipelineTx {
     const out = new Map<string, OutcomeCounts>();
     if (receipts.length === 0) return out;
     const [rows]: [Array<{ id: string; counts: Partial<OutcomeCounts> | null }>, number] = await this.m.query(
-      `UPDATE receipt r SET status = 'processed', record_count = x.record_count, error = NULL, processed_at = now(),
+      prepared(`UPDATE receipt r SET status = 'processed', record_count = x.record_count, error = NULL, processed_at = now(),
               counts = (SELECT coalesce(jsonb_object_agg(outcome, n), '{}'::jsonb)
                           FROM (SELECT outcome, count(*)::int AS n FROM receipt_record WHERE receipt_id = r.id GROUP BY outcome) s)
          FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, record_count int)
         WHERE r.id = x.id
-        RETURNING r.id::text AS id, r.counts`,
+        RETURNING r.id::text AS id, r.counts`),
       [JSON.stringify(receipts.map((r) => ({ id: r.receiptId, record_count: r.recordCount })))],
     );
     for (const r of rows)
@@ -326,7 +349,9 @@ export class PgPipelineTx {
   async allocateVersionIds(count: number): Promise<string[]> {
     if (count === 0) return [];
     const rows: Array<{ id: string }> = await this.m.query(
-      `SELECT nextval(pg_get_serial_sequence('record_version', 'id'))::text AS id FROM generate_series(1, $1)`,
+      prepared(
+        `SELECT nextval(pg_get_serial_sequence('record_version', 'id'))::text AS id FROM generate_series(1, $1)`,
+      ),
       [count],
     );
     return rows.map((r) => r.id);
@@ -440,7 +465,7 @@ export class PgPipelineTx {
     if (refs.size !== records.length)
       throw new Error('writeMany: two plans change the same record; write them one by one');
     await this.m.query(
-      `WITH new_version AS (
+      prepared(`WITH new_version AS (
          INSERT INTO record_version (id, kind, key, version, content_hash, data, status, findings, claimant, event_id,
                                      source_key, receipt_id, item_index, mapping_version, webhook_id, poll_page)
          SELECT id, kind, key, version, content_hash, data, status, findings, claimant, event_id,
@@ -485,7 +510,7 @@ export class PgPipelineTx {
             updated_at = now()
            FROM jsonb_to_recordset($6::jsonb) AS x(kind text, key text, latest_version int, latest_version_id bigint,
                 latest_content_hash text, claimant text, province_code text, source_key text, versioned boolean)
-          WHERE r.kind = x.kind AND r.key = x.key`,
+          WHERE r.kind = x.kind AND r.key = x.key`),
       [
         JSON.stringify(versions),
         JSON.stringify(history),

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager } from 'typeorm';
+import { prepared } from '../database/prepared-statements';
 import { ReceiptEntity } from '../entities';
 import {
   type NewReceipt,
@@ -8,6 +9,17 @@ import {
   type ReceiptTurn,
   type StoredReceipt,
 } from './receipt.types';
+
+/**
+ * The receipts are on the ingest queue: `queued_at` set once, `stored` becomes `queued`. A receipt
+ * a worker has locked already is skipped, not waited for: its job began (the queue ran it before
+ * intake got here), and taking it sets `queued_at` itself (`take`). Waiting would hold the
+ * webhook's 202 for as long as the worker's transaction runs.
+ */
+const MARK_QUEUED =
+  prepared(`UPDATE receipt r SET queued_at = now(), status = CASE WHEN r.status = 'stored' THEN 'queued' ELSE r.status END
+   FROM (SELECT id FROM receipt WHERE id = ANY($1::uuid[]) AND queued_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED) free
+  WHERE r.id = free.id`);
 
 /**
  * Receipts' PostgreSQL side (`receipt`, and `held_item` as far as receipts wait on it): storing a
@@ -140,11 +152,7 @@ export class PgReceiptRepository {
   /** The receipts are on the ingest queue (as `markQueued`, for many in one statement). */
   async markQueuedMany(receiptIds: string[]): Promise<void> {
     if (receiptIds.length === 0) return;
-    await this.dataSource.query(
-      `UPDATE receipt SET queued_at = now(), status = CASE WHEN status = 'stored' THEN 'queued' ELSE status END
-       WHERE id = ANY($1::uuid[]) AND queued_at IS NULL`,
-      [receiptIds],
-    );
+    await this.dataSource.query(MARK_QUEUED, [receiptIds]);
   }
 
   /** The first receipt of a webhook-id (asked at every webhook: plain SQL, not TypeORM's query building). */
@@ -178,7 +186,7 @@ export class PgReceiptRepository {
   /** The receipt with its body and, until its job began, the envelope mapped at intake. */
   async find(receiptId: string): Promise<ReceiptEntity | null> {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT ${RECEIPT_COLUMNS} FROM receipt WHERE id = $1`,
+      prepared(`SELECT ${RECEIPT_COLUMNS} FROM receipt WHERE id = $1`),
       [receiptId],
     );
     return rows[0] ? receiptOf(rows[0]) : null;
@@ -188,18 +196,19 @@ export class PgReceiptRepository {
    * Reads the receipts for judging and marks those not finished `processing`, in one statement:
    * each as it was read (with the envelope mapped at intake), in the order of `receiptIds`. The
    * envelope is dropped from the row (the job has it now): a later run of the job maps the body
-   * again. Locked in id order while it runs, like the pipeline's receipt locks.
+   * again. Locked in id order while it runs, like the pipeline's receipt locks. `queued_at` is set
+   * here too when intake has not set it yet (MARK_QUEUED skips a receipt locked here).
    */
   async take(receiptIds: string[]): Promise<ReceiptEntity[]> {
     if (receiptIds.length === 0) return [];
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `WITH taken AS (
+      prepared(`WITH taken AS (
          SELECT ${RECEIPT_COLUMNS} FROM receipt WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
        ), marked AS (
-         UPDATE receipt r SET status = 'processing', mapped_envelope = NULL
+         UPDATE receipt r SET status = 'processing', mapped_envelope = NULL, queued_at = coalesce(r.queued_at, now())
            FROM taken WHERE r.id = taken.id AND taken.status IN ('stored', 'queued')
        )
-       SELECT * FROM taken`,
+       SELECT * FROM taken`),
       [receiptIds],
     );
     const byId = new Map(rows.map((r) => [r.id as string, receiptOf(r)]));
@@ -211,18 +220,14 @@ export class PgReceiptRepository {
 
   /** The receipt is on the ingest queue: `queued_at` set once, `stored` becomes `queued`. */
   async markQueued(receiptId: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE receipt SET queued_at = now(), status = CASE WHEN status = 'stored' THEN 'queued' ELSE status END
-       WHERE id = $1 AND queued_at IS NULL`,
-      [receiptId],
-    );
+    await this.dataSource.query(MARK_QUEUED, [[receiptId]]);
   }
 
   /** Failed for good with the reason, unless it is already finished. */
   async markFailed(receiptId: string, message: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE receipt SET status = 'failed', error = $2, processed_at = now(), mapped_envelope = NULL
-        WHERE id = $1 AND status IN ('stored', 'queued', 'processing')`,
+      prepared(`UPDATE receipt SET status = 'failed', error = $2, processed_at = now(), mapped_envelope = NULL
+        WHERE id = $1 AND status IN ('stored', 'queued', 'processing')`),
       [receiptId, message],
     );
   }
@@ -281,14 +286,14 @@ export class PgReceiptRepository {
    */
   async earlierUnjudged(receiptId: string): Promise<boolean> {
     const rows: Array<{ waiting: boolean }> = await this.dataSource.query(
-      `SELECT EXISTS (
+      prepared(`SELECT EXISTS (
          SELECT 1 FROM receipt me
            JOIN receipt e ON e.source_key = me.source_key
                          AND e.status IN ('stored', 'queued', 'processing')
                          AND (e.received_at, e.id) < (me.received_at, me.id)
           WHERE me.id = $1
             AND NOT EXISTS (SELECT 1 FROM held_item h WHERE h.receipt_id = e.id)
-       ) AS waiting`,
+       ) AS waiting`),
       [receiptId],
     );
     return rows[0]?.waiting === true;
@@ -308,7 +313,7 @@ export class PgReceiptRepository {
       waiting: boolean;
       callbacks: boolean;
     }> = await this.dataSource.query(
-      `SELECT me.source_key, me.status, me.record_count, me.counts,
+      prepared(`SELECT me.source_key, me.status, me.record_count, me.counts,
               EXISTS (SELECT 1 FROM source s
                        WHERE s.key = me.source_key AND s.deleted_at IS NULL AND s.callback IS NOT NULL) AS callbacks,
               EXISTS (
@@ -318,7 +323,7 @@ export class PgReceiptRepository {
                    AND (e.received_at, e.id) < (me.received_at, me.id)
                    AND NOT EXISTS (SELECT 1 FROM held_item h WHERE h.receipt_id = e.id)
               ) AS waiting
-         FROM receipt me WHERE me.id = $1`,
+         FROM receipt me WHERE me.id = $1`),
       [receiptId],
     );
     const r = rows[0];
@@ -337,12 +342,12 @@ export class PgReceiptRepository {
   /** The next unjudged receipt of the same source after this one, in the order the hub stored them. */
   async nextUnjudged(receiptId: string): Promise<string | null> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT e.id FROM receipt me
+      prepared(`SELECT e.id FROM receipt me
          JOIN receipt e ON e.source_key = me.source_key
                        AND e.status IN ('stored', 'queued', 'processing')
                        AND (e.received_at, e.id) > (me.received_at, me.id)
         WHERE me.id = $1
-        ORDER BY e.received_at, e.id LIMIT 1`,
+        ORDER BY e.received_at, e.id LIMIT 1`),
       [receiptId],
     );
     return rows[0]?.id ?? null;
@@ -362,7 +367,7 @@ export class PgReceiptRepository {
       record_count: number | null;
       blocked: boolean;
     }> = await this.dataSource.query(
-      `WITH me AS (SELECT source_key, received_at, id FROM receipt WHERE id = $1)
+      prepared(`WITH me AS (SELECT source_key, received_at, id FROM receipt WHERE id = $1)
        SELECT n.id, n.status, n.record_count,
               EXISTS (
                 SELECT 1 FROM receipt e
@@ -378,7 +383,7 @@ export class PgReceiptRepository {
                    AND (e.received_at, e.id) > (me.received_at, me.id)
                  ORDER BY e.received_at, e.id LIMIT $2
               ) n ON true
-        ORDER BY n.received_at, n.id`,
+        ORDER BY n.received_at, n.id`),
       [receiptId, limit],
     );
     return {
