@@ -10,6 +10,49 @@ import {
   type StoredReceipt,
 } from './receipt.types';
 
+/** The columns a new receipt fills, each with the type its parameter is cast to in a VALUES list. */
+const NEW_RECEIPT = [
+  ['id', 'uuid'],
+  ['source_key', 'text'],
+  ['origin', 'text'],
+  ['webhook_id', 'text'],
+  ['poll_page', 'jsonb'],
+  ['content_type', 'text'],
+  ['body', 'bytea'],
+  ['body_sha256', 'text'],
+  ['size_bytes', 'int'],
+  ['record_count', 'int'],
+  ['mapping_version', 'int'],
+  ['mapped_envelope', 'text'],
+] as const;
+const NEW_RECEIPT_COLUMNS = NEW_RECEIPT.map(([column]) => column).join(', ');
+
+/**
+ * A new receipt as a row of VALUES: its parameters, in NEW_RECEIPT's order, and the placeholders
+ * that name them from `$first` on (cast, so that the rows of a multi-row VALUES have the columns' types).
+ */
+function newReceiptRow(
+  id: string,
+  input: NewReceipt,
+  first: number,
+): { placeholders: string; params: unknown[] } {
+  const params = [
+    id,
+    input.sourceKey,
+    input.origin,
+    input.webhookId ?? null,
+    input.pollPage ? JSON.stringify(input.pollPage) : null,
+    input.contentType,
+    input.body,
+    createHash('sha256').update(input.body).digest('hex'),
+    input.body.length,
+    input.recordCount,
+    input.mappingVersion,
+    input.mappedEnvelope ?? null,
+  ];
+  return { placeholders: NEW_RECEIPT.map(([, type], k) => `$${first + k}::${type}`).join(', '), params };
+}
+
 /**
  * The receipts are on the ingest queue: `queued_at` set once, `stored` becomes `queued`. A receipt
  * a worker has locked already is skipped, not waited for: its job began (the queue ran it before
@@ -36,32 +79,18 @@ export class PgReceiptRepository {
    */
   async store(input: NewReceipt, manager: EntityManager = this.dataSource.manager): Promise<StoredReceipt> {
     const id = randomUUID();
+    const row = newReceiptRow(id, input, 2);
     const inserted: Array<{ id: string }> = await manager.query(
       `WITH stored AS (
-         INSERT INTO receipt (id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256,
-                              size_bytes, record_count, mapping_version, mapped_envelope)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         INSERT INTO receipt (${NEW_RECEIPT_COLUMNS})
+         VALUES (${row.placeholders})
          ON CONFLICT (source_key, webhook_id) DO NOTHING
          RETURNING id
        ), touched AS (
-         UPDATE source SET last_receipt_at = $13 WHERE key = $2 AND EXISTS (SELECT 1 FROM stored)
+         UPDATE source SET last_receipt_at = $1 WHERE key = $3 AND EXISTS (SELECT 1 FROM stored)
        )
        SELECT id FROM stored`,
-      [
-        id,
-        input.sourceKey,
-        input.origin,
-        input.webhookId ?? null,
-        input.pollPage ? JSON.stringify(input.pollPage) : null,
-        input.contentType,
-        input.body,
-        createHash('sha256').update(input.body).digest('hex'),
-        input.body.length,
-        input.recordCount,
-        input.mappingVersion,
-        input.mappedEnvelope ?? null,
-        new Date(),
-      ],
+      [new Date(), ...row.params],
     );
     if (inserted.length === 0) {
       const first = await this.findByWebhookId(input.sourceKey, input.webhookId ?? '', manager);
@@ -81,36 +110,20 @@ export class PgReceiptRepository {
    */
   async storeWebhooks(inputs: NewReceipt[]): Promise<StoredReceipt[]> {
     if (inputs.length === 0) return [];
-    const COLUMNS = 11;
     const ids = inputs.map(() => randomUUID());
     const params: unknown[] = [new Date()];
     const rows = inputs.map((input, i) => {
-      params.push(
-        ids[i],
-        input.sourceKey,
-        input.webhookId ?? null,
-        input.contentType,
-        input.body,
-        createHash('sha256').update(input.body).digest('hex'),
-        input.body.length,
-        input.recordCount,
-        input.mappingVersion,
-        input.mappedEnvelope ?? null,
-        i,
-      );
-      const p = (k: number) => `$${2 + i * COLUMNS + k}`;
-      return `(${p(0)}::uuid, ${p(1)}, 'webhook', ${p(2)}, NULL::jsonb, ${p(3)}, ${p(4)}::bytea, ${p(5)}, ${p(6)}::int, ${p(7)}::int, ${p(8)}::int, ${p(9)}, ${p(10)}::int)`;
+      const row = newReceiptRow(ids[i], { ...input, origin: 'webhook', pollPage: null }, params.length + 1);
+      // After the receipt's columns, its place in the call (n).
+      params.push(...row.params, i);
+      return `(${row.placeholders}, $${params.length}::int)`;
     });
     const inserted: Array<{ id: string }> = await this.dataSource.query(
-      `WITH incoming (id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256,
-                      size_bytes, record_count, mapping_version, mapped_envelope, n) AS (
+      `WITH incoming (${NEW_RECEIPT_COLUMNS}, n) AS (
          VALUES ${rows.join(',\n')}
        ), stored AS (
-         INSERT INTO receipt (id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256,
-                              size_bytes, record_count, mapping_version, mapped_envelope)
-         SELECT id, source_key, origin, webhook_id, poll_page, content_type, body, body_sha256,
-                size_bytes, record_count, mapping_version, mapped_envelope
-           FROM incoming ORDER BY n
+         INSERT INTO receipt (${NEW_RECEIPT_COLUMNS})
+         SELECT ${NEW_RECEIPT_COLUMNS} FROM incoming ORDER BY n
          ON CONFLICT (source_key, webhook_id) DO NOTHING
          RETURNING id, source_key
        ), locked AS (
