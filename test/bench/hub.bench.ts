@@ -164,9 +164,6 @@ function machineBusyTicks(): number {
 
 const CLOCK_TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-/** The shared servers whose CPU the hub's work costs too: every process of that name counts. */
-const SERVERS: Record<string, string> = { postgres: 'postgresql', 'redis-server': 'redis' };
-
 class ProcessWatch {
   private readonly peaks = new Map<string, number>();
   /** CPU ticks per pid: the first and the latest sample, and the label it counts under. */
@@ -175,7 +172,10 @@ class ProcessWatch {
   private machine0 = 0;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly roots: () => Array<{ label: string; pid: number }>) {}
+  constructor(
+    private readonly roots: () => Array<{ label: string; pid: number }>,
+    private readonly pgBackends: () => Promise<Array<{ pid: number; shared: boolean }>>,
+  ) {}
 
   /** Every process and its descendants, labelled `role` and `role child`. */
   private processes(): Array<{ label: string; pid: number }> {
@@ -192,18 +192,40 @@ class ProcessWatch {
     return all;
   }
 
-  /** PostgreSQL's and Redis's processes (backends come and go with the pools). */
+  /**
+   * PostgreSQL's processes that work for this benchmark (the backends of its database, and the
+   * server's own walwriter, checkpointer and the like, which every database shares) and Redis's
+   * server. The backend pids come from pg_stat_activity (`pgBackends`, refreshed every 250 ms), so
+   * other databases' backends on a shared server are not counted.
+   */
   private servers(): Array<{ label: string; pid: number }> {
     const out: Array<{ label: string; pid: number }> = [];
+    for (const { pid, shared } of this.pg)
+      out.push({ label: shared ? 'postgresql (shared)' : 'postgresql', pid });
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       const t = cpuTicks(Number(entry));
-      if (t && SERVERS[t.comm]) out.push({ label: SERVERS[t.comm], pid: Number(entry) });
+      if (t?.comm === 'redis-server') out.push({ label: 'redis', pid: Number(entry) });
     }
     return out;
   }
 
-  start(): void {
+  private pg: Array<{ pid: number; shared: boolean }> = [];
+  private pgRefresh: Promise<void> | null = null;
+
+  private refreshPg(): void {
+    this.pgRefresh ??= this.pgBackends()
+      .then((pids) => {
+        this.pg = pids;
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.pgRefresh = null;
+      });
+  }
+
+  async start(): Promise<void> {
+    this.pg = await this.pgBackends();
     this.peaks.clear();
     this.cpu.clear();
     for (const { pid } of this.processes()) {
@@ -220,6 +242,7 @@ class ProcessWatch {
   }
 
   private sample(first: boolean): void {
+    if (!first) this.refreshPg();
     for (const { label, pid } of this.processes()) {
       const kib = hwmKiB(pid);
       if (kib !== null) this.peaks.set(label, Math.max(this.peaks.get(label) ?? 0, kib));
@@ -518,7 +541,7 @@ async function runScenario(
   const idPrefix = scenario;
   const acceptedBefore = await simAccepted(rig);
   const load0 = loadavg()[0];
-  rig.watch.start();
+  await rig.watch.start();
   const sent = await send(rig, {
     bodies,
     idPrefix,
@@ -706,11 +729,20 @@ async function startRig(
     workers,
     sender,
     sources: [],
-    watch: new ProcessWatch(() => [
-      ...gateways.map((g, i) => ({ label: `gateway-${i + 1}`, pid: g.child.pid! })),
-      ...workers.map((w, i) => ({ label: `worker-${i + 1}`, pid: w.child.pid! })),
-      { label: 'portal-sim', pid: sim.pid! },
-    ]),
+    watch: new ProcessWatch(
+      () => [
+        ...gateways.map((g, i) => ({ label: `gateway-${i + 1}`, pid: g.child.pid! })),
+        ...workers.map((w, i) => ({ label: `worker-${i + 1}`, pid: w.child.pid! })),
+        { label: 'portal-sim', pid: sim.pid! },
+      ],
+      async () =>
+        (
+          await db.query<{ pid: number; shared: boolean }>(
+            `SELECT pid, datname IS NULL AS shared FROM pg_stat_activity
+            WHERE (datname = current_database() AND pid <> pg_backend_pid()) OR datname IS NULL`,
+          )
+        ).rows,
+    ),
   };
   const definition = parseYaml(
     readFileSync(resolve(__dirname, '../../config/sources/can-tho-nong-san.yaml'), 'utf8'),

@@ -15,6 +15,45 @@
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHmac } = require('node:crypto');
 const { performance } = require('node:perf_hooks');
+const http = require('node:http');
+
+// node:http with kept-alive connections rather than fetch: the senders share the machine's cores
+// with the hub: measured in the small scenario, fetch (undici) cost the senders about 1.3 ms of CPU
+// per webhook, node:http about 0.8 ms.
+const agents = new Map();
+function post(url, headers, body) {
+  const u = new URL(url);
+  if (!agents.has(u.host)) agents.set(u.host, new http.Agent({ keepAlive: true, maxSockets: 256 }));
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method: 'POST',
+        agent: agents.get(u.host),
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json = null;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            // not JSON: the status says enough
+          }
+          resolve({ status: res.statusCode, retryAfter: res.headers['retry-after'], json });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 function sign(secret, id, body) {
   const timestamp = String(Math.floor(Date.now() / 1000));
@@ -50,15 +89,23 @@ async function run({ url, secret, targets, bodies, idPrefix, concurrency, ratePe
       const t0 = performance.now();
       // A 429 or 503 says "retry" (Retry-After): a province sends again with the same webhook-id.
       for (let attempt = 1; ; attempt++) {
-        const res = await fetch(target.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...sign(target.secret, `${idPrefix}-${i}`, body) },
-          body,
-        });
-        const answer = await res.json();
+        let res;
+        try {
+          res = await post(
+            target.url,
+            { 'content-type': 'application/json', ...sign(target.secret, `${idPrefix}-${i}`, body) },
+            body,
+          );
+        } catch (error) {
+          // A kept-alive connection the server closed as it was reused: sent again, same webhook-id.
+          if (error.code !== 'ECONNRESET' || attempt >= maxAttempts) throw error;
+          retries.reset = (retries.reset ?? 0) + 1;
+          continue;
+        }
+        const answer = res.json;
         if ((res.status === 429 || res.status === 503) && attempt < maxAttempts) {
           retries[res.status] = (retries[res.status] ?? 0) + 1;
-          await sleep(Math.min(5000, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+          await sleep(Math.min(5000, 1000 * Number(res.retryAfter ?? 1)));
           continue;
         }
         latencies[i] = performance.now() - t0;
@@ -76,6 +123,7 @@ async function run({ url, secret, targets, bodies, idPrefix, concurrency, ratePe
 parentPort.on('message', (job) => {
   run({ ...workerData, ...job }).then(
     (result) => parentPort.postMessage({ ok: true, result }),
-    (error) => parentPort.postMessage({ ok: false, error: String(error && error.stack ? error.stack : error) }),
+    (error) =>
+      parentPort.postMessage({ ok: false, error: String(error && error.stack ? error.stack : error) }),
   );
 });
