@@ -1,9 +1,10 @@
+import { SourceCache } from '@txng/connectors';
 import { type Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
 import { admin, createActiveSource } from '../support/admin-client';
 import { eventually, simAdmin, startSim, startSyncHub, type SyncHub } from '../support/sync-harness';
-import { waitForOperation } from '../support/wait-for-operation';
+import { readOperation, waitForOperation } from '../support/wait-for-operation';
 import { waitForQueuesToDrain } from '../support/wait-for-queues';
 import { gtin13, passThroughSource, sendWebhook } from '../support/webhook-sources';
 
@@ -286,5 +287,46 @@ describe('replay of chosen receipts: exactly the receipts a mapping change affec
     const judged = detail.filter((r) => r === asked.body.operationId).length;
     expect(judged).toBe(op.done);
     expect(detail.slice(judged).every((r) => r === null)).toBe(true);
+  });
+
+  it('asks BullMQ after 30 s without an end, for a job that ended without writing it (a worker of an older build)', async () => {
+    const db = await hub.db();
+    // Every end written is dropped: the run cannot learn it from PostgreSQL.
+    await db.query(
+      `CREATE FUNCTION rr_drop_end() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`,
+    );
+    await db.query(
+      `CREATE TRIGGER rr_drop_end BEFORE INSERT ON replay_receipt_end FOR EACH ROW EXECUTE FUNCTION rr_drop_end()`,
+    );
+    try {
+      const asked = await replay({ sourceKey: SOURCE, receiptIds: [receipts.same] }).expect(202);
+      const job = `replay.${asked.body.operationId}.${receipts.same}`;
+      await eventually(async () => (await ingest.getJob(job))?.isCompleted(), 20_000, 'the job completed');
+      expect((await readOperation(hub.url, asked.body.operationId)).state).toBe('running');
+      const op = await waitForOperation(hub.url, asked.body.operationId, { timeoutMs: 45_000 });
+      expect(op).toMatchObject({ state: 'done', total: 1, done: 1, failed: 0 });
+    } finally {
+      await db.query(`DROP TRIGGER rr_drop_end ON replay_receipt_end`);
+      await db.query(`DROP FUNCTION rr_drop_end()`);
+    }
+  }, 70_000);
+
+  it('counts a receipt whose job fails for good as failed, and ends the operation without waiting on it', async () => {
+    // The source's current mapping version is gone: its replay job fails at once, permanently.
+    const db = await hub.db();
+    await db.query(`UPDATE source SET mapping_version = 99 WHERE key = $1`, [OTHER]);
+    await hub.app.get(SourceCache).changed(OTHER);
+    const asked = await replay({ sourceKey: OTHER, receiptIds: [receipts.other] }).expect(202);
+    const op = await ended(asked.body.operationId);
+    expect(op).toMatchObject({ state: 'done', total: 1, done: 0, failed: 1 });
+    expect(op.result).toMatchObject({ receipts: 1, judged: 0, failed: 1, expired: [] });
+    // The run read it from PostgreSQL, where the job wrote its end, not from BullMQ.
+    const { rows } = await db.query(
+      `SELECT receipt_id::text AS "receiptId", failed FROM replay_receipt_end WHERE operation_id = $1`,
+      [asked.body.operationId],
+    );
+    expect(rows).toEqual([{ receiptId: receipts.other, failed: true }]);
+    const job = await ingest.getJob(`replay.${asked.body.operationId}.${receipts.other}`);
+    expect(await job?.getState()).toBe('failed');
   });
 });

@@ -23,6 +23,8 @@ export interface ReceiptStore {
   take(receiptIds: string[]): Promise<ReceiptEntity[]>;
   markFailed(receiptId: string, message: string): Promise<void>;
   noteError(receiptId: string, message: string): Promise<void>;
+  /** A replay of chosen receipts' job ended for the receipt (judged, or failed for good). */
+  replayEnded(operationId: string, receiptId: string, failed: boolean): Promise<void>;
   countsOf<C>(receiptId: string): Promise<Partial<C> | null>;
   neverQueued(minAgeMs: number, limit: number): Promise<string[]>;
   unfinished(minAgeMs: number, limit: number, after: ReceiptCursor | null): Promise<ReceiptCursor[]>;

@@ -77,6 +77,7 @@ export class IngestProcessor extends WorkerHost {
       throw new UnrecoverableError(`The ingest queue has no job "${job.name}".`);
     const { receiptId, replay } = job.data;
     // A replay re-judges old receipts on purpose, out of order: it neither waits nor is waited for.
+    if (replay?.status === 'all') return this.replayChosen(receiptId, replay, job, token);
     if (replay) return this.judge(receiptId, replay, job, token);
     // Whether an earlier receipt of the same source (in the order the hub stored them: `received_at`,
     // then `id`) is still unjudged: a receipt stored after another was acknowledged has a later
@@ -90,6 +91,36 @@ export class IngestProcessor extends WorkerHost {
     if (turn?.earlierUnjudged) await this.waitForEarlier(job, token);
     const result = await this.judge(receiptId, null, job, token);
     return { ...result, following: await this.judgeFollowing(receiptId) };
+  }
+
+  /**
+   * A receipt of a replay of chosen receipts (ReceiptReplay), judged as any replay, and its end
+   * written where the run waits for its batch (`replay_receipt_end`): judged once the job's work is
+   * done, failed when this attempt fails and no other will follow (a permanent error, or the last
+   * attempt). A job put back for held records has not ended.
+   */
+  private async replayChosen(
+    receiptId: string,
+    replay: NonNullable<ProcessReceiptJob['data']['replay']>,
+    job: ProcessReceiptJob,
+    token: string | undefined,
+  ): Promise<IngestResult> {
+    let result: IngestResult;
+    try {
+      result = await this.judge(receiptId, replay, job, token);
+    } catch (error) {
+      const last = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (!(error instanceof DelayedError) && last)
+        await this.receiptStore.replayEnded(replay.runId, receiptId, true).catch((e: Error) => {
+          // The run finds the failed job in BullMQ when nothing more ends (ReceiptReplay.judged).
+          this.logger.warn(
+            `receipt ${receiptId}: its failure in replay ${replay.runId} not stored: ${e.message}`,
+          );
+        });
+      throw error;
+    }
+    await this.receiptStore.replayEnded(replay.runId, receiptId, false);
+    return result;
   }
 
   /**

@@ -35,6 +35,8 @@ interface ReceiptReplayParams {
 /** How often the run looks whether its batch's receipts are judged, and how often at most it checks for a cancel meanwhile. */
 const WAIT_POLL_MS = 200;
 const CANCEL_CHECK_MS = 1000;
+/** After this long with no receipt of the batch ended, BullMQ is asked about the jobs still pending. */
+const QUIET_MS = 30_000;
 
 /**
  * A replay of chosen receipts (docs/pipeline.md, "Replay of chosen receipts"): after a mapping
@@ -138,7 +140,8 @@ export class ReceiptReplay {
         );
         const jobFailed = await this.judged(
           tracker,
-          readable.map((r) => jobId('replay', operationId, r.id)),
+          operationId,
+          readable.map((r) => r.id),
         );
         judged += readable.length - jobFailed;
         failed += jobFailed + (batch.length - readable.length);
@@ -156,25 +159,43 @@ export class ReceiptReplay {
   }
 
   /**
-   * Waits until every job is completed or failed (a job BullMQ already removed counts as completed);
-   * answers how many failed. A cancel asked for meanwhile stops the wait: the receipts queued are
-   * judged all the same, nothing more is queued.
+   * Waits until every receipt of the batch is judged or its job failed for good, and answers how
+   * many failed. Each poll is one query of the batch's ends in PostgreSQL (`replay_receipt_end`,
+   * which the ingest job writes: IngestProcessor.replayChosen). Only when no receipt has ended for
+   * QUIET_MS does it ask BullMQ about the jobs still pending, for an end PostgreSQL was not told: a
+   * job the stall check failed without running it (failed), or one Redis lost or removed, or one
+   * completed by a worker that wrote no end (judged). A cancel asked for meanwhile stops the wait:
+   * the receipts queued are judged all the same, nothing more is queued.
    */
-  private async judged(tracker: ReturnType<OperationsService['tracker']>, ids: string[]): Promise<number> {
-    let pending = ids;
-    let failed = 0;
+  private async judged(
+    tracker: ReturnType<OperationsService['tracker']>,
+    operationId: string,
+    receiptIds: string[],
+  ): Promise<number> {
+    /** Ends BullMQ told of (failed or not) that PostgreSQL had not. */
+    const fromQueue = new Map<string, boolean>();
+    let ended = 0;
     let checked = Date.now();
-    while (pending.length > 0) {
-      const states = await Promise.all(pending.map((id) => this.ingest.getJobState(id)));
-      failed += states.filter((s) => s === 'failed').length;
-      pending = pending.filter((_, i) => !['completed', 'failed', 'unknown'].includes(states[i]));
-      if (pending.length === 0) break;
+    let progressed = Date.now();
+    for (;;) {
+      const ends = new Map((await this.receipts.ended(operationId, receiptIds)).map((e) => [e.id, e.failed]));
+      for (const [id, failed] of fromQueue) if (!ends.has(id)) ends.set(id, failed);
+      if (ends.size === receiptIds.length) return [...ends.values()].filter((failed) => failed).length;
+      if (ends.size > ended) {
+        ended = ends.size;
+        progressed = Date.now();
+      } else if (Date.now() - progressed >= QUIET_MS) {
+        for (const id of receiptIds.filter((r) => !ends.has(r))) {
+          const state = await this.ingest.getJobState(jobId('replay', operationId, id));
+          if (['completed', 'failed', 'unknown'].includes(state)) fromQueue.set(id, state === 'failed');
+        }
+        progressed = Date.now();
+      }
       if (Date.now() - checked >= CANCEL_CHECK_MS) {
         await tracker.checkpoint();
         checked = Date.now();
       }
       await sleep(WAIT_POLL_MS);
     }
-    return failed;
   }
 }

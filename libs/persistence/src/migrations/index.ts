@@ -19,6 +19,7 @@ import { Operations1764296100000 } from './1764296100000-operations';
 import { FindingsWithoutHolder1764299700000 } from './1764299700000-findings-without-holder';
 import { PrefixFindingsWithoutHolder1796437879609 } from './1796437879609-prefix-findings-without-holder';
 import { OneBackfillPerSource1796439172975 } from './1796439172975-one-backfill-per-source';
+import { ReplayReceiptEnds1796442000000 } from './1796442000000-replay-receipt-ends';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -46,4 +47,5 @@ export const MIGRATIONS = [
   FindingsWithoutHolder1764299700000,
   PrefixFindingsWithoutHolder1796437879609,
   OneBackfillPerSource1796439172975,
+  ReplayReceiptEnds1796442000000,
 ];

@@ -245,6 +245,19 @@ export class PgReceiptRepository {
     );
   }
 
+  /**
+   * A replay of chosen receipts' job ended for this receipt: judged, or failed for good. Written
+   * again when a resumed run judges it again (the last end wins); the run reads these
+   * (PgReceiptReplay.ended) instead of asking BullMQ for each job.
+   */
+  async replayEnded(operationId: string, receiptId: string, failed: boolean): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO replay_receipt_end (operation_id, receipt_id, failed) VALUES ($1, $2, $3)
+       ON CONFLICT (operation_id, receipt_id) DO UPDATE SET failed = excluded.failed, ended_at = now()`,
+      [operationId, receiptId, failed],
+    );
+  }
+
   /** A note on the receipt (why its records are held back). */
   async noteError(receiptId: string, message: string): Promise<void> {
     await this.dataSource.query(`UPDATE receipt SET error = $2 WHERE id = $1`, [receiptId, message]);

@@ -9,8 +9,8 @@ export interface ReplayReceipt {
 
 /**
  * What a replay of chosen receipts asks of PostgreSQL (POST /v1/admin/replay/receipts; docs/pipeline.md,
- * "Replay of chosen receipts"): which ids are not the source's, the receipts in arrival order, and
- * what the run made of their items.
+ * "Replay of chosen receipts"): which ids are not the source's, the receipts in arrival order, which
+ * of them its jobs have ended, and what the run made of their items.
  */
 export class PgReceiptReplay {
   constructor(private readonly dataSource: DataSource) {}
@@ -36,6 +36,20 @@ export class PgReceiptReplay {
       [ids],
     );
     return rows;
+  }
+
+  /**
+   * Which of these receipts the run's jobs have ended (PgReceiptRepository.replayEnded writes it),
+   * each with whether its job failed for good; the others are still to be judged. One query for a
+   * batch, by the table's primary key.
+   */
+  async ended(runId: string, receiptIds: readonly string[]): Promise<Array<{ id: string; failed: boolean }>> {
+    if (receiptIds.length === 0) return [];
+    return this.dataSource.query(
+      `SELECT receipt_id::text AS id, failed FROM replay_receipt_end
+        WHERE operation_id = $1 AND receipt_id = ANY($2::uuid[])`,
+      [runId, receiptIds],
+    );
   }
 
   /** The links a run wrote in these receipts, by outcome: what the re-judged items became. */
