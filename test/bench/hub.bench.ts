@@ -11,6 +11,7 @@ import { freePort } from '../support/ports';
 import { hubProcessEnv, type RunningProcess, startBuilt } from '../support/processes';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { type BodySpec, cantHoBodyOf, wideGtin } from './cantho-bodies';
+import { seedHeld } from './held-data';
 import { fmt, percentile, sleep } from './measure';
 
 /**
@@ -40,7 +41,8 @@ import { fmt, percentile, sleep } from './measure';
  *
  * Flags: --quick (small sizes, ~2–3 min on two cores), --json (one JSON object per line per
  * scenario, progress on stderr), --scale=F (multiply the sizes), --workers=N, --gateways=N,
- * --only=bulk,small,… (scenarios to run), --keep (leave the database; prints its name).
+ * --only=bulk,small,… (scenarios to run), --keep (leave the database; prints its name),
+ * --held=N (N records already held, seeded after the warm-up: held-data.ts).
  */
 
 type ScenarioName = 'bulk' | 'small' | 'latency' | 'mixed';
@@ -79,6 +81,8 @@ interface Options {
   gateways: number;
   only: ScenarioName[];
   keep: boolean;
+  /** Records held before the scenarios (seeded in SQL after the warm-up: held-data.ts); 0 = none. */
+  held: number;
 }
 
 function options(argv: string[]): Options {
@@ -104,6 +108,7 @@ function options(argv: string[]): Options {
     gateways: whole('gateways', 1),
     only,
     keep: argv.includes('--keep'),
+    held: value('held') === undefined ? 0 : whole('held', 0),
   };
 }
 
@@ -680,6 +685,13 @@ async function startRig(
     WEBHOOK_CONCURRENCY_PER_ADDRESS: '1000',
     ADMIN_RATE_LIMIT: '0',
     LOG_LEVEL: 'warn',
+    // BENCH_HUB_ENV="NAME=value …": settings to compare (DATABASE_PREPARED_STATEMENTS=off, say).
+    ...Object.fromEntries(
+      (process.env.BENCH_HUB_ENV ?? '')
+        .split(' ')
+        .filter((a) => a.includes('='))
+        .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
+    ),
   };
   // Node.js options of the hub's processes, for profiling them (docs/BENCHMARKS.md): e.g.
   // BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (Node refuses --cpu-prof in NODE_OPTIONS).
@@ -806,6 +818,8 @@ export async function main(...argv: string[]): Promise<void> {
     const warm = rig.sources.map((_, i) => JSON.stringify(smallBody(i * 4 + 3, numbering)));
     await runScenario(rig, o, 'warm' as ScenarioName, warm, { sources: rig.sources.length, senders: 4 });
 
+    if (o.held > 0) await seedHeld(rig.db, o.held, rig.sources[0].key, (line) => log(o, line));
+
     const floorSample = floorRecords(sizes.floorRecords, 5_000_000);
     const floorBefore = await measureFloor(rig.db, floorSample);
     log(o, `floor (batched INSERT … ON CONFLICT of JSONB, 500 a statement): ${fmt(floorBefore)} records/s`);
@@ -919,7 +933,7 @@ export async function main(...argv: string[]): Promise<void> {
     if (o.json) {
       for (const r of results)
         process.stdout.write(
-          `${JSON.stringify({ ...r, floor_before: Math.round(floorBefore), floor_after: Math.round(floorAfter), commit, quick: o.quick, scale: o.scale })}\n`,
+          `${JSON.stringify({ ...r, floor_before: Math.round(floorBefore), floor_after: Math.round(floorAfter), commit, quick: o.quick, scale: o.scale, held: o.held })}\n`,
         );
     } else {
       const lines = [

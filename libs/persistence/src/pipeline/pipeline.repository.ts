@@ -113,6 +113,8 @@ export class PgPipelineTx {
       // `settled`: keys whose incoming content is all the latest version's, read as of the
       // statement's snapshot, unlocked. `locked`: the others, locked in the lock order (after a
       // wait, PostgreSQL re-reads the row it locked). Every key is in exactly one of the two.
+      // `NOT IN` (a hashed subplan) rather than `NOT EXISTS`, which PostgreSQL planned as a nested
+      // loop over `settled`: 45 ms for a 500-record batch, against 4 ms.
       // An event's latest error declaration comes along: a correction is new content under the same key.
       prepared(`WITH wanted AS (
          SELECT kind, key, hashes FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text, hashes text[])
@@ -128,7 +130,7 @@ export class PgPipelineTx {
                 CASE WHEN r.kind = 'event' THEN v.data->'errorDeclaration' END AS error_declaration
            FROM record r LEFT JOIN record_version v ON v.id = r.latest_version_id
           WHERE (r.kind, r.key) IN (SELECT kind, key FROM wanted)
-            AND NOT EXISTS (SELECT 1 FROM settled s WHERE s.kind = r.kind AND s.key = r.key)
+            AND (r.kind, r.key) NOT IN (SELECT s.kind, s.key FROM settled s)
           ORDER BY ${recordKeyOrderSql('r')}
             FOR UPDATE OF r
        )

@@ -13,13 +13,15 @@ import {
 import { TARGET_SQL } from './sync-target.sql';
 
 /**
- * `record` rows of the (kind, key) pairs in $1 (kinds) and $2 (keys), exactly: the `= ANY` lists
- * let the planner take the primary key for the few hundred rows of a batch (the row-value `IN`
- * alone made it scan and hash the whole table), the `IN` keeps it to the pairs.
+ * `record` rows of the (kind, key) pairs in $1 (kinds) and $2 (keys), as a join from the pairs:
+ * PostgreSQL probes the primary key once per pair on a large table and hashes a small one. (The
+ * former `kind = ANY($1) AND key = ANY($2)` lists took the primary key on a small table, but with
+ * a million records held the planner scanned the whole table for every batch: 0.3–0.7 s a
+ * statement, docs/BENCHMARKS.md "Held data".)
  */
-const KEYS_MATCH = (alias: string): string =>
-  `${alias}.kind = ANY($1::text[]) AND ${alias}.key = ANY($2::text[])
-   AND (${alias}.kind, ${alias}.key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`;
+const RECORDS_OF_PAIRS = (alias: string): string =>
+  `unnest($1::text[], $2::text[]) AS wanted(kind, key)
+   JOIN record ${alias} ON ${alias}.kind = wanted.kind AND ${alias}.key = wanted.key`;
 
 /**
  * The sync's PostgreSQL side (`sync_batch`, `sync_claim`, and what a batch's answers write on
@@ -129,9 +131,8 @@ export class PgSyncBatchRepository {
 
       const locked: Array<{ kind: string; key: string; portal_version: number }> = await m.query(
         `SELECT r.kind, r.key, COALESCE(rs.portal_version, 0) AS portal_version
-           FROM record r
+           FROM ${RECORDS_OF_PAIRS('r')}
            LEFT JOIN record_sync rs ON rs.kind = r.kind AND rs.key = r.key AND rs.target = $3
-          WHERE ${KEYS_MATCH('r')}
           ORDER BY ${recordKeyOrderSql('r')}
           FOR UPDATE OF r SKIP LOCKED`,
         [candidates.map((c) => c.kind), candidates.map((c) => c.key), target],
@@ -375,7 +376,7 @@ export class PgSyncBatchRepository {
       return;
     }
     await m.query(
-      `SELECT 1 FROM record r WHERE ${KEYS_MATCH('r')}
+      `SELECT 1 FROM ${RECORDS_OF_PAIRS('r')}
         ORDER BY ${recordKeyOrderSql('r')} FOR UPDATE`,
       [outcomes.map((o) => o.kind), outcomes.map((o) => o.key)],
     );
