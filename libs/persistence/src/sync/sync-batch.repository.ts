@@ -110,6 +110,11 @@ export class PgSyncBatchRepository {
         // the limit, then merged: other provinces' backlog is never read. The planner reads the
         // partial index (source_key, id) WHERE status = 'ready' while ready versions are a small
         // part of the table, the primary key from the start otherwise (docs/sync.md).
+        // The "no earlier ready version" probe reads the key's own versions: `IS TRUE` keeps the
+        // planner off the partial ready indexes there, one of which (source_key, id) it took when
+        // its statistics said few versions were ready, scanning every ready version of the source
+        // for each candidate: 3 s a batch with 1,000,000 records held and 5,000 ready, against
+        // 33 ms (docs/BENCHMARKS.md, "Held data").
         `SELECT c.* FROM source s
            CROSS JOIN LATERAL (
              SELECT rv.id, rv.kind, rv.key, rv.version, rv.content_hash, rv.data,
@@ -118,7 +123,8 @@ export class PgSyncBatchRepository {
               WHERE rv.source_key = s.key AND rv.status = 'ready'
                 AND NOT EXISTS (SELECT 1 FROM sync_claim sc WHERE sc.record_version_id = rv.id)
                 AND NOT EXISTS (SELECT 1 FROM record_version p
-                                 WHERE p.kind = rv.kind AND p.key = rv.key AND p.status = 'ready' AND p.version < rv.version)
+                                 WHERE p.kind = rv.kind AND p.key = rv.key AND p.version < rv.version
+                                   AND (p.status = 'ready') IS TRUE)
               ORDER BY rv.id
               LIMIT $3) c
           WHERE s.province_code = $1 AND ${TARGET_SQL} = $2
