@@ -169,23 +169,12 @@ export class IngestProcessor extends WorkerHost {
       );
     }
 
-    const provenance: Provenance = {
-      receiptId,
-      sourceKey: source.key,
-      sourceProvinceCode: source.provinceCode,
-      mappingVersion,
-      webhookId: receipt.webhookId,
-      pollPage: receipt.pollPage,
-      replayRunId: replay?.runId ?? null,
-    };
-    // The envelope mapped at intake under this very mapping version spares mapping the body again.
-    const mapped = !replay && receipt.mappingVersion === mappingVersion ? receipt.mappedEnvelope : null;
-    const { candidates, error } = await this.candidates(
+    const { provenance, candidates, error } = await this.candidates(
       receipt,
       source,
-      mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
-      provenance,
-      mapped,
+      mappingVersion,
+      mapping,
+      replay?.runId ?? null,
     );
     const applied = await this.pipeline.apply(
       provenance,
@@ -277,22 +266,12 @@ export class IngestProcessor extends WorkerHost {
       const mappingVersion = receipt.mappingVersion ?? source.mappingVersion;
       const mapping = mappingVersion === null ? null : await this.sources.mapping(source.key, mappingVersion);
       if (mappingVersion !== null && !mapping) break;
-      const provenance: Provenance = {
-        receiptId: receipt.id,
-        sourceKey: source.key,
-        sourceProvinceCode: source.provinceCode,
-        mappingVersion,
-        webhookId: receipt.webhookId,
-        pollPage: receipt.pollPage,
-        replayRunId: null,
-      };
-      const mapped = receipt.mappingVersion === mappingVersion ? receipt.mappedEnvelope : null;
-      const { candidates, error } = await this.candidates(
+      const { provenance, candidates, error } = await this.candidates(
         receipt,
         source,
-        mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
-        provenance,
-        mapped,
+        mappingVersion,
+        mapping,
+        null,
       );
       if (error !== null) break;
       items.push({ provenance, candidates });
@@ -408,17 +387,30 @@ export class IngestProcessor extends WorkerHost {
   }
 
   /**
-   * The receipt's records as candidates, or one `receipt` candidate carrying the parse or mapping
-   * failure. From the envelope mapped at intake when there is one (docs/ingest.md, "Mapped once"):
-   * the same mapping version made it of the same body, so only normalising and validating are left.
+   * The receipt's provenance and its records as candidates, or one `receipt` candidate carrying the
+   * parse or mapping failure, read with `mappingVersion` (`mapping`). From the envelope mapped at
+   * intake when there is one under that very version and this is not a replay (docs/ingest.md,
+   * "Mapped once"): the same mapping made it of the same body, so only normalising and validating
+   * are left.
    */
   private async candidates(
     receipt: ReceiptEntity,
     source: SourceEntity,
-    mapping: { language: 'jsonata'; expression: string } | undefined,
-    provenance: Provenance,
-    mapped: string | null,
-  ): Promise<{ candidates: Candidate[]; error: string | null }> {
+    mappingVersion: number | null,
+    mapping: { language: 'jsonata'; expression: string } | null,
+    replayRunId: string | null,
+  ): Promise<{ provenance: Provenance; candidates: Candidate[]; error: string | null }> {
+    const provenance: Provenance = {
+      receiptId: receipt.id,
+      sourceKey: source.key,
+      sourceProvinceCode: source.provinceCode,
+      mappingVersion,
+      webhookId: receipt.webhookId,
+      pollPage: receipt.pollPage,
+      replayRunId,
+    };
+    const mapped =
+      replayRunId === null && receipt.mappingVersion === mappingVersion ? receipt.mappedEnvelope : null;
     let records: PreviewRecord[];
     try {
       const envelope = mapped === null ? null : parseEnvelope(mapped);
@@ -427,7 +419,7 @@ export class IngestProcessor extends WorkerHost {
           ? envelopeToRecords(envelope, { policy: source.policy })
           : await readRecords({
               format: source.format,
-              mapping,
+              mapping: mapping ? { language: mapping.language, expression: mapping.expression } : undefined,
               body: receipt.body!,
               policy: source.policy,
             });
@@ -436,13 +428,14 @@ export class IngestProcessor extends WorkerHost {
         const { code, message, path } = toPreviewFinding(error);
         const finding = { code, message, path };
         return {
+          provenance,
           candidates: [receiptFailureCandidate(finding, provenance)],
           error: `${error.code}: ${error.message}`,
         };
       }
       throw error;
     }
-    return { candidates: records.map((r, i) => toCandidate(r, i, provenance)), error: null };
+    return { provenance, candidates: records.map((r, i) => toCandidate(r, i, provenance)), error: null };
   }
 }
 

@@ -54,6 +54,20 @@ function newReceiptRow(
 }
 
 /**
+ * Whether a receipt earlier than `me` (the receipt row in scope under that alias) of the same
+ * source, in the order the hub stored them (`received_at`, then `id`), is still unjudged, not
+ * counting receipts whose first run left only records held back (`held_item`): the ordering gate
+ * that `earlierUnjudged`, `turn` and `following` ask (a probe of receipt_unjudged_source_idx).
+ */
+const EARLIER_UNJUDGED = `EXISTS (
+         SELECT 1 FROM receipt e
+          WHERE e.source_key = me.source_key
+            AND e.status IN ('stored', 'queued', 'processing')
+            AND (e.received_at, e.id) < (me.received_at, me.id)
+            AND NOT EXISTS (SELECT 1 FROM held_item h WHERE h.receipt_id = e.id)
+       )`;
+
+/**
  * The receipts are on the ingest queue: `queued_at` set once, `stored` becomes `queued`. A receipt
  * a worker has locked already is skipped, not waited for: its job began (the queue ran it before
  * intake got here), and taking it sets `queued_at` itself (`take`). Waiting would hold the
@@ -305,21 +319,10 @@ export class PgReceiptRepository {
     return rows.map((r) => r.id);
   }
 
-  /**
-   * Whether an earlier receipt of the same source (in the order the hub stored them: `received_at`,
-   * then `id`) is still unjudged, not counting receipts whose first run left only records held back
-   * (`held_item`). One probe of receipt_unjudged_source_idx.
-   */
+  /** Whether an earlier receipt of the same source is still unjudged (EARLIER_UNJUDGED); false for none. */
   async earlierUnjudged(receiptId: string): Promise<boolean> {
     const rows: Array<{ waiting: boolean }> = await this.dataSource.query(
-      prepared(`SELECT EXISTS (
-         SELECT 1 FROM receipt me
-           JOIN receipt e ON e.source_key = me.source_key
-                         AND e.status IN ('stored', 'queued', 'processing')
-                         AND (e.received_at, e.id) < (me.received_at, me.id)
-          WHERE me.id = $1
-            AND NOT EXISTS (SELECT 1 FROM held_item h WHERE h.receipt_id = e.id)
-       ) AS waiting`),
+      prepared(`SELECT ${EARLIER_UNJUDGED} AS waiting FROM receipt me WHERE me.id = $1`),
       [receiptId],
     );
     return rows[0]?.waiting === true;
@@ -342,13 +345,7 @@ export class PgReceiptRepository {
       prepared(`SELECT me.source_key, me.status, me.record_count, me.counts,
               EXISTS (SELECT 1 FROM source s
                        WHERE s.key = me.source_key AND s.deleted_at IS NULL AND s.callback IS NOT NULL) AS callbacks,
-              EXISTS (
-                SELECT 1 FROM receipt e
-                 WHERE e.source_key = me.source_key
-                   AND e.status IN ('stored', 'queued', 'processing')
-                   AND (e.received_at, e.id) < (me.received_at, me.id)
-                   AND NOT EXISTS (SELECT 1 FROM held_item h WHERE h.receipt_id = e.id)
-              ) AS waiting
+              ${EARLIER_UNJUDGED} AS waiting
          FROM receipt me WHERE me.id = $1`),
       [receiptId],
     );
@@ -395,13 +392,7 @@ export class PgReceiptRepository {
     }> = await this.dataSource.query(
       prepared(`WITH me AS (SELECT source_key, received_at, id FROM receipt WHERE id = $1)
        SELECT n.id, n.status, n.record_count,
-              EXISTS (
-                SELECT 1 FROM receipt e
-                 WHERE e.source_key = me.source_key
-                   AND e.status IN ('stored', 'queued', 'processing')
-                   AND (e.received_at, e.id) < (me.received_at, me.id)
-                   AND NOT EXISTS (SELECT 1 FROM held_item h WHERE h.receipt_id = e.id)
-              ) AS blocked
+              ${EARLIER_UNJUDGED} AS blocked
          FROM me LEFT JOIN LATERAL (
                 SELECT e.id, e.status, e.record_count, e.received_at FROM receipt e
                  WHERE e.source_key = me.source_key
