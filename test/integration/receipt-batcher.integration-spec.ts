@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type Queue } from 'bullmq';
 import { type Client } from 'pg';
 import { DEFAULT_BATCH_LIMITS, ReceiptBatcher, ReceiptsService } from '@txng/connectors';
-import { type NewReceipt, type StoredReceipt } from '@txng/persistence';
+import { type NewReceipt, PgReceiptRepository, type StoredReceipt } from '@txng/persistence';
+import { DataSource } from 'typeorm';
 import { createActiveSource, JSON_SOURCE } from '../support/admin-client';
 import { startGateway, type GatewayHarness } from '../support/gateway-harness';
 import { RoundTripCounter } from '../support/round-trip-counter';
@@ -142,5 +143,39 @@ describe('receipts stored together (real PostgreSQL and Redis)', () => {
     for (const s of stored)
       expect((await ingest.getJob(`receipt.${s.receiptId}`))?.data).toEqual({ receiptId: s.receiptId });
     expect((await rowsOf(ids)).every((r) => r.queued === 1)).toBe(true);
+  });
+
+  it("marks receipts queued without waiting for a worker that holds one; the worker's take sets its queued_at", async () => {
+    const store = new PgReceiptRepository(hub.app.get(DataSource));
+    const [held, free] = await store.storeWebhooks([
+      receipt(`msg_${randomUUID()}`),
+      receipt(`msg_${randomUUID()}`),
+    ]);
+    const queuedAt = async (id: string) =>
+      (await db.query<{ queued_at: Date | null }>('SELECT queued_at FROM receipt WHERE id = $1', [id]))
+        .rows[0].queued_at;
+    // A worker that took `held` first (the queue ran its job before intake marked it).
+    const worker = await hub.db();
+    try {
+      await worker.query('BEGIN');
+      await worker.query('SELECT 1 FROM receipt WHERE id = $1 FOR UPDATE', [held.receiptId]);
+      const marked = await Promise.race([
+        store.markQueuedMany([held.receiptId, free.receiptId]).then(() => 'marked'),
+        new Promise((r) => setTimeout(() => r('waited for the worker'), 5000)),
+      ]);
+      expect(marked).toBe('marked');
+      expect(await queuedAt(free.receiptId)).toBeInstanceOf(Date);
+      expect(await queuedAt(held.receiptId)).toBeNull();
+    } finally {
+      await worker.query('ROLLBACK');
+      await worker.end();
+    }
+    const [taken] = await store.take([held.receiptId]);
+    expect(taken.status).toBe('stored'); // as read: the intake's mark skipped it
+    expect(await queuedAt(held.receiptId)).toBeInstanceOf(Date);
+    const row = await db.query<{ status: string }>('SELECT status FROM receipt WHERE id = $1', [
+      held.receiptId,
+    ]);
+    expect(row.rows[0].status).toBe('processing');
   });
 });

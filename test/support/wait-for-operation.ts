@@ -1,28 +1,14 @@
+import type { OperationView } from '@txng/jobs';
+import type { OperationState } from '@txng/persistence';
 import { admin } from './admin-client';
 
-export type OperationState = 'queued' | 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+export type { OperationState } from '@txng/persistence';
 
-/** An operation as GET /v1/admin/operations/{id} answers it (the fields tests read). */
-export interface OperationAnswer {
-  id: string;
-  kind: string;
-  state: OperationState;
-  actor: string;
-  provinceCode: string | null;
-  sourceKey: string | null;
-  params: Record<string, unknown>;
-  total: number | null;
-  done: number;
-  failed: number;
-  percent: number | null;
-  secondsLeft: number | null;
-  cancellable: boolean;
-  cancelRequestedBy: string | null;
-  result: Record<string, unknown> | null;
-  error: string | null;
-  /** In the 202 answer of a backfill (StartedOperation). */
-  links?: { self: string; cancel: string };
-}
+/**
+ * An operation as GET /v1/admin/operations/{id} answers it: the server's own view type (its JSON
+ * has the same fields), plus the links of a backfill's 202 answer (StartedOperation).
+ */
+export type OperationAnswer = OperationView & { links?: { self: string; cancel: string } };
 
 const ENDED: readonly OperationState[] = ['done', 'failed', 'cancelled'];
 
