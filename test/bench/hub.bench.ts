@@ -201,21 +201,19 @@ class ProcessWatch {
    * PostgreSQL's processes that work for this benchmark (the backends of its database, and the
    * server's own walwriter, checkpointer and the like, which every database shares) and Redis's
    * server. The backend pids come from pg_stat_activity (`pgBackends`, refreshed every 250 ms), so
-   * other databases' backends on a shared server are not counted.
+   * other databases' backends on a shared server are not counted; Redis's pid is found at start.
    */
   private servers(): Array<{ label: string; pid: number }> {
     const out: Array<{ label: string; pid: number }> = [];
     for (const { pid, shared } of this.pg)
       out.push({ label: shared ? 'postgresql (shared)' : 'postgresql', pid });
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const t = cpuTicks(Number(entry));
-      if (t?.comm === 'redis-server') out.push({ label: 'redis', pid: Number(entry) });
-    }
+    for (const pid of this.redis) out.push({ label: 'redis', pid });
     return out;
   }
 
   private pg: Array<{ pid: number; shared: boolean }> = [];
+  /** Redis's server process(es), found once per scenario. */
+  private redis: number[] = [];
   private pgRefresh: Promise<void> | null = null;
 
   private refreshPg(): void {
@@ -231,6 +229,9 @@ class ProcessWatch {
 
   async start(): Promise<void> {
     this.pg = await this.pgBackends();
+    this.redis = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry) && cpuTicks(Number(entry))?.comm === 'redis-server')
+      .map(Number);
     this.peaks.clear();
     this.cpu.clear();
     for (const { pid } of this.processes()) {
@@ -248,11 +249,12 @@ class ProcessWatch {
 
   private sample(first: boolean): void {
     if (!first) this.refreshPg();
-    for (const { label, pid } of this.processes()) {
+    const hub = this.processes();
+    for (const { label, pid } of hub) {
       const kib = hwmKiB(pid);
       if (kib !== null) this.peaks.set(label, Math.max(this.peaks.get(label) ?? 0, kib));
     }
-    for (const { label, pid } of [...this.processes(), ...this.servers()]) {
+    for (const { label, pid } of [...hub, ...this.servers()]) {
       const t = cpuTicks(pid);
       if (!t) continue;
       const seen = this.cpu.get(pid);
@@ -512,8 +514,9 @@ export interface ScenarioResult {
   peak_rss_by_process: Record<string, number>;
   /**
    * CPU time (user + system) each process spent during the scenario: the hub's processes and their
-   * children, the simulator, PostgreSQL and Redis (every process of theirs: quiet runs only), and
-   * the benchmark itself (the senders' thread). Unlike rates, it hardly moves with the machine's load.
+   * children, the simulator, PostgreSQL (the benchmark database's backends; the server's shared
+   * processes apart), Redis's server (shared with whatever else uses it), and the benchmark itself
+   * (the senders' thread). It moves much less with the machine's load than rates do.
    */
   cpu_s_by_process: Record<string, number>;
   /** The machine's busy CPU time over the scenario (every process, ours or not). */

@@ -6,8 +6,8 @@ import { Client } from 'pg';
  *
  * TypeORM sends every statement unnamed, so PostgreSQL parses and plans it again at each call.
  * For the statements every webhook and receipt runs (a few CTEs of several joins each), that was
- * about a sixth of the server's time per statement in the benchmark (docs/BENCHMARKS.md, "Where
- * PostgreSQL's time went"). A statement marked with `prepared()` is sent named instead: parsed
+ * about a sixth of the server's time per statement in the benchmark (docs/BENCHMARKS.md, "Locks,
+ * planning and held data"). A statement marked with `prepared()` is sent named instead: parsed
  * once per connection, and planned once PostgreSQL finds its generic plan as good as the custom
  * ones (plan_cache_mode `auto`).
  *
