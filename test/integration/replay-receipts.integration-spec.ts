@@ -1,6 +1,8 @@
 import { SourceCache } from '@txng/connectors';
+import { PgReceiptRepository } from '@txng/persistence';
 import { type Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { type RunningPortalSim } from '../../apps/portal-sim/src/create-portal-sim';
 import { admin, createActiveSource } from '../support/admin-client';
 import { eventually, simAdmin, startSim, startSyncHub, type SyncHub } from '../support/sync-harness';
@@ -316,17 +318,37 @@ describe('replay of chosen receipts: exactly the receipts a mapping change affec
     const db = await hub.db();
     await db.query(`UPDATE source SET mapping_version = 99 WHERE key = $1`, [OTHER]);
     await hub.app.get(SourceCache).changed(OTHER);
-    const asked = await replay({ sourceKey: OTHER, receiptIds: [receipts.other] }).expect(202);
-    const op = await ended(asked.body.operationId);
-    expect(op).toMatchObject({ state: 'done', total: 1, done: 0, failed: 1 });
-    expect(op.result).toMatchObject({ receipts: 1, judged: 0, failed: 1, expired: [] });
-    // The run read it from PostgreSQL, where the job wrote its end, not from BullMQ.
-    const { rows } = await db.query(
-      `SELECT receipt_id::text AS "receiptId", failed FROM replay_receipt_end WHERE operation_id = $1`,
-      [asked.body.operationId],
+    // Every end the jobs write is copied aside: the run drops its own when it ends.
+    await db.query(`CREATE TABLE rr_end_log (LIKE replay_receipt_end)`);
+    await db.query(
+      `CREATE FUNCTION rr_log_end() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN INSERT INTO rr_end_log SELECT NEW.*; RETURN NEW; END $$`,
     );
-    expect(rows).toEqual([{ receiptId: receipts.other, failed: true }]);
-    const job = await ingest.getJob(`replay.${asked.body.operationId}.${receipts.other}`);
-    expect(await job?.getState()).toBe('failed');
+    await db.query(
+      `CREATE TRIGGER rr_log_end AFTER INSERT ON replay_receipt_end FOR EACH ROW EXECUTE FUNCTION rr_log_end()`,
+    );
+    try {
+      const asked = await replay({ sourceKey: OTHER, receiptIds: [receipts.other] }).expect(202);
+      const op = await ended(asked.body.operationId);
+      expect(op).toMatchObject({ state: 'done', total: 1, done: 0, failed: 1 });
+      expect(op.result).toMatchObject({ receipts: 1, judged: 0, failed: 1, expired: [] });
+      // The job wrote its end, failed, in PostgreSQL (where the run reads it) ...
+      const ends = (table: string) =>
+        db.query(`SELECT receipt_id::text AS "receiptId", failed FROM ${table} WHERE operation_id = $1`, [
+          asked.body.operationId,
+        ]);
+      expect((await ends('rr_end_log')).rows).toEqual([{ receiptId: receipts.other, failed: true }]);
+      // ... and the ended run dropped it: nothing of it stays behind.
+      expect((await ends('replay_receipt_end')).rows).toEqual([]);
+      const job = await ingest.getJob(`replay.${asked.body.operationId}.${receipts.other}`);
+      expect(await job?.getState()).toBe('failed');
+      // A job of a run that has ended (one cancelled with receipts queued) writes no end.
+      await new PgReceiptRepository(hub.app.get(DataSource)).replayEnded(asked.body.operationId, receipts.other, false);
+      expect((await ends('replay_receipt_end')).rows).toEqual([]);
+    } finally {
+      await db.query(`DROP TRIGGER rr_log_end ON replay_receipt_end`);
+      await db.query(`DROP FUNCTION rr_log_end()`);
+      await db.query(`DROP TABLE rr_end_log`);
+    }
   });
 });

@@ -262,11 +262,13 @@ export class PgReceiptRepository {
   /**
    * A replay of chosen receipts' job ended for this receipt: judged, or failed for good. Written
    * again when a resumed run judges it again (the last end wins); the run reads these
-   * (PgReceiptReplay.ended) instead of asking BullMQ for each job.
+   * (PgReceiptReplay.ended) instead of asking BullMQ for each job. Nothing is written once the
+   * run has ended (a job of a cancelled run): the run dropped its ends then (PgReceiptReplay.forgetEnds).
    */
   async replayEnded(operationId: string, receiptId: string, failed: boolean): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO replay_receipt_end (operation_id, receipt_id, failed) VALUES ($1, $2, $3)
+      `INSERT INTO replay_receipt_end (operation_id, receipt_id, failed)
+       SELECT $1, $2, $3 FROM operation WHERE id = $1 AND state IN ('queued', 'running', 'cancelling')
        ON CONFLICT (operation_id, receipt_id) DO UPDATE SET failed = excluded.failed, ended_at = now()`,
       [operationId, receiptId, failed],
     );

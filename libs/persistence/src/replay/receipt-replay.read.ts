@@ -52,6 +52,14 @@ export class PgReceiptReplay {
     );
   }
 
+  /**
+   * The run has ended: its ends are dropped. A job still running for it (the run was cancelled
+   * with receipts queued) writes none after this (PgReceiptRepository.replayEnded).
+   */
+  async forgetEnds(runId: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM replay_receipt_end WHERE operation_id = $1`, [runId]);
+  }
+
   /** The links a run wrote in these receipts, by outcome: what the re-judged items became. */
   async outcomes(runId: string, receiptIds: readonly string[]): Promise<Record<string, number>> {
     // By receipt first (the links' primary key): replay_run has no index of its own.
