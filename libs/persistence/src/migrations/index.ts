@@ -20,6 +20,8 @@ import { FindingsWithoutHolder1764299700000 } from './1764299700000-findings-wit
 import { PrefixFindingsWithoutHolder1796437879609 } from './1796437879609-prefix-findings-without-holder';
 import { OneBackfillPerSource1796439172975 } from './1796439172975-one-backfill-per-source';
 import { ReplayReceiptEnds1796442000000 } from './1796442000000-replay-receipt-ends';
+import { AnalyzeBigTablesSooner1796445000000 } from './1796445000000-analyze-big-tables-sooner';
+import { ReceiptProcessedIndex1796445600000 } from './1796445600000-receipt-processed-index';
 
 /**
  * Every migration, oldest first. Listed by hand (not globbed) so the bundled build carries them and
@@ -48,4 +50,6 @@ export const MIGRATIONS = [
   PrefixFindingsWithoutHolder1796437879609,
   OneBackfillPerSource1796439172975,
   ReplayReceiptEnds1796442000000,
+  AnalyzeBigTablesSooner1796445000000,
+  ReceiptProcessedIndex1796445600000,
 ];
