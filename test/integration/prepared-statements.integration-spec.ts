@@ -6,7 +6,7 @@ import { createTestEnv, type TestEnv } from '../support/test-env';
  * Named prepared statements (libs/persistence/src/database/prepared-statements.ts) against real
  * PostgreSQL, through TypeORM as the hub uses it: a marked text is prepared once on its connection
  * and answers as the unnamed one does, in and out of transactions; an unmarked text is never
- * prepared; and with the option off nothing is.
+ * prepared; every execution is planned afresh; and with the option off nothing is.
  */
 describe('prepared statements (real PostgreSQL)', () => {
   let env: TestEnv;
@@ -62,6 +62,41 @@ describe('prepared statements (real PostgreSQL)', () => {
       ).rejects.toThrow(/invalid input syntax/);
       expect(await ds.query(MARKED, [1])).toEqual([{ n: 2, what: 'marked' }]);
     } finally {
+      await ds.destroy();
+    }
+  });
+
+  it('plans each execution for the table as it is now, not as it was when first prepared', async () => {
+    const ds = new DataSource({ ...dataSourceOptions(env.databaseUrl, { preparedStatements: true }) });
+    await ds.initialize();
+    const BY_OWNER = prepared(`SELECT count(*)::int AS n FROM prep_growth WHERE owner = $1`);
+    const runner = ds.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.query(`CREATE TABLE prep_growth (id int PRIMARY KEY, owner int NOT NULL)`);
+      await runner.query(`CREATE INDEX prep_growth_owner ON prep_growth (owner)`);
+      await runner.query(`INSERT INTO prep_growth SELECT g, g % 5 FROM generate_series(1, 10) g`);
+      await runner.query(`ANALYZE prep_growth`); // statistics of the small table: a scan is cheapest
+      // Past the five custom plans after which PostgreSQL's `auto` mode keeps a generic one.
+      for (let i = 0; i < 8; i++) await runner.query(BY_OWNER, [i % 5]);
+      // The table grows a thousandfold with no ANALYZE in between (autovacuum off, or not yet).
+      await runner.query(`INSERT INTO prep_growth SELECT g, g FROM generate_series(11, 20000) g`);
+      expect(await runner.query(BY_OWNER, [12345])).toEqual([{ n: 1 }]);
+      const plan: Array<{ 'QUERY PLAN': string }> = await runner.query(
+        `EXPLAIN EXECUTE ${preparedName(BY_OWNER)}(12345)`,
+      );
+      const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+      // The plan kept from the ten-row table was a sequential scan of every row.
+      expect(text).toMatch(/Index Only Scan|Index Scan|Bitmap Index Scan/);
+      expect(text).not.toMatch(/Seq Scan/);
+      const [counts]: Array<{ generic_plans: string; custom_plans: string }> = await runner.query(
+        `SELECT generic_plans::text, custom_plans::text FROM pg_prepared_statements WHERE name = $1`,
+        [preparedName(BY_OWNER)],
+      );
+      expect(counts).toEqual({ generic_plans: '0', custom_plans: '10' });
+    } finally {
+      await runner.query(`DROP TABLE IF EXISTS prep_growth`);
+      await runner.release();
       await ds.destroy();
     }
   });

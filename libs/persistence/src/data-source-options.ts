@@ -1,5 +1,5 @@
 import { type DataSourceOptions } from 'typeorm';
-import { PreparingClient } from './database/prepared-statements';
+import { CUSTOM_PLANS, PreparingClient } from './database/prepared-statements';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { QueryErrorLogger } from './query-logger';
@@ -7,7 +7,8 @@ import { QueryErrorLogger } from './query-logger';
 /**
  * The one description of how the hub talks to PostgreSQL; Nest's module and the migrator share it.
  * `preparedStatements`: the hot statements marked with `prepared()` go out as named statements
- * (DATABASE_PREPARED_STATEMENTS, on by default in the hub's processes; off for the migrator).
+ * (DATABASE_PREPARED_STATEMENTS, on by default in the hub's processes; off for the migrator), on
+ * connections that plan every execution afresh (CUSTOM_PLANS).
  */
 export function dataSourceOptions(
   databaseUrl: string,
@@ -26,7 +27,8 @@ export function dataSourceOptions(
     extra: {
       max: 10,
       connectionTimeoutMillis: 5000,
-      ...(options.preparedStatements ? { Client: PreparingClient } : {}),
+      // A connection string's own `options` take precedence over these (pg reads the URL last).
+      ...(options.preparedStatements ? { Client: PreparingClient, options: CUSTOM_PLANS } : {}),
     },
   };
 }

@@ -8,8 +8,7 @@ import { Client } from 'pg';
  * For the statements every webhook and receipt runs (a few CTEs of several joins each), that was
  * about a sixth of the server's time per statement in the benchmark (docs/BENCHMARKS.md, "Locks,
  * planning and held data"). A statement marked with `prepared()` is sent named instead: parsed
- * once per connection, and planned once PostgreSQL finds its generic plan as good as the custom
- * ones (plan_cache_mode `auto`).
+ * once per connection, and still planned at each call (CUSTOM_PLANS).
  *
  * Only fixed texts may be marked: the name is derived from the text, and each distinct text stays
  * prepared on every pooled connection for its lifetime. A statement whose text varies (built
@@ -18,6 +17,17 @@ import { Client } from 'pg';
  * 1.21, or without `max_prepared_statements`).
  */
 const NAMES = new Map<string, string>();
+
+/**
+ * The connections that prepare also plan every execution afresh (plan_cache_mode
+ * `force_custom_plan`). With PostgreSQL's `auto`, a statement's generic plan is kept for the
+ * connection's life once it is as cheap as the first five custom plans, and those five were made
+ * when the tables were small: it then stays a sequential scan of `record` and `record_version`
+ * while they grow, until an ANALYZE invalidates it, and an ANALYZE may never come (autovacuum off,
+ * or a burst faster than it). In a 10-minute soak that made PostgreSQL take a whole core
+ * (docs/BENCHMARKS.md, "The soak"). A custom plan sees the tables' current size and the values.
+ */
+export const CUSTOM_PLANS = '-c plan_cache_mode=force_custom_plan';
 
 /** Marks `text` to be sent as a named prepared statement (where the pool prepares); returns it. */
 export function prepared(text: string): string {
