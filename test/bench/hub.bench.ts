@@ -37,7 +37,8 @@ import { fmt, percentile, sleep } from './measure';
  * every process of the hub and of the simulator, with their children (the mapping sandbox),
  * sampled every 250 ms after resetting each process's high-water mark at the scenario's start;
  * CPU = user + system time of each of those processes, of PostgreSQL's and Redis's processes and of
- * this one (the senders), over the scenario: a cost per webhook that hardly moves with the load.
+ * this one (the senders), over the scenario: a cost per webhook that hardly moves with the load;
+ * memory over time (soak only) = VmRSS of the same processes every 5 s, early against late.
  *
  * Flags: --quick (small sizes, ~2–3 min on two cores), --json (one JSON object per line per
  * scenario, progress on stderr), --scale=F (multiply the sizes), --workers=N, --gateways=N,
@@ -45,15 +46,25 @@ import { fmt, percentile, sleep } from './measure';
  * --held=N (N records already held, seeded after the warm-up: held-data.ts).
  */
 
-type ScenarioName = 'bulk' | 'small' | 'latency' | 'mixed';
-const SCENARIOS: ScenarioName[] = ['bulk', 'small', 'latency', 'mixed'];
+type ScenarioName = 'bulk' | 'small' | 'latency' | 'mixed' | 'soak';
+const SCENARIOS: ScenarioName[] = ['bulk', 'small', 'latency', 'mixed', 'soak'];
 
 interface Sizes {
   floorRecords: number;
   bulk: { webhooks: number; sources: number; senders: number };
   small: { webhooks: number; sources: number; senders: number };
-  latency: { seconds: number; recordsPerSecond: number; recordsPerWebhook: number; sources: number };
+  latency: Steady;
   mixed: { webhooks: number; sources: number; senders: number };
+  /** A steady load the hub keeps up with, long enough to see memory grow (RSS sampled every 5 s). */
+  soak: Steady;
+}
+
+/** Webhooks of `recordsPerWebhook` records sent at a steady `recordsPerSecond` for `seconds`. */
+interface Steady {
+  seconds: number;
+  recordsPerSecond: number;
+  recordsPerWebhook: number;
+  sources: number;
 }
 
 const FULL: Sizes = {
@@ -62,6 +73,7 @@ const FULL: Sizes = {
   small: { webhooks: 20_000, sources: 8, senders: 64 },
   latency: { seconds: 60, recordsPerSecond: 2_000, recordsPerWebhook: 20, sources: 4 },
   mixed: { webhooks: 400, sources: 4, senders: 8 }, // 200,000 records
+  soak: { seconds: 600, recordsPerSecond: 500, recordsPerWebhook: 20, sources: 4 }, // the 10-minute soak
 };
 const QUICK: Sizes = {
   floorRecords: 20_000,
@@ -69,6 +81,7 @@ const QUICK: Sizes = {
   small: { webhooks: 2_000, sources: 8, senders: 64 },
   latency: { seconds: 8, recordsPerSecond: 2_000, recordsPerWebhook: 20, sources: 4 },
   mixed: { webhooks: 30, sources: 4, senders: 8 },
+  soak: { seconds: 30, recordsPerSecond: 500, recordsPerWebhook: 20, sources: 4 },
 };
 /** Records of a bulk body: the organization, 166 products, 166 lots, 167 events. */
 const BULK_RECORDS = 500;
@@ -121,6 +134,7 @@ function sizesOf(o: Options): Sizes {
     small: { ...base.small, webhooks: n(base.small.webhooks, 64) },
     latency: { ...base.latency, seconds: n(base.latency.seconds, 2) },
     mixed: { ...base.mixed, webhooks: n(base.mixed.webhooks, 2) },
+    soak: { ...base.soak, seconds: n(base.soak.seconds, 10) },
   };
 }
 
@@ -140,14 +154,20 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-function hwmKiB(pid: number): number | null {
+/** A process's peak (VmHWM) and current (VmRSS) resident set, in KiB. */
+function residentKiB(pid: number): { peak: number; now: number } | null {
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : null;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const peak = /VmHWM:\s+(\d+) kB/.exec(status);
+    const now = /VmRSS:\s+(\d+) kB/.exec(status);
+    return peak && now ? { peak: Number(peak[1]), now: Number(now[1]) } : null;
   } catch {
     return null;
   }
 }
+
+/** How often the resident set of every process is recorded (the soak's memory over time). */
+const RSS_EVERY_MS = 5_000;
 
 /** A process's name and its user + system CPU time in clock ticks, from /proc/<pid>/stat. */
 function cpuTicks(pid: number): { comm: string; ticks: number } | null {
@@ -173,6 +193,8 @@ class ProcessWatch {
   private readonly peaks = new Map<string, number>();
   /** CPU ticks per pid: the first and the latest sample, and the label it counts under. */
   private readonly cpu = new Map<number, { label: string; first: number; last: number }>();
+  /** Resident set per label (children summed under theirs), every RSS_EVERY_MS. */
+  private rss: Array<{ at: number; mib: Record<string, number> }> = [];
   private benchCpu = process.cpuUsage();
   private machine0 = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -234,6 +256,7 @@ class ProcessWatch {
       .map(Number);
     this.peaks.clear();
     this.cpu.clear();
+    this.rss = [];
     for (const { pid } of this.processes()) {
       try {
         writeFileSync(`/proc/${pid}/clear_refs`, '5'); // resets VmHWM to the current RSS
@@ -250,10 +273,16 @@ class ProcessWatch {
   private sample(first: boolean): void {
     if (!first) this.refreshPg();
     const hub = this.processes();
+    const now = Date.now();
+    const recordRss = first || now - (this.rss.at(-1)?.at ?? 0) >= RSS_EVERY_MS;
+    const rss: Record<string, number> = {};
     for (const { label, pid } of hub) {
-      const kib = hwmKiB(pid);
-      if (kib !== null) this.peaks.set(label, Math.max(this.peaks.get(label) ?? 0, kib));
+      const kib = residentKiB(pid);
+      if (kib === null) continue;
+      this.peaks.set(label, Math.max(this.peaks.get(label) ?? 0, kib.peak));
+      if (recordRss) rss[label] = (rss[label] ?? 0) + kib.now / 1024;
     }
+    if (recordRss) this.rss.push({ at: now, mib: rss });
     for (const { label, pid } of [...hub, ...this.servers()]) {
       const t = cpuTicks(pid);
       if (!t) continue;
@@ -264,7 +293,12 @@ class ProcessWatch {
     }
   }
 
-  stop(): { peaks: Record<string, number>; cpuSeconds: Record<string, number>; machineBusySeconds: number } {
+  stop(): {
+    peaks: Record<string, number>;
+    cpuSeconds: Record<string, number>;
+    machineBusySeconds: number;
+    rss: Array<{ at: number; mib: Record<string, number> }>;
+  } {
     this.sample(false);
     if (this.timer) clearInterval(this.timer);
     const cpu = new Map<string, number>();
@@ -276,6 +310,7 @@ class ProcessWatch {
       peaks: Object.fromEntries([...this.peaks].map(([k, v]) => [k, Math.round((v / 1024) * 10) / 10])),
       cpuSeconds: Object.fromEntries([...cpu].map(([k, v]) => [k, round(v, 2)])),
       machineBusySeconds: round((machineBusyTicks() - this.machine0) / CLOCK_TICKS_PER_S, 2),
+      rss: this.rss,
     };
   }
 }
@@ -531,6 +566,13 @@ export interface ScenarioResult {
   portal_accepted: number;
   load_avg_1m: [number, number];
   offered_records_per_s?: number;
+  /** soak only: mean resident set per process over the second fifth of the sending and over its last fifth. */
+  rss_early_mib?: Record<string, number>;
+  rss_late_mib?: Record<string, number>;
+  /** soak only: late minus early, per process. */
+  rss_growth_mib?: Record<string, number>;
+  /** soak only: the resident set per process at the start of each minute of the sending. */
+  rss_each_minute_mib?: Record<string, number[]>;
   sources: number;
   senders: number;
   workers: number;
@@ -583,7 +625,7 @@ async function runScenario(
     await sleep(100);
   }
   const drainedAt = Date.now();
-  const { peaks, cpuSeconds, machineBusySeconds } = rig.watch.stop();
+  const { peaks, cpuSeconds, machineBusySeconds, rss } = rig.watch.stop();
   const load1 = loadavg()[0];
   const like = `${idPrefix}-%`;
   const outcomes = await rig.db.query<{ outcome: string; n: string }>(
@@ -651,6 +693,78 @@ async function runScenario(
     senders: shape.senders,
     workers: o.workers,
     gateways: o.gateways,
+    ...(scenario === 'soak' ? rssTrend(rss, firstSent, sentDone) : {}),
+  };
+}
+
+/**
+ * Memory under a steady load, per process, from the samples taken while the senders sent (the
+ * drain after is another regime): the mean resident set over the second fifth of that window
+ * (start-up, JIT and pools settled) and over its last fifth, their difference, and one sample a
+ * minute. A process that leaks grows from one to the other; one that does not moves with its GC.
+ */
+function rssTrend(
+  samples: Array<{ at: number; mib: Record<string, number> }>,
+  from: number,
+  to: number,
+): Pick<ScenarioResult, 'rss_early_mib' | 'rss_late_mib' | 'rss_growth_mib' | 'rss_each_minute_mib'> {
+  const span = to - from;
+  const within = (a: number, b: number) =>
+    samples.filter((x) => x.at >= from + span * a && x.at <= from + span * b);
+  const mean = (xs: typeof samples): Record<string, number> => {
+    const sums: Record<string, number> = {};
+    for (const x of xs) for (const [k, v] of Object.entries(x.mib)) sums[k] = (sums[k] ?? 0) + v / xs.length;
+    return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, round(v, 1)]));
+  };
+  const early = mean(within(0.2, 0.4));
+  const late = mean(within(0.8, 1));
+  const minutes: Record<string, number[]> = {};
+  let next = from;
+  for (const x of samples) {
+    if (x.at < next || x.at > to) continue;
+    for (const [k, v] of Object.entries(x.mib)) (minutes[k] ??= []).push(round(v, 1));
+    next += 60_000;
+  }
+  return {
+    rss_early_mib: early,
+    rss_late_mib: late,
+    rss_growth_mib: Object.fromEntries(Object.keys(late).map((k) => [k, round(late[k] - (early[k] ?? 0), 1)])),
+    rss_each_minute_mib: minutes,
+  };
+}
+
+/** Webhooks of l.recordsPerWebhook records (an organization, products, lots, events) at a steady rate. */
+function steadyPlan(
+  name: ScenarioName,
+  l: Steady,
+  numbering: Numbering,
+): {
+  name: ScenarioName;
+  make: () => Promise<string[]>;
+  shape: { sources: number; senders: number; ratePerSecond: number; offered: number };
+} {
+  const perSecond = l.recordsPerSecond / l.recordsPerWebhook;
+  const rest = l.recordsPerWebhook - 1;
+  return {
+    name,
+    shape: { sources: l.sources, senders: 64, ratePerSecond: perSecond, offered: l.recordsPerSecond },
+    make: () =>
+      Promise.resolve(
+        Array.from({ length: Math.round(perSecond * l.seconds) }, () => {
+          const products = Math.floor(rest / 3);
+          const { n, first } = numbering.next(products);
+          return JSON.stringify(
+            cantHoBodyOf({
+              n,
+              owner: n % 3,
+              products,
+              lots: products,
+              events: rest - 2 * products,
+              gtin: (j) => wideGtin(first + j),
+            }),
+          );
+        }),
+      ),
   };
 }
 
@@ -816,6 +930,10 @@ export async function main(...argv: string[]): Promise<void> {
           .join(' ')}`,
     );
     const rig = await startRig(o, sizes, env, cleanup);
+    // Without autovacuum nothing removes dead rows while a long run updates receipts and
+    // versions: figures of such a server say so (docs/BENCHMARKS.md, "The soak").
+    const autovacuum = (await rig.db.query<{ autovacuum: string }>(`SHOW autovacuum`)).rows[0].autovacuum;
+    if (autovacuum !== 'on') log(o, `note: this PostgreSQL runs with autovacuum ${autovacuum}`);
 
     // Warm-up, not counted: connections, JIT, the portal token, the organizations.
     const warm = rig.sources.map((_, i) => JSON.stringify(smallBody(i * 4 + 3, numbering)));
@@ -861,31 +979,8 @@ export async function main(...argv: string[]): Promise<void> {
               Array.from({ length: sizes.small.webhooks }, (_, k) => JSON.stringify(smallBody(k, numbering))),
             ),
         });
-      } else if (name === 'latency') {
-        const l = sizes.latency;
-        const perSecond = l.recordsPerSecond / l.recordsPerWebhook;
-        const rest = l.recordsPerWebhook - 1;
-        plans.push({
-          name,
-          shape: { sources: l.sources, senders: 64, ratePerSecond: perSecond, offered: l.recordsPerSecond },
-          make: () =>
-            Promise.resolve(
-              Array.from({ length: Math.round(perSecond * l.seconds) }, () => {
-                const products = Math.floor(rest / 3);
-                const { n, first } = numbering.next(products);
-                return JSON.stringify(
-                  cantHoBodyOf({
-                    n,
-                    owner: n % 3,
-                    products,
-                    lots: products,
-                    events: rest - 2 * products,
-                    gtin: (j) => wideGtin(first + j),
-                  }),
-                );
-              }),
-            ),
-        });
+      } else if (name === 'latency' || name === 'soak') {
+        plans.push(steadyPlan(name, sizes[name], numbering));
       } else {
         plans.push({
           name,
@@ -936,7 +1031,7 @@ export async function main(...argv: string[]): Promise<void> {
     if (o.json) {
       for (const r of results)
         process.stdout.write(
-          `${JSON.stringify({ ...r, floor_before: Math.round(floorBefore), floor_after: Math.round(floorAfter), commit, quick: o.quick, scale: o.scale, held: o.held })}\n`,
+          `${JSON.stringify({ ...r, floor_before: Math.round(floorBefore), floor_after: Math.round(floorAfter), commit, quick: o.quick, scale: o.scale, held: o.held, pg_autovacuum: autovacuum })}\n`,
         );
     } else {
       const lines = [
