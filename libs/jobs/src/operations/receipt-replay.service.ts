@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { HUB_CONFIG, type HubConfig } from '@txng/common';
-import { PgReceiptReplay } from '@txng/persistence';
+import { type OperationRow, PgReceiptReplay } from '@txng/persistence';
 import { type JobPayload, jobId, QueueName } from '@txng/queues';
 import { type Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -111,60 +111,65 @@ export class ReceiptReplay {
     return op?.params?.mode === 'receipts';
   }
 
-  /** Does the operation, batch by batch, until done or cancelled. */
+  /** Does the operation, batch by batch, until done or cancelled; then drops its receipts' ends. */
   async run(operationId: string): Promise<{ state: string }> {
     const tracker = this.operations.tracker(operationId);
-    const { operationBatch, operationPauseMs } = this.config.intake;
-    // Set once the run has ended one way or another; 'skipped' = another job runs it.
+    // 'skipped': another job runs the operation, and its ends are still being read.
     let state = 'failed';
     try {
-      const outcome = await tracker.run(async (op) => {
-        const p = op.params as unknown as ReceiptReplayParams;
-        const all = await this.receipts.inArrivalOrder(p.receiptIds);
-        // A run resumed after a crash goes on after what its operation already counted.
-        const todo = all.slice(op.done + op.failed);
-        let judged = 0;
-        let failed = 0;
-        const expired: string[] = [];
-        for (let start = 0; start < todo.length; start += operationBatch) {
-          if (start > 0 && operationPauseMs > 0) await sleep(operationPauseMs);
-          const batch = todo.slice(start, start + operationBatch);
-          const readable = batch.filter((r) => !r.expired);
-          expired.push(...batch.filter((r) => r.expired).map((r) => r.id));
-          await this.ingest.addBulk(
-            readable.map((r) => ({
-              name: 'process-receipt',
-              data: {
-                receiptId: r.id,
-                replay: { runId: operationId, status: 'all' },
-              } satisfies JobPayload<'ingest', 'process-receipt'>,
-              opts: { jobId: jobId('replay', operationId, r.id) },
-            })),
-          );
-          const jobFailed = await this.judged(
-            tracker,
-            operationId,
-            readable.map((r) => r.id),
-          );
-          judged += readable.length - jobFailed;
-          failed += jobFailed + (batch.length - readable.length);
-          await tracker.advance(readable.length - jobFailed, jobFailed + (batch.length - readable.length));
-        }
-        return {
-          receipts: all.length,
-          judged,
-          failed,
-          expired,
-          outcomes: await this.receipts.outcomes(operationId, p.receiptIds),
-        };
-      });
-      state = outcome.state;
+      state = (await tracker.run((op) => this.replayAll(tracker, operationId, op))).state;
       return { state };
     } finally {
-      // Its counts and outcomes are in the operation now: the ends are not read again. One that
+      // The counts and outcomes are in the operation now: the ends are not read again. One that
       // cannot be dropped (PostgreSQL gone) is a small row left behind, not a reason to fail.
       if (state !== 'skipped') await this.receipts.forgetEnds(operationId).catch(() => undefined);
     }
+  }
+
+  private async replayAll(
+    tracker: ReturnType<OperationsService['tracker']>,
+    operationId: string,
+    op: OperationRow,
+  ): Promise<Record<string, unknown>> {
+    const { operationBatch, operationPauseMs } = this.config.intake;
+    const p = op.params as unknown as ReceiptReplayParams;
+    const all = await this.receipts.inArrivalOrder(p.receiptIds);
+    // A run resumed after a crash goes on after what its operation already counted.
+    const todo = all.slice(op.done + op.failed);
+    let judged = 0;
+    let failed = 0;
+    const expired: string[] = [];
+    for (let start = 0; start < todo.length; start += operationBatch) {
+      if (start > 0 && operationPauseMs > 0) await sleep(operationPauseMs);
+      const batch = todo.slice(start, start + operationBatch);
+      const readable = batch.filter((r) => !r.expired);
+      expired.push(...batch.filter((r) => r.expired).map((r) => r.id));
+      await this.ingest.addBulk(
+        readable.map((r) => ({
+          name: 'process-receipt',
+          data: {
+            receiptId: r.id,
+            replay: { runId: operationId, status: 'all' },
+          } satisfies JobPayload<'ingest', 'process-receipt'>,
+          opts: { jobId: jobId('replay', operationId, r.id) },
+        })),
+      );
+      const jobFailed = await this.judged(
+        tracker,
+        operationId,
+        readable.map((r) => r.id),
+      );
+      judged += readable.length - jobFailed;
+      failed += jobFailed + (batch.length - readable.length);
+      await tracker.advance(readable.length - jobFailed, jobFailed + (batch.length - readable.length));
+    }
+    return {
+      receipts: all.length,
+      judged,
+      failed,
+      expired,
+      outcomes: await this.receipts.outcomes(operationId, p.receiptIds),
+    };
   }
 
   /**

@@ -4,9 +4,9 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
 const TABLES = ['record_version', 'record', 'receipt', 'receipt_record'] as const;
 
 /**
- * Autovacuum analyses a table after 10 % of it changed (PostgreSQL's default): a province's
- * backfill of 100,000 records into a table of 1,000,000 left its plans on statistics that said no
- * version was ready (docs/BENCHMARKS.md, "Held data"). At 1 % the statistics follow such a burst
+ * Autovacuum analyses a table after 10 % of it changed (PostgreSQL's default): a burst of new
+ * versions into a table of 1,000,000 leaves its plans on statistics that say none is ready until
+ * 100,000 rows have changed (docs/BENCHMARKS.md, "Held data"). At 1 % the statistics follow such a burst
  * within autovacuum's next round (autovacuum_naptime, a minute by default); an insert-only burst
  * also gets its visibility map set sooner, which the index-only counts of the overview read.
  * The hot queries still do not depend on it (docs/sync.md, "Statistics"): a burst is faster
