@@ -101,6 +101,38 @@ describe('prepared statements (real PostgreSQL)', () => {
     }
   });
 
+  it("keeps planning each execution when DATABASE_URL names start-up options of its own", async () => {
+    const url = new URL(env.databaseUrl);
+    url.searchParams.set('options', '-c statement_timeout=4321 -c application_name=txng-own');
+    const withOwn = url.toString();
+    // An operator's explicit plan_cache_mode in the URL is theirs to choose, and still wins.
+    url.searchParams.set('options', '-c plan_cache_mode=auto');
+    const ownPlanMode = url.toString();
+
+    const settingsOf = async (databaseUrl: string) => {
+      const ds = new DataSource({ ...dataSourceOptions(databaseUrl, { preparedStatements: true }) });
+      await ds.initialize();
+      try {
+        const [row]: Array<Record<string, string>> = await ds.query(
+          `SELECT current_setting('plan_cache_mode') AS plan_cache_mode,
+                  current_setting('statement_timeout') AS statement_timeout,
+                  current_setting('application_name') AS application_name`,
+        );
+        return row;
+      } finally {
+        await ds.destroy();
+      }
+    };
+    // pg reads the URL after the pool's settings: its `options` used to replace the hub's.
+    expect(await settingsOf(withOwn)).toEqual({
+      plan_cache_mode: 'force_custom_plan',
+      statement_timeout: '4321ms',
+      application_name: 'txng-own',
+    });
+    expect(await settingsOf(ownPlanMode)).toMatchObject({ plan_cache_mode: 'auto' });
+    expect(await settingsOf(env.databaseUrl)).toMatchObject({ plan_cache_mode: 'force_custom_plan' });
+  });
+
   it('prepares nothing when the option is off', async () => {
     const ds = new DataSource({ ...dataSourceOptions(env.databaseUrl) });
     await ds.initialize();

@@ -16,7 +16,7 @@ export function dataSourceOptions(
 ): DataSourceOptions {
   return {
     type: 'postgres',
-    url: databaseUrl,
+    url: options.preparedStatements ? withStartupOptions(databaseUrl, CUSTOM_PLANS) : databaseUrl,
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
@@ -27,8 +27,28 @@ export function dataSourceOptions(
     extra: {
       max: 10,
       connectionTimeoutMillis: 5000,
-      // A connection string's own `options` take precedence over these (pg reads the URL last).
       ...(options.preparedStatements ? { Client: PreparingClient, options: CUSTOM_PLANS } : {}),
     },
   };
+}
+
+/**
+ * `databaseUrl` with `hubOptions` put before the start-up options its own `options` parameter
+ * names. pg reads the URL after the pool's settings, so a URL's `options` would otherwise replace
+ * the hub's (`extra.options`) and silently bring back the stale plans CUSTOM_PLANS prevents.
+ * Placed first, the hub's settings are the defaults and a `-c` of the same name in the URL still
+ * wins (PostgreSQL applies them in order). A URL without `options`, or one that is not a URL (a
+ * socket path), is returned as it is: `extra.options` then applies.
+ */
+export function withStartupOptions(databaseUrl: string, hubOptions: string): string {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    return databaseUrl;
+  }
+  const own = url.searchParams.get('options');
+  if (own === null || own.trim() === '') return databaseUrl;
+  url.searchParams.set('options', `${hubOptions} ${own.trim()}`);
+  return url.toString();
 }
