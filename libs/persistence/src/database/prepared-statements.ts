@@ -8,7 +8,7 @@ import { Client } from 'pg';
  * For the statements every webhook and receipt runs (a few CTEs of several joins each), that was
  * about a sixth of the server's time per statement in the benchmark (docs/BENCHMARKS.md, "Locks,
  * planning and held data"). A statement marked with `prepared()` is sent named instead: parsed
- * once per connection, and still planned at each call (CUSTOM_PLANS).
+ * once per connection (for PLAN_LIFETIME_S at most), and planned once its generic plan is as good.
  *
  * Only fixed texts may be marked: the name is derived from the text, and each distinct text stays
  * prepared on every pooled connection for its lifetime. A statement whose text varies (built
@@ -19,15 +19,18 @@ import { Client } from 'pg';
 const NAMES = new Map<string, string>();
 
 /**
- * The connections that prepare also plan every execution afresh (plan_cache_mode
- * `force_custom_plan`). With PostgreSQL's `auto`, a statement's generic plan is kept for the
- * connection's life once it is as cheap as the first five custom plans, and those five were made
- * when the tables were small: it then stays a sequential scan of `record` and `record_version`
- * while they grow, until an ANALYZE invalidates it, and an ANALYZE may never come (autovacuum off,
- * or a burst faster than it). In a 10-minute soak that made PostgreSQL take a whole core
- * (docs/BENCHMARKS.md, "The soak"). A custom plan sees the tables' current size and the values.
+ * How long a connection that prepares lives, in seconds: its prepared statements, and the plans
+ * PostgreSQL keeps for them, go with it. With `plan_cache_mode = auto` (PostgreSQL's default) a
+ * statement's generic plan is kept once it costs no more than the first five custom plans, and
+ * only an ANALYZE of its tables replaces it. Plans made while the tables were small (sequential
+ * scans of `record` and `record_version`) then stayed while the tables grew, and in a 10-minute
+ * soak with autovacuum off PostgreSQL took a whole core (docs/BENCHMARKS.md, "The soak"). A new
+ * connection plans again with the tables' current size, so a stale plan lasts about a minute (pg-pool
+ * ends an expired connection when it is idle or released, never inside a transaction).
+ * Planning at every call instead (`force_custom_plan`) cost PostgreSQL 85 % more CPU in `bulk`,
+ * where each statement carries 500 records of JSON ("Generic plans, renewed").
  */
-export const CUSTOM_PLANS = '-c plan_cache_mode=force_custom_plan';
+export const PLAN_LIFETIME_S = 60;
 
 /** Marks `text` to be sent as a named prepared statement (where the pool prepares); returns it. */
 export function prepared(text: string): string {
