@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { dataSourceOptions, prepared, preparedName } from '@txng/persistence';
 import { DataSource } from 'typeorm';
 import { createTestEnv, type TestEnv } from '../support/test-env';
@@ -110,7 +111,7 @@ describe('prepared statements (real PostgreSQL)', () => {
       expect(kept.plan).toMatch(/Seq Scan/);
 
       // Past its lifetime the pool ends that connection; the next one plans for 20,000 rows.
-      await new Promise((ok) => setTimeout(ok, 5500));
+      await sleep(5500);
       const renewed = await planAfterUse();
       expect(renewed.pid).not.toBe(small.pid);
       expect(renewed.plan).toMatch(/Index Only Scan|Index Scan|Bitmap Index Scan/);
